@@ -1,0 +1,8 @@
+export { openStore, type Store } from './store.js';
+export { redactUrl, type StoreTarget } from './connection.js';
+export type { InsertOutcome } from './insert.js';
+export type { MigrationReport } from './migrations.js';
+export type { RetentionChange } from './retention.js';
+export type { Retention, Signal } from './schema.js';
+export { RowBinaryWriter, encodeStringMap, EMPTY_MAP, type Str } from './row-binary.js';
+export { LAYOUTS, type TableName } from './tables.js';

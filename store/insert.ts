@@ -1,0 +1,73 @@
+// One insert strategy per connection (see shared/FACTS.md): chDB reads RowBinary from a file on
+// tmpfs, because inline data ends at the first blank line and binary data holds that byte pair;
+// a ClickHouse server takes the same bytes as an HTTP request body.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { columnList, structure, type TableLayout } from './tables.js';
+
+export type InsertOutcome =
+  | { status: 'success' }
+  | { status: 'retryable'; retryInMillis: number; error: string }
+  | { status: 'failure'; error: string };
+
+export type InsertRowBinary = (layout: TableLayout, bytes: Buffer) => Promise<InsertOutcome>;
+
+const RETRY_MS = 1000;
+
+function outcomeOf(err: unknown): InsertOutcome {
+  const e = err as { code?: string; type?: string; message?: string };
+  const message = e?.message ?? String(err);
+  // A ClickHouse error with a type (CANNOT_PARSE_INPUT...) will fail the same way again; anything
+  // else (connection refused, timeout, memory limit) may pass later, so the sender retries.
+  const permanent = typeof e?.type === 'string' && !/MEMORY|TOO_MANY|TIMEOUT|NETWORK|SOCKET/.test(e.type);
+  return permanent ? { status: 'failure', error: message } : { status: 'retryable', retryInMillis: RETRY_MS, error: message };
+}
+
+function scratchDir(): string {
+  return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+}
+
+export function embeddedInserter(client: ClickHouseClient): InsertRowBinary {
+  const dir = scratchDir();
+  const prefix = `micro-${process.pid}-${randomBytes(4).toString('hex')}`;
+  let seq = 0;
+  return async (layout, bytes) => {
+    const file = path.join(dir, `${prefix}-${seq++}.bin`);
+    try {
+      await writeFile(file, bytes);
+      await client.command({
+        query: `INSERT INTO ${layout.table} (${columnList(layout)}) SELECT * FROM file({file:String}, RowBinary, {structure:String})`,
+        query_params: { file, structure: structure(layout) },
+      });
+      return { status: 'success' };
+    } catch (err) {
+      return outcomeOf(err);
+    } finally {
+      await unlink(file).catch(() => undefined);
+    }
+  };
+}
+
+export function serverInserter(client: ClickHouseClient): InsertRowBinary {
+  return async (layout, bytes) => {
+    try {
+      const result = await client.exec({
+        query: `INSERT INTO ${layout.table} (${columnList(layout)}) FORMAT RowBinary`,
+        values: Readable.from([bytes]),
+      });
+      result.stream.resume();
+      await new Promise<void>((resolve, reject) => {
+        result.stream.on('end', resolve);
+        result.stream.on('error', reject);
+      });
+      return { status: 'success' };
+    } catch (err) {
+      return outcomeOf(err);
+    }
+  };
+}
