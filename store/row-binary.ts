@@ -136,4 +136,4 @@ export function encodeStringMap(keys: readonly Str[], values: readonly Str[], co
   return Buffer.from(w.bytes());
 }
 
-export const EMPTY_MAP = Buffer.from([0]);
+export const EMPTY_MAP: Buffer = Buffer.from([0]);

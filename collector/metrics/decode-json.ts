@@ -1,0 +1,129 @@
+// ExportMetricsServiceRequest (OTLP/JSON) → rows of the five otel_metrics_* tables.
+import { AttrList, arrayOf, attributesJson, encodeOnce, resourceJson, scopeJson } from '../otlp/attributes.js';
+import type { RequestRows } from '../otlp/request-rows.js';
+import { MalformedInputError, enumFromJson, hexIdFromJson, itemProblem, nanosFromJson, parseJsonBody, u64 } from '../otlp/wire.js';
+import { PointFields, TABLE_OF, writePointRow, type MetricContext, type MetricKind, type NumberList } from './point-row.js';
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (v && typeof v === 'object' ? (v as Json) : {});
+const TEMPORALITY = ['AGGREGATION_TEMPORALITY_UNSPECIFIED', 'AGGREGATION_TEMPORALITY_DELTA', 'AGGREGATION_TEMPORALITY_CUMULATIVE'];
+const JSON_KINDS: ReadonlyArray<[string, MetricKind]> = [
+  ['gauge', 'gauge'], ['sum', 'sum'], ['histogram', 'histogram'], ['exponentialHistogram', 'exponential_histogram'], ['summary', 'summary'],
+];
+
+const point = new PointFields();
+const exemplarAttrs = new AttrList();
+
+function num(v: unknown, field: string): number {
+  if (v === undefined || v === null) return 0;
+  const n = Number(v);
+  if (Number.isNaN(n) && v !== 'NaN') throw new MalformedInputError(`${field} is not a number`);
+  return n;
+}
+
+function nums(v: unknown, field: string, into: NumberList): void {
+  for (const x of arrayOf(v, field)) into.push(num(x, field));
+}
+
+export function decodeMetricsJson(body: Buffer, namespace: string, out: RequestRows): void {
+  const doc = parseJsonBody(body);
+  const ns = encodeOnce((x) => x.str(namespace));
+  for (const rmRaw of arrayOf(doc.resourceMetrics, 'resourceMetrics')) {
+    const rm = obj(rmRaw);
+    itemProblem.message = null;
+    const attrs = resourceJson(rm.resource);
+    const service = attrs.get('service.name') ?? '';
+    const resourceAttrs = attrs.encode();
+    const resourceProblem = itemProblem.message;
+    for (const smRaw of arrayOf(rm.scopeMetrics, 'scopeMetrics')) {
+      const sm = obj(smRaw);
+      itemProblem.message = resourceProblem;
+      const scope = scopeJson(sm.scope);
+      const scopeProblem = itemProblem.message;
+      for (const mRaw of arrayOf(sm.metrics, 'metrics')) {
+        const m = obj(mRaw);
+        const found = JSON_KINDS.find(([key]) => m[key] !== undefined && m[key] !== null);
+        if (!found) continue;
+        const [key, kind] = found;
+        const data = obj(m[key]);
+        const ctx: MetricContext = {
+          prefix: encodeOnce((x) => {
+            x.raw(resourceAttrs);
+            x.str(String(rm.schemaUrl ?? ''));
+            x.str(scope.name);
+            x.str(scope.version);
+            x.raw(scope.attrs);
+            x.u32(scope.dropped);
+            x.str(String(sm.schemaUrl ?? ''));
+            x.str(service);
+            x.str(String(m.name ?? ''));
+            x.str(String(m.description ?? ''));
+            x.str(String(m.unit ?? ''));
+          }),
+          namespace: ns,
+          temporality: enumFromJson(data.aggregationTemporality, TEMPORALITY),
+          monotonic: data.isMonotonic === true,
+        };
+        const w = out.writer(TABLE_OF[kind]);
+        for (const pRaw of arrayOf(data.dataPoints, 'dataPoints')) {
+          itemProblem.message = scopeProblem;
+          fillPoint(obj(pRaw), kind);
+          if (itemProblem.message !== null) out.reject(itemProblem.message);
+          else {
+            writePointRow(w, kind, point, ctx);
+            out.accepted++;
+          }
+        }
+      }
+    }
+  }
+}
+
+function fillPoint(p: Json, kind: MetricKind): void {
+  point.reset();
+  attributesJson(p.attributes, point.attrs);
+  nanosFromJson(p.startTimeUnixNano, 'startTimeUnixNano');
+  point.startLo = u64.lo;
+  point.startHi = u64.hi;
+  nanosFromJson(p.timeUnixNano, 'timeUnixNano');
+  point.timeLo = u64.lo;
+  point.timeHi = u64.hi;
+  point.flags = num(p.flags, 'flags') >>> 0;
+  if (kind === 'gauge' || kind === 'sum') point.value = p.asDouble !== undefined ? num(p.asDouble, 'asDouble') : num(p.asInt, 'asInt');
+  else {
+    point.count = num(p.count, 'count');
+    point.sum = num(p.sum, 'sum');
+  }
+  if (kind === 'histogram' || kind === 'exponential_histogram') {
+    point.min = num(p.min, 'min');
+    point.max = num(p.max, 'max');
+  }
+  if (kind === 'histogram') {
+    nums(p.bucketCounts, 'bucketCounts', point.bucketCounts);
+    nums(p.explicitBounds, 'explicitBounds', point.bounds);
+  }
+  if (kind === 'exponential_histogram') {
+    point.scale = num(p.scale, 'scale') | 0;
+    point.zeroCount = num(p.zeroCount, 'zeroCount');
+    const pos = obj(p.positive);
+    const neg = obj(p.negative);
+    point.positiveOffset = num(pos.offset, 'positive.offset') | 0;
+    nums(pos.bucketCounts, 'positive.bucketCounts', point.positiveCounts);
+    point.negativeOffset = num(neg.offset, 'negative.offset') | 0;
+    nums(neg.bucketCounts, 'negative.bucketCounts', point.negativeCounts);
+  }
+  if (kind === 'summary') {
+    for (const q of arrayOf(p.quantileValues, 'quantileValues')) {
+      point.quantiles.push(num(obj(q).quantile, 'quantile'));
+      point.quantileValues.push(num(obj(q).value, 'value'));
+    }
+  }
+  for (const eRaw of arrayOf(p.exemplars, 'exemplars')) {
+    const e = obj(eRaw);
+    exemplarAttrs.reset();
+    attributesJson(e.filteredAttributes, exemplarAttrs);
+    nanosFromJson(e.timeUnixNano, 'exemplars.timeUnixNano');
+    const value = e.asDouble !== undefined ? num(e.asDouble, 'asDouble') : num(e.asInt, 'asInt');
+    point.addExemplar(exemplarAttrs.encode(), u64.lo, u64.hi, value, hexIdFromJson(e.spanId, 8, 'exemplars.spanId'), hexIdFromJson(e.traceId, 16, 'exemplars.traceId'));
+  }
+}

@@ -1,0 +1,251 @@
+// ExportMetricsServiceRequest (protobuf) → rows of the five otel_metrics_* tables.
+import { EMPTY_MAP, type Str } from '../../store/index.js';
+import { AttrList, encodeOnce, keyValueProto, resourceProto, scopeProto, type ScopeInfo } from '../otlp/attributes.js';
+import type { RequestRows } from '../otlp/request-rows.js';
+import {
+  collectChildren, createReader, itemProblem, messageEnd, readFixed64, readFixed64Number, readUtf8, skipField, u64, type Reader,
+} from '../otlp/wire.js';
+import { PointFields, TABLE_OF, writePointRow, type MetricContext, type MetricKind, type NumberList } from './point-row.js';
+
+const point = new PointFields();
+const exemplarAttrs = new AttrList();
+const KIND_BY_FIELD: Record<number, MetricKind> = { 5: 'gauge', 7: 'sum', 9: 'histogram', 10: 'exponential_histogram', 11: 'summary' };
+
+interface ResourceCtx { attrs: Buffer; schemaUrl: Str; service: Str }
+
+export function decodeMetricsProto(body: Buffer, namespace: string, out: RequestRows): void {
+  const r = createReader(body);
+  const ns = encodeOnce((x) => x.str(namespace));
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    if (tag >>> 3 === 1 && (tag & 7) === 2) resourceMetrics(r, messageEnd(r), ns, out);
+    else skipField(r, tag & 7);
+  }
+}
+
+function resourceMetrics(r: Reader, end: number, ns: Buffer, out: RequestRows): void {
+  itemProblem.message = null;
+  const res: ResourceCtx = { attrs: EMPTY_MAP, schemaUrl: '', service: '' };
+  const scopes = collectChildren(r, end, 2, (field, wt) => {
+    if (field === 1 && wt === 2) {
+      const attrs = resourceProto(r, messageEnd(r));
+      res.service = attrs.get('service.name') ?? '';
+      res.attrs = attrs.encode();
+      return true;
+    }
+    if (field === 3 && wt === 2) {
+      res.schemaUrl = readUtf8(r, 'resource schema_url');
+      return true;
+    }
+    return false;
+  });
+  const resourceProblem = itemProblem.message;
+  for (let i = 0; i < scopes.length; i += 2) {
+    r.pos = scopes[i]!;
+    itemProblem.message = resourceProblem;
+    scopeMetrics(r, scopes[i + 1]!, ns, out, res);
+  }
+  r.pos = end;
+}
+
+function scopeMetrics(r: Reader, end: number, ns: Buffer, out: RequestRows, res: ResourceCtx): void {
+  let scope: ScopeInfo = { name: '', version: '', attrs: EMPTY_MAP, dropped: 0 };
+  let schemaUrl: Str = '';
+  const metrics = collectChildren(r, end, 2, (field, wt) => {
+    if (field === 1 && wt === 2) {
+      scope = scopeProto(r, messageEnd(r));
+      return true;
+    }
+    if (field === 3 && wt === 2) {
+      schemaUrl = readUtf8(r, 'scope schema_url');
+      return true;
+    }
+    return false;
+  });
+  const scopeProblem = itemProblem.message;
+  const scopePrefix = encodeOnce((x) => {
+    x.raw(res.attrs);
+    x.str(res.schemaUrl);
+    x.str(scope.name);
+    x.str(scope.version);
+    x.raw(scope.attrs);
+    x.u32(scope.dropped);
+    x.str(schemaUrl);
+    x.str(res.service);
+  });
+  for (let i = 0; i < metrics.length; i += 2) {
+    r.pos = metrics[i]!;
+    itemProblem.message = scopeProblem;
+    metric(r, metrics[i + 1]!, ns, out, scopePrefix);
+  }
+  r.pos = end;
+}
+
+function metric(r: Reader, end: number, ns: Buffer, out: RequestRows, scopePrefix: Buffer): void {
+  let name: Str = '';
+  let description: Str = '';
+  let unit: Str = '';
+  let kind: MetricKind | null = null;
+  let dataStart = 0;
+  let dataEnd = 0;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const wt = tag & 7;
+    const field = tag >>> 3;
+    if (field === 1 && wt === 2) name = readUtf8(r, 'metric name');
+    else if (field === 2 && wt === 2) description = readUtf8(r, 'metric description');
+    else if (field === 3 && wt === 2) unit = readUtf8(r, 'metric unit');
+    else if (KIND_BY_FIELD[field] && wt === 2) {
+      kind = KIND_BY_FIELD[field]!;
+      dataEnd = messageEnd(r);
+      dataStart = r.pos;
+      r.pos = dataEnd;
+    } else skipField(r, wt);
+  }
+  if (kind === null) return;
+  const ctx: MetricContext = {
+    prefix: encodeOnce((x) => {
+      x.raw(scopePrefix);
+      x.str(name);
+      x.str(description);
+      x.str(unit);
+    }),
+    namespace: ns,
+    temporality: 0,
+    monotonic: false,
+  };
+  r.pos = dataStart;
+  const points = collectChildren(r, dataEnd, 1, (field, wt) => {
+    if (field === 2 && wt === 0) ctx.temporality = r.int32();
+    else if (field === 3 && wt === 0 && kind === 'sum') ctx.monotonic = r.bool();
+    else return false;
+    return true;
+  });
+  const metricProblem = itemProblem.message;
+  const w = out.writer(TABLE_OF[kind]);
+  for (let i = 0; i < points.length; i += 2) {
+    r.pos = points[i]!;
+    itemProblem.message = metricProblem;
+    point.reset();
+    decodePoint(r, points[i + 1]!, kind);
+    if (itemProblem.message !== null) out.reject(itemProblem.message);
+    else {
+      writePointRow(w, kind, point, ctx);
+      out.accepted++;
+    }
+  }
+  r.pos = end;
+}
+
+/** sfixed64 as a number (values beyond 2^53 lose precision, as they do in the Float64 column). */
+function readSfixed64Number(r: Reader): number {
+  readFixed64(r);
+  return (u64.hi | 0) * 4294967296 + u64.lo;
+}
+
+function varint64Number(r: Reader): number {
+  const v = r.uint64() as unknown as number | { toNumber(): number };
+  return typeof v === 'number' ? v : v.toNumber();
+}
+
+function packedFixed64(r: Reader, wt: number, into: NumberList): void {
+  if (wt === 1) return into.push(readFixed64Number(r));
+  const end = messageEnd(r);
+  while (r.pos < end) into.push(readFixed64Number(r));
+}
+
+function packedDouble(r: Reader, wt: number, into: NumberList): void {
+  if (wt === 1) return into.push(r.double());
+  const end = messageEnd(r);
+  while (r.pos < end) into.push(r.double());
+}
+
+function buckets(r: Reader, end: number, counts: NumberList): number {
+  let offset = 0;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const wt = tag & 7;
+    if (tag >>> 3 === 1 && wt === 0) offset = r.sint32();
+    else if (tag >>> 3 === 2 && wt === 0) counts.push(varint64Number(r));
+    else if (tag >>> 3 === 2 && wt === 2) {
+      const e = messageEnd(r);
+      while (r.pos < e) counts.push(varint64Number(r));
+    } else skipField(r, wt);
+  }
+  return offset;
+}
+
+// Field numbers of the attributes, exemplars and flags differ between point kinds.
+const LAYOUT: Record<MetricKind, { attrs: number; exemplars: number; flags: number }> = {
+  gauge: { attrs: 7, exemplars: 5, flags: 8 },
+  sum: { attrs: 7, exemplars: 5, flags: 8 },
+  histogram: { attrs: 9, exemplars: 8, flags: 10 },
+  exponential_histogram: { attrs: 1, exemplars: 11, flags: 10 },
+  summary: { attrs: 7, exemplars: -1, flags: 8 },
+};
+
+function decodePoint(r: Reader, end: number, kind: MetricKind): void {
+  const l = LAYOUT[kind];
+  const numeric = kind === 'gauge' || kind === 'sum';
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const wt = tag & 7;
+    const f = tag >>> 3;
+    if (f === l.attrs && wt === 2) keyValueProto(r, messageEnd(r), point.attrs);
+    else if (f === 2 && wt === 1) { readFixed64(r); point.startLo = u64.lo; point.startHi = u64.hi; }
+    else if (f === 3 && wt === 1) { readFixed64(r); point.timeLo = u64.lo; point.timeHi = u64.hi; }
+    else if (f === l.exemplars && wt === 2) exemplar(r, messageEnd(r));
+    else if (f === l.flags && wt === 0) point.flags = r.uint32();
+    else if (numeric && f === 4 && wt === 1) point.value = r.double();
+    else if (numeric && f === 6 && wt === 1) point.value = readSfixed64Number(r);
+    else if (!numeric && f === 4 && wt === 1) point.count = readFixed64Number(r);
+    else if (!numeric && f === 5 && wt === 1) point.sum = r.double();
+    else if (kind === 'histogram' && f === 6 && (wt === 1 || wt === 2)) packedFixed64(r, wt, point.bucketCounts);
+    else if (kind === 'histogram' && f === 7 && (wt === 1 || wt === 2)) packedDouble(r, wt, point.bounds);
+    else if (kind === 'histogram' && f === 11 && wt === 1) point.min = r.double();
+    else if (kind === 'histogram' && f === 12 && wt === 1) point.max = r.double();
+    else if (kind === 'exponential_histogram' && f === 6 && wt === 0) point.scale = r.sint32();
+    else if (kind === 'exponential_histogram' && f === 7 && wt === 1) point.zeroCount = readFixed64Number(r);
+    else if (kind === 'exponential_histogram' && f === 8 && wt === 2) point.positiveOffset = buckets(r, messageEnd(r), point.positiveCounts);
+    else if (kind === 'exponential_histogram' && f === 9 && wt === 2) point.negativeOffset = buckets(r, messageEnd(r), point.negativeCounts);
+    else if (kind === 'exponential_histogram' && f === 12 && wt === 1) point.min = r.double();
+    else if (kind === 'exponential_histogram' && f === 13 && wt === 1) point.max = r.double();
+    else if (kind === 'summary' && f === 6 && wt === 2) quantile(r, messageEnd(r));
+    else skipField(r, wt);
+  }
+}
+
+function quantile(r: Reader, end: number): void {
+  let q = 0;
+  let v = 0;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag >>> 3 === 1 && (tag & 7) === 1) q = r.double();
+    else if (tag >>> 3 === 2 && (tag & 7) === 1) v = r.double();
+    else skipField(r, tag & 7);
+  }
+  point.quantiles.push(q);
+  point.quantileValues.push(v);
+}
+
+function exemplar(r: Reader, end: number): void {
+  exemplarAttrs.reset();
+  let lo = 0;
+  let hi = 0;
+  let value = 0;
+  let spanId: Uint8Array | string = '';
+  let traceId: Uint8Array | string = '';
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const wt = tag & 7;
+    const f = tag >>> 3;
+    if (f === 7 && wt === 2) keyValueProto(r, messageEnd(r), exemplarAttrs);
+    else if (f === 2 && wt === 1) { readFixed64(r); lo = u64.lo; hi = u64.hi; }
+    else if (f === 3 && wt === 1) value = r.double();
+    else if (f === 6 && wt === 1) value = readSfixed64Number(r);
+    else if (f === 4 && wt === 2) spanId = r.bytes();
+    else if (f === 5 && wt === 2) traceId = r.bytes();
+    else skipField(r, wt);
+  }
+  point.addExemplar(exemplarAttrs.encode(), lo, hi, value, spanId, traceId);
+}

@@ -1,0 +1,243 @@
+// OTLP attributes (KeyValue lists of AnyValue) as ClickHouse Map(String, String) values. Values
+// are turned to strings the way the collector's exporter does (pcommon's AsString): strings as
+// they are, numbers and booleans as text, arrays and maps as JSON, bytes as base64.
+import { EMPTY_MAP, RowBinaryWriter, encodeStringMap, type Str } from '../../store/index.js';
+import { MalformedInputError, messageEnd, noteProblem, readUtf8, readUtf8String, skipField, toBuffer, type Reader } from './wire.js';
+
+export const limits = { maxAttributes: 1000, maxDepth: 32 };
+
+/** A reusable list of key/value pairs for the item being decoded. */
+export class AttrList {
+  keys: Str[] = [];
+  vals: Str[] = [];
+  n = 0;
+  reset(): void {
+    this.n = 0;
+  }
+  push(k: Str, v: Str): void {
+    if (this.n >= limits.maxAttributes) {
+      noteProblem(`more than ${limits.maxAttributes} attributes on one item`);
+      return;
+    }
+    this.keys[this.n] = k;
+    this.vals[this.n] = v;
+    this.n++;
+  }
+  writeMap(w: RowBinaryWriter): void {
+    w.varint(this.n);
+    for (let i = 0; i < this.n; i++) {
+      w.str(this.keys[i]!);
+      w.str(this.vals[i]!);
+    }
+  }
+  encode(): Buffer {
+    return this.n === 0 ? EMPTY_MAP : encodeStringMap(this.keys, this.vals, this.n);
+  }
+  get(key: string): Str | undefined {
+    for (let i = 0; i < this.n; i++) {
+      const k = this.keys[i]!;
+      if (typeof k === 'string' ? k === key : k.length === key.length && toBuffer(k).toString('latin1') === key) return this.vals[i];
+    }
+    return undefined;
+  }
+}
+
+// ---- protobuf ----
+
+/** AnyValue → its string form. Strings come back as byte views, never decoded. */
+export function anyValueProto(r: Reader, end: number, depth: number): Str {
+  let out: Str = '';
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const wt = tag & 7;
+    switch (tag >>> 3) {
+      case 1: if (wt === 2) { out = readUtf8(r, 'a string value'); continue; } break;
+      case 2: if (wt === 0) { out = r.bool() ? 'true' : 'false'; continue; } break;
+      case 3: if (wt === 0) { out = r.int64().toString(); continue; } break;
+      case 4: if (wt === 1) { out = String(r.double()); continue; } break;
+      case 5: if (wt === 2) { out = arrayJsonProto(r, messageEnd(r), depth + 1); continue; } break;
+      case 6: if (wt === 2) { out = kvlistJsonProto(r, messageEnd(r), depth + 1); continue; } break;
+      case 7: if (wt === 2) { out = toBuffer(r.bytes()).toString('base64'); continue; } break;
+    }
+    skipField(r, wt);
+  }
+  return out;
+}
+
+/** AnyValue → JSON text, for values nested in arrays and maps. */
+function anyValueJsonProto(r: Reader, end: number, depth: number): string {
+  if (depth > limits.maxDepth) throw new MalformedInputError('attribute values nested too deeply');
+  let out = 'null';
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const wt = tag & 7;
+    switch (tag >>> 3) {
+      case 1: if (wt === 2) { out = JSON.stringify(readUtf8String(r, 'a string value')); continue; } break;
+      case 2: if (wt === 0) { out = r.bool() ? 'true' : 'false'; continue; } break;
+      case 3: if (wt === 0) { out = r.int64().toString(); continue; } break;
+      case 4: if (wt === 1) { const d = r.double(); out = Number.isFinite(d) ? String(d) : JSON.stringify(String(d)); continue; } break;
+      case 5: if (wt === 2) { out = arrayJsonProto(r, messageEnd(r), depth + 1); continue; } break;
+      case 6: if (wt === 2) { out = kvlistJsonProto(r, messageEnd(r), depth + 1); continue; } break;
+      case 7: if (wt === 2) { out = JSON.stringify(toBuffer(r.bytes()).toString('base64')); continue; } break;
+    }
+    skipField(r, wt);
+  }
+  return out;
+}
+
+function arrayJsonProto(r: Reader, end: number, depth: number): string {
+  const parts: string[] = [];
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag >>> 3 === 1 && (tag & 7) === 2) parts.push(anyValueJsonProto(r, messageEnd(r), depth));
+    else skipField(r, tag & 7);
+  }
+  return `[${parts.join(',')}]`;
+}
+
+function kvlistJsonProto(r: Reader, end: number, depth: number): string {
+  const parts: string[] = [];
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag >>> 3 === 1 && (tag & 7) === 2) {
+      const kvEnd = messageEnd(r);
+      let key = '';
+      let value = 'null';
+      while (r.pos < kvEnd) {
+        const t = r.uint32();
+        if (t >>> 3 === 1 && (t & 7) === 2) key = readUtf8String(r, 'an attribute key');
+        else if (t >>> 3 === 2 && (t & 7) === 2) value = anyValueJsonProto(r, messageEnd(r), depth);
+        else skipField(r, t & 7);
+      }
+      parts.push(`${JSON.stringify(key)}:${value}`);
+    } else skipField(r, tag & 7);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/** One KeyValue message (already positioned after its length) into the list. */
+export function keyValueProto(r: Reader, end: number, into: AttrList): void {
+  let key: Str = '';
+  let value: Str = '';
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag >>> 3 === 1 && (tag & 7) === 2) key = readUtf8(r, 'an attribute key');
+    else if (tag >>> 3 === 2 && (tag & 7) === 2) value = anyValueProto(r, messageEnd(r), 0);
+    else skipField(r, tag & 7);
+  }
+  into.push(key, value);
+}
+
+export interface ScopeInfo {
+  name: Str;
+  version: Str;
+  attrs: Buffer;
+  dropped: number;
+}
+
+const resourceAttrs = new AttrList();
+const scopeAttrs = new AttrList();
+
+/** Resource → its attributes (left in the returned list until the next call). */
+export function resourceProto(r: Reader, end: number): AttrList {
+  resourceAttrs.reset();
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag >>> 3 === 1 && (tag & 7) === 2) keyValueProto(r, messageEnd(r), resourceAttrs);
+    else skipField(r, tag & 7);
+  }
+  return resourceAttrs;
+}
+
+export function scopeProto(r: Reader, end: number): ScopeInfo {
+  scopeAttrs.reset();
+  const s: ScopeInfo = { name: '', version: '', attrs: EMPTY_MAP, dropped: 0 };
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const wt = tag & 7;
+    switch (tag >>> 3) {
+      case 1: if (wt === 2) { s.name = readUtf8(r, 'scope name'); continue; } break;
+      case 2: if (wt === 2) { s.version = readUtf8(r, 'scope version'); continue; } break;
+      case 3: if (wt === 2) { keyValueProto(r, messageEnd(r), scopeAttrs); continue; } break;
+      case 4: if (wt === 0) { s.dropped = r.uint32(); continue; } break;
+    }
+    skipField(r, wt);
+  }
+  s.attrs = scopeAttrs.encode();
+  return s;
+}
+
+// ---- JSON ----
+
+type Json = Record<string, unknown>;
+
+export function anyValueJson(v: unknown, depth: number, nested: boolean): string {
+  if (depth > limits.maxDepth) throw new MalformedInputError('attribute values nested too deeply');
+  if (v === null || typeof v !== 'object') return nested ? 'null' : '';
+  const o = v as Json;
+  if ('stringValue' in o) return nested ? JSON.stringify(String(o.stringValue ?? '')) : String(o.stringValue ?? '');
+  if ('boolValue' in o) return o.boolValue === true || o.boolValue === 'true' ? 'true' : 'false';
+  if ('intValue' in o) {
+    try {
+      return BigInt(o.intValue as string).toString();
+    } catch {
+      throw new MalformedInputError('intValue is not an integer');
+    }
+  }
+  if ('doubleValue' in o) {
+    const d = Number(o.doubleValue);
+    return nested && !Number.isFinite(d) ? JSON.stringify(String(d)) : String(d);
+  }
+  if ('bytesValue' in o) return nested ? JSON.stringify(String(o.bytesValue ?? '')) : String(o.bytesValue ?? '');
+  if ('arrayValue' in o) {
+    const values = ((o.arrayValue as Json | null)?.values ?? []) as unknown[];
+    if (!Array.isArray(values)) throw new MalformedInputError('arrayValue.values must be an array');
+    return `[${values.map((x) => anyValueJson(x, depth + 1, true)).join(',')}]`;
+  }
+  if ('kvlistValue' in o) {
+    const values = ((o.kvlistValue as Json | null)?.values ?? []) as unknown[];
+    if (!Array.isArray(values)) throw new MalformedInputError('kvlistValue.values must be an array');
+    return `{${values.map((kv) => `${JSON.stringify(String((kv as Json)?.key ?? ''))}:${anyValueJson((kv as Json)?.value, depth + 1, true)}`).join(',')}}`;
+  }
+  return nested ? 'null' : '';
+}
+
+export function attributesJson(list: unknown, into: AttrList): void {
+  if (list === undefined || list === null) return;
+  if (!Array.isArray(list)) throw new MalformedInputError('attributes must be an array');
+  for (const kv of list) {
+    if (kv === null || typeof kv !== 'object') throw new MalformedInputError('an attribute must be an object with key and value');
+    into.push(String((kv as Json).key ?? ''), anyValueJson((kv as Json).value, 0, false));
+  }
+}
+
+export function resourceJson(res: unknown): AttrList {
+  resourceAttrs.reset();
+  if (res && typeof res === 'object') attributesJson((res as Json).attributes, resourceAttrs);
+  return resourceAttrs;
+}
+
+export function scopeJson(scope: unknown): ScopeInfo {
+  scopeAttrs.reset();
+  const s = (scope && typeof scope === 'object' ? scope : {}) as Json;
+  attributesJson(s.attributes, scopeAttrs);
+  return {
+    name: String(s.name ?? ''),
+    version: String(s.version ?? ''),
+    attrs: scopeAttrs.encode(),
+    dropped: Number(s.droppedAttributesCount ?? 0) >>> 0,
+  };
+}
+
+export function arrayOf(v: unknown, field: string): unknown[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new MalformedInputError(`${field} must be an array`);
+  return v;
+}
+
+/** Encodes the columns a resource and scope give every row, once per scope. */
+export function encodeOnce(write: (w: RowBinaryWriter) => void): Buffer {
+  const w = new RowBinaryWriter(256);
+  write(w);
+  return Buffer.from(w.bytes());
+}

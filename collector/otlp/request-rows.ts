@@ -1,0 +1,36 @@
+import { RowBinaryWriter, type TableName } from '../../store/index.js';
+
+/**
+ * The rows one request decoded into, per table, kept apart from the shared batches until the
+ * whole body decoded, so a body that turns out malformed half-way leaves nothing behind.
+ */
+export class RequestRows {
+  readonly writers = new Map<TableName, RowBinaryWriter>();
+  accepted = 0;
+  rejected = 0;
+  firstError: string | null = null;
+
+  writer(table: TableName): RowBinaryWriter {
+    let w = this.writers.get(table);
+    if (!w) {
+      w = new RowBinaryWriter(16 * 1024);
+      this.writers.set(table, w);
+    }
+    return w;
+  }
+
+  reject(message: string): void {
+    this.rejected++;
+    if (this.firstError === null) this.firstError = message;
+  }
+
+  get bytes(): number {
+    let n = 0;
+    for (const w of this.writers.values()) n += w.pos;
+    return n;
+  }
+}
+
+export type Signal = 'traces' | 'metrics' | 'logs';
+export type Encoding = 'protobuf' | 'json';
+export type Decoder = (body: Buffer, namespace: string, out: RequestRows) => void;

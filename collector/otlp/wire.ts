@@ -1,0 +1,160 @@
+// Thin helpers over protobufjs's Reader for decoding OTLP straight into row buffers: no
+// generated classes and no object per span. Field numbers follow opentelemetry-proto v1.
+import { isUtf8 } from 'node:buffer';
+import protobuf from 'protobufjs/minimal.js';
+import type { Str } from '../../store/index.js';
+
+export type Reader = protobuf.Reader;
+
+/** Thrown for a body that is not valid OTLP; the receiver answers 400 with its message. */
+export class MalformedInputError extends Error {}
+
+export function createReader(buf: Uint8Array): Reader {
+  return protobuf.Reader.create(buf);
+}
+
+/** Reads a length prefix and returns where the embedded message ends. */
+export function messageEnd(r: Reader): number {
+  const len = r.uint32();
+  const end = r.pos + len;
+  if (end > r.len) throw new MalformedInputError(`truncated message: ${len} bytes announced at offset ${r.pos}, ${r.len - r.pos} left`);
+  return end;
+}
+
+/** Skips a field of the given wire type, refusing what protobuf never produces. */
+export function skipField(r: Reader, wireType: number): void {
+  if (wireType === 6 || wireType === 7) throw new MalformedInputError(`invalid wire type ${wireType} at offset ${r.pos}`);
+  r.skipType(wireType);
+}
+
+/** The low and high halves of the last fixed64 read: read without allocating a Long. */
+export const u64 = { lo: 0, hi: 0 };
+
+export function readFixed64(r: Reader): void {
+  if (r.pos + 8 > r.len) throw new MalformedInputError(`truncated fixed64 at offset ${r.pos}`);
+  const b = r.buf;
+  const p = r.pos;
+  u64.lo = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+  u64.hi = (b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24)) >>> 0;
+  r.pos = p + 8;
+}
+
+export function readFixed64Number(r: Reader): number {
+  readFixed64(r);
+  return u64.hi * 4294967296 + u64.lo;
+}
+
+/**
+ * Problems found in the item being decoded. An item with a problem is rejected alone and
+ * reported through OTLP partial success; the rest of the request is kept.
+ */
+export const itemProblem = { message: null as string | null };
+
+export function noteProblem(message: string): void {
+  if (itemProblem.message === null) itemProblem.message = message;
+}
+
+/** A UTF-8 string field as a view of its bytes (no decoding), checked for validity. */
+export function readUtf8(r: Reader, field: string): Uint8Array {
+  const bytes = r.bytes();
+  if (bytes.length > 0 && !isUtf8(bytes)) noteProblem(`invalid UTF-8 in ${field}`);
+  return bytes;
+}
+
+export function readUtf8String(r: Reader, field: string): string {
+  const bytes = readUtf8(r, field);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+}
+
+export function toBuffer(v: Uint8Array): Buffer {
+  return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.length);
+}
+
+/** Nanoseconds given as a JSON string or number, split into 32-bit halves (into `u64`). */
+export function nanosFromJson(v: unknown, field: string): void {
+  if (v === undefined || v === null || v === '' || v === 0) {
+    u64.lo = 0;
+    u64.hi = 0;
+    return;
+  }
+  let n: bigint;
+  try {
+    n = BigInt(typeof v === 'number' ? Math.trunc(v) : String(v));
+  } catch {
+    throw new MalformedInputError(`${field} is not an integer: ${JSON.stringify(v).slice(0, 40)}`);
+  }
+  if (n < 0n || n >= 1n << 64n) throw new MalformedInputError(`${field} is out of range`);
+  u64.lo = Number(n & 0xffffffffn);
+  u64.hi = Number(n >> 32n);
+}
+
+export function durationNanos(sLo: number, sHi: number, eLo: number, eHi: number): number {
+  const d = (eHi - sHi) * 4294967296 + (eLo - sLo);
+  return d > 0 ? d : 0;
+}
+
+/** A hex id from OTLP/JSON (trace and span ids are hex there, not base64). */
+export function hexIdFromJson(v: unknown, bytes: number, field: string): string {
+  if (v === undefined || v === null || v === '') return '';
+  if (typeof v !== 'string' || v.length !== bytes * 2 || !/^[0-9a-fA-F]+$/.test(v)) {
+    noteProblem(`${field} must be ${bytes * 2} hex digits`);
+    return '';
+  }
+  return v.toLowerCase();
+}
+
+export function isStr(v: Str): boolean {
+  return typeof v === 'string' ? v.length > 0 : v.length > 0;
+}
+
+/**
+ * Reads a message's fields, handing all but the repeated child field to `onField` (which
+ * returns false for fields it does not know) and collecting the children's [start, end)
+ * ranges, so they can be decoded after fields that follow them on the wire (schema_url,
+ * aggregation_temporality...).
+ */
+export function collectChildren(
+  r: Reader,
+  end: number,
+  childField: number,
+  onField: (field: number, wireType: number) => boolean,
+): number[] {
+  const ranges: number[] = [];
+  while (r.pos < end) {
+    const tag = r.uint32();
+    const field = tag >>> 3;
+    const wt = tag & 7;
+    if (field === childField && wt === 2) {
+      const e = messageEnd(r);
+      ranges.push(r.pos, e);
+      r.pos = e;
+    } else if (!onField(field, wt)) skipField(r, wt);
+  }
+  if (r.pos !== end) throw new MalformedInputError(`a field overruns its message at offset ${r.pos}`);
+  return ranges;
+}
+
+/** Parses an OTLP/JSON body, refusing invalid UTF-8 rather than replacing it. */
+export function parseJsonBody(body: Buffer): Record<string, unknown> {
+  if (!isUtf8(body)) throw new MalformedInputError('the JSON body is not valid UTF-8');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw new MalformedInputError(`the body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new MalformedInputError('the JSON body must be an object');
+  return doc as Record<string, unknown>;
+}
+
+/** An OTLP/JSON enum, given as its number or its name (`SPAN_KIND_SERVER`). */
+export function enumFromJson(v: unknown, names: readonly string[]): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') {
+    const i = names.indexOf(v);
+    if (i >= 0) return i;
+    const n = Number(v);
+    if (Number.isInteger(n)) return n;
+  }
+  return 0;
+}

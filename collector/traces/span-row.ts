@@ -1,0 +1,104 @@
+// The fields of one span while it is decoded (one record reused for every span) and the
+// writer that turns it into an `otel_traces` row in the wire layout of store/tables.ts.
+import type { RowBinaryWriter, Str } from '../../store/index.js';
+import { durationNanos } from '../otlp/wire.js';
+import { AttrList } from '../otlp/attributes.js';
+
+/** Ids are raw bytes from protobuf (written as hex) or hex text from JSON. */
+export type Id = Uint8Array | string;
+
+export const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'] as const;
+export const STATUS_CODES = ['Unset', 'Ok', 'Error'] as const;
+
+export class SpanFields {
+  traceId: Id = '';
+  spanId: Id = '';
+  parentSpanId: Id = '';
+  traceState: Str = '';
+  name: Str = '';
+  kind = 0;
+  startLo = 0;
+  startHi = 0;
+  endLo = 0;
+  endHi = 0;
+  readonly attrs = new AttrList();
+  statusCode = 0;
+  statusMessage: Str = '';
+  // Events and links, as parallel arrays (their Nested columns are one array per field).
+  eventCount = 0;
+  readonly eventTimes: number[] = [];
+  readonly eventNames: Str[] = [];
+  readonly eventAttrs: Buffer[] = [];
+  linkCount = 0;
+  readonly linkTraceIds: Id[] = [];
+  readonly linkSpanIds: Id[] = [];
+  readonly linkStates: Str[] = [];
+  readonly linkAttrs: Buffer[] = [];
+
+  reset(): void {
+    this.traceId = this.spanId = this.parentSpanId = '';
+    this.traceState = this.name = this.statusMessage = '';
+    this.kind = this.statusCode = 0;
+    this.startLo = this.startHi = this.endLo = this.endHi = 0;
+    this.attrs.reset();
+    this.eventCount = this.linkCount = 0;
+  }
+
+  addEvent(lo: number, hi: number, name: Str, attrs: Buffer): void {
+    const i = this.eventCount++;
+    this.eventTimes[2 * i] = lo;
+    this.eventTimes[2 * i + 1] = hi;
+    this.eventNames[i] = name;
+    this.eventAttrs[i] = attrs;
+  }
+
+  addLink(traceId: Id, spanId: Id, state: Str, attrs: Buffer): void {
+    const i = this.linkCount++;
+    this.linkTraceIds[i] = traceId;
+    this.linkSpanIds[i] = spanId;
+    this.linkStates[i] = state;
+    this.linkAttrs[i] = attrs;
+  }
+}
+
+function id(w: RowBinaryWriter, v: Id): void {
+  if (typeof v === 'string') w.str(v);
+  else w.hex(v);
+}
+
+/**
+ * `prefix` holds the columns shared by every span of one resource and scope, already encoded:
+ * ServiceName, ResourceAttributes, ScopeName, ScopeVersion. `namespace` is the encoded Namespace.
+ */
+export function writeSpanRow(w: RowBinaryWriter, s: SpanFields, prefix: Buffer, namespace: Buffer): void {
+  w.u64parts(s.startLo, s.startHi);
+  id(w, s.traceId);
+  id(w, s.spanId);
+  id(w, s.parentSpanId);
+  w.str(s.traceState);
+  w.str(s.name);
+  w.str(SPAN_KINDS[s.kind] ?? 'Unspecified');
+  w.raw(prefix);
+  s.attrs.writeMap(w);
+  w.u64(durationNanos(s.startLo, s.startHi, s.endLo, s.endHi));
+  w.str(STATUS_CODES[s.statusCode] ?? 'Unset');
+  w.str(s.statusMessage);
+  const ne = s.eventCount;
+  w.varint(ne);
+  for (let i = 0; i < ne; i++) w.u64parts(s.eventTimes[2 * i]!, s.eventTimes[2 * i + 1]!);
+  w.varint(ne);
+  for (let i = 0; i < ne; i++) w.str(s.eventNames[i]!);
+  w.varint(ne);
+  for (let i = 0; i < ne; i++) w.raw(s.eventAttrs[i]!);
+  const nl = s.linkCount;
+  w.varint(nl);
+  for (let i = 0; i < nl; i++) id(w, s.linkTraceIds[i]!);
+  w.varint(nl);
+  for (let i = 0; i < nl; i++) id(w, s.linkSpanIds[i]!);
+  w.varint(nl);
+  for (let i = 0; i < nl; i++) w.str(s.linkStates[i]!);
+  w.varint(nl);
+  for (let i = 0; i < nl; i++) w.raw(s.linkAttrs[i]!);
+  w.raw(namespace);
+  w.rows++;
+}
