@@ -1,0 +1,42 @@
+// Every error the API answers with, in one table: a stable code, an HTTP status and a message.
+export const API_ERRORS = {
+  BAD_REQUEST: { code: 'MICRO_ERR_BAD_REQUEST', status: 400, message: 'the request is not valid' },
+  NOT_FOUND: { code: 'MICRO_ERR_NOT_FOUND', status: 404, message: 'there is nothing at this address' },
+  UNSUPPORTED_MEDIA_TYPE: { code: 'MICRO_ERR_UNSUPPORTED_MEDIA_TYPE', status: 415, message: 'the content type is not supported' },
+  BODY_TOO_LARGE: { code: 'MICRO_ERR_BODY_TOO_LARGE', status: 413, message: 'the request body is too large' },
+  NOT_READY: { code: 'MICRO_ERR_NOT_READY', status: 503, message: 'the server is not ready yet' },
+  INTERNAL: { code: 'MICRO_ERR_INTERNAL', status: 500, message: 'something went wrong on the server' },
+} as const;
+
+export type ApiErrorKind = keyof typeof API_ERRORS;
+
+export class ApiError extends Error {
+  constructor(
+    readonly kind: ApiErrorKind,
+    readonly detail?: string,
+  ) {
+    super(detail ?? API_ERRORS[kind].message);
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+/** Turns anything thrown in a handler into a status and a body: the one place that does. */
+export function toErrorResponse(err: unknown): { status: number; body: ErrorBody } {
+  let kind: ApiErrorKind = 'INTERNAL';
+  let message: string = API_ERRORS.INTERNAL.message;
+  if (err instanceof ApiError) {
+    kind = err.kind;
+    message = err.detail ?? API_ERRORS[kind].message;
+  } else {
+    const e = err as { code?: string; statusCode?: number; message?: string; validation?: unknown };
+    if (e?.validation) [kind, message] = ['BAD_REQUEST', e.message ?? API_ERRORS.BAD_REQUEST.message];
+    else if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') kind = 'UNSUPPORTED_MEDIA_TYPE';
+    else if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') kind = 'BODY_TOO_LARGE';
+    else if (e?.statusCode && e.statusCode >= 400 && e.statusCode < 500) [kind, message] = ['BAD_REQUEST', e.message ?? API_ERRORS.BAD_REQUEST.message];
+    if (kind !== 'INTERNAL' && kind !== 'BAD_REQUEST') message = API_ERRORS[kind].message;
+  }
+  return { status: API_ERRORS[kind].status, body: { error: { code: API_ERRORS[kind].code, message } } };
+}

@@ -1,0 +1,2 @@
+export { buildApi, type ApiDeps, type Readiness } from './build.js';
+export { API_ERRORS, ApiError, toErrorResponse, type ApiErrorKind } from './errors.js';

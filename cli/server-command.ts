@@ -1,0 +1,90 @@
+// `micro server`: runs the collector, the store and the API in this process.
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfigFile, resolveServerConfig, type ServerConfigInput } from '../config/index.js';
+import { startServer } from '../server/index.js';
+
+interface ServerFlags {
+  config?: string;
+  dataDir?: string;
+  clickhouseUrl?: string;
+  host?: string;
+  apiPort?: string;
+  otlpHttpPort?: string;
+  otlpGrpcPort?: string;
+  publicUrl?: string;
+  retentionTraces?: string;
+  retentionLogs?: string;
+  retentionMetrics?: string;
+  maxBodySize?: string;
+  maxQueueSize?: string;
+  logLevel?: string;
+}
+
+const defined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+export function serverCommand(): Command {
+  return new Command('server')
+    .description('run the collector, the store and the API (embedded ClickHouse unless --clickhouse-url is given)')
+    .addOption(new Option('-c, --config <file>', 'micro.yaml with server settings and retention').env('MICRO_CONFIG'))
+    .addOption(new Option('--data-dir <dir>', 'where the embedded store keeps its data (default ./data)').env('MICRO_DATA_DIR'))
+    .addOption(new Option('--clickhouse-url <url>', 'use a ClickHouse server: http://user:pass@host:8123/db').env('MICRO_CLICKHOUSE_URL'))
+    .addOption(new Option('--host <host>', 'address to listen on (default 127.0.0.1)').env('MICRO_HOST'))
+    .addOption(new Option('--api-port <port>', 'HTTP API port (default 8080)').env('MICRO_API_PORT'))
+    .addOption(new Option('--otlp-http-port <port>', 'OTLP/HTTP port (default 4318)').env('MICRO_OTLP_HTTP_PORT'))
+    .addOption(new Option('--otlp-grpc-port <port>', 'OTLP/gRPC port (default 4317)').env('MICRO_OTLP_GRPC_PORT'))
+    .addOption(new Option('--public-url <url>', 'the address people reach the API at, for links').env('MICRO_PUBLIC_URL'))
+    .addOption(new Option('--retention-traces <duration>', 'keep traces this long (default 7d)').env('MICRO_RETENTION_TRACES'))
+    .addOption(new Option('--retention-logs <duration>', 'keep logs this long (default 7d)').env('MICRO_RETENTION_LOGS'))
+    .addOption(new Option('--retention-metrics <duration>', 'keep metrics this long (default 30d)').env('MICRO_RETENTION_METRICS'))
+    .addOption(new Option('--max-body-size <size>', 'largest OTLP request accepted (default 16MiB)').env('MICRO_MAX_BODY_SIZE'))
+    .addOption(new Option('--max-queue-size <size>', 'accepted data waiting to be stored before 429s (default 256MiB)').env('MICRO_MAX_QUEUE_SIZE'))
+    .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug or trace').env('MICRO_LOG_LEVEL'))
+    .action(async (flags: ServerFlags) => {
+      const file = flags.config ? loadConfigFile(flags.config) : {};
+      const input: ServerConfigInput = {
+        ...(file.server ?? {}),
+        ...defined({
+          dataDir: flags.dataDir,
+          clickhouseUrl: flags.clickhouseUrl,
+          host: flags.host,
+          apiPort: flags.apiPort,
+          otlpHttpPort: flags.otlpHttpPort,
+          otlpGrpcPort: flags.otlpGrpcPort,
+          publicUrl: flags.publicUrl,
+          maxBodySize: flags.maxBodySize,
+          maxQueueSize: flags.maxQueueSize,
+          logLevel: flags.logLevel as ServerConfigInput['logLevel'],
+        }),
+        retention: {
+          ...(file.retention ?? {}),
+          ...defined({ traces: flags.retentionTraces, logs: flags.retentionLogs, metrics: flags.retentionMetrics }),
+        },
+      } as ServerConfigInput;
+      const config = resolveServerConfig(input);
+      const server = await startServer(config);
+      let stopping = false;
+      const stop = (signal: string): void => {
+        if (stopping) process.exit(1);
+        stopping = true;
+        server.logger.info({ signal }, 'stopping: storing what was accepted');
+        server.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            server.logger.error({ err }, 'stopping failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+    });
+}
+
+export function explainStartError(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  const e = err as { code?: string; message?: string; address?: string; port?: number };
+  if (e?.code === 'EADDRINUSE') return `cannot listen on ${e.address}:${e.port}: the port is in use (choose another with --api-port, --otlp-http-port or --otlp-grpc-port)`;
+  if (e?.code === 'EACCES') return `cannot listen on ${e.address}:${e.port}: permission denied`;
+  return `the server could not start: ${e?.message ?? String(err)}`;
+}

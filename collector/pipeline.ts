@@ -1,0 +1,165 @@
+// Batches rows per table and stores them, acknowledging a request only once every row it
+// brought is stored. Memory is bounded by the bytes queued: past the limit a request is turned
+// away as retryable (HTTP 429 / gRPC RESOURCE_EXHAUSTED) before anything of it is queued.
+import type { InsertOutcome, Store, TableName } from '../store/index.js';
+import type { RequestRows } from './otlp/request-rows.js';
+import type { CollectorMetrics } from './self-metrics.js';
+
+export interface PipelineOptions {
+  /** Seal a batch at this many rows… */
+  batchRows: number;
+  /** …or this many encoded bytes… */
+  batchBytes: number;
+  /** …or when its oldest row waited this long. */
+  flushIntervalMs: number;
+  /** Accepted-but-not-stored bytes above which new requests are refused. */
+  maxQueueBytes: number;
+  /** Inserts in flight per table; more batches wait (and grow) meanwhile. */
+  maxInflightPerTable: number;
+}
+
+export type SubmitOutcome =
+  | { status: 'success' }
+  | { status: 'retryable'; retryInMillis: number; reason: 'overloaded' | 'store-unavailable' | 'shutting-down'; message: string }
+  | { status: 'failure'; message: string };
+
+interface Batch {
+  chunks: Buffer[];
+  bytes: number;
+  rows: number;
+  openedAt: number;
+  waiters: Array<(o: InsertOutcome) => void>;
+}
+
+interface TableQueue {
+  open: Batch | null;
+  sealed: Batch[];
+  inflight: number;
+  timer: NodeJS.Timeout | null;
+}
+
+export interface Pipeline {
+  submit(rows: RequestRows): Promise<SubmitOutcome>;
+  queuedBytes(): number;
+  /** Stops taking requests and stores everything accepted. */
+  drain(): Promise<void>;
+}
+
+export function createPipeline(store: Store, opts: PipelineOptions, metrics: CollectorMetrics): Pipeline {
+  const queues = new Map<TableName, TableQueue>();
+  let queuedBytes = 0;
+  let queuedRows = 0;
+  let closing = false;
+  const idle = new Set<() => void>();
+
+  const queueOf = (table: TableName): TableQueue => {
+    let q = queues.get(table);
+    if (!q) {
+      q = { open: null, sealed: [], inflight: 0, timer: null };
+      queues.set(table, q);
+    }
+    return q;
+  };
+
+  const seal = (q: TableQueue): void => {
+    if (!q.open) return;
+    q.sealed.push(q.open);
+    q.open = null;
+    if (q.timer) clearTimeout(q.timer);
+    q.timer = null;
+  };
+
+  const pump = (table: TableName): void => {
+    const q = queueOf(table);
+    while (q.inflight < opts.maxInflightPerTable) {
+      if (q.sealed.length === 0 && q.open && (closing || Date.now() - q.open.openedAt >= opts.flushIntervalMs)) seal(q);
+      const batch = q.sealed.shift();
+      if (!batch) break;
+      q.inflight++;
+      void store_(table, q, batch);
+    }
+    if (q.inflight === 0 && !q.open && q.sealed.length === 0) for (const f of idle) f();
+  };
+
+  async function store_(table: TableName, q: TableQueue, batch: Batch): Promise<void> {
+    const started = process.hrtime.bigint();
+    let outcome: InsertOutcome;
+    try {
+      const bytes = batch.chunks.length === 1 ? batch.chunks[0]! : Buffer.concat(batch.chunks, batch.bytes);
+      outcome = await store.insertRowBinary(table, bytes);
+    } catch (err) {
+      outcome = { status: 'retryable', retryInMillis: 1000, error: (err as Error).message };
+    }
+    metrics.flushSeconds.labels(table, outcome.status).observe(Number(process.hrtime.bigint() - started) / 1e9);
+    if (outcome.status === 'success') metrics.stored.labels(table).inc(batch.rows);
+    queuedBytes -= batch.bytes;
+    queuedRows -= batch.rows;
+    metrics.queueBytes.set(queuedBytes);
+    metrics.queueRows.set(queuedRows);
+    for (const w of batch.waiters) w(outcome);
+    q.inflight--;
+    pump(table);
+  }
+
+  const append = (table: TableName, bytes: Buffer, rows: number): Promise<InsertOutcome> => {
+    const q = queueOf(table);
+    if (!q.open) {
+      q.open = { chunks: [], bytes: 0, rows: 0, openedAt: Date.now(), waiters: [] };
+      q.timer = setTimeout(() => {
+        q.timer = null;
+        pump(table);
+      }, opts.flushIntervalMs);
+      q.timer.unref();
+    }
+    const b = q.open;
+    b.chunks.push(Buffer.from(bytes));
+    b.bytes += bytes.length;
+    b.rows += rows;
+    const done = new Promise<InsertOutcome>((resolve) => b.waiters.push(resolve));
+    if (b.rows >= opts.batchRows || b.bytes >= opts.batchBytes) seal(q);
+    pump(table);
+    return done;
+  };
+
+  return {
+    queuedBytes: () => queuedBytes,
+    async submit(rows) {
+      if (closing) return { status: 'retryable', retryInMillis: 1000, reason: 'shutting-down', message: 'the server is shutting down' };
+      const size = rows.bytes;
+      if (size === 0) return { status: 'success' };
+      if (queuedBytes + size > opts.maxQueueBytes) {
+        return { status: 'retryable', retryInMillis: 1000, reason: 'overloaded', message: `the store is behind: ${queuedBytes} bytes wait to be written` };
+      }
+      const waits: Array<Promise<InsertOutcome>> = [];
+      for (const [table, w] of rows.writers) {
+        if (w.rows === 0) continue;
+        queuedBytes += w.pos;
+        queuedRows += w.rows;
+        waits.push(append(table, w.bytes(), w.rows));
+      }
+      metrics.queueBytes.set(queuedBytes);
+      metrics.queueRows.set(queuedRows);
+      const outcomes = await Promise.all(waits);
+      const failed = outcomes.find((o) => o.status === 'failure');
+      if (failed && failed.status === 'failure') return { status: 'failure', message: `the store refused the rows: ${failed.error}` };
+      const retry = outcomes.find((o) => o.status === 'retryable');
+      if (retry && retry.status === 'retryable') {
+        return { status: 'retryable', retryInMillis: retry.retryInMillis, reason: 'store-unavailable', message: `the store is unavailable: ${retry.error}` };
+      }
+      return { status: 'success' };
+    },
+    async drain() {
+      closing = true;
+      await new Promise<void>((resolve) => {
+        const check = (): void => {
+          for (const q of queues.values()) if (q.inflight > 0 || q.open || q.sealed.length > 0) return;
+          idle.delete(check);
+          resolve();
+        };
+        idle.add(check);
+        for (const table of queues.keys()) pump(table);
+        check();
+      });
+    },
+  };
+}

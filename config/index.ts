@@ -1,0 +1,3 @@
+export { ConfigError, loadConfigFile, resolveServerConfig } from './load.js';
+export { configFileSchema, retentionSchema, serverSchema, type ServerConfig, type ServerConfigInput } from './server-schema.js';
+export { parseDuration } from './units.js';

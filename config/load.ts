@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { configFileSchema, retentionSchema, serverSchema, type ServerConfig, type ServerConfigInput } from './server-schema.js';
+
+/** A configuration that does not validate; `problems` name each field (and file line). */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+const pathOf = (issue: z.core.$ZodIssue): string => issue.path.map(String).join('.') || '(top level)';
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  return issue.message;
+}
+
+/** Reads and validates micro.yaml, naming the field and line of every problem. */
+export function loadConfigFile(path: string): z.output<typeof configFileSchema> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`cannot read the config file ${path}: ${(err as Error).message}`]);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
+  if (doc.errors.length > 0) throw new ConfigError(doc.errors.map((e) => `${path}: ${e.message}`));
+  const parsed = configFileSchema.safeParse(doc.toJS() ?? {});
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => {
+      const node = doc.getIn(issue.path as Array<string | number>, true) as { range?: [number, number] } | undefined;
+      const at = node?.range ? `:${lines.linePos(node.range[0]).line}` : '';
+      return `${path}${at}: ${pathOf(issue)}: ${describe(issue)}`;
+    }),
+  );
+}
+
+/** Validates the merged settings (file < environment < flags) into a ServerConfig. */
+export function resolveServerConfig(input: ServerConfigInput): ServerConfig {
+  const { retention, ...server } = input;
+  const s = serverSchema.safeParse(server);
+  const r = retentionSchema.safeParse(retention ?? {});
+  const problems = [
+    ...(s.success ? [] : s.error.issues.map((i) => `${pathOf(i)}: ${describe(i)}`)),
+    ...(r.success ? [] : r.error.issues.map((i) => `retention.${pathOf(i)}: ${describe(i)}`)),
+  ];
+  if (!s.success || !r.success) throw new ConfigError(problems);
+  return { ...s.data, retention: r.data };
+}

@@ -1,0 +1,49 @@
+// The one schema of the server's settings, shared by the config file, the environment and the
+// command line (and later the API). Every error message names the field.
+import { z } from 'zod';
+import { byteSize, durationMs } from './units.js';
+
+const HOUR = 3600_000;
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const retentionSchema = z
+  .object({
+    traces: durationMs(HOUR).prefault('7d'),
+    logs: durationMs(HOUR).prefault('7d'),
+    metrics: durationMs(HOUR).prefault('30d'),
+  })
+  .strict();
+
+export const serverSchema = z
+  .object({
+    dataDir: z.string().min(1).default('./data'),
+    clickhouseUrl: z
+      .string()
+      .refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), { message: 'must be an http(s) URL such as http://user:pass@host:8123/db' })
+      .optional(),
+    host: z.string().min(1).default('127.0.0.1'),
+    apiPort: port.default(8080),
+    otlpHttpPort: port.default(4318),
+    otlpGrpcPort: port.default(4317),
+    publicUrl: z.string().url().optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    maxBodySize: byteSize(1024).prefault('16MiB'),
+    maxQueueSize: byteSize(1024 * 1024).prefault('256MiB'),
+    maxAttributes: z.coerce.number().int().min(1).max(100_000).default(1000),
+    batchRows: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+    batchSize: byteSize(1024).prefault('32MiB'),
+    flushInterval: durationMs(1).prefault('200ms'),
+    maxInflightInserts: z.coerce.number().int().min(1).max(16).default(1),
+  })
+  .strict();
+
+/** micro.yaml: the server's settings and retention (checks, rules and on-call come later). */
+export const configFileSchema = z
+  .object({
+    server: serverSchema.partial().optional(),
+    retention: retentionSchema.partial().optional(),
+  })
+  .strict();
+
+export type ServerConfig = z.output<typeof serverSchema> & { retention: z.output<typeof retentionSchema> };
+export type ServerConfigInput = z.input<typeof serverSchema> & { retention?: z.input<typeof retentionSchema> };

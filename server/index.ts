@@ -1,0 +1,2 @@
+export { createLogger } from './logger.js';
+export { startServer, type RunningServer, type StartOptions } from './start.js';

@@ -1,0 +1,123 @@
+// The composition root: store, collector and API in one process. The embedded store is owned
+// by this process (chDB binds one data directory per process); everything else reaches it
+// through the API.
+import type { AddressInfo } from 'node:net';
+import type { DestinationStream, Logger } from 'pino';
+import { buildApi } from '../api/index.js';
+import {
+  buildGrpcReceiver, buildHttpReceiver, closeGrpc, createCollectorMetrics, createPipeline, decodeLimits, listenGrpc, type Pipeline,
+} from '../collector/index.js';
+import type { ServerConfig } from '../config/index.js';
+import { openStore, type Retention, type Store } from '../store/index.js';
+import { createLogger } from './logger.js';
+
+export interface RunningServer {
+  config: ServerConfig;
+  logger: Logger;
+  store: Store;
+  pipeline: Pipeline;
+  apiUrl: string;
+  otlpHttpUrl: string;
+  otlpGrpcAddress: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logDestination?: DestinationStream;
+}
+
+const VERSION = '0.1.0';
+
+function retentionSeconds(c: ServerConfig): Retention {
+  return { traces: c.retention.traces / 1000, logs: c.retention.logs / 1000, metrics: c.retention.metrics / 1000 };
+}
+
+export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel, opts.logDestination);
+  const metrics = createCollectorMetrics();
+  decodeLimits.maxAttributes = config.maxAttributes;
+  const readiness = {
+    store: { ok: false, detail: 'connecting' },
+    migrations: { ok: false, detail: 'pending' },
+    otlpHttp: { ok: false, detail: 'not listening' },
+    otlpGrpc: { ok: false, detail: 'not listening' },
+  };
+  let storeDescription = '';
+
+  const api = buildApi({
+    logger,
+    registry: metrics.registry,
+    readiness: () => ({ ready: Object.values(readiness).every((c) => c.ok), checks: readiness }),
+    status: () => ({
+      version: VERSION,
+      store: storeDescription,
+      retention: config.retention,
+      ports: { api: config.apiPort, otlpHttp: config.otlpHttpPort, otlpGrpc: config.otlpGrpcPort },
+    }),
+  });
+  await api.listen({ host: config.host, port: config.apiPort });
+  const apiPort = (api.server.address() as AddressInfo).port;
+
+  let store: Store;
+  try {
+    store = await openStore(config.clickhouseUrl ? { kind: 'server', url: config.clickhouseUrl } : { kind: 'embedded', dataDir: config.dataDir });
+    storeDescription = store.describe;
+    readiness.store = { ok: true, detail: store.describe };
+    const prepared = await store.prepare(retentionSeconds(config));
+    readiness.migrations = { ok: true, detail: `schema version ${prepared.migrations.current}` };
+    logger.info({ store: store.describe, applied: prepared.migrations.applied, retentionChanges: prepared.retention }, 'store ready');
+  } catch (err) {
+    await api.close();
+    throw err;
+  }
+
+  const pipeline = createPipeline(
+    store,
+    {
+      batchRows: config.batchRows,
+      batchBytes: config.batchSize,
+      flushIntervalMs: config.flushInterval,
+      maxQueueBytes: config.maxQueueSize,
+      maxInflightPerTable: config.maxInflightInserts,
+    },
+    metrics,
+  );
+  const ctx = { pipeline, metrics, logger, maxQueueBytes: config.maxQueueSize };
+  const http = buildHttpReceiver(ctx, { maxBodyBytes: config.maxBodySize, namespaceOf: () => 'default' }, logger);
+  const grpc = buildGrpcReceiver(ctx, { maxBodyBytes: config.maxBodySize, namespaceOf: () => 'default' }, logger);
+  let closed = false;
+  try {
+    await http.listen({ host: config.host, port: config.otlpHttpPort });
+    readiness.otlpHttp = { ok: true, detail: 'listening' };
+    const grpcPort = await listenGrpc(grpc, config.host, config.otlpGrpcPort);
+    readiness.otlpGrpc = { ok: true, detail: 'listening' };
+    const httpPort = (http.server.address() as AddressInfo).port;
+    const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const running: RunningServer = {
+      config,
+      logger,
+      store,
+      pipeline,
+      apiUrl: `http://${hostForUrl}:${apiPort}`,
+      otlpHttpUrl: `http://${hostForUrl}:${httpPort}`,
+      otlpGrpcAddress: `${hostForUrl}:${grpcPort}`,
+      async close() {
+        if (closed) return;
+        closed = true;
+        readiness.otlpHttp.ok = readiness.otlpGrpc.ok = false;
+        // Receivers stop taking requests while everything accepted is stored.
+        await Promise.all([http.close(), closeGrpc(grpc), pipeline.drain()]);
+        await api.close();
+        await store.close();
+        logger.info('stopped');
+        logger.flush();
+      },
+    };
+    logger.info({ api: running.apiUrl, otlpHttp: running.otlpHttpUrl, otlpGrpc: running.otlpGrpcAddress }, 'micro-observe is running');
+    return running;
+  } catch (err) {
+    await Promise.allSettled([http.close(), closeGrpc(grpc, 0), api.close()]);
+    await store.close();
+    throw err;
+  }
+}
