@@ -28,6 +28,8 @@ interface Batch {
   bytes: number;
   rows: number;
   openedAt: number;
+  /** Its flush interval passed: stored as soon as an insert slot is free. */
+  due: boolean;
   waiters: Array<(o: InsertOutcome) => void>;
 }
 
@@ -72,7 +74,7 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
   const pump = (table: TableName): void => {
     const q = queueOf(table);
     while (q.inflight < opts.maxInflightPerTable) {
-      if (q.sealed.length === 0 && q.open && (closing || Date.now() - q.open.openedAt >= opts.flushIntervalMs)) seal(q);
+      if (q.sealed.length === 0 && q.open && (q.open.due || closing)) seal(q);
       const batch = q.sealed.shift();
       if (!batch) break;
       q.inflight++;
@@ -104,9 +106,14 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
   const append = (table: TableName, bytes: Buffer, rows: number): Promise<InsertOutcome> => {
     const q = queueOf(table);
     if (!q.open) {
-      q.open = { chunks: [], bytes: 0, rows: 0, openedAt: Date.now(), waiters: [] };
+      const opened: Batch = { chunks: [], bytes: 0, rows: 0, openedAt: Date.now(), due: false, waiters: [] };
+      q.open = opened;
+      // The timer marks its own batch due (timers may fire a little before Date.now() says the
+      // interval passed, so an age check could leave it waiting). A due batch is sealed when an
+      // insert slot is free; until then it keeps growing, and bigger batches insert faster.
       q.timer = setTimeout(() => {
         q.timer = null;
+        opened.due = true;
         pump(table);
       }, opts.flushIntervalMs);
       q.timer.unref();

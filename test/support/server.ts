@@ -1,0 +1,73 @@
+// Starts a real server (embedded ClickHouse in a fresh data dir, or the ClickHouse server named by
+// MICRO_TEST_CLICKHOUSE_URL in a fresh database) on free loopback ports.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createClient } from '@clickhouse/client';
+import { resolveServerConfig, type ServerConfigInput } from '../../config/index.js';
+import { startServer, type RunningServer } from '../../server/index.js';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  logLines: string[];
+  stop(): Promise<void>;
+}
+
+/** A database of its own on the test ClickHouse server, when one is configured. */
+async function testDatabaseUrl(): Promise<string | undefined> {
+  const base = process.env.MICRO_TEST_CLICKHOUSE_URL;
+  if (!base) return undefined;
+  const db = `micro_test_${process.pid}_${Date.now()}`;
+  const admin = createClient({ url: base });
+  await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
+  await admin.close();
+  const u = new URL(base);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+export function makeDataDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'micro-test-'));
+}
+
+export async function startTestServer(overrides: Partial<ServerConfigInput> = {}, dataDir = makeDataDir()): Promise<TestServer> {
+  const logLines: string[] = [];
+  const logDestination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) logLines.push(line);
+      cb();
+    },
+  });
+  const clickhouseUrl = await testDatabaseUrl();
+  const config = resolveServerConfig({
+    dataDir,
+    apiPort: 0,
+    otlpHttpPort: 0,
+    otlpGrpcPort: 0,
+    logLevel: 'info',
+    flushInterval: '20ms',
+    ...(clickhouseUrl ? { clickhouseUrl } : {}),
+    ...overrides,
+  });
+  const server = await startServer(config, { logDestination });
+  return Object.assign(server, {
+    dataDir,
+    logLines,
+    async stop() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+}
+
+export async function postOtlp(
+  server: RunningServer, signal: 'traces' | 'logs' | 'metrics', body: Uint8Array | string, headers: Record<string, string> = {},
+): Promise<{ status: number; body: Buffer; headers: Headers }> {
+  const res = await fetch(`${server.otlpHttpUrl}/v1/${signal}`, {
+    method: 'POST',
+    headers: { 'content-type': typeof body === 'string' ? 'application/json' : 'application/x-protobuf', ...headers },
+    body: body as BodyInit,
+  });
+  return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };
+}
