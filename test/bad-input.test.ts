@@ -1,0 +1,143 @@
+// Bad input gets the right 4xx with a message, the server stays up, and what was stored
+// before is intact.
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { after, before, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { decodeTraceResponse, encodeTraces, kv, span, traceRequest } from './support/otlp-proto.js';
+import { postOtlp, startTestServer, type TestServer } from './support/server.js';
+
+let server: TestServer;
+const countBaseline = async () => Number((await server.store.query<{ n: string }>("SELECT count() AS n FROM otel_traces WHERE ServiceName = 'baseline'"))[0]!.n);
+
+before(async () => {
+  server = await startTestServer({ maxBodySize: '1MiB' });
+  const res = await postOtlp(server, 'traces', encodeTraces(traceRequest('baseline', [span('before-1'), span('before-2')])));
+  assert.equal(res.status, 200);
+});
+after(async () => {
+  // The server is still up and earlier data is intact.
+  const health = await fetch(`${server.apiUrl}/healthz`);
+  assert.equal(health.status, 200);
+  assert.equal(await countBaseline(), 2);
+  await server.stop();
+});
+
+/** A seeded generator, so "random bytes" are the same on every run. */
+function randomBytes(n: number, seed = 42): Buffer {
+  const b = Buffer.alloc(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    b[i] = x >> 16;
+  }
+  return b;
+}
+
+const message = (res: { body: Buffer }) => res.body.toString('latin1');
+
+test('truncated protobuf: 400', async () => {
+  const whole = encodeTraces(traceRequest('bad', [span('x', { attributes: [kv('k', 'v'.repeat(100))] })]));
+  for (const cut of [1, 10, whole.length >> 1, whole.length - 1]) {
+    const res = await postOtlp(server, 'traces', whole.subarray(0, cut));
+    assert.equal(res.status, 400, `cut at ${cut}`);
+    assert.match(message(res), /malformed OTLP traces request/);
+  }
+});
+
+test('random bytes: 400 on every signal', async () => {
+  for (const signal of ['traces', 'logs', 'metrics'] as const) {
+    for (const seed of [1, 2, 3]) {
+      const res = await postOtlp(server, signal, randomBytes(4096, seed));
+      assert.equal(res.status, 400, `${signal} seed ${seed}`);
+    }
+  }
+});
+
+test('empty body: 400', async () => {
+  const res = await postOtlp(server, 'traces', new Uint8Array(0));
+  assert.equal(res.status, 400);
+  assert.match(message(res), /empty/);
+});
+
+test('wrong content type: 415', async () => {
+  const res = await postOtlp(server, 'traces', 'hello', { 'content-type': 'text/plain' });
+  assert.equal(res.status, 415);
+  assert.match(message(res), /unsupported content type/);
+});
+
+test('unknown content encoding: 415', async () => {
+  const res = await postOtlp(server, 'traces', encodeTraces(traceRequest('bad', [span('x')])), { 'content-encoding': 'br' });
+  assert.equal(res.status, 415);
+});
+
+test('a body over the limit: 413, also once decompressed (gzip bomb)', async () => {
+  const big = await postOtlp(server, 'traces', randomBytes(2 * 1024 * 1024));
+  assert.equal(big.status, 413);
+  const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024));
+  assert.ok(bomb.length < 1024 * 1024);
+  const res = await postOtlp(server, 'traces', bomb, { 'content-encoding': 'gzip' });
+  assert.equal(res.status, 413);
+  assert.match(message(res), /decompressed body is larger/);
+});
+
+test('gzip bodies are accepted', async () => {
+  const res = await postOtlp(server, 'traces', gzipSync(encodeTraces(traceRequest('gzipped', [span('z')]))), { 'content-encoding': 'gzip' });
+  assert.equal(res.status, 200);
+  const rows = await server.store.query<{ n: string }>("SELECT count() AS n FROM otel_traces WHERE ServiceName = 'gzipped'");
+  assert.equal(Number(rows[0]!.n), 1);
+});
+
+test('10k attributes on one span: 400 alone, partial success beside a good span', async () => {
+  const huge = span('huge', { attributes: Array.from({ length: 10_000 }, (_, i) => kv(`attr.${i}`, i)) });
+  const alone = await postOtlp(server, 'traces', encodeTraces(traceRequest('bad', [huge])));
+  assert.equal(alone.status, 400);
+  assert.match(message(alone), /more than 1000 attributes/);
+  const mixed = await postOtlp(server, 'traces', encodeTraces(traceRequest('mixed', [huge, span('fine')])));
+  assert.equal(mixed.status, 200);
+  const partial = decodeTraceResponse(mixed.body).partial_success;
+  assert.equal(Number(partial?.rejected_spans), 1);
+  assert.match(partial?.error_message ?? '', /attributes/);
+  const rows = await server.store.query<{ SpanName: string }>("SELECT SpanName FROM otel_traces WHERE ServiceName = 'mixed'");
+  assert.deepEqual(rows.map((r) => r.SpanName), ['fine']);
+});
+
+test('invalid UTF-8: the item is rejected (400 when it is the only one), JSON bodies 400', async () => {
+  const body = encodeTraces(traceRequest('bad', [span('XXXXXXXX')]));
+  const at = body.indexOf(Buffer.from('XXXXXXXX'));
+  Buffer.from([0x61, 0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]).copy(body, at);
+  const res = await postOtlp(server, 'traces', body);
+  assert.equal(res.status, 400);
+  assert.match(message(res), /invalid UTF-8 in span name/);
+  const json = Buffer.concat([Buffer.from('{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}]}]}]}')]);
+  const jres = await postOtlp(server, 'traces', json, { 'content-type': 'application/json' });
+  assert.equal(jres.status, 400);
+  assert.match(jres.body.toString(), /not valid UTF-8/);
+});
+
+test('malformed JSON and wrong JSON shapes: 400 with a message', async () => {
+  for (const body of ['{', '[]', '{"resourceSpans": 5}', '{"resourceSpans":[{"scopeSpans":[{"spans":[{"startTimeUnixNano":"soon"}]}]}]}']) {
+    const res = await postOtlp(server, 'traces', body);
+    assert.equal(res.status, 400, body);
+    assert.ok(JSON.parse(res.body.toString()).message.length > 0);
+  }
+});
+
+test('unknown routes and methods on the OTLP port are 404', async () => {
+  const res = await fetch(`${server.otlpHttpUrl}/v1/profiles`, { method: 'POST', body: 'x', headers: { 'content-type': 'application/json' } });
+  assert.equal(res.status, 404);
+});
+
+test('gRPC: random bytes are INVALID_ARGUMENT; a valid export is OK', async () => {
+  const client = new grpc.Client(server.otlpGrpcAddress, grpc.credentials.createInsecure());
+  const call = (bytes: Buffer) =>
+    new Promise<{ err: grpc.ServiceError | null }>((resolve) => {
+      client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (b: Buffer) => b, (b: Buffer) => b, bytes, (err) => resolve({ err }));
+    });
+  const bad = await call(randomBytes(2048, 9));
+  assert.equal(bad.err?.code, grpc.status.INVALID_ARGUMENT);
+  assert.match(bad.err?.details ?? '', /malformed/);
+  const good = await call(encodeTraces(traceRequest('grpc-raw', [span('g')])));
+  assert.equal(good.err, null);
+  client.close();
+});
