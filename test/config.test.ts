@@ -1,0 +1,77 @@
+// One schema validates the server's settings from the file, the environment and the flags;
+// every problem names its field (and the file line).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { ConfigError, loadConfigFile, resolveServerConfig } from '../config/index.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'micro-config-'));
+const file = (name: string, text: string): string => {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+test('defaults', () => {
+  const c = resolveServerConfig({});
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.apiPort, 8080);
+  assert.equal(c.otlpHttpPort, 4318);
+  assert.equal(c.otlpGrpcPort, 4317);
+  assert.equal(c.dataDir, './data');
+  assert.equal(c.retention.traces, 7 * 86400_000);
+  assert.equal(c.retention.metrics, 30 * 86400_000);
+  assert.equal(c.maxBodySize, 16 * 1024 * 1024);
+  assert.equal(c.flushInterval, 200);
+});
+
+test('durations and sizes in their usual spellings', () => {
+  const c = resolveServerConfig({ retention: { traces: '12h', logs: '2w', metrics: 90 * 86400_000 }, maxQueueSize: '64MiB', flushInterval: '1s' });
+  assert.equal(c.retention.traces, 12 * 3600_000);
+  assert.equal(c.retention.logs, 14 * 86400_000);
+  assert.equal(c.maxQueueSize, 64 * 1024 * 1024);
+  assert.equal(c.flushInterval, 1000);
+});
+
+test('every invalid field is named', () => {
+  try {
+    resolveServerConfig({ apiPort: 70000, retention: { traces: 'soon', logs: '5m' }, clickhouseUrl: 'ftp://x', maxQueueSize: 'lots' });
+    assert.fail('should not validate');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    const text = err.problems.join('\n');
+    assert.match(text, /apiPort/);
+    assert.match(text, /retention\.traces: "soon" is not a duration/);
+    assert.match(text, /retention\.logs: "5m" is too short/);
+    assert.match(text, /clickhouseUrl: must be an http\(s\) URL/);
+    assert.match(text, /maxQueueSize/);
+  }
+});
+
+test('micro.yaml: problems name the field and the line', () => {
+  const p = file('bad.yaml', 'server:\n  apiPort: 8080\n  otlpHttpPort: nope\nretention:\n  traces: 7d\n  logs: forever\nalerts: []\n');
+  try {
+    loadConfigFile(p);
+    assert.fail('should not validate');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    const text = err.problems.join('\n');
+    assert.match(text, /bad\.yaml:3: server\.otlpHttpPort/);
+    assert.match(text, /bad\.yaml:6: retention\.logs: "forever" is not a duration/);
+    assert.match(text, /unknown field alerts/);
+  }
+  const good = loadConfigFile(file('good.yaml', 'server:\n  apiPort: 9000\nretention:\n  traces: 3d\n'));
+  assert.equal(good.server?.apiPort, 9000);
+  assert.equal(good.retention?.traces, 3 * 86400_000);
+});
+
+test('micro server refuses a bad setting with one sentence and exit code 2', () => {
+  const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
+  const r = spawnSync(process.execPath, [main, 'server', '--retention-traces', 'tomorrow', '--data-dir', dir], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /retention\.traces: "tomorrow" is not a duration/);
+});

@@ -1,0 +1,111 @@
+// The store on its own: migrations, retention, and the binary insert path. Runs on the embedded
+// engine, and also against a ClickHouse server when MICRO_TEST_CLICKHOUSE_URL is set.
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { createClient } from '@clickhouse/client';
+import { EMPTY_MAP, LAYOUTS, RowBinaryWriter, openStore, type Store } from '../store/index.js';
+import { makeDataDir } from './support/server.js';
+
+const DAY = 86400;
+let store: Store;
+let dataDir: string;
+let dropDatabase: (() => Promise<void>) | undefined;
+
+before(async () => {
+  dataDir = makeDataDir();
+  const base = process.env.MICRO_TEST_CLICKHOUSE_URL;
+  if (base) {
+    const db = `micro_store_test_${process.pid}`;
+    const admin = createClient({ url: base });
+    await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
+    const u = new URL(base);
+    u.pathname = `/${db}`;
+    store = await openStore({ kind: 'server', url: u.toString() });
+    dropDatabase = async () => {
+      await admin.command({ query: `DROP DATABASE IF EXISTS ${db}` });
+      await admin.close();
+    };
+  } else {
+    store = await openStore({ kind: 'embedded', dataDir });
+  }
+});
+after(async () => {
+  await store.close();
+  await dropDatabase?.();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('migrations apply once, are recorded, and a second run changes nothing', async () => {
+  const first = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
+  assert.deepEqual(first.migrations.applied.map((m) => m.version), [1, 2, 3]);
+  const second = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
+  assert.deepEqual(second.migrations.applied, []);
+  assert.deepEqual(second.retention, []);
+  const recorded = await store.query<{ version: number }>('SELECT version FROM micro_migrations ORDER BY version');
+  assert.deepEqual(recorded.map((r) => Number(r.version)), [1, 2, 3]);
+  const tables = await store.query<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'otel_%' ORDER BY name");
+  assert.deepEqual(tables.map((t) => t.name), [
+    'otel_logs', 'otel_metrics_exponential_histogram', 'otel_metrics_gauge', 'otel_metrics_histogram', 'otel_metrics_sum', 'otel_metrics_summary',
+    'otel_traces', 'otel_traces_trace_id_ts', 'otel_traces_trace_id_ts_mv',
+  ]);
+});
+
+test('retention changes the TTLs in place', async () => {
+  const changed = await store.prepare({ traces: 3 * DAY, logs: 14 * DAY, metrics: 30 * DAY });
+  assert.deepEqual(changed.retention.map((c) => [c.table, c.toSeconds]).sort(), [
+    ['otel_logs', 14 * DAY], ['otel_traces', 3 * DAY], ['otel_traces_trace_id_ts', 3 * DAY],
+  ]);
+  const ttl = await store.retentionSeconds();
+  assert.equal(ttl.get('otel_traces'), 3 * DAY);
+  assert.equal(ttl.get('otel_logs'), 14 * DAY);
+  assert.equal(ttl.get('otel_metrics_sum'), 30 * DAY);
+});
+
+test('RowBinary inserts keep values holding blank lines and every byte pair', async () => {
+  // 2570 is 0x0A0A little-endian: the byte pair that ends inline INSERT data.
+  const values = ['\n\n', 'a\n\nb', '\t\\N\r\n', 'é\u0000z', String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i))];
+  const w = new RowBinaryWriter();
+  const now = BigInt(Date.now()) * 1_000_000n;
+  values.forEach((v, i) => {
+    const ns = now + BigInt(i);
+    w.u64parts(Number(ns & 0xffffffffn), Number(ns >> 32n));
+    w.str('0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a'); // TraceId
+    w.str(String(i)); // SpanId
+    w.str(''); // ParentSpanId
+    w.str(''); // TraceState
+    w.str(v); // SpanName
+    w.str('Internal');
+    w.str('binary-path'); // ServiceName
+    w.raw(EMPTY_MAP); // ResourceAttributes
+    w.str('');
+    w.str('');
+    w.varint(1); // SpanAttributes: one pair
+    w.str(v);
+    w.str(v);
+    w.u64(2570); // Duration
+    w.str('Unset');
+    w.str(v);
+    for (let k = 0; k < 7; k++) w.varint(0); // events and links
+    w.str('default');
+    w.rows++;
+  });
+  assert.equal(LAYOUTS.otel_traces.columns.length, 23);
+  const outcome = await store.insertRowBinary('otel_traces', Buffer.from(w.bytes()));
+  assert.deepEqual(outcome, { status: 'success' });
+  const rows = await store.query<{ SpanId: string; SpanName: string; StatusMessage: string; Duration: string; SpanAttributes: Record<string, string> }>(
+    "SELECT SpanId, SpanName, StatusMessage, Duration, SpanAttributes FROM otel_traces WHERE ServiceName = 'binary-path' ORDER BY toUInt32(SpanId)",
+  );
+  assert.equal(rows.length, values.length);
+  rows.forEach((r, i) => {
+    assert.equal(r.SpanName, values[i]);
+    assert.equal(r.StatusMessage, values[i]);
+    assert.deepEqual(r.SpanAttributes, { [values[i]!]: values[i] });
+    assert.equal(Number(r.Duration), 2570);
+  });
+});
+
+test('a bad insert is reported as data, not thrown', async () => {
+  const outcome = await store.insertRowBinary('otel_traces', Buffer.from([1, 2, 3]));
+  assert.equal(outcome.status === 'failure' || outcome.status === 'retryable', true);
+});
