@@ -18,6 +18,9 @@ interface ServerFlags {
   maxBodySize?: string;
   maxQueueSize?: string;
   logLevel?: string;
+  flushInterval?: string;
+  batchRows?: string;
+  maxInflightInserts?: string;
 }
 
 const defined = <T extends object>(o: T): Partial<T> =>
@@ -39,6 +42,9 @@ export function serverCommand(): Command {
     .addOption(new Option('--retention-metrics <duration>', 'keep metrics this long (default 30d)').env('MICRO_RETENTION_METRICS'))
     .addOption(new Option('--max-body-size <size>', 'largest OTLP request accepted (default 16MiB)').env('MICRO_MAX_BODY_SIZE'))
     .addOption(new Option('--max-queue-size <size>', 'accepted data waiting to be stored before 429s (default 256MiB)').env('MICRO_MAX_QUEUE_SIZE'))
+    .addOption(new Option('--flush-interval <duration>', 'how long a batch gathers rows before it is stored, once an insert slot is free (default 50ms)').env('MICRO_FLUSH_INTERVAL'))
+    .addOption(new Option('--batch-rows <n>', 'rows that make a batch ready at once (default 50000)').env('MICRO_BATCH_ROWS'))
+    .addOption(new Option('--max-inflight-inserts <n>', 'inserts in flight per table (default 1)').env('MICRO_MAX_INFLIGHT_INSERTS'))
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug or trace').env('MICRO_LOG_LEVEL'))
     .action(async (flags: ServerFlags) => {
       const file = flags.config ? loadConfigFile(flags.config) : {};
@@ -55,6 +61,9 @@ export function serverCommand(): Command {
           maxBodySize: flags.maxBodySize,
           maxQueueSize: flags.maxQueueSize,
           logLevel: flags.logLevel as ServerConfigInput['logLevel'],
+          flushInterval: flags.flushInterval,
+          batchRows: flags.batchRows,
+          maxInflightInserts: flags.maxInflightInserts,
         }),
         retention: {
           ...(file.retention ?? {}),

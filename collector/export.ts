@@ -39,8 +39,10 @@ export async function handleExport(
     return { kind: 'overloaded', message: 'the store is behind; retry later', retryInMillis: 1000 };
   }
   const rows = new RequestRows();
+  const started = process.hrtime.bigint();
   try {
     DECODERS[signal][encoding](body, namespace, rows);
+    ctx.metrics.decodeSeconds.labels(signal).inc(Number(process.hrtime.bigint() - started) / 1e9);
   } catch (err) {
     const message = err instanceof MalformedInputError || err instanceof RangeError || err instanceof SyntaxError
       ? err.message

@@ -10,6 +10,7 @@ export interface CollectorMetrics {
   queueBytes: Gauge;
   flushSeconds: Histogram<'table' | 'outcome'>;
   requests: Counter<'signal' | 'transport' | 'code'>;
+  decodeSeconds: Counter<'signal'>;
 }
 
 export function createCollectorMetrics(registry = new Registry()): CollectorMetrics {
@@ -25,6 +26,7 @@ export function createCollectorMetrics(registry = new Registry()): CollectorMetr
       name: 'micro_collector_flush_seconds', help: 'Time to store one batch', labelNames: ['table', 'outcome'], registers: [registry],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     }),
+    decodeSeconds: new Counter({ name: 'micro_collector_decode_seconds_total', help: 'CPU time spent decoding OTLP into rows', labelNames: ['signal'], registers: [registry] }),
     requests: new Counter({ name: 'micro_collector_requests_total', help: 'Export requests, by answer', labelNames: ['signal', 'transport', 'code'], registers: [registry] }),
   };
 }

@@ -30,9 +30,9 @@ export const serverSchema = z
     maxBodySize: byteSize(1024).prefault('16MiB'),
     maxQueueSize: byteSize(1024 * 1024).prefault('256MiB'),
     maxAttributes: z.coerce.number().int().min(1).max(100_000).default(1000),
-    batchRows: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+    batchRows: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
     batchSize: byteSize(1024).prefault('32MiB'),
-    flushInterval: durationMs(1).prefault('200ms'),
+    flushInterval: durationMs(1).prefault('50ms'),
     maxInflightInserts: z.coerce.number().int().min(1).max(16).default(1),
   })
   .strict();

@@ -26,7 +26,7 @@ test('defaults', () => {
   assert.equal(c.retention.traces, 7 * 86400_000);
   assert.equal(c.retention.metrics, 30 * 86400_000);
   assert.equal(c.maxBodySize, 16 * 1024 * 1024);
-  assert.equal(c.flushInterval, 200);
+  assert.equal(c.flushInterval, 50);
 });
 
 test('durations and sizes in their usual spellings', () => {
