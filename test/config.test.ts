@@ -75,3 +75,18 @@ test('micro server refuses a bad setting with one sentence and exit code 2', () 
   assert.equal(r.status, 2);
   assert.match(r.stderr, /retention\.traces: "tomorrow" is not a duration/);
 });
+
+test('docker-compose.yml runs micro-observe against the ClickHouse service', async () => {
+  const { parse } = await import('yaml');
+  const { readFileSync } = await import('node:fs');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, { environment?: Record<string, string>; depends_on?: object; build?: string; image?: string }>;
+  };
+  assert.ok(compose.services.clickhouse?.image?.startsWith('clickhouse/clickhouse-server'));
+  const micro = compose.services.micro!;
+  assert.equal(micro.build, '.');
+  assert.match(micro.environment!.MICRO_CLICKHOUSE_URL!, /^http:\/\/micro:.*@clickhouse:8123\/micro$/);
+  const url = micro.environment!.MICRO_CLICKHOUSE_URL!.replace('${CLICKHOUSE_PASSWORD:-change-me}', 'pw');
+  assert.doesNotThrow(() => resolveServerConfig({ clickhouseUrl: url, host: micro.environment!.MICRO_HOST }));
+});
