@@ -1,11 +1,10 @@
 // ExportLogsServiceRequest (OTLP/JSON) → otel_logs rows.
-import { anyValueJson, arrayOf, attributesJson, encodeOnce, resourceJson, scopeJson } from '../otlp/attributes.js';
+import { anyValueJson, attributesJson, encodeOnce } from '../otlp/attributes.js';
+import { walkJson } from '../otlp/envelope.js';
 import type { RequestRows } from '../otlp/request-rows.js';
-import { enumFromJson, hexIdFromJson, itemProblem, nanosFromJson, parseJsonBody, u64 } from '../otlp/wire.js';
-import { LogFields, writeLogRow } from './log-row.js';
+import { enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody, u64 } from '../otlp/wire.js';
+import { LogFields, logPrefix, writeLogRow } from './log-row.js';
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v && typeof v === 'object' ? (v as Json) : {});
 const SEVERITY_NAMES = [
   'SEVERITY_NUMBER_UNSPECIFIED',
   ...['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].flatMap((l) => [l, `${l}2`, `${l}3`, `${l}4`].map((n) => `SEVERITY_NUMBER_${n}`)),
@@ -14,44 +13,15 @@ const SEVERITY_NAMES = [
 const rec = new LogFields();
 
 export function decodeLogsJson(body: Buffer, namespace: string, out: RequestRows): void {
-  const doc = parseJsonBody(body);
   const w = out.writer('otel_logs');
   const ns = encodeOnce((x) => x.str(namespace));
-  for (const rlRaw of arrayOf(doc.resourceLogs, 'resourceLogs')) {
-    const rl = obj(rlRaw);
-    itemProblem.message = null;
-    const attrs = resourceJson(rl.resource);
-    const service = attrs.get('service.name') ?? '';
-    const resourceAttrs = attrs.encode();
-    const resourceProblem = itemProblem.message;
-    const serviceEnc = encodeOnce((x) => x.str(service));
-    for (const slRaw of arrayOf(rl.scopeLogs, 'scopeLogs')) {
-      const sl = obj(slRaw);
-      itemProblem.message = resourceProblem;
-      const scope = scopeJson(sl.scope);
-      const scopeProblem = itemProblem.message;
-      const resourceScope = encodeOnce((x) => {
-        x.str(String(rl.schemaUrl ?? ''));
-        x.raw(resourceAttrs);
-        x.str(String(sl.schemaUrl ?? ''));
-        x.str(scope.name);
-        x.str(scope.version);
-        x.raw(scope.attrs);
-      });
-      for (const lrRaw of arrayOf(sl.logRecords, 'logRecords')) {
-        itemProblem.message = scopeProblem;
-        fillRecord(obj(lrRaw));
-        if (itemProblem.message !== null) out.reject(itemProblem.message);
-        else {
-          writeLogRow(w, rec, serviceEnc, resourceScope, ns);
-          out.accepted++;
-        }
-      }
-    }
-  }
+  walkJson(parseJsonBody(body), { resources: 'resourceLogs', scopes: 'scopeLogs', items: 'logRecords' }, logPrefix, (prefix, l) => {
+    fillRecord(l);
+    out.keep(() => writeLogRow(w, rec, prefix, ns));
+  });
 }
 
-function fillRecord(l: Json): void {
+function fillRecord(l: Record<string, unknown>): void {
   rec.reset();
   nanosFromJson(l.timeUnixNano, 'timeUnixNano');
   rec.timeLo = u64.lo;

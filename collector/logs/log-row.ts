@@ -1,7 +1,8 @@
 // One log record while it is decoded (reused) and its `otel_logs` row writer.
 import type { RowBinaryWriter, Str } from '../../store/index.js';
-import { AttrList } from '../otlp/attributes.js';
-import type { Id } from '../traces/span-row.js';
+import { AttrList, encodeOnce } from '../otlp/attributes.js';
+import type { ResourceInfo, ScopeContext } from '../otlp/envelope.js';
+import { writeId, type Id } from '../otlp/wire.js';
 
 export class LogFields {
   timeLo = 0;
@@ -26,27 +27,40 @@ export class LogFields {
   }
 }
 
-function id(w: RowBinaryWriter, v: Id): void {
-  if (typeof v === 'string') w.str(v);
-  else w.hex(v);
+export interface LogPrefix {
+  /** ServiceName, encoded. */
+  service: Buffer;
+  /** ResourceSchemaUrl, ResourceAttributes, ScopeSchemaUrl, ScopeName, ScopeVersion, ScopeAttributes. */
+  resourceScope: Buffer;
 }
 
-/**
- * `service` is the encoded ServiceName; `resourceScope` the encoded ResourceSchemaUrl,
- * ResourceAttributes, ScopeSchemaUrl, ScopeName, ScopeVersion and ScopeAttributes.
- */
-export function writeLogRow(w: RowBinaryWriter, l: LogFields, service: Buffer, resourceScope: Buffer, namespace: Buffer): void {
+export function logPrefix(res: ResourceInfo, sc: ScopeContext): LogPrefix {
+  return {
+    service: encodeOnce((x) => x.str(res.service)),
+    resourceScope: encodeOnce((x) => {
+      x.str(res.schemaUrl);
+      x.raw(res.attrs);
+      x.str(sc.schemaUrl);
+      x.str(sc.scope.name);
+      x.str(sc.scope.version);
+      x.raw(sc.scope.attrs);
+    }),
+  };
+}
+
+
+export function writeLogRow(w: RowBinaryWriter, l: LogFields, prefix: LogPrefix, namespace: Buffer): void {
   // Like the exporter: a record without a time takes its observed time.
   if (l.timeLo === 0 && l.timeHi === 0) w.u64parts(l.observedLo, l.observedHi);
   else w.u64parts(l.timeLo, l.timeHi);
-  id(w, l.traceId);
-  id(w, l.spanId);
+  writeId(w, l.traceId);
+  writeId(w, l.spanId);
   w.u8(l.flags & 0xff);
   w.str(l.severityText);
   w.u8(Math.min(255, Math.max(0, l.severityNumber)));
-  w.raw(service);
+  w.raw(prefix.service);
   w.str(l.body);
-  w.raw(resourceScope);
+  w.raw(prefix.resourceScope);
   l.attrs.writeMap(w);
   w.str(l.eventName);
   w.raw(namespace);

@@ -1,11 +1,11 @@
 // ExportMetricsServiceRequest (OTLP/JSON) → rows of the five otel_metrics_* tables.
-import { AttrList, arrayOf, attributesJson, encodeOnce, resourceJson, scopeJson } from '../otlp/attributes.js';
+import { AttrList, arrayOf, attributesJson, encodeOnce } from '../otlp/attributes.js';
+import { obj, walkJson } from '../otlp/envelope.js';
 import type { RequestRows } from '../otlp/request-rows.js';
 import { MalformedInputError, enumFromJson, hexIdFromJson, itemProblem, nanosFromJson, parseJsonBody, u64 } from '../otlp/wire.js';
-import { PointFields, TABLE_OF, writePointRow, type MetricContext, type MetricKind, type NumberList } from './point-row.js';
+import { PointFields, TABLE_OF, metricScopePrefix, writePointRow, type MetricContext, type MetricKind, type NumberList } from './point-row.js';
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v && typeof v === 'object' ? (v as Json) : {});
 const TEMPORALITY = ['AGGREGATION_TEMPORALITY_UNSPECIFIED', 'AGGREGATION_TEMPORALITY_DELTA', 'AGGREGATION_TEMPORALITY_CUMULATIVE'];
 const JSON_KINDS: ReadonlyArray<[string, MetricKind]> = [
   ['gauge', 'gauge'], ['sum', 'sum'], ['histogram', 'histogram'], ['exponentialHistogram', 'exponential_histogram'], ['summary', 'summary'],
@@ -26,57 +26,31 @@ function nums(v: unknown, field: string, into: NumberList): void {
 }
 
 export function decodeMetricsJson(body: Buffer, namespace: string, out: RequestRows): void {
-  const doc = parseJsonBody(body);
   const ns = encodeOnce((x) => x.str(namespace));
-  for (const rmRaw of arrayOf(doc.resourceMetrics, 'resourceMetrics')) {
-    const rm = obj(rmRaw);
-    itemProblem.message = null;
-    const attrs = resourceJson(rm.resource);
-    const service = attrs.get('service.name') ?? '';
-    const resourceAttrs = attrs.encode();
-    const resourceProblem = itemProblem.message;
-    for (const smRaw of arrayOf(rm.scopeMetrics, 'scopeMetrics')) {
-      const sm = obj(smRaw);
-      itemProblem.message = resourceProblem;
-      const scope = scopeJson(sm.scope);
-      const scopeProblem = itemProblem.message;
-      for (const mRaw of arrayOf(sm.metrics, 'metrics')) {
-        const m = obj(mRaw);
-        const found = JSON_KINDS.find(([key]) => m[key] !== undefined && m[key] !== null);
-        if (!found) continue;
-        const [key, kind] = found;
-        const data = obj(m[key]);
-        const ctx: MetricContext = {
-          prefix: encodeOnce((x) => {
-            x.raw(resourceAttrs);
-            x.str(String(rm.schemaUrl ?? ''));
-            x.str(scope.name);
-            x.str(scope.version);
-            x.raw(scope.attrs);
-            x.u32(scope.dropped);
-            x.str(String(sm.schemaUrl ?? ''));
-            x.str(service);
-            x.str(String(m.name ?? ''));
-            x.str(String(m.description ?? ''));
-            x.str(String(m.unit ?? ''));
-          }),
-          namespace: ns,
-          temporality: enumFromJson(data.aggregationTemporality, TEMPORALITY),
-          monotonic: data.isMonotonic === true,
-        };
-        const w = out.writer(TABLE_OF[kind]);
-        for (const pRaw of arrayOf(data.dataPoints, 'dataPoints')) {
-          itemProblem.message = scopeProblem;
-          fillPoint(obj(pRaw), kind);
-          if (itemProblem.message !== null) out.reject(itemProblem.message);
-          else {
-            writePointRow(w, kind, point, ctx);
-            out.accepted++;
-          }
-        }
-      }
+  walkJson(parseJsonBody(body), { resources: 'resourceMetrics', scopes: 'scopeMetrics', items: 'metrics' }, metricScopePrefix, (scopePrefix, m) => {
+    const found = JSON_KINDS.find(([key]) => m[key] !== undefined && m[key] !== null);
+    if (!found) return;
+    const [key, kind] = found;
+    const data = obj(m[key]);
+    const ctx: MetricContext = {
+      prefix: encodeOnce((x) => {
+        x.raw(scopePrefix);
+        x.str(String(m.name ?? ''));
+        x.str(String(m.description ?? ''));
+        x.str(String(m.unit ?? ''));
+      }),
+      namespace: ns,
+      temporality: enumFromJson(data.aggregationTemporality, TEMPORALITY),
+      monotonic: data.isMonotonic === true,
+    };
+    const w = out.writer(TABLE_OF[kind]);
+    const metricProblem = itemProblem.message;
+    for (const pRaw of arrayOf(data.dataPoints, 'dataPoints')) {
+      itemProblem.message = metricProblem;
+      fillPoint(obj(pRaw), kind);
+      out.keep(() => writePointRow(w, kind, point, ctx));
     }
-  }
+  });
 }
 
 function fillPoint(p: Json, kind: MetricKind): void {

@@ -1,84 +1,20 @@
 // ExportMetricsServiceRequest (protobuf) → rows of the five otel_metrics_* tables.
-import { EMPTY_MAP, type Str } from '../../store/index.js';
-import { AttrList, encodeOnce, keyValueProto, resourceProto, scopeProto, type ScopeInfo } from '../otlp/attributes.js';
+import type { Str } from '../../store/index.js';
+import { AttrList, encodeOnce, keyValueProto } from '../otlp/attributes.js';
+import { walkProto } from '../otlp/envelope.js';
 import type { RequestRows } from '../otlp/request-rows.js';
 import {
-  collectChildren, createReader, itemProblem, messageEnd, readFixed64, readFixed64Number, readUtf8, skipField, u64, type Reader,
+  collectChildren, itemProblem, messageEnd, readFixed64, readFixed64Number, readUtf8, skipField, u64, type Reader,
 } from '../otlp/wire.js';
-import { PointFields, TABLE_OF, writePointRow, type MetricContext, type MetricKind, type NumberList } from './point-row.js';
+import { PointFields, TABLE_OF, metricScopePrefix, writePointRow, type MetricContext, type MetricKind, type NumberList } from './point-row.js';
 
 const point = new PointFields();
 const exemplarAttrs = new AttrList();
 const KIND_BY_FIELD: Record<number, MetricKind> = { 5: 'gauge', 7: 'sum', 9: 'histogram', 10: 'exponential_histogram', 11: 'summary' };
 
-interface ResourceCtx { attrs: Buffer; schemaUrl: Str; service: Str }
-
 export function decodeMetricsProto(body: Buffer, namespace: string, out: RequestRows): void {
-  const r = createReader(body);
   const ns = encodeOnce((x) => x.str(namespace));
-  while (r.pos < r.len) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1 && (tag & 7) === 2) resourceMetrics(r, messageEnd(r), ns, out);
-    else skipField(r, tag & 7);
-  }
-}
-
-function resourceMetrics(r: Reader, end: number, ns: Buffer, out: RequestRows): void {
-  itemProblem.message = null;
-  const res: ResourceCtx = { attrs: EMPTY_MAP, schemaUrl: '', service: '' };
-  const scopes = collectChildren(r, end, 2, (field, wt) => {
-    if (field === 1 && wt === 2) {
-      const attrs = resourceProto(r, messageEnd(r));
-      res.service = attrs.get('service.name') ?? '';
-      res.attrs = attrs.encode();
-      return true;
-    }
-    if (field === 3 && wt === 2) {
-      res.schemaUrl = readUtf8(r, 'resource schema_url');
-      return true;
-    }
-    return false;
-  });
-  const resourceProblem = itemProblem.message;
-  for (let i = 0; i < scopes.length; i += 2) {
-    r.pos = scopes[i]!;
-    itemProblem.message = resourceProblem;
-    scopeMetrics(r, scopes[i + 1]!, ns, out, res);
-  }
-  r.pos = end;
-}
-
-function scopeMetrics(r: Reader, end: number, ns: Buffer, out: RequestRows, res: ResourceCtx): void {
-  let scope: ScopeInfo = { name: '', version: '', attrs: EMPTY_MAP, dropped: 0 };
-  let schemaUrl: Str = '';
-  const metrics = collectChildren(r, end, 2, (field, wt) => {
-    if (field === 1 && wt === 2) {
-      scope = scopeProto(r, messageEnd(r));
-      return true;
-    }
-    if (field === 3 && wt === 2) {
-      schemaUrl = readUtf8(r, 'scope schema_url');
-      return true;
-    }
-    return false;
-  });
-  const scopeProblem = itemProblem.message;
-  const scopePrefix = encodeOnce((x) => {
-    x.raw(res.attrs);
-    x.str(res.schemaUrl);
-    x.str(scope.name);
-    x.str(scope.version);
-    x.raw(scope.attrs);
-    x.u32(scope.dropped);
-    x.str(schemaUrl);
-    x.str(res.service);
-  });
-  for (let i = 0; i < metrics.length; i += 2) {
-    r.pos = metrics[i]!;
-    itemProblem.message = scopeProblem;
-    metric(r, metrics[i + 1]!, ns, out, scopePrefix);
-  }
-  r.pos = end;
+  walkProto(body, metricScopePrefix, (prefix, r, end) => metric(r, end, ns, out, prefix));
 }
 
 function metric(r: Reader, end: number, ns: Buffer, out: RequestRows, scopePrefix: Buffer): void {
@@ -128,11 +64,7 @@ function metric(r: Reader, end: number, ns: Buffer, out: RequestRows, scopePrefi
     itemProblem.message = metricProblem;
     point.reset();
     decodePoint(r, points[i + 1]!, kind);
-    if (itemProblem.message !== null) out.reject(itemProblem.message);
-    else {
-      writePointRow(w, kind, point, ctx);
-      out.accepted++;
-    }
+    out.keep(() => writePointRow(w, kind, point, ctx));
   }
   r.pos = end;
 }

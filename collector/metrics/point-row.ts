@@ -1,8 +1,9 @@
 // One metric data point of any kind while it is decoded (reused), and the row writers of the
 // five metric tables, in the wire layouts of store/tables.ts.
 import type { RowBinaryWriter, TableName } from '../../store/index.js';
-import { AttrList } from '../otlp/attributes.js';
-import type { Id } from '../traces/span-row.js';
+import { AttrList, encodeOnce } from '../otlp/attributes.js';
+import type { ResourceInfo, ScopeContext } from '../otlp/envelope.js';
+import { writeId, type Id } from '../otlp/wire.js';
 
 export type MetricKind = 'gauge' | 'sum' | 'histogram' | 'exponential_histogram' | 'summary';
 
@@ -80,10 +81,6 @@ export class PointFields {
   }
 }
 
-function id(w: RowBinaryWriter, v: Id): void {
-  if (typeof v === 'string') w.str(v);
-  else w.hex(v);
-}
 
 function writeExemplars(w: RowBinaryWriter, p: PointFields): void {
   const n = p.exemplarCount;
@@ -94,9 +91,23 @@ function writeExemplars(w: RowBinaryWriter, p: PointFields): void {
   w.varint(n);
   for (let i = 0; i < n; i++) w.f64(p.exValues[i]!);
   w.varint(n);
-  for (let i = 0; i < n; i++) id(w, p.exSpanIds[i]!);
+  for (let i = 0; i < n; i++) writeId(w, p.exSpanIds[i]!);
   w.varint(n);
-  for (let i = 0; i < n; i++) id(w, p.exTraceIds[i]!);
+  for (let i = 0; i < n; i++) writeId(w, p.exTraceIds[i]!);
+}
+
+/** ResourceAttributes … ServiceName: the columns every point of one scope shares, encoded once. */
+export function metricScopePrefix(res: ResourceInfo, sc: ScopeContext): Buffer {
+  return encodeOnce((x) => {
+    x.raw(res.attrs);
+    x.str(res.schemaUrl);
+    x.str(sc.scope.name);
+    x.str(sc.scope.version);
+    x.raw(sc.scope.attrs);
+    x.u32(sc.scope.dropped);
+    x.str(sc.schemaUrl);
+    x.str(res.service);
+  });
 }
 
 export interface MetricContext {

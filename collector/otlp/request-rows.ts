@@ -1,4 +1,5 @@
 import { RowBinaryWriter, type TableName } from '../../store/index.js';
+import { itemProblem } from './wire.js';
 
 /**
  * The rows one request decoded into, per table, kept apart from the shared batches until the
@@ -17,6 +18,15 @@ export class RequestRows {
       this.writers.set(table, w);
     }
     return w;
+  }
+
+  /** Writes the item just decoded, or rejects it for the problem found while decoding it. */
+  keep(write: () => void): void {
+    if (itemProblem.message !== null) this.reject(itemProblem.message);
+    else {
+      write();
+      this.accepted++;
+    }
   }
 
   reject(message: string): void {

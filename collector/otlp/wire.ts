@@ -61,6 +61,21 @@ export function readUtf8(r: Reader, field: string): Uint8Array {
   return bytes;
 }
 
+/** A trace or span id: raw bytes of the given length, or empty. */
+export function readId(r: Reader, bytes: number, field: string): Uint8Array {
+  const v = r.bytes();
+  if (v.length !== bytes && v.length !== 0) noteProblem(`${field} must be ${bytes} bytes, got ${v.length}`);
+  return v;
+}
+
+/** Ids are raw bytes from protobuf (written as hex) or hex text from JSON. */
+export type Id = Uint8Array | string;
+
+export function writeId(w: { str(v: Str): void; hex(v: Uint8Array): void }, v: Id): void {
+  if (typeof v === 'string') w.str(v);
+  else w.hex(v);
+}
+
 export function readUtf8String(r: Reader, field: string): string {
   const bytes = readUtf8(r, field);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');

@@ -1,54 +1,26 @@
 // ExportTraceServiceRequest (OTLP/JSON) → otel_traces rows, through the same span record.
-import { AttrList, arrayOf, attributesJson, encodeOnce, resourceJson, scopeJson } from '../otlp/attributes.js';
+import { AttrList, arrayOf, attributesJson, encodeOnce } from '../otlp/attributes.js';
+import { obj, walkJson } from '../otlp/envelope.js';
 import type { RequestRows } from '../otlp/request-rows.js';
-import { enumFromJson, hexIdFromJson, itemProblem, nanosFromJson, parseJsonBody, u64 } from '../otlp/wire.js';
-import { SpanFields, writeSpanRow } from './span-row.js';
+import { enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody, u64 } from '../otlp/wire.js';
+import { SpanFields, spanPrefix, writeSpanRow } from './span-row.js';
 
-type Json = Record<string, unknown>;
 const KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
 const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 
 const span = new SpanFields();
 const nestedAttrs = new AttrList();
 
-const obj = (v: unknown): Json => (v && typeof v === 'object' ? (v as Json) : {});
-
 export function decodeTracesJson(body: Buffer, namespace: string, out: RequestRows): void {
-  const doc = parseJsonBody(body);
   const w = out.writer('otel_traces');
   const ns = encodeOnce((x) => x.str(namespace));
-  for (const rsRaw of arrayOf(doc.resourceSpans, 'resourceSpans')) {
-    const rs = obj(rsRaw);
-    itemProblem.message = null;
-    const attrs = resourceJson(rs.resource);
-    const service = attrs.get('service.name') ?? '';
-    const resourceAttrs = attrs.encode();
-    const resourceProblem = itemProblem.message;
-    for (const ssRaw of arrayOf(rs.scopeSpans, 'scopeSpans')) {
-      const ss = obj(ssRaw);
-      itemProblem.message = resourceProblem;
-      const scope = scopeJson(ss.scope);
-      const scopeProblem = itemProblem.message;
-      const prefix = encodeOnce((x) => {
-        x.str(service);
-        x.raw(resourceAttrs);
-        x.str(scope.name);
-        x.str(scope.version);
-      });
-      for (const sRaw of arrayOf(ss.spans, 'spans')) {
-        itemProblem.message = scopeProblem;
-        fillSpan(obj(sRaw));
-        if (itemProblem.message !== null) out.reject(itemProblem.message);
-        else {
-          writeSpanRow(w, span, prefix, ns);
-          out.accepted++;
-        }
-      }
-    }
-  }
+  walkJson(parseJsonBody(body), { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' }, spanPrefix, (prefix, s) => {
+    fillSpan(s);
+    out.keep(() => writeSpanRow(w, span, prefix, ns));
+  });
 }
 
-function fillSpan(s: Json): void {
+function fillSpan(s: Record<string, unknown>): void {
   span.reset();
   span.traceId = hexIdFromJson(s.traceId, 16, 'traceId');
   span.spanId = hexIdFromJson(s.spanId, 8, 'spanId');
@@ -74,12 +46,7 @@ function fillSpan(s: Json): void {
     const l = obj(lRaw);
     nestedAttrs.reset();
     attributesJson(l.attributes, nestedAttrs);
-    span.addLink(
-      hexIdFromJson(l.traceId, 16, 'links.traceId'),
-      hexIdFromJson(l.spanId, 8, 'links.spanId'),
-      String(l.traceState ?? ''),
-      nestedAttrs.encode(),
-    );
+    span.addLink(hexIdFromJson(l.traceId, 16, 'links.traceId'), hexIdFromJson(l.spanId, 8, 'links.spanId'), String(l.traceState ?? ''), nestedAttrs.encode());
   }
   const status = obj(s.status);
   span.statusCode = enumFromJson(status.code, STATUS_NAMES);

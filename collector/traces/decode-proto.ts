@@ -1,92 +1,34 @@
 // ExportTraceServiceRequest (protobuf) → otel_traces rows, without an object per span.
-import { EMPTY_MAP, type RowBinaryWriter, type Str } from '../../store/index.js';
-import { AttrList, encodeOnce, keyValueProto, resourceProto, scopeProto } from '../otlp/attributes.js';
+import type { Str } from '../../store/index.js';
+import { AttrList, encodeOnce, keyValueProto } from '../otlp/attributes.js';
+import { walkProto } from '../otlp/envelope.js';
 import type { RequestRows } from '../otlp/request-rows.js';
-import {
-  collectChildren, createReader, itemProblem, messageEnd, noteProblem, readFixed64, readUtf8, skipField, u64, type Reader,
-} from '../otlp/wire.js';
-import { SpanFields, writeSpanRow, type Id } from './span-row.js';
+import { messageEnd, readFixed64, readId, readUtf8, skipField, u64, type Id, type Reader } from '../otlp/wire.js';
+import { SpanFields, spanPrefix, writeSpanRow } from './span-row.js';
 
 const span = new SpanFields();
 const nestedAttrs = new AttrList();
 
 export function decodeTracesProto(body: Buffer, namespace: string, out: RequestRows): void {
-  const r = createReader(body);
   const w = out.writer('otel_traces');
   const ns = encodeOnce((x) => x.str(namespace));
-  while (r.pos < r.len) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1 && (tag & 7) === 2) resourceSpans(r, messageEnd(r), w, ns, out);
-    else skipField(r, tag & 7);
-  }
-}
-
-function resourceSpans(r: Reader, end: number, w: RowBinaryWriter, ns: Buffer, out: RequestRows): void {
-  itemProblem.message = null;
-  let serviceName: Str = '';
-  let resourceAttrs: Buffer = EMPTY_MAP;
-  const scopes = collectChildren(r, end, 2, (field, wt) => {
-    if (field !== 1 || wt !== 2) return false;
-    const attrs = resourceProto(r, messageEnd(r));
-    serviceName = attrs.get('service.name') ?? '';
-    resourceAttrs = attrs.encode();
-    return true;
-  });
-  const resourceProblem = itemProblem.message;
-  for (let i = 0; i < scopes.length; i += 2) {
-    r.pos = scopes[i]!;
-    itemProblem.message = resourceProblem;
-    scopeSpans(r, scopes[i + 1]!, w, ns, out, serviceName, resourceAttrs);
-  }
-  r.pos = end;
-}
-
-function scopeSpans(r: Reader, end: number, w: RowBinaryWriter, ns: Buffer, out: RequestRows, service: Str, resourceAttrs: Buffer): void {
-  let scopeName: Str = '';
-  let scopeVersion: Str = '';
-  const spans = collectChildren(r, end, 2, (field, wt) => {
-    if (field !== 1 || wt !== 2) return false;
-    const s = scopeProto(r, messageEnd(r));
-    scopeName = s.name;
-    scopeVersion = s.version;
-    return true;
-  });
-  const scopeProblem = itemProblem.message;
-  const prefix = encodeOnce((x) => {
-    x.str(service);
-    x.raw(resourceAttrs);
-    x.str(scopeName);
-    x.str(scopeVersion);
-  });
-  for (let i = 0; i < spans.length; i += 2) {
-    r.pos = spans[i]!;
-    itemProblem.message = scopeProblem;
+  walkProto(body, spanPrefix, (prefix, r, end) => {
     span.reset();
-    decodeSpan(r, spans[i + 1]!);
-    if (itemProblem.message !== null) out.reject(itemProblem.message);
-    else {
-      writeSpanRow(w, span, prefix, ns);
-      out.accepted++;
-    }
-  }
-  r.pos = end;
+    decodeSpan(r, end);
+    out.keep(() => writeSpanRow(w, span, prefix, ns));
+  });
 }
 
-function id(r: Reader, bytes: number, field: string): Id {
-  const v = r.bytes();
-  if (v.length !== bytes && v.length !== 0) noteProblem(`${field} must be ${bytes} bytes, got ${v.length}`);
-  return v;
-}
 
 function decodeSpan(r: Reader, end: number): void {
   while (r.pos < end) {
     const tag = r.uint32();
     const wt = tag & 7;
     switch (tag >>> 3) {
-      case 1: if (wt === 2) { span.traceId = id(r, 16, 'trace_id'); continue; } break;
-      case 2: if (wt === 2) { span.spanId = id(r, 8, 'span_id'); continue; } break;
+      case 1: if (wt === 2) { span.traceId = readId(r, 16, 'trace_id'); continue; } break;
+      case 2: if (wt === 2) { span.spanId = readId(r, 8, 'span_id'); continue; } break;
       case 3: if (wt === 2) { span.traceState = readUtf8(r, 'trace_state'); continue; } break;
-      case 4: if (wt === 2) { span.parentSpanId = id(r, 8, 'parent_span_id'); continue; } break;
+      case 4: if (wt === 2) { span.parentSpanId = readId(r, 8, 'parent_span_id'); continue; } break;
       case 5: if (wt === 2) { span.name = readUtf8(r, 'span name'); continue; } break;
       case 6: if (wt === 0) { span.kind = r.uint32(); continue; } break;
       case 7: if (wt === 1) { readFixed64(r); span.startLo = u64.lo; span.startHi = u64.hi; continue; } break;
@@ -126,8 +68,8 @@ function decodeLink(r: Reader, end: number): void {
     const tag = r.uint32();
     const wt = tag & 7;
     const field = tag >>> 3;
-    if (field === 1 && wt === 2) traceId = id(r, 16, 'link trace_id');
-    else if (field === 2 && wt === 2) spanId = id(r, 8, 'link span_id');
+    if (field === 1 && wt === 2) traceId = readId(r, 16, 'link trace_id');
+    else if (field === 2 && wt === 2) spanId = readId(r, 8, 'link span_id');
     else if (field === 3 && wt === 2) state = readUtf8(r, 'link trace_state');
     else if (field === 4 && wt === 2) keyValueProto(r, messageEnd(r), nestedAttrs);
     else skipField(r, wt);

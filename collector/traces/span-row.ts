@@ -1,11 +1,11 @@
 // The fields of one span while it is decoded (one record reused for every span) and the
 // writer that turns it into an `otel_traces` row in the wire layout of store/tables.ts.
 import type { RowBinaryWriter, Str } from '../../store/index.js';
-import { durationNanos } from '../otlp/wire.js';
-import { AttrList } from '../otlp/attributes.js';
+import { durationNanos, writeId, type Id } from '../otlp/wire.js';
+import { AttrList, encodeOnce } from '../otlp/attributes.js';
+import type { ResourceInfo, ScopeContext } from '../otlp/envelope.js';
 
-/** Ids are raw bytes from protobuf (written as hex) or hex text from JSON. */
-export type Id = Uint8Array | string;
+export type { Id } from '../otlp/wire.js';
 
 export const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'] as const;
 export const STATUS_CODES = ['Unset', 'Ok', 'Error'] as const;
@@ -61,10 +61,16 @@ export class SpanFields {
   }
 }
 
-function id(w: RowBinaryWriter, v: Id): void {
-  if (typeof v === 'string') w.str(v);
-  else w.hex(v);
+/** The columns every span of one resource and scope shares, encoded once. */
+export function spanPrefix(res: ResourceInfo, sc: ScopeContext): Buffer {
+  return encodeOnce((x) => {
+    x.str(res.service);
+    x.raw(res.attrs);
+    x.str(sc.scope.name);
+    x.str(sc.scope.version);
+  });
 }
+
 
 /**
  * `prefix` holds the columns shared by every span of one resource and scope, already encoded:
@@ -72,9 +78,9 @@ function id(w: RowBinaryWriter, v: Id): void {
  */
 export function writeSpanRow(w: RowBinaryWriter, s: SpanFields, prefix: Buffer, namespace: Buffer): void {
   w.u64parts(s.startLo, s.startHi);
-  id(w, s.traceId);
-  id(w, s.spanId);
-  id(w, s.parentSpanId);
+  writeId(w, s.traceId);
+  writeId(w, s.spanId);
+  writeId(w, s.parentSpanId);
   w.str(s.traceState);
   w.str(s.name);
   w.str(SPAN_KINDS[s.kind] ?? 'Unspecified');
@@ -92,9 +98,9 @@ export function writeSpanRow(w: RowBinaryWriter, s: SpanFields, prefix: Buffer, 
   for (let i = 0; i < ne; i++) w.raw(s.eventAttrs[i]!);
   const nl = s.linkCount;
   w.varint(nl);
-  for (let i = 0; i < nl; i++) id(w, s.linkTraceIds[i]!);
+  for (let i = 0; i < nl; i++) writeId(w, s.linkTraceIds[i]!);
   w.varint(nl);
-  for (let i = 0; i < nl; i++) id(w, s.linkSpanIds[i]!);
+  for (let i = 0; i < nl; i++) writeId(w, s.linkSpanIds[i]!);
   w.varint(nl);
   for (let i = 0; i < nl; i++) w.str(s.linkStates[i]!);
   w.varint(nl);
