@@ -1,8 +1,11 @@
 // The HTTP API, built apart from listening so tests can inject requests.
+import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { ApiError, toErrorResponse } from './errors.js';
+import type { Store } from '../store/index.js';
+import { API_ERRORS, ApiError, toErrorResponse } from './errors.js';
+import { telemetryRoutes } from './routes/telemetry.js';
 
 export interface Readiness {
   ready: boolean;
@@ -14,10 +17,32 @@ export interface ApiDeps {
   registry: Registry;
   readiness: () => Readiness;
   status: () => Record<string, unknown>;
+  /** The store, once it is open (null while the server starts). */
+  store: () => Store | null;
+  /** The namespace a request reads (token-based in a later stage; `default` until then). */
+  namespaceOf: (req: unknown) => string;
+  version: string;
 }
 
-export function buildApi(deps: ApiDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'micro-observe API', version: deps.version, description: 'Telemetry, healthchecks, alerting and on-call for the Micro platform.' },
+      components: {
+        schemas: {
+          Error: {
+            type: 'object',
+            properties: { error: { type: 'object', properties: { code: { type: 'string', enum: Object.values(API_ERRORS).map((e) => e.code) }, message: { type: 'string' } } } },
+          },
+        },
+      },
+    },
+  });
 
   app.setErrorHandler((err, req, reply) => {
     const { status, body } = toErrorResponse(err);
@@ -29,15 +54,25 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return reply.code(status).send(body);
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     const r = deps.readiness();
     return reply.code(r.ready ? 200 : 503).send(r);
   });
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     const text = await deps.registry.metrics();
     return reply.header('content-type', deps.registry.contentType).send(text);
   });
-  app.get('/api/v1/status', async () => deps.status());
+  app.get('/api/v1/status', { schema: { summary: 'Version, store and settings of this server' } }, async () => deps.status());
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  telemetryRoutes(app, {
+    store: () => {
+      const s = deps.store();
+      if (!s) throw new ApiError('NOT_READY', 'the store is still opening; try again in a moment');
+      return s;
+    },
+    namespaceOf: deps.namespaceOf,
+  });
   return app;
 }

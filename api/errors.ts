@@ -2,6 +2,7 @@
 export const API_ERRORS = {
   BAD_REQUEST: { code: 'MICRO_ERR_BAD_REQUEST', status: 400, message: 'the request is not valid' },
   NOT_FOUND: { code: 'MICRO_ERR_NOT_FOUND', status: 404, message: 'there is nothing at this address' },
+  TRACE_NOT_FOUND: { code: 'MICRO_ERR_TRACE_NOT_FOUND', status: 404, message: 'no such trace is stored' },
   UNSUPPORTED_MEDIA_TYPE: { code: 'MICRO_ERR_UNSUPPORTED_MEDIA_TYPE', status: 415, message: 'the content type is not supported' },
   BODY_TOO_LARGE: { code: 'MICRO_ERR_BODY_TOO_LARGE', status: 413, message: 'the request body is too large' },
   NOT_READY: { code: 'MICRO_ERR_NOT_READY', status: 503, message: 'the server is not ready yet' },

@@ -1,17 +1,33 @@
 #!/usr/bin/env node
 // `micro`: the command people use. Each command exits 0 on success and non-zero with one
-// clear sentence on failure.
-import { Command } from 'commander';
+// clear sentence on failure (2 for a mistake in the command line).
+import { Command, CommanderError } from 'commander';
+import { CliError } from './api-client.js';
+import { logsCommand } from './commands/logs.js';
+import { depsCommand, servicesCommand } from './commands/services.js';
+import { statsCommand } from './commands/stats.js';
+import { traceCommand } from './commands/trace.js';
 import { explainStartError, serverCommand } from './server-command.js';
 
 const program = new Command('micro')
   .description('micro-observe: telemetry, healthchecks, alerting and on-call for the Micro platform')
   .version('0.1.0')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .exitOverride();
 
-program.addCommand(serverCommand());
+for (const cmd of [serverCommand(), statsCommand(), traceCommand(), logsCommand(), servicesCommand(), depsCommand()]) {
+  program.addCommand(cmd.exitOverride());
+}
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`micro: ${explainStartError(err)}\n`);
-  process.exit(2);
-});
+program.parseAsync(process.argv).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+    if (err instanceof CliError) {
+      process.stderr.write(`micro: ${err.message}\n`);
+      process.exit(err.exitCode);
+    }
+    process.stderr.write(`micro: ${explainStartError(err)}\n`);
+    process.exit(2);
+  },
+);

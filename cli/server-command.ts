@@ -72,21 +72,18 @@ export function serverCommand(): Command {
       } as ServerConfigInput;
       const config = resolveServerConfig(input);
       const server = await startServer(config);
-      let stopping = false;
-      const stop = (signal: string): void => {
-        if (stopping) process.exit(1);
-        stopping = true;
-        server.logger.info({ signal }, 'stopping: storing what was accepted');
-        server.close().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            server.logger.error({ err }, 'stopping failed');
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGINT', () => stop('SIGINT'));
-      process.on('SIGTERM', () => stop('SIGTERM'));
+      // Resolves once the server has stopped, so `micro` exits only then.
+      await new Promise<void>((resolve, reject) => {
+        let stopping = false;
+        const stop = (signal: string): void => {
+          if (stopping) process.exit(1);
+          stopping = true;
+          server.logger.info({ signal }, 'stopping: storing what was accepted');
+          server.close().then(resolve, reject);
+        };
+        process.on('SIGINT', () => stop('SIGINT'));
+        process.on('SIGTERM', () => stop('SIGTERM'));
+      });
     });
 }
 

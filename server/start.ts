@@ -43,8 +43,12 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     otlpGrpc: { ok: false, detail: 'not listening' },
   };
   let storeDescription = '';
+  let openedStore: Store | null = null;
 
-  const api = buildApi({
+  const api = await buildApi({
+    version: VERSION,
+    store: () => openedStore,
+    namespaceOf: () => 'default',
     logger,
     registry: metrics.registry,
     readiness: () => ({ ready: Object.values(readiness).every((c) => c.ok), checks: readiness }),
@@ -65,6 +69,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     readiness.store = { ok: true, detail: store.describe };
     const prepared = await store.prepare(retentionSeconds(config));
     readiness.migrations = { ok: true, detail: `schema version ${prepared.migrations.current}` };
+    openedStore = store;
     logger.info({ store: store.describe, applied: prepared.migrations.applied, retentionChanges: prepared.retention }, 'store ready');
   } catch (err) {
     await api.close();

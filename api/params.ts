@@ -1,0 +1,33 @@
+// Parsing and bounding of query parameters shared by the telemetry routes.
+import ms from 'ms';
+import type { TimeRange } from '../store/index.js';
+import { ApiError } from './errors.js';
+
+const MAX_RANGE_MS = 31 * 86400_000;
+
+export function parseDurationParam(name: string, value: string | undefined, fallback?: string): number | undefined {
+  const raw = value ?? fallback;
+  if (raw === undefined || raw === '') return undefined;
+  const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : ms(raw as ms.StringValue);
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
+    throw new ApiError('BAD_REQUEST', `${name}: "${raw}" is not a duration; write it like 500ms, 30s, 15m, 2h or 7d`);
+  }
+  return n;
+}
+
+/** `since` back from now, capped to 31 days. */
+export function rangeFromSince(since: string | undefined, fallback: string, now = Date.now()): TimeRange & { sinceMs: number } {
+  const sinceMs = Math.min(parseDurationParam('since', since, fallback)!, MAX_RANGE_MS);
+  return { fromMs: now - sinceMs, toMs: now + 1, sinceMs };
+}
+
+export function asList(v: string | string[] | undefined): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+export function describeSince(sinceMs: number): string {
+  return `the last ${ms(sinceMs, { long: true })}`;
+}
+
+export const TRACE_ID = /^[0-9a-f]{32}$/;

@@ -1,0 +1,134 @@
+// Reading telemetry back: services, runtime stats and RED, traces, logs, dependencies.
+import type { FastifyInstance } from 'fastify';
+import {
+  SEVERITY_LEVELS, dependencies, instanceRequests, instanceStats, listServices, operationRed, searchLogs, searchTraces, serviceRed, traceById,
+  type SeverityLevel, type Store,
+} from '../../store/index.js';
+import { ApiError } from '../errors.js';
+import { TRACE_ID, asList, describeSince, parseDurationParam, rangeFromSince } from '../params.js';
+import { followLogs } from './follow-logs.js';
+
+export interface TelemetryDeps {
+  store: () => Store;
+  namespaceOf: (req: unknown) => string;
+}
+
+const services = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'service name; repeat or comma-separate for several' };
+const since = (d: string) => ({ type: 'string', description: `how far back, like 15m, 2h or 7d (default ${d})` });
+const limit = { type: 'integer', minimum: 1, description: 'most results; larger values are capped' };
+
+type Q = Record<string, string | string[] | undefined>;
+const str = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+export function telemetryRoutes(app: FastifyInstance, deps: TelemetryDeps): void {
+  const noData = (what: string[], sinceMs: number) =>
+    what.length ? `no telemetry from ${what.map((s) => `"${s}"`).join(', ')} in ${describeSince(sinceMs)}` : `no telemetry in ${describeSince(sinceMs)}`;
+
+  app.get('/api/v1/services', {
+    schema: { summary: 'Services seen, with their request rate, errors and latency', querystring: { type: 'object', properties: { since: since('1h') } } },
+  }, async (req) => {
+    const q = req.query as Q;
+    const range = rangeFromSince(str(q.since), '1h');
+    const list = await listServices(deps.store(), deps.namespaceOf(req), range);
+    return { since: range.sinceMs, services: list, ...(list.length ? {} : { message: noData([], range.sinceMs) }) };
+  });
+
+  app.get('/api/v1/stats', {
+    schema: { summary: 'Runtime stats per instance and RED per service and operation', querystring: { type: 'object', properties: { service: services, since: since('15m') } } },
+  }, async (req) => {
+    const q = req.query as Q;
+    const range = rangeFromSince(str(q.since), '15m');
+    const names = asList(q.service);
+    const ns = deps.namespaceOf(req);
+    const db = deps.store();
+    const [runtime, requests, red, operations] = await Promise.all([
+      instanceStats(db, ns, names, range), instanceRequests(db, ns, names, range), serviceRed(db, ns, names, range), operationRed(db, ns, names, range),
+    ]);
+    const instances = new Map<string, Record<string, unknown>>();
+    for (const r of requests) instances.set(`${r.service}\u0000${r.instance}`, { service: r.service, instance: r.instance, version: r.version, requests: r.requests, errors: r.errors });
+    for (const s of runtime) {
+      const key = `${s.service}\u0000${s.instance}`;
+      const prev = instances.get(key) ?? { requests: 0, errors: 0 };
+      instances.set(key, { ...prev, ...s, version: s.version || prev.version });
+    }
+    const list = [...instances.values()].map((i) => ({ requests: 0, errors: 0, ...i }));
+    const empty = list.length === 0 && red.length === 0;
+    return { since: range.sinceMs, instances: list, services: red, operations, ...(empty ? { message: noData(names, range.sinceMs) } : {}) };
+  });
+
+  app.get('/api/v1/traces', {
+    schema: {
+      summary: 'Search traces',
+      querystring: {
+        type: 'object',
+        properties: {
+          service: { type: 'string' }, since: since('1h'), name: { type: 'string', description: 'operation (span name)' },
+          minDuration: { type: 'string', description: 'a span at least this long, like 200ms' }, errors: { type: 'boolean' },
+          attr: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'key=value on a span or its resource; repeatable' },
+          limit,
+        },
+      },
+    },
+  }, async (req) => {
+    const q = req.query as Q & { errors?: boolean; limit?: number };
+    const range = rangeFromSince(str(q.since), '1h');
+    const attributes = asList(q.attr).map((kv): [string, string] => {
+      const i = kv.indexOf('=');
+      if (i <= 0) throw new ApiError('BAD_REQUEST', `attr: "${kv}" is not key=value`);
+      return [kv.slice(0, i), kv.slice(i + 1)];
+    });
+    const service = str(q.service);
+    const traces = await searchTraces(deps.store(), deps.namespaceOf(req), range, {
+      service, operation: str(q.name), minDurationMs: parseDurationParam('minDuration', str(q.minDuration)), errorsOnly: q.errors === true, attributes, limit: q.limit,
+    });
+    return { since: range.sinceMs, traces, ...(traces.length ? {} : { message: `no traces match in ${describeSince(range.sinceMs)}${service ? ` for "${service}"` : ''}` }) };
+  });
+
+  app.get('/api/v1/traces/:traceId', {
+    schema: { summary: 'One trace, every span', params: { type: 'object', properties: { traceId: { type: 'string', description: '32 hex digits' } } } },
+  }, async (req) => {
+    const id = String((req.params as { traceId: string }).traceId).toLowerCase();
+    if (!TRACE_ID.test(id)) throw new ApiError('BAD_REQUEST', `"${id.slice(0, 64)}" is not a trace id: a trace id is 32 hex digits`);
+    const spans = await traceById(deps.store(), deps.namespaceOf(req), id);
+    if (spans.length === 0) throw new ApiError('TRACE_NOT_FOUND', `no trace ${id} is stored`);
+    return { traceId: id, spans };
+  });
+
+  const logQuery = {
+    type: 'object',
+    properties: {
+      service: services, since: since('1h'), grep: { type: 'string' }, level: { type: 'string', enum: Object.keys(SEVERITY_LEVELS) },
+      trace: { type: 'string', description: 'only lines of this trace id' }, limit,
+    },
+  };
+  const logFilter = (q: Q & { limit?: number }) => {
+    const trace = str(q.trace)?.toLowerCase();
+    if (trace !== undefined && !TRACE_ID.test(trace)) throw new ApiError('BAD_REQUEST', `trace: "${trace.slice(0, 64)}" is not a trace id (32 hex digits)`);
+    return { services: asList(q.service), grep: str(q.grep), minLevel: str(q.level) as SeverityLevel | undefined, traceId: trace, limit: q.limit };
+  };
+
+  app.get('/api/v1/logs', { schema: { summary: 'Search logs; the newest lines, oldest first', querystring: logQuery } }, async (req) => {
+    const q = req.query as Q & { limit?: number };
+    const range = rangeFromSince(str(q.since), '1h');
+    const f = logFilter(q);
+    const lines = await searchLogs(deps.store(), deps.namespaceOf(req), range, f);
+    return { since: range.sinceMs, lines, ...(lines.length ? {} : { message: noData(f.services, range.sinceMs) }) };
+  });
+
+  app.get('/api/v1/logs/follow', {
+    schema: { summary: 'Follow logs live, as NDJSON (one line per log line, heartbeats as {})', querystring: logQuery },
+  }, async (req, reply) => {
+    const q = req.query as Q & { limit?: number };
+    const range = rangeFromSince(str(q.since), '1m');
+    followLogs(req, reply, deps.store(), deps.namespaceOf(req), logFilter(q), range.fromMs);
+  });
+
+  app.get('/api/v1/deps', {
+    schema: { summary: 'Service dependency graph: calls and errors between services', querystring: { type: 'object', properties: { since: since('1h') } } },
+  }, async (req) => {
+    const q = req.query as Q;
+    const range = rangeFromSince(str(q.since), '1h');
+    const edges = await dependencies(deps.store(), deps.namespaceOf(req), range);
+    return { since: range.sinceMs, edges, ...(edges.length ? {} : { message: `no calls between services in ${describeSince(range.sinceMs)}` }) };
+  });
+}

@@ -1,0 +1,74 @@
+// How the CLI reaches the API: --api (or MICRO_API), errors turned into one sentence.
+import { Option, type Command } from 'commander';
+
+export const DEFAULT_API = 'http://127.0.0.1:8080';
+
+/** A failure the CLI reports with one sentence and an exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export interface CommonOptions {
+  api: string;
+  output: 'table' | 'json';
+}
+
+export function withCommonOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--api <url>', 'the micro-observe API').env('MICRO_API').default(DEFAULT_API))
+    .addOption(new Option('-o, --output <format>', 'table or json').choices(['table', 'json']).default('table'));
+}
+
+function describeNetworkError(err: unknown, api: string): string {
+  // undici puts the socket's error code on `cause`, or on each of `cause.errors` (IPv4 and IPv6).
+  const cause = (err as { cause?: { code?: string; errors?: Array<{ code?: string }> } }).cause;
+  const code = cause?.code ?? cause?.errors?.[0]?.code ?? (err as { code?: string }).code;
+  if (code === 'ECONNREFUSED') return `cannot reach the micro-observe API at ${api}: connection refused (is \`micro server\` running? set --api or MICRO_API)`;
+  if (code === 'ENOTFOUND') return `cannot reach the micro-observe API at ${api}: unknown host`;
+  return `cannot reach the micro-observe API at ${api}: ${(err as Error).message}`;
+}
+
+export function apiUrl(api: string, path: string, query: Record<string, string | number | boolean | string[] | undefined> = {}): URL {
+  let url: URL;
+  try {
+    url = new URL(path, api.endsWith('/') ? api : `${api}/`);
+  } catch {
+    throw new CliError(`--api: "${api}" is not a URL such as ${DEFAULT_API}`, 2);
+  }
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === false) continue;
+    for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(item));
+  }
+  return url;
+}
+
+export async function apiRequest(url: URL, api: string, init: RequestInit = {}): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (err) {
+    throw new CliError(describeNetworkError(err, api));
+  }
+  if (!res.ok) {
+    const text = await res.text();
+    let message = `the API answered ${res.status}`;
+    try {
+      const body = JSON.parse(text) as { error?: { message?: string } };
+      if (body.error?.message) message = body.error.message;
+    } catch {
+      /* not JSON: keep the status */
+    }
+    throw new CliError(message);
+  }
+  return res;
+}
+
+export async function getJson<T>(opts: CommonOptions, path: string, query: Parameters<typeof apiUrl>[2] = {}): Promise<T> {
+  const res = await apiRequest(apiUrl(opts.api, path, query), opts.api);
+  return (await res.json()) as T;
+}

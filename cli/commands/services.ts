@@ -1,0 +1,48 @@
+// `micro services` and `micro deps`.
+import { Command } from 'commander';
+import { withCommonOptions, getJson, type CommonOptions } from '../api-client.js';
+import { ago, count, durationFlag, millis, pc, percent, printJson, rate, table } from '../output.js';
+
+interface ServicesAnswer {
+  message?: string;
+  services: Array<{ service: string; instances: number; spans: number; requests: number; rate: number; errorRate: number; p50Ms: number; p99Ms: number; lastSeenMs: number }>;
+}
+
+interface DepsAnswer {
+  message?: string;
+  edges: Array<{ parent: string; child: string; calls: number; errors: number; errorRate: number }>;
+}
+
+export function servicesCommand(): Command {
+  return withCommonOptions(new Command('services'))
+    .description('services that sent traces, with their traffic')
+    .option('--since <duration>', 'window', '1h')
+    .action(async (opts: CommonOptions & { since: string }) => {
+      durationFlag('--since', opts.since);
+      const s = await getJson<ServicesAnswer>(opts, 'api/v1/services', { since: opts.since });
+      if (opts.output === 'json') return printJson(s);
+      if (s.message) process.stdout.write(`${s.message}\n`);
+      process.stdout.write(`${table(
+        ['SERVICE', 'INSTANCES', 'REQUESTS', 'RATE', 'ERROR %', 'P50', 'P99', 'LAST SEEN'],
+        s.services.map((v) => [v.service, count(v.instances), count(v.requests), rate(v.rate), percent(v.errorRate), millis(v.p50Ms), millis(v.p99Ms), ago(v.lastSeenMs)]),
+        [1, 2, 3, 4, 5, 6],
+      )}\n`);
+    });
+}
+
+export function depsCommand(): Command {
+  return withCommonOptions(new Command('deps'))
+    .description('which service calls which, with call counts and error rates')
+    .option('--since <duration>', 'window', '1h')
+    .action(async (opts: CommonOptions & { since: string }) => {
+      durationFlag('--since', opts.since);
+      const d = await getJson<DepsAnswer>(opts, 'api/v1/deps', { since: opts.since });
+      if (opts.output === 'json') return printJson(d);
+      if (d.message) process.stdout.write(`${d.message}\n`);
+      process.stdout.write(`${table(
+        ['CALLER', '', 'CALLEE', 'CALLS', 'ERRORS', 'ERROR %'],
+        d.edges.map((e) => [e.parent, '→', e.child, count(e.calls), count(e.errors), e.errors > 0 ? pc.red(percent(e.errorRate)) : percent(e.errorRate)]),
+        [3, 4, 5],
+      )}\n`);
+    });
+}

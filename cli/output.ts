@@ -1,0 +1,91 @@
+// Readable tables by default, JSON with -o json; figures formatted the way people read them.
+import pc from 'picocolors';
+import ms from 'ms';
+import { CliError } from './api-client.js';
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+const width = (s: string): number => [...s.replace(ANSI, '')].length;
+
+/** Columns aligned like `kubectl get`: headers in capitals, two spaces apart. */
+export function table(headers: string[], rows: string[][], rightAligned: number[] = []): string {
+  const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => {
+        const pad = ' '.repeat(Math.max(0, widths[i]! - width(c)));
+        return rightAligned.includes(i) ? pad + c : c + pad;
+      })
+      .join('  ')
+      .trimEnd();
+  return [pc.bold(line(headers)), ...rows.map(line)].join('\n');
+}
+
+export function printJson(v: unknown): void {
+  process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+}
+
+export function bytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '-';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 100 || i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+}
+
+export function millis(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '-';
+  if (n === 0) return '0ms';
+  if (n < 1) return `${(n * 1000).toFixed(0)}µs`;
+  if (n < 1000) return `${n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0)}ms`;
+  if (n < 60_000) return `${(n / 1000).toFixed(2)}s`;
+  return ms(Math.round(n));
+}
+
+export function percent(ratio: number | null | undefined, digits = 1): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '-';
+  return `${(ratio * 100).toFixed(digits)}%`;
+}
+
+export function count(n: number | null | undefined): string {
+  return n === null || n === undefined || !Number.isFinite(n) ? '-' : Math.round(n).toLocaleString('en');
+}
+
+export function rate(perSecond: number): string {
+  return perSecond >= 10 ? `${perSecond.toFixed(0)}/s` : perSecond >= 0.1 ? `${perSecond.toFixed(2)}/s` : `${(perSecond * 60).toFixed(1)}/min`;
+}
+
+export function ago(ms_: number | null | undefined, now = Date.now()): string {
+  if (ms_ === null || ms_ === undefined || !Number.isFinite(ms_)) return '-';
+  const d = Math.max(0, now - ms_);
+  return d < 1000 ? 'just now' : `${ms(d)} ago`;
+}
+
+export function clock(msSinceEpoch: number): string {
+  const d = new Date(msSinceEpoch);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
+/** A duration flag in milliseconds, checked before anything is asked of the server. */
+export function durationFlag(flag: string, value: string): number;
+export function durationFlag(flag: string, value: string | undefined): number | undefined;
+export function durationFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : ms(value as ms.StringValue);
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new CliError(`${flag}: "${value}" is not a duration; write it like 500ms, 30s, 15m, 2h or 7d`, 2);
+  return n;
+}
+
+export const levelColor = (level: string): string => {
+  const l = level.toUpperCase();
+  if (l.startsWith('ERR') || l.startsWith('FATAL') || l.startsWith('CRIT')) return pc.red(level);
+  if (l.startsWith('WARN')) return pc.yellow(level);
+  if (l.startsWith('DEBUG') || l.startsWith('TRACE')) return pc.dim(level);
+  return level;
+};
+
+export { pc };

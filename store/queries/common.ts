@@ -1,0 +1,39 @@
+// What every read shares: a namespace, a bounded time range and a capped limit.
+import type { Store } from '../store.js';
+
+export type Reader = Pick<Store, 'query'>;
+
+export interface TimeRange {
+  /** Unix milliseconds, inclusive. */
+  fromMs: number;
+  /** Unix milliseconds, exclusive. */
+  toMs: number;
+}
+
+export const MAX_LIMIT = 1000;
+
+export function capLimit(limit: number | undefined, fallback: number, max = MAX_LIMIT): number {
+  if (limit === undefined || !Number.isFinite(limit) || limit <= 0) return fallback;
+  return Math.min(Math.floor(limit), max);
+}
+
+/** Query parameters for a range: `{from:Int64}` and `{to:Int64}` in milliseconds. */
+export function rangeParams(r: TimeRange): { from: number; to: number } {
+  return { from: Math.floor(r.fromMs), to: Math.ceil(r.toMs) };
+}
+
+/** Span timestamps in the range (the table is partitioned by day, so this prunes partitions). */
+export const SPAN_IN_RANGE = 'Timestamp >= fromUnixTimestamp64Milli({from:Int64}) AND Timestamp < fromUnixTimestamp64Milli({to:Int64})';
+
+/** The instance a row came from: service.instance.id, else host.name. */
+export const INSTANCE_EXPR = "if(ResourceAttributes['service.instance.id'] != '', ResourceAttributes['service.instance.id'], ResourceAttributes['host.name'])";
+
+/** Spans through which a service is entered: server and consumer spans, and roots. */
+export const ENTRY_SPAN = "(SpanKind IN ('Server', 'Consumer') OR ParentSpanId = '')";
+
+export const nsToMs = (ns: number | string): number => Number(ns) / 1e6;
+
+/** ClickHouse DateTime64(9) text ("2026-11-23 15:10:00.123456789", UTC) → Unix milliseconds. */
+export function dateTimeToMs(v: string): number {
+  return Date.parse(`${v.replace(' ', 'T').slice(0, 23)}Z`);
+}

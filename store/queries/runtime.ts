@@ -1,0 +1,170 @@
+// Runtime stats per instance, from the runtime metrics that OpenTelemetry SDKs send. Each stat
+// has candidate metrics, first match wins: semantic-convention names first, then the names of
+// the Node (runtime-node), Go (contrib/runtime), Java (agent runtime-telemetry) and Python
+// (system-metrics) instrumentations, old and new.
+import { INSTANCE_EXPR, rangeParams, type Reader, type TimeRange } from './common.js';
+
+type Pick =
+  | { kind: 'last'; metric: string; scale?: number; attr?: [string, string] }
+  | { kind: 'rate'; metric: string; scale?: number }
+  | { kind: 'delta'; metric: string; scale?: number };
+
+const MEMORY: Pick[] = [
+  { kind: 'last', metric: 'process.memory.usage' },
+  { kind: 'last', metric: 'process.runtime.cpython.memory', attr: ['type', 'rss'] },
+  { kind: 'last', metric: 'jvm.memory.used' },
+  { kind: 'last', metric: 'process.runtime.jvm.memory.usage' },
+  { kind: 'last', metric: 'go.memory.used' },
+  { kind: 'last', metric: 'process.runtime.go.mem.heap_alloc' },
+  { kind: 'last', metric: 'v8js.memory.heap.used' },
+];
+const CPU: Pick[] = [
+  { kind: 'last', metric: 'process.cpu.utilization', scale: 100 },
+  { kind: 'last', metric: 'jvm.cpu.recent_utilization', scale: 100 },
+  { kind: 'last', metric: 'process.runtime.cpython.cpu.utilization', scale: 100 },
+  { kind: 'last', metric: 'process.runtime.jvm.cpu.utilization', scale: 100 },
+  { kind: 'rate', metric: 'process.cpu.time', scale: 100 },
+  { kind: 'rate', metric: 'jvm.cpu.time', scale: 100 },
+  { kind: 'rate', metric: 'process.runtime.cpython.cpu_time', scale: 100 },
+];
+const THREADS: Pick[] = [
+  { kind: 'last', metric: 'process.thread.count' },
+  { kind: 'last', metric: 'jvm.thread.count' },
+  { kind: 'last', metric: 'process.runtime.jvm.threads.count' },
+  { kind: 'last', metric: 'go.goroutine.count' },
+  { kind: 'last', metric: 'process.runtime.go.goroutines' },
+  { kind: 'last', metric: 'process.runtime.cpython.thread_count' },
+];
+/** Milliseconds spent in garbage collection during the range. */
+const GC_MS: Pick[] = [
+  { kind: 'delta', metric: 'v8js.gc.duration', scale: 1000 },
+  { kind: 'delta', metric: 'jvm.gc.duration', scale: 1000 },
+  { kind: 'delta', metric: 'process.runtime.jvm.gc.duration', scale: 1000 },
+  { kind: 'delta', metric: 'process.runtime.go.gc.pause_total_ns', scale: 1e-6 },
+];
+const UPTIME_S: Pick[] = [
+  { kind: 'last', metric: 'process.uptime' },
+  { kind: 'last', metric: 'runtime.uptime', scale: 1e-3 },
+  { kind: 'last', metric: 'process.runtime.go.uptime' },
+];
+
+const HISTOGRAM_METRICS = ['v8js.gc.duration', 'jvm.gc.duration', 'process.runtime.jvm.gc.duration'];
+const ALL_METRICS = [...new Set([...MEMORY, ...CPU, ...THREADS, ...GC_MS, ...UPTIME_S].map((p) => p.metric))];
+
+export interface InstanceStats {
+  service: string;
+  instance: string;
+  version: string;
+  lastSeenMs: number;
+  startedMs: number | null;
+  uptimeSeconds: number | null;
+  cpuPercent: number | null;
+  memoryBytes: number | null;
+  threads: number | null;
+  gcMs: number | null;
+  /** Metric names the figures came from, for whoever wonders where a number is from. */
+  sources: Record<string, string>;
+}
+
+interface SeriesRow {
+  service: string;
+  instance: string;
+  metric: string;
+  attrs: Record<string, string>;
+  first: number;
+  last: number;
+  firstMs: string;
+  lastMs: string;
+  version: string;
+}
+
+function pick(series: SeriesRow[], candidates: Pick[]): { value: number; metric: string } | null {
+  for (const c of candidates) {
+    let rows = series.filter((s) => s.metric === c.metric);
+    if (c.kind === 'last' && c.attr) rows = rows.filter((s) => s.attrs[c.attr![0]] === c.attr![1]);
+    if (rows.length === 0) continue;
+    const scale = c.scale ?? 1;
+    let value = 0;
+    for (const s of rows) {
+      if (c.kind === 'last') value += s.last;
+      else if (c.kind === 'delta') value += Math.max(0, s.last - s.first);
+      else {
+        const seconds = (Number(s.lastMs) - Number(s.firstMs)) / 1000;
+        value += seconds > 0 ? Math.max(0, s.last - s.first) / seconds : 0;
+      }
+    }
+    if (c.kind === 'rate' && rows.every((s) => s.lastMs === s.firstMs)) continue;
+    return { value: value * scale, metric: c.metric };
+  }
+  return null;
+}
+
+export async function instanceStats(db: Reader, namespace: string, services: string[], range: TimeRange): Promise<InstanceStats[]> {
+  const select = (table: string, value: string, names: string) => `
+    SELECT ServiceName AS service, ${INSTANCE_EXPR} AS instance, MetricName AS metric, Attributes AS attrs,
+      argMin(${value}, TimeUnix) AS first, argMax(${value}, TimeUnix) AS last,
+      toUnixTimestamp64Milli(min(TimeUnix)) AS firstMs, toUnixTimestamp64Milli(max(TimeUnix)) AS lastMs,
+      argMax(ResourceAttributes['service.version'], TimeUnix) AS version
+    FROM ${table}
+    WHERE Namespace = {ns:String}
+      AND TimeUnix >= fromUnixTimestamp64Milli({from:Int64}) AND TimeUnix < fromUnixTimestamp64Milli({to:Int64})
+      AND MetricName IN {${names}:Array(String)}
+      AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))
+    GROUP BY service, instance, metric, attrs`;
+  const rows = await db.query<SeriesRow>(
+    `${select('otel_metrics_gauge', 'Value', 'names')} UNION ALL ${select('otel_metrics_sum', 'Value', 'names')}
+     UNION ALL ${select('otel_metrics_histogram', 'Sum', 'histograms')}`,
+    { ns: namespace, services, names: ALL_METRICS, histograms: HISTOGRAM_METRICS, ...rangeParams(range) },
+  );
+  const byInstance = new Map<string, SeriesRow[]>();
+  for (const r of rows) {
+    const key = `${r.service}\u0000${r.instance}`;
+    byInstance.set(key, [...(byInstance.get(key) ?? []), r]);
+  }
+  const out: InstanceStats[] = [];
+  for (const series of byInstance.values()) {
+    const lastSeenMs = Math.max(...series.map((s) => Number(s.lastMs)));
+    const newest = series.reduce((a, b) => (Number(b.lastMs) > Number(a.lastMs) ? b : a));
+    const stats = { cpu: pick(series, CPU), memory: pick(series, MEMORY), threads: pick(series, THREADS), gc: pick(series, GC_MS), uptime: pick(series, UPTIME_S) };
+    const sources: Record<string, string> = {};
+    for (const [k, v] of Object.entries(stats)) if (v) sources[k] = v.metric;
+    out.push({
+      service: newest.service,
+      instance: newest.instance,
+      version: newest.version,
+      lastSeenMs,
+      uptimeSeconds: stats.uptime?.value ?? null,
+      startedMs: stats.uptime ? lastSeenMs - stats.uptime.value * 1000 : null,
+      cpuPercent: stats.cpu?.value ?? null,
+      memoryBytes: stats.memory?.value ?? null,
+      threads: stats.threads?.value ?? null,
+      gcMs: stats.gc?.value ?? null,
+      sources,
+    });
+  }
+  return out.sort((a, b) => a.service.localeCompare(b.service) || a.instance.localeCompare(b.instance));
+}
+
+export interface InstanceRequests {
+  service: string;
+  instance: string;
+  version: string;
+  requests: number;
+  errors: number;
+}
+
+/** Requests and errors per instance, from entry spans. */
+export async function instanceRequests(db: Reader, namespace: string, services: string[], range: TimeRange): Promise<InstanceRequests[]> {
+  const rows = await db.query<{ service: string; instance: string; version: string; requests: string; errors: string }>(
+    `SELECT ServiceName AS service, ${INSTANCE_EXPR} AS instance, anyLast(ResourceAttributes['service.version']) AS version,
+       count() AS requests, countIf(StatusCode = 'Error') AS errors
+     FROM otel_traces
+     WHERE Namespace = {ns:String}
+       AND Timestamp >= fromUnixTimestamp64Milli({from:Int64}) AND Timestamp < fromUnixTimestamp64Milli({to:Int64})
+       AND (SpanKind IN ('Server', 'Consumer') OR ParentSpanId = '')
+       AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))
+     GROUP BY service, instance`,
+    { ns: namespace, services, ...rangeParams(range) },
+  );
+  return rows.map((r) => ({ service: r.service, instance: r.instance, version: r.version, requests: Number(r.requests), errors: Number(r.errors) }));
+}

@@ -1,0 +1,164 @@
+// Trace search, one trace by id (bounded by the trace-id lookup table, never a full scan), and
+// the service dependency graph from parent/child spans across services.
+import { SPAN_IN_RANGE, capLimit, rangeParams, type Reader, type TimeRange } from './common.js';
+
+export interface TraceFilter {
+  service?: string;
+  operation?: string;
+  minDurationMs?: number;
+  errorsOnly?: boolean;
+  /** Span or resource attributes that must equal the value. */
+  attributes?: Array<[string, string]>;
+  limit?: number;
+}
+
+export interface TraceSummary {
+  traceId: string;
+  rootService: string;
+  rootOperation: string;
+  startMs: number;
+  durationMs: number;
+  spans: number;
+  errors: number;
+  services: string[];
+}
+
+export interface SpanRecord {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  service: string;
+  operation: string;
+  kind: string;
+  startMs: number;
+  /** Nanoseconds since the epoch, as text (beyond a double's precision). */
+  startNs: string;
+  durationMs: number;
+  status: string;
+  statusMessage: string;
+  attributes: Record<string, string>;
+  resource: Record<string, string>;
+  events: Array<{ timeMs: number; name: string; attributes: Record<string, string> }>;
+}
+
+export async function searchTraces(db: Reader, namespace: string, range: TimeRange, f: TraceFilter): Promise<TraceSummary[]> {
+  const params: Record<string, unknown> = { ns: namespace, ...rangeParams(range), limit: capLimit(f.limit, 20) };
+  const where = ['Namespace = {ns:String}', SPAN_IN_RANGE];
+  if (f.service) {
+    where.push('ServiceName = {service:String}');
+    params.service = f.service;
+  }
+  if (f.operation) {
+    where.push('SpanName = {operation:String}');
+    params.operation = f.operation;
+  }
+  if (f.minDurationMs !== undefined) {
+    where.push('Duration >= {minDuration:UInt64}');
+    params.minDuration = Math.round(f.minDurationMs * 1e6);
+  }
+  if (f.errorsOnly) where.push("StatusCode = 'Error'");
+  (f.attributes ?? []).forEach(([k, v], i) => {
+    where.push(`(SpanAttributes[{k${i}:String}] = {v${i}:String} OR ResourceAttributes[{k${i}:String}] = {v${i}:String})`);
+    params[`k${i}`] = k;
+    params[`v${i}`] = v;
+  });
+  const rows = await db.query<{ traceId: string; start: string; end: string; spans: string; errors: string; rootService: string; rootOperation: string; services: string[] }>(
+    `WITH matching AS (
+       SELECT TraceId FROM otel_traces WHERE ${where.join(' AND ')}
+       GROUP BY TraceId ORDER BY max(Timestamp) DESC LIMIT {limit:UInt32}
+     )
+     SELECT TraceId AS traceId,
+       toString(toUnixTimestamp64Nano(min(Timestamp))) AS start,
+       toString(max(toUnixTimestamp64Nano(Timestamp) + Duration)) AS end,
+       count() AS spans, countIf(StatusCode = 'Error') AS errors,
+       argMinIf(ServiceName, Timestamp, ParentSpanId = '') AS rootService,
+       argMinIf(SpanName, Timestamp, ParentSpanId = '') AS rootOperation,
+       groupUniqArray(ServiceName) AS services
+     FROM otel_traces
+     WHERE Namespace = {ns:String} AND TraceId IN (SELECT TraceId FROM matching)
+       AND Timestamp >= fromUnixTimestamp64Milli({from:Int64}) - INTERVAL 1 HOUR
+       AND Timestamp < fromUnixTimestamp64Milli({to:Int64}) + INTERVAL 1 HOUR
+     GROUP BY TraceId ORDER BY min(Timestamp) DESC`,
+    params,
+  );
+  return rows.map((r) => ({
+    traceId: r.traceId,
+    rootService: r.rootService,
+    rootOperation: r.rootOperation,
+    startMs: Number(BigInt(r.start) / 1000n) / 1000,
+    durationMs: Number(BigInt(r.end) - BigInt(r.start)) / 1e6,
+    spans: Number(r.spans),
+    errors: Number(r.errors),
+    services: [...r.services].sort(),
+  }));
+}
+
+export async function traceById(db: Reader, namespace: string, traceId: string): Promise<SpanRecord[]> {
+  // The lookup table bounds the time range, so only that day's partitions are read.
+  const bounds = await db.query<{ start: string; end: string; n: string }>(
+    'SELECT toUnixTimestamp(min(Start)) AS start, toUnixTimestamp(max(End)) AS end, count() AS n FROM otel_traces_trace_id_ts WHERE TraceId = {id:String}',
+    { id: traceId },
+  );
+  const b = bounds[0];
+  if (!b || Number(b.n) === 0) return [];
+  const rows = await db.query<{
+    SpanId: string; ParentSpanId: string; ServiceName: string; SpanName: string; SpanKind: string; ts: string; Duration: string;
+    StatusCode: string; StatusMessage: string; SpanAttributes: Record<string, string>; ResourceAttributes: Record<string, string>;
+    evTimes: string[]; evNames: string[]; evAttrs: Array<Record<string, string>>;
+  }>(
+    `SELECT SpanId, ParentSpanId, ServiceName, SpanName, SpanKind, toString(toUnixTimestamp64Nano(Timestamp)) AS ts, toString(Duration) AS Duration,
+       StatusCode, StatusMessage, SpanAttributes, ResourceAttributes,
+       arrayMap(t -> toString(toUnixTimestamp64Nano(t)), Events.Timestamp) AS evTimes, Events.Name AS evNames, Events.Attributes AS evAttrs
+     FROM otel_traces
+     WHERE Namespace = {ns:String} AND TraceId = {id:String}
+       AND Timestamp >= toDateTime({start:UInt32}) AND Timestamp <= toDateTime({end:UInt32}) + 1
+     ORDER BY Timestamp
+     LIMIT 100000`,
+    { ns: namespace, id: traceId, start: Number(b.start), end: Number(b.end) },
+  );
+  return rows.map((r) => ({
+    traceId,
+    spanId: r.SpanId,
+    parentSpanId: r.ParentSpanId,
+    service: r.ServiceName,
+    operation: r.SpanName,
+    kind: r.SpanKind,
+    startNs: r.ts,
+    startMs: Number(BigInt(r.ts) / 1000n) / 1000,
+    durationMs: Number(r.Duration) / 1e6,
+    status: r.StatusCode,
+    statusMessage: r.StatusMessage,
+    attributes: r.SpanAttributes,
+    resource: r.ResourceAttributes,
+    events: r.evNames.map((name, i) => ({ name, timeMs: Number(BigInt(r.evTimes[i] ?? '0') / 1000n) / 1000, attributes: r.evAttrs[i] ?? {} })),
+  }));
+}
+
+export interface DependencyEdge {
+  parent: string;
+  child: string;
+  calls: number;
+  errors: number;
+  errorRate: number;
+}
+
+/** Calls between services: a span whose parent span belongs to another service. */
+export async function dependencies(db: Reader, namespace: string, range: TimeRange): Promise<DependencyEdge[]> {
+  const rows = await db.query<{ parent: string; child: string; calls: string; errors: string }>(
+    `SELECT p.ServiceName AS parent, c.ServiceName AS child, count() AS calls, countIf(c.StatusCode = 'Error') AS errors
+     FROM (SELECT TraceId, ParentSpanId, ServiceName, StatusCode FROM otel_traces
+           WHERE Namespace = {ns:String} AND ${SPAN_IN_RANGE} AND ParentSpanId != '') AS c
+     INNER JOIN (SELECT TraceId, SpanId, ServiceName FROM otel_traces
+           WHERE Namespace = {ns:String} AND ${SPAN_IN_RANGE}) AS p
+       ON c.TraceId = p.TraceId AND c.ParentSpanId = p.SpanId
+     WHERE p.ServiceName != c.ServiceName
+     GROUP BY parent, child ORDER BY parent, child`,
+    { ns: namespace, ...rangeParams(range) },
+  );
+  return rows.map((r) => {
+    const calls = Number(r.calls);
+    const errors = Number(r.errors);
+    return { parent: r.parent, child: r.child, calls, errors, errorRate: calls ? errors / calls : 0 };
+  });
+}
+
