@@ -30,7 +30,8 @@ function describeNetworkError(err: unknown, api: string): string {
   const code = cause?.code ?? cause?.errors?.[0]?.code ?? (err as { code?: string }).code;
   if (code === 'ECONNREFUSED') return `cannot reach the micro-observe API at ${api}: connection refused (is \`micro server\` running? set --api or MICRO_API)`;
   if (code === 'ENOTFOUND') return `cannot reach the micro-observe API at ${api}: unknown host`;
-  return `cannot reach the micro-observe API at ${api}: ${(err as Error).message}`;
+  const detail = (cause as { message?: string } | undefined)?.message;
+  return `cannot reach the micro-observe API at ${api}: ${(err as Error).message}${detail ? ` (${detail})` : ''}`;
 }
 
 export function apiUrl(api: string, path: string, query: Record<string, string | number | boolean | string[] | undefined> = {}): URL {

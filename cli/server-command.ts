@@ -1,7 +1,6 @@
 // `micro server`: runs the collector, the store and the API in this process.
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfigFile, resolveServerConfig, type ServerConfigInput } from '../config/index.js';
-import { startServer } from '../server/index.js';
 
 interface ServerFlags {
   config?: string;
@@ -71,6 +70,8 @@ export function serverCommand(): Command {
         },
       } as ServerConfigInput;
       const config = resolveServerConfig(input);
+      // Loaded here, so the other commands start without the server's modules.
+      const { startServer } = await import('../server/index.js');
       const server = await startServer(config);
       // Resolves once the server has stopped, so `micro` exits only then.
       await new Promise<void>((resolve, reject) => {
