@@ -7,7 +7,7 @@ export type { Retention, Signal } from './schema.js';
 export { RowBinaryWriter, encodeStringMap, EMPTY_MAP, type Str } from './row-binary.js';
 export { LAYOUTS, type TableName } from './tables.js';
 export {
-  MAX_LIMIT, SEVERITY_LEVELS, dependencies, instanceRequests, instanceStats, listServices, operationRed, searchLogs, searchTraces, serviceRed, traceById,
-  type DependencyEdge, type InstanceRequests, type InstanceStats, type LogFilter, type LogLine, type OperationRed, type Red, type ServiceSummary,
+  MAX_LIMIT, SEVERITY_LEVELS, dependencies, instanceStats, listServices, searchLogs, searchTraces, serviceActivity, traceById,
+  type Activity, type DependencyEdge, type InstanceRequests, type InstanceStats, type LogFilter, type LogLine, type OperationRed, type Red, type ServiceSummary,
   type SeverityLevel, type SpanRecord, type TimeRange, type TraceFilter, type TraceSummary,
 } from './queries/index.js';

@@ -1,7 +1,7 @@
 // Versioned migrations, applied in order at start and recorded in `micro_migrations`. Every
 // statement is idempotent (IF NOT EXISTS), so a migration interrupted half-way runs again whole.
 import type { ClickHouseClient } from '@clickhouse/client';
-import { logsDdl, metricsDdl, tracesDdl, type Retention } from './schema.js';
+import { INSTANCE_FROM_RESOURCE, RESOURCE_TABLES, logsDdl, metricsDdl, tracesDdl, type Retention } from './schema.js';
 
 export interface Migration {
   readonly version: number;
@@ -13,6 +13,30 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'otel traces and trace-id lookup', statements: tracesDdl },
   { version: 2, name: 'otel logs', statements: logsDdl },
   { version: 3, name: 'otel metrics', statements: metricsDdl },
+  {
+    version: 4,
+    name: 'trace-ordered projection of otel_traces, for trace by id',
+    // Spans of one trace sit in ~10 places of the (service, operation, time) order; this copy
+    // keeps them together, so reading a trace touches one granule per part instead of ten.
+    // MATERIALIZE runs as a background mutation for data stored before this migration.
+    statements: () => [
+      'ALTER TABLE otel_traces ADD PROJECTION IF NOT EXISTS by_trace (SELECT * ORDER BY TraceId, Timestamp)',
+      'ALTER TABLE otel_traces MATERIALIZE PROJECTION by_trace',
+    ],
+  },
+  {
+    version: 5,
+    name: 'materialized ServiceInstance and ServiceVersion',
+    // Reading a Map element reads the whole map; per-instance stats read these small columns
+    // instead. MATERIALIZED columns stay out of SELECT * and the exporter's inserts.
+    statements: () =>
+      RESOURCE_TABLES.flatMap((t) => [
+        `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ServiceInstance LowCardinality(String) MATERIALIZED ${INSTANCE_FROM_RESOURCE}`,
+        `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ServiceVersion LowCardinality(String) MATERIALIZED ResourceAttributes['service.version']`,
+        `ALTER TABLE ${t} MATERIALIZE COLUMN ServiceInstance`,
+        `ALTER TABLE ${t} MATERIALIZE COLUMN ServiceVersion`,
+      ]),
+  },
 ];
 
 export interface MigrationReport {

@@ -9,6 +9,15 @@ export type Signal = 'traces' | 'logs' | 'metrics';
 export const NAMESPACE_COLUMN =
   "Namespace LowCardinality(String) DEFAULT if(ResourceAttributes['service.namespace'] != '', ResourceAttributes['service.namespace'], 'default') CODEC(ZSTD(1))";
 
+/** The instance a row came from: service.instance.id, else host.name. */
+export const INSTANCE_FROM_RESOURCE =
+  "if(ResourceAttributes['service.instance.id'] != '', ResourceAttributes['service.instance.id'], ResourceAttributes['host.name'])";
+
+/** Tables whose rows carry ResourceAttributes. */
+export const RESOURCE_TABLES = [
+  'otel_traces', 'otel_logs', 'otel_metrics_gauge', 'otel_metrics_sum', 'otel_metrics_histogram', 'otel_metrics_exponential_histogram', 'otel_metrics_summary',
+] as const;
+
 const ttlExpr = (timeExpr: string, seconds: number): string =>
   `${timeExpr} + toIntervalSecond(${Math.floor(seconds)})`;
 

@@ -1,7 +1,7 @@
 // Reading telemetry back: services, runtime stats and RED, traces, logs, dependencies.
 import type { FastifyInstance } from 'fastify';
 import {
-  SEVERITY_LEVELS, dependencies, instanceRequests, instanceStats, listServices, operationRed, searchLogs, searchTraces, serviceRed, traceById,
+  SEVERITY_LEVELS, dependencies, instanceStats, listServices, searchLogs, searchTraces, serviceActivity, traceById,
   type SeverityLevel, type Store,
 } from '../../store/index.js';
 import { ApiError } from '../errors.js';
@@ -41,9 +41,8 @@ export function telemetryRoutes(app: FastifyInstance, deps: TelemetryDeps): void
     const names = asList(q.service);
     const ns = deps.namespaceOf(req);
     const db = deps.store();
-    const [runtime, requests, red, operations] = await Promise.all([
-      instanceStats(db, ns, names, range), instanceRequests(db, ns, names, range), serviceRed(db, ns, names, range), operationRed(db, ns, names, range),
-    ]);
+    const [runtime, activity] = await Promise.all([instanceStats(db, ns, names, range), serviceActivity(db, ns, names, range)]);
+    const { instances: requests, services: red, operations } = activity;
     const instances = new Map<string, Record<string, unknown>>();
     for (const r of requests) instances.set(`${r.service}\u0000${r.instance}`, { service: r.service, instance: r.instance, version: r.version, requests: r.requests, errors: r.errors });
     for (const s of runtime) {

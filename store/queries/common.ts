@@ -25,8 +25,8 @@ export function rangeParams(r: TimeRange): { from: number; to: number } {
 /** Span timestamps in the range (the table is partitioned by day, so this prunes partitions). */
 export const SPAN_IN_RANGE = 'Timestamp >= fromUnixTimestamp64Milli({from:Int64}) AND Timestamp < fromUnixTimestamp64Milli({to:Int64})';
 
-/** The instance a row came from: service.instance.id, else host.name. */
-export const INSTANCE_EXPR = "if(ResourceAttributes['service.instance.id'] != '', ResourceAttributes['service.instance.id'], ResourceAttributes['host.name'])";
+/** The instance a row came from (service.instance.id, else host.name), materialized. */
+export const INSTANCE_EXPR = 'ServiceInstance';
 
 /** Spans through which a service is entered: server and consumer spans, and roots. */
 export const ENTRY_SPAN = "(SpanKind IN ('Server', 'Consumer') OR ParentSpanId = '')";

@@ -104,7 +104,7 @@ export async function instanceStats(db: Reader, namespace: string, services: str
     SELECT ServiceName AS service, ${INSTANCE_EXPR} AS instance, MetricName AS metric, Attributes AS attrs,
       argMin(${value}, TimeUnix) AS first, argMax(${value}, TimeUnix) AS last,
       toUnixTimestamp64Milli(min(TimeUnix)) AS firstMs, toUnixTimestamp64Milli(max(TimeUnix)) AS lastMs,
-      argMax(ResourceAttributes['service.version'], TimeUnix) AS version
+      argMax(ServiceVersion, TimeUnix) AS version
     FROM ${table}
     WHERE Namespace = {ns:String}
       AND TimeUnix >= fromUnixTimestamp64Milli({from:Int64}) AND TimeUnix < fromUnixTimestamp64Milli({to:Int64})
@@ -143,28 +143,4 @@ export async function instanceStats(db: Reader, namespace: string, services: str
     });
   }
   return out.sort((a, b) => a.service.localeCompare(b.service) || a.instance.localeCompare(b.instance));
-}
-
-export interface InstanceRequests {
-  service: string;
-  instance: string;
-  version: string;
-  requests: number;
-  errors: number;
-}
-
-/** Requests and errors per instance, from entry spans. */
-export async function instanceRequests(db: Reader, namespace: string, services: string[], range: TimeRange): Promise<InstanceRequests[]> {
-  const rows = await db.query<{ service: string; instance: string; version: string; requests: string; errors: string }>(
-    `SELECT ServiceName AS service, ${INSTANCE_EXPR} AS instance, anyLast(ResourceAttributes['service.version']) AS version,
-       count() AS requests, countIf(StatusCode = 'Error') AS errors
-     FROM otel_traces
-     WHERE Namespace = {ns:String}
-       AND Timestamp >= fromUnixTimestamp64Milli({from:Int64}) AND Timestamp < fromUnixTimestamp64Milli({to:Int64})
-       AND (SpanKind IN ('Server', 'Consumer') OR ParentSpanId = '')
-       AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))
-     GROUP BY service, instance`,
-    { ns: namespace, services, ...rangeParams(range) },
-  );
-  return rows.map((r) => ({ service: r.service, instance: r.instance, version: r.version, requests: Number(r.requests), errors: Number(r.errors) }));
 }

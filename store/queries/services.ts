@@ -25,15 +25,25 @@ export interface OperationRed extends Red {
   operation: string;
 }
 
+export interface InstanceRequests {
+  service: string;
+  instance: string;
+  version: string;
+  requests: number;
+  errors: number;
+}
+
+export interface Activity {
+  services: Array<Red & { service: string }>;
+  operations: OperationRed[];
+  instances: InstanceRequests[];
+}
+
 interface RedRow {
   requests: string;
   errors: string;
   q: number[];
 }
-
-const RED_COLUMNS = `countIf(${ENTRY_SPAN}) AS requests,
-  countIf(${ENTRY_SPAN} AND StatusCode = 'Error') AS errors,
-  quantilesIf(0.5, 0.95, 0.99)(Duration, ${ENTRY_SPAN}) AS q`;
 
 function red(row: RedRow, seconds: number): Red {
   const requests = Number(row.requests);
@@ -44,9 +54,10 @@ function red(row: RedRow, seconds: number): Red {
 
 export async function listServices(db: Reader, namespace: string, range: TimeRange): Promise<ServiceSummary[]> {
   const rows = await db.query<RedRow & { service: string; spans: string; instances: string; last: string }>(
-    `SELECT ServiceName AS service, count() AS spans,
-       uniqExact(if(ResourceAttributes['service.instance.id'] != '', ResourceAttributes['service.instance.id'], ResourceAttributes['host.name'])) AS instances,
-       toUnixTimestamp64Milli(max(Timestamp)) AS last, ${RED_COLUMNS}
+    `SELECT ServiceName AS service, count() AS spans, uniqExact(ServiceInstance) AS instances,
+       toUnixTimestamp64Milli(max(Timestamp)) AS last,
+       countIf(${ENTRY_SPAN}) AS requests, countIf(${ENTRY_SPAN} AND StatusCode = 'Error') AS errors,
+       quantilesIf(0.5, 0.95, 0.99)(Duration, ${ENTRY_SPAN}) AS q
      FROM otel_traces
      WHERE Namespace = {ns:String} AND ${SPAN_IN_RANGE}
      GROUP BY ServiceName ORDER BY ServiceName`,
@@ -56,30 +67,30 @@ export async function listServices(db: Reader, namespace: string, range: TimeRan
   return rows.map((r) => ({ service: r.service, spans: Number(r.spans), instances: Number(r.instances), lastSeenMs: Number(r.last), ...red(r, seconds) }));
 }
 
-/** RED per operation (entry span name) of the given services (all when empty). */
-export async function operationRed(db: Reader, namespace: string, services: string[], range: TimeRange): Promise<OperationRed[]> {
-  const rows = await db.query<RedRow & { service: string; operation: string }>(
-    `SELECT ServiceName AS service, SpanName AS operation, ${RED_COLUMNS}
+/**
+ * RED per service and per operation, and requests and errors per instance, of the given
+ * services (all when empty), in one scan of entry spans.
+ */
+export async function serviceActivity(db: Reader, namespace: string, services: string[], range: TimeRange): Promise<Activity> {
+  const rows = await db.query<RedRow & { service: string; operation: string; instance: string; version: string; g: number }>(
+    `SELECT ServiceName AS service, SpanName AS operation, ServiceInstance AS instance, anyLast(ServiceVersion) AS version,
+       grouping(SpanName, ServiceInstance) AS g,
+       count() AS requests, countIf(StatusCode = 'Error') AS errors, quantiles(0.5, 0.95, 0.99)(Duration) AS q
      FROM otel_traces
      WHERE Namespace = {ns:String} AND ${SPAN_IN_RANGE} AND ${ENTRY_SPAN}
        AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))
-     GROUP BY ServiceName, SpanName ORDER BY ServiceName, requests DESC
-     LIMIT 500`,
+     GROUP BY GROUPING SETS ((ServiceName), (ServiceName, SpanName), (ServiceName, ServiceInstance))
+     ORDER BY service, requests DESC`,
     { ns: namespace, services, ...rangeParams(range) },
   );
   const seconds = Math.max(1, (range.toMs - range.fromMs) / 1000);
-  return rows.map((r) => ({ service: r.service, operation: r.operation, ...red(r, seconds) }));
-}
-
-export async function serviceRed(db: Reader, namespace: string, services: string[], range: TimeRange): Promise<Array<Red & { service: string }>> {
-  const rows = await db.query<RedRow & { service: string }>(
-    `SELECT ServiceName AS service, ${RED_COLUMNS}
-     FROM otel_traces
-     WHERE Namespace = {ns:String} AND ${SPAN_IN_RANGE}
-       AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))
-     GROUP BY ServiceName ORDER BY ServiceName`,
-    { ns: namespace, services, ...rangeParams(range) },
-  );
-  const seconds = Math.max(1, (range.toMs - range.fromMs) / 1000);
-  return rows.map((r) => ({ service: r.service, ...red(r, seconds) }));
+  // grouping() sets a bit for each column aggregated away: 3 = per service, 1 = per operation, 2 = per instance.
+  const out: Activity = { services: [], operations: [], instances: [] };
+  for (const r of rows) {
+    const g = Number(r.g);
+    if (g === 3) out.services.push({ service: r.service, ...red(r, seconds) });
+    else if (g === 1 && out.operations.length < 500) out.operations.push({ service: r.service, operation: r.operation, ...red(r, seconds) });
+    else if (g === 2) out.instances.push({ service: r.service, instance: r.instance, version: r.version, requests: Number(r.requests), errors: Number(r.errors) });
+  }
+  return out;
 }
