@@ -32,6 +32,12 @@ function scratchDir(): string {
   return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 }
 
+/** A SQL string literal of text we generated ourselves, refused if it holds anything unexpected. */
+function ownLiteral(v: string): string {
+  if (!/^[\w/.,`() -]+$/.test(v)) throw new Error(`refusing to inline ${JSON.stringify(v)} into SQL`);
+  return `'${v}'`;
+}
+
 export function embeddedInserter(client: ClickHouseClient): InsertRowBinary {
   const dir = scratchDir();
   const prefix = `micro-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -40,9 +46,11 @@ export function embeddedInserter(client: ClickHouseClient): InsertRowBinary {
     const file = path.join(dir, `${prefix}-${seq++}.bin`);
     try {
       await writeFile(file, bytes);
+      // Not parameterised on purpose: chDB runs every parameterised statement of the process
+      // one at a time (a guard against a libchdb race), so a parameterised insert would hold up
+      // every read behind it. The path and structure are our own, checked by ownLiteral.
       await client.command({
-        query: `INSERT INTO ${layout.table} (${columnList(layout)}) SELECT * FROM file({file:String}, RowBinary, {structure:String})`,
-        query_params: { file, structure: structure(layout) },
+        query: `INSERT INTO ${layout.table} (${columnList(layout)}) SELECT * FROM file(${ownLiteral(file)}, RowBinary, ${ownLiteral(structure(layout))})`,
       });
       return { status: 'success' };
     } catch (err) {

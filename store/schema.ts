@@ -13,6 +13,10 @@ export const NAMESPACE_COLUMN =
 export const INSTANCE_FROM_RESOURCE =
   "if(ResourceAttributes['service.instance.id'] != '', ResourceAttributes['service.instance.id'], ResourceAttributes['host.name'])";
 
+export const METRIC_TABLES = [
+  'otel_metrics_gauge', 'otel_metrics_sum', 'otel_metrics_histogram', 'otel_metrics_exponential_histogram', 'otel_metrics_summary',
+] as const;
+
 /** Tables whose rows carry ResourceAttributes. */
 export const RESOURCE_TABLES = [
   'otel_traces', 'otel_logs', 'otel_metrics_gauge', 'otel_metrics_sum', 'otel_metrics_histogram', 'otel_metrics_exponential_histogram', 'otel_metrics_summary',

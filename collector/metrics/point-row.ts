@@ -118,6 +118,15 @@ export interface MetricContext {
   monotonic: boolean;
 }
 
+/** Exemplars, Flags, Min, Max, AggregationTemporality: the end of both histogram layouts. */
+function writeHistogramTail(w: RowBinaryWriter, p: PointFields, m: MetricContext): void {
+  writeExemplars(w, p);
+  w.u32(p.flags);
+  w.f64(p.min);
+  w.f64(p.max);
+  w.i32(m.temporality);
+}
+
 /** Writes one point as a row of its kind's table. */
 export function writePointRow(w: RowBinaryWriter, kind: MetricKind, p: PointFields, m: MetricContext): void {
   w.raw(m.prefix);
@@ -140,11 +149,7 @@ export function writePointRow(w: RowBinaryWriter, kind: MetricKind, p: PointFiel
       w.f64(p.sum);
       p.bucketCounts.writeU64(w);
       p.bounds.writeF64(w);
-      writeExemplars(w, p);
-      w.u32(p.flags);
-      w.f64(p.min);
-      w.f64(p.max);
-      w.i32(m.temporality);
+      writeHistogramTail(w, p, m);
       break;
     case 'exponential_histogram':
       w.u64(p.count);
@@ -155,11 +160,7 @@ export function writePointRow(w: RowBinaryWriter, kind: MetricKind, p: PointFiel
       p.positiveCounts.writeU64(w);
       w.i32(p.negativeOffset);
       p.negativeCounts.writeU64(w);
-      writeExemplars(w, p);
-      w.u32(p.flags);
-      w.f64(p.min);
-      w.f64(p.max);
-      w.i32(m.temporality);
+      writeHistogramTail(w, p, m);
       break;
     case 'summary':
       w.u64(p.count);
