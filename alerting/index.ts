@@ -2,3 +2,8 @@ export {
   DEFAULT_POLICY, acknowledgeAlert, flapRatio, initialAlertState, nextAlertState, resolveAlert,
   type AlertEvent, type AlertEventKind, type AlertPolicy, type AlertState, type CheckOutcome, type Phase, type Step,
 } from './state-machine.js';
+export { runGrpcCheck, type GrpcCheckSpec } from './checks/grpc-check.js';
+export { heartbeatStatus, nextDue, type HeartbeatSpec, type HeartbeatStatus } from './checks/heartbeat.js';
+export { runHttpCheck, type HttpCheckSpec } from './checks/http-check.js';
+export { runTcpCheck, type TcpCheckSpec } from './checks/tcp-check.js';
+export type { CheckResult } from './checks/types.js';
