@@ -7,3 +7,4 @@ export { heartbeatStatus, nextDue, type HeartbeatSpec, type HeartbeatStatus } fr
 export { runHttpCheck, type HttpCheckSpec } from './checks/http-check.js';
 export { runTcpCheck, type TcpCheckSpec } from './checks/tcp-check.js';
 export type { CheckResult } from './checks/types.js';
+export { createAlertBook, type AlertBook, type AlertNotice, type AlertSubject, type PagingSink, type TrackedAlert } from './alert-book.js';

@@ -11,3 +11,4 @@ export {
   type Activity, type DependencyEdge, type InstanceRequests, type InstanceStats, type LogFilter, type LogLine, type OperationRed, type Red, type ServiceSummary,
   type SeverityLevel, type SpanRecord, type TimeRange, type TraceFilter, type TraceSummary,
 } from './queries/index.js';
+export { alertHistory, appendAlertEvents, latestAlertEvents, type AlertEventRow } from './alert-events.js';

@@ -48,6 +48,29 @@ export const MIGRATIONS: readonly Migration[] = [
         `ALTER TABLE ${t} MATERIALIZE INDEX idx_time_unix`,
       ]),
   },
+  {
+    version: 7,
+    name: 'alert events',
+    // Every transition of every alert, with the state after it: the current state of each
+    // alert is its latest row, so a restart resumes where it stopped.
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS micro_alert_events (
+        Namespace LowCardinality(String),
+        AlertKey String,
+        At DateTime64(3),
+        Seq UInt64,
+        Kind LowCardinality(String),
+        FromPhase LowCardinality(String),
+        ToPhase LowCardinality(String),
+        Reason String,
+        Notify Bool,
+        Labels Map(LowCardinality(String), String),
+        State String CODEC(ZSTD(1))
+      ) ENGINE = MergeTree
+      ORDER BY (Namespace, AlertKey, At, Seq)
+      TTL toDateTime(At) + toIntervalDay(400)`,
+    ],
+  },
 ];
 
 export interface MigrationReport {

@@ -14,6 +14,8 @@ export interface Store {
   /** Stores rows already encoded as RowBinary in the table's wire layout (see tables.ts). */
   insertRowBinary(table: TableName, bytes: Buffer): Promise<InsertOutcome>;
   retentionSeconds(): Promise<Map<string, number | null>>;
+  /** Small inserts of a few rows (events, configuration) as JSONEachRow. */
+  insertJson(table: string, rows: Array<Record<string, unknown>>): Promise<void>;
   /** Parameterised read for store/ functions and tests; `{name:Type}` placeholders only. */
   query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
   ping(): Promise<boolean>;
@@ -34,6 +36,9 @@ export async function openStore(target: StoreTarget): Promise<Store> {
     },
     insertRowBinary: (table, bytes) => insert(LAYOUTS[table], bytes),
     retentionSeconds: () => currentTtlSeconds(client),
+    async insertJson(table, rows) {
+      await client.insert({ table, values: rows, format: 'JSONEachRow' });
+    },
     async query<T>(sql: string, params?: Record<string, unknown>) {
       const rs = await client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
       return rs.json<T>();
