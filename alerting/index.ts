@@ -8,3 +8,5 @@ export { runHttpCheck, type HttpCheckSpec } from './checks/http-check.js';
 export { runTcpCheck, type TcpCheckSpec } from './checks/tcp-check.js';
 export type { CheckResult } from './checks/types.js';
 export { createAlertBook, type AlertBook, type AlertNotice, type AlertSubject, type PagingSink, type TrackedAlert } from './alert-book.js';
+export { createCheckEngine, retryIntervalOf, spreadOffset, type CheckEngine, type CheckStatus, type EngineOptions } from './engine.js';
+export { runCheckOnce, type HeartbeatLog } from './run-check.js';

@@ -46,7 +46,7 @@ export function serverCommand(): Command {
     .addOption(new Option('--max-inflight-inserts <n>', 'inserts in flight per table (default 1)').env('MICRO_MAX_INFLIGHT_INSERTS'))
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug or trace').env('MICRO_LOG_LEVEL'))
     .action(async (flags: ServerFlags) => {
-      const file = flags.config ? loadConfigFile(flags.config) : {};
+      const file: Partial<ReturnType<typeof loadConfigFile>> = flags.config ? loadConfigFile(flags.config) : {};
       const input: ServerConfigInput = {
         ...(file.server ?? {}),
         ...defined({

@@ -1,6 +1,7 @@
 // The one schema of the server's settings, shared by the config file, the environment and the
 // command line (and later the API). Every error message names the field.
 import { z } from 'zod';
+import { checksSchema, rulesSchema } from './alerting-schema.js';
 import { byteSize, durationMs } from './units.js';
 
 const HOUR = 3600_000;
@@ -37,11 +38,13 @@ export const serverSchema = z
   })
   .strict();
 
-/** micro.yaml: the server's settings and retention (checks, rules and on-call come later). */
+/** micro.yaml: the server's settings, retention, checks and rules (on-call comes later). */
 export const configFileSchema = z
   .object({
     server: serverSchema.partial().optional(),
     retention: retentionSchema.partial().optional(),
+    checks: checksSchema.default([]),
+    rules: rulesSchema.default([]),
   })
   .strict();
 

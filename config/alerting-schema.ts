@@ -1,0 +1,101 @@
+// Checks and rules as declared in micro.yaml (and, later, through the API): one schema for
+// both. Conditions are declared, never SQL from users.
+import { CronExpressionParser } from 'cron-parser';
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { durationMs } from './units.js';
+
+const name = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/, 'must be letters, digits, dots, dashes or underscores (at most 128)');
+const labels = z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_.]*$/, 'label names are letters, digits, dots and underscores'), z.string()).default({});
+const status = z.number().int().min(100).max(599);
+
+const httpSpec = z.object({
+  url: z.string().refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), 'must be an http(s) URL'),
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.string().optional(),
+  expectStatus: z.union([status, z.array(status).min(1)]).optional(),
+  bodyContains: z.string().optional(),
+  bodyRegex: z.string().refine((v) => {
+    try {
+      new RegExp(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'is not a valid regular expression').optional(),
+  jsonPath: z.object({ path: z.string().startsWith('$'), equals: z.union([z.string(), z.number(), z.boolean()]).optional() }).strict().optional(),
+  maxResponseTime: durationMs(1).optional(),
+  timeout: durationMs(1).optional(),
+  certExpiry: durationMs(0).optional(),
+  insecure: z.boolean().default(false),
+}).strict();
+
+const tcpSpec = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535), timeout: durationMs(1).optional() }).strict();
+const grpcSpec = z.object({ address: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port'), service: z.string().default(''), tls: z.boolean().default(false), timeout: durationMs(1).optional() }).strict();
+const heartbeatSpec = z.object({
+  period: durationMs(1000).optional(),
+  grace: durationMs(0).prefault('1h'),
+  cron: z.string().refine((v) => {
+    try {
+      CronExpressionParser.parse(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'is not a cron expression (five fields: minute hour day month weekday)').optional(),
+  timezone: z.string().refine((v) => IANAZone.isValidZone(v), 'is not an IANA time zone such as Europe/London').optional(),
+}).strict().refine((h) => (h.period === undefined) !== (h.cron === undefined), { message: 'give either a period or a cron expression', path: ['period'] });
+
+const KINDS = ['http', 'tcp', 'grpc', 'heartbeat'] as const;
+
+export const checkSchema = z.object({
+  name,
+  service: z.string().optional(),
+  interval: durationMs(1000).prefault('30s'),
+  retryInterval: durationMs(100).optional(),
+  timeout: durationMs(1).prefault('10s'),
+  failureThreshold: z.number().int().min(1).max(100).default(1),
+  successThreshold: z.number().int().min(1).max(100).default(1),
+  for: durationMs(0).optional(),
+  labels,
+  http: httpSpec.optional(),
+  tcp: tcpSpec.optional(),
+  grpc: grpcSpec.optional(),
+  heartbeat: heartbeatSpec.optional(),
+}).strict().superRefine((c, ctx) => {
+  const given = KINDS.filter((k) => c[k] !== undefined);
+  if (given.length !== 1) ctx.addIssue({ code: 'custom', path: [], message: `give exactly one of ${KINDS.join(', ')} (found ${given.length ? given.join(', ') : 'none'})` });
+});
+
+const window = durationMs(10_000).prefault('5m');
+export const ruleSchema = z.object({
+  name,
+  service: z.string().min(1),
+  operation: z.string().optional(),
+  interval: durationMs(1000).prefault('30s'),
+  for: durationMs(0).optional(),
+  labels,
+  errorRate: z.object({ above: z.number().min(0).max(1), window }).strict().optional(),
+  latency: z.object({ percentile: z.number().gt(0).lt(1).default(0.99), above: durationMs(0), window }).strict().optional(),
+  runtime: z.object({ stat: z.enum(['memory', 'cpu', 'threads']), above: z.number().min(0), window }).strict().optional(),
+  logs: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional(), text: z.string().optional(), above: z.number().int().min(0), window }).strict().optional(),
+  absence: z.object({ window }).strict().optional(),
+}).strict().superRefine((r, ctx) => {
+  const conditions = (['errorRate', 'latency', 'runtime', 'logs', 'absence'] as const).filter((k) => r[k] !== undefined);
+  if (conditions.length !== 1) ctx.addIssue({ code: 'custom', path: [], message: `give exactly one condition of errorRate, latency, runtime, logs, absence (found ${conditions.length})` });
+});
+
+function uniqueNames<T extends { name: string }>(items: T[], ctx: z.RefinementCtx, what: string): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    if (seen.has(item.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `another ${what} (#${seen.get(item.name)! + 1}) is already named "${item.name}"` });
+    else seen.set(item.name, i);
+  });
+}
+
+export const checksSchema = z.array(checkSchema).superRefine((c, ctx) => uniqueNames(c, ctx, 'check'));
+export const rulesSchema = z.array(ruleSchema).superRefine((r, ctx) => uniqueNames(r, ctx, 'rule'));
+
+export type CheckConfig = z.output<typeof checkSchema>;
+export type RuleConfig = z.output<typeof ruleSchema>;
