@@ -26,6 +26,7 @@ export interface CheckEngine {
   nextDueAt(): number;
   ping(name: string, now: number): boolean;
   status(): CheckStatus[];
+  config(name: string): CheckConfig | undefined;
   start(): void;
   stop(): Promise<void>;
 }
@@ -136,6 +137,7 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
       if (started) engine.start();
       return true;
     },
+    config: (name) => scheduled.get(name)?.check,
     status: () => [...scheduled.values()].map((s) => {
       const alert = opts.book.get(opts.namespace, key(s.check.name))?.state;
       return {

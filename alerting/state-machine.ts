@@ -35,6 +35,8 @@ export interface AlertState {
   /** When the current failure streak began. */
   failingSince: number | null;
   firingSince: number | null;
+  /** When it last resolved (null once it fails again, or if it never fired). */
+  resolvedAt: number | null;
   acknowledged: { by: string; at: number } | null;
   flapping: boolean;
   /** Recent results, oldest first (true = success). */
@@ -60,7 +62,7 @@ export interface CheckOutcome {
 
 export function initialAlertState(now: number): AlertState {
   return {
-    phase: 'ok', consecutiveFailures: 0, consecutiveSuccesses: 0, failingSince: null, firingSince: null,
+    phase: 'ok', consecutiveFailures: 0, consecutiveSuccesses: 0, failingSince: null, firingSince: null, resolvedAt: null,
     acknowledged: null, flapping: false, recent: [], lastMessage: '', lastChangeAt: now,
   };
 }
@@ -110,12 +112,14 @@ export function nextAlertState(prev: AlertState, result: CheckOutcome, now: numb
     else if (s.phase === 'firing' && s.consecutiveSuccesses >= policy.successThreshold && !s.flapping) {
       move('resolved', 'ok', `${s.consecutiveSuccesses} consecutive successes: ${result.message}`, true);
       s.firingSince = null;
+      s.resolvedAt = now;
       s.acknowledged = null;
     }
   } else {
     s.consecutiveFailures++;
     s.consecutiveSuccesses = 0;
     s.failingSince ??= now;
+    s.resolvedAt = null;
     const longEnough = now - s.failingSince >= policy.forMs;
     const confirmed = s.consecutiveFailures >= policy.failureThreshold && longEnough;
     if (s.phase !== 'firing' && (confirmed || s.flapping)) {
@@ -141,7 +145,10 @@ export function resolveAlert(prev: AlertState, by: string, now: number): Step {
   if (prev.phase === 'ok') return { state: prev, events: [] };
   const event: AlertEvent = { kind: prev.phase === 'firing' ? 'resolved' : 'cleared', at: now, from: prev.phase, to: 'ok', reason: `resolved by ${by}`, notify: prev.phase === 'firing' };
   return {
-    state: { ...prev, phase: 'ok', firingSince: null, acknowledged: null, consecutiveFailures: 0, failingSince: null, lastChangeAt: now },
+    state: {
+      ...prev, phase: 'ok', firingSince: null, acknowledged: null, consecutiveFailures: 0, failingSince: null, lastChangeAt: now,
+      resolvedAt: prev.phase === 'firing' ? now : prev.resolvedAt,
+    },
     events: [event],
   };
 }

@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Store } from '../store/index.js';
 import { API_ERRORS, ApiError, toErrorResponse } from './errors.js';
+import type { AlertBook, CheckEngine } from '../alerting/index.js';
+import { alertingRoutes } from './routes/alerting.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 
 export interface Readiness {
@@ -22,6 +24,9 @@ export interface ApiDeps {
   /** The namespace a request reads (token-based in a later stage; `default` until then). */
   namespaceOf: (req: unknown) => string;
   version: string;
+  /** The alerting engine and its alerts, once the store is open. */
+  alerting: () => { engine: CheckEngine; book: AlertBook } | null;
+  now?: () => number;
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -74,5 +79,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     },
     namespaceOf: deps.namespaceOf,
   });
+  const alerting = () => {
+    const a = deps.alerting();
+    if (!a) throw new ApiError('NOT_READY', 'the alerting engine is still starting; try again in a moment');
+    return a;
+  };
+  alertingRoutes(app, { engine: () => alerting().engine, book: () => alerting().book, namespaceOf: deps.namespaceOf, now: deps.now ?? Date.now });
   return app;
 }

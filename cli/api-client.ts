@@ -73,3 +73,8 @@ export async function getJson<T>(opts: CommonOptions, path: string, query: Param
   const res = await apiRequest(apiUrl(opts.api, path, query), opts.api);
   return (await res.json()) as T;
 }
+
+export async function postJson<T>(opts: CommonOptions, path: string, body: unknown = {}): Promise<T> {
+  const res = await apiRequest(apiUrl(opts.api, path), opts.api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return (await res.json()) as T;
+}

@@ -3,6 +3,7 @@
 // clear sentence on failure (2 for a mistake in the command line).
 import { Command, CommanderError } from 'commander';
 import { CliError } from './api-client.js';
+import { ackCommand, alertsCommand, checkCommand, healthCommand, resolveCommand } from './commands/alerting.js';
 import { logsCommand } from './commands/logs.js';
 import { depsCommand, servicesCommand } from './commands/services.js';
 import { statsCommand } from './commands/stats.js';
@@ -15,7 +16,10 @@ const program = new Command('micro')
   .showHelpAfterError()
   .exitOverride();
 
-for (const cmd of [serverCommand(), statsCommand(), traceCommand(), logsCommand(), servicesCommand(), depsCommand()]) {
+for (const cmd of [
+  serverCommand(), statsCommand(), traceCommand(), logsCommand(), servicesCommand(), depsCommand(),
+  healthCommand(), alertsCommand(), ackCommand(), resolveCommand(), checkCommand(),
+]) {
   program.addCommand(cmd.exitOverride());
 }
 

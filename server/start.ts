@@ -3,11 +3,12 @@
 // through the API.
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
+import { createAlertBook, createCheckEngine, type AlertBook, type CheckEngine } from '../alerting/index.js';
 import { buildApi } from '../api/index.js';
 import {
   buildGrpcReceiver, buildHttpReceiver, closeGrpc, createCollectorMetrics, createPipeline, decodeLimits, listenGrpc, type Pipeline,
 } from '../collector/index.js';
-import type { ServerConfig } from '../config/index.js';
+import type { CheckConfig, ServerConfig } from '../config/index.js';
 import { openStore, type Retention, type Store } from '../store/index.js';
 import { createLogger } from './logger.js';
 
@@ -24,6 +25,8 @@ export interface RunningServer {
 
 export interface StartOptions {
   logDestination?: DestinationStream;
+  /** Checks from micro.yaml. */
+  checks?: CheckConfig[];
 }
 
 const VERSION = '0.1.0';
@@ -44,10 +47,12 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   };
   let storeDescription = '';
   let openedStore: Store | null = null;
+  let alerting: { engine: CheckEngine; book: AlertBook } | null = null;
 
   const api = await buildApi({
     version: VERSION,
     store: () => openedStore,
+    alerting: () => alerting,
     namespaceOf: () => 'default',
     logger,
     registry: metrics.registry,
@@ -70,6 +75,18 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const prepared = await store.prepare(retentionSeconds(config));
     readiness.migrations = { ok: true, detail: `schema version ${prepared.migrations.current}` };
     openedStore = store;
+    // The paging layer (on-call, email, webhooks) plugs in here; until it exists, notices are logged.
+    const book = createAlertBook(
+      store,
+      async (n) => logger.warn({ alert: n.alertKey, event: n.event.kind, labels: n.labels, reason: n.event.reason }, `alert ${n.event.kind}`),
+      (err) => logger.error({ err }, 'paging failed'),
+    );
+    const restored = await book.load('default');
+    const engine = createCheckEngine({ book, namespace: 'default', onError: (err, check) => logger.error({ err, check }, 'a check failed to run') });
+    engine.setChecks(opts.checks ?? [], Date.now());
+    engine.start();
+    alerting = { engine, book };
+    logger.info({ checks: (opts.checks ?? []).length, alertsRestored: restored }, 'alerting engine running');
     logger.info({ store: store.describe, applied: prepared.migrations.applied, retentionChanges: prepared.retention }, 'store ready');
   } catch (err) {
     await api.close();
@@ -111,7 +128,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         closed = true;
         readiness.otlpHttp.ok = readiness.otlpGrpc.ok = false;
         // Receivers stop taking requests while everything accepted is stored.
-        await Promise.all([http.close(), closeGrpc(grpc), pipeline.drain()]);
+        await Promise.all([http.close(), closeGrpc(grpc), pipeline.drain(), alerting?.engine.stop()]);
         await api.close();
         await store.close();
         logger.info('stopped');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createClient } from '@clickhouse/client';
-import { resolveServerConfig, type ServerConfigInput } from '../../config/index.js';
+import { resolveServerConfig, type CheckConfig, type ServerConfigInput } from '../../config/index.js';
 import { startServer, type RunningServer } from '../../server/index.js';
 
 export interface TestServer extends RunningServer {
@@ -31,7 +31,7 @@ export function makeDataDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'micro-test-'));
 }
 
-export async function startTestServer(overrides: Partial<ServerConfigInput> = {}, dataDir = makeDataDir()): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<ServerConfigInput> = {}, dataDir = makeDataDir(), checks: CheckConfig[] = []): Promise<TestServer> {
   const logLines: string[] = [];
   const logDestination = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -50,7 +50,7 @@ export async function startTestServer(overrides: Partial<ServerConfigInput> = {}
     ...(clickhouseUrl ? { clickhouseUrl } : {}),
     ...overrides,
   });
-  const server = await startServer(config, { logDestination });
+  const server = await startServer(config, { logDestination, checks });
   return Object.assign(server, {
     dataDir,
     logLines,

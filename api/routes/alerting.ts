@@ -1,0 +1,85 @@
+// Checks, alerts and heartbeats over HTTP.
+import type { FastifyInstance } from 'fastify';
+import { runCheckOnce, type AlertBook, type CheckEngine, type TrackedAlert } from '../../alerting/index.js';
+import { ApiError } from '../errors.js';
+
+export interface AlertingDeps {
+  engine: () => CheckEngine;
+  book: () => AlertBook;
+  namespaceOf: (req: unknown) => string;
+  now: () => number;
+}
+
+type AlertView = ReturnType<typeof view>;
+
+function view(a: TrackedAlert) {
+  const s = a.state;
+  const state = s.phase === 'firing' ? (s.acknowledged ? 'acked' : 'firing') : s.phase === 'pending' ? 'pending' : s.resolvedAt !== null ? 'resolved' : 'ok';
+  return {
+    key: a.alertKey, name: a.alertKey.replace(/^(check|rule):/, ''), state, labels: a.labels, since: s.lastChangeAt, firingSince: s.firingSince,
+    acknowledged: s.acknowledged, flapping: s.flapping, message: s.lastMessage,
+  };
+}
+
+const STATES = ['firing', 'acked', 'pending', 'resolved', 'ok', 'all'] as const;
+
+export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
+  const find = (ns: string, name: string): TrackedAlert => {
+    const book = deps.book();
+    const a = book.get(ns, name) ?? book.get(ns, `check:${name}`) ?? book.get(ns, `rule:${name}`);
+    if (!a) throw new ApiError('ALERT_NOT_FOUND', `no alert is named "${name}"`);
+    return a;
+  };
+
+  app.get('/api/v1/checks', { schema: { summary: 'Checks: state, last result, latency, since when' } }, async () => ({ checks: deps.engine().status() }));
+
+  app.post('/api/v1/checks/:name/test', { schema: { summary: 'Run one check once and return its result, without alerting' } }, async (req) => {
+    const name = (req.params as { name: string }).name;
+    const check = deps.engine().status().find((c) => c.name === name);
+    if (!check) throw new ApiError('CHECK_NOT_FOUND', `no check is named "${name}"`);
+    const config = deps.engine().config(name)!;
+    const result = await runCheckOnce(config, deps.now(), { lastPing: () => check.lastResult?.at ?? null, createdAt: () => check.since });
+    return { name, result };
+  });
+
+  app.get('/api/v1/alerts', {
+    schema: { summary: 'Alerts by state', querystring: { type: 'object', properties: { state: { type: 'string', enum: [...STATES] } } } },
+  }, async (req) => {
+    // By default: what needs or needed attention; quiet alerts only with state=ok or state=all.
+    const wanted = (req.query as { state?: string }).state as (typeof STATES)[number] | undefined;
+    const alerts: AlertView[] = deps.book().list(deps.namespaceOf(req)).map(view)
+      .filter((a) => (wanted === undefined ? a.state !== 'ok' : wanted === 'all' ? true : a.state === wanted))
+      .sort((a, b) => b.since - a.since);
+    return { alerts };
+  });
+
+  app.get('/api/v1/alerts/:name/history', { schema: { summary: 'Every transition of one alert, newest first' } }, async (req) => {
+    const ns = deps.namespaceOf(req);
+    const a = find(ns, (req.params as { name: string }).name);
+    return { key: a.alertKey, events: await deps.book().history(ns, a.alertKey) };
+  });
+
+  const by = { type: 'object', properties: { by: { type: 'string', minLength: 1, maxLength: 200 } } };
+  app.post('/api/v1/alerts/:name/ack', { schema: { summary: 'Acknowledge a firing alert', body: by } }, async (req) => {
+    const ns = deps.namespaceOf(req);
+    const a = find(ns, (req.params as { name: string }).name);
+    if (a.state.phase !== 'firing') throw new ApiError('CONFLICT', `alert "${a.alertKey}" is not firing`);
+    await deps.book().acknowledge(ns, a.alertKey, (req.body as { by?: string } | undefined)?.by ?? 'api', deps.now());
+    return view(deps.book().get(ns, a.alertKey)!);
+  });
+
+  app.post('/api/v1/alerts/:name/resolve', { schema: { summary: 'Resolve an alert by hand', body: by } }, async (req) => {
+    const ns = deps.namespaceOf(req);
+    const a = find(ns, (req.params as { name: string }).name);
+    await deps.book().resolve(ns, a.alertKey, (req.body as { by?: string } | undefined)?.by ?? 'api', deps.now());
+    return view(deps.book().get(ns, a.alertKey)!);
+  });
+
+  const ping = async (req: { params: unknown }) => {
+    const name = (req.params as { name: string }).name;
+    if (!deps.engine().ping(name, deps.now())) throw new ApiError('CHECK_NOT_FOUND', `no heartbeat check is named "${name}"`);
+    return { ok: true, name };
+  };
+  app.post('/api/v1/heartbeats/:name', { schema: { summary: 'A heartbeat ping' } }, ping);
+  app.get('/api/v1/heartbeats/:name', { schema: { summary: 'A heartbeat ping (for clients that can only GET)' } }, ping);
+}
