@@ -1,15 +1,15 @@
 // Runs the checks on their schedule and feeds the results to the alert book. `runDue(now)` is
 // the whole scheduling logic and takes the time as a parameter; `start()` only drives it with
 // a timer, so tests run the engine with an injected clock.
-import type { CheckConfig } from '../config/index.js';
 import type { AlertBook } from './alert-book.js';
 import type { CheckResult } from './checks/types.js';
-import { runCheckOnce, type HeartbeatLog } from './run-check.js';
+import type { Job } from './jobs.js';
+import type { HeartbeatLog } from './run-check.js';
 
 export interface CheckStatus {
   name: string;
   service: string | null;
-  kind: 'http' | 'tcp' | 'grpc' | 'heartbeat';
+  kind: Job['kind'];
   phase: string;
   acknowledged: boolean;
   since: number;
@@ -18,15 +18,16 @@ export interface CheckStatus {
 }
 
 export interface CheckEngine {
-  /** Replaces the set of checks; schedules of unchanged checks are kept. */
-  setChecks(checks: CheckConfig[], now: number): void;
+  /** Replaces the set of jobs (checks and rules); schedules of unchanged jobs are kept. */
+  setJobs(jobs: Job[], now: number): void;
   /** Runs every check due at `now` (at most `maxConcurrent` at once) and records the results. */
   runDue(now: number): Promise<number>;
   /** When the next check is due (Infinity when there are none). */
   nextDueAt(): number;
   ping(name: string, now: number): boolean;
   status(): CheckStatus[];
-  config(name: string): CheckConfig | undefined;
+  /** Runs one job once, without recording anything (`micro check test`). */
+  testOnce(name: string, now: number): Promise<CheckResult | null>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -36,12 +37,11 @@ export interface EngineOptions {
   namespace: string;
   maxConcurrent?: number;
   now?: () => number;
-  run?: (check: CheckConfig, now: number, heartbeats: HeartbeatLog) => Promise<CheckResult>;
   onError?: (err: unknown, check: string) => void;
 }
 
 interface Scheduled {
-  check: CheckConfig;
+  check: Job;
   nextRunAt: number;
   lastResult: (CheckResult & { at: number }) | null;
   createdAt: number;
@@ -49,7 +49,6 @@ interface Scheduled {
   running: boolean;
 }
 
-const kindOf = (c: CheckConfig): CheckStatus['kind'] => (c.http ? 'http' : c.tcp ? 'tcp' : c.grpc ? 'grpc' : 'heartbeat');
 
 /** A stable offset in [0, interval) from the name, so thousands of checks do not start together. */
 export function spreadOffset(name: string, intervalMs: number): number {
@@ -58,17 +57,11 @@ export function spreadOffset(name: string, intervalMs: number): number {
   return (h >>> 0) % Math.max(1, intervalMs);
 }
 
-/** While a failure or a recovery is being confirmed, checks come back sooner. */
-export function retryIntervalOf(c: CheckConfig): number {
-  return c.retryInterval ?? Math.min(c.interval, Math.max(1000, Math.floor(c.interval / 5)));
-}
 
 export function createCheckEngine(opts: EngineOptions): CheckEngine {
   const scheduled = new Map<string, Scheduled>();
   const maxConcurrent = opts.maxConcurrent ?? 256;
   const now = opts.now ?? Date.now;
-  const run = opts.run ?? runCheckOnce;
-  const key = (name: string) => `check:${name}`;
   const heartbeats: HeartbeatLog = {
     lastPing: (name) => scheduled.get(name)?.lastPing ?? null,
     createdAt: (name) => scheduled.get(name)?.createdAt ?? now(),
@@ -78,7 +71,7 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
   let inFlight: Promise<unknown> = Promise.resolve();
 
   const confirming = (s: Scheduled): boolean => {
-    const alert = opts.book.get(opts.namespace, key(s.check.name))?.state;
+    const alert = opts.book.get(opts.namespace, s.check.key)?.state;
     if (!alert) return false;
     return alert.phase === 'pending' || (alert.phase === 'firing' && alert.consecutiveSuccesses > 0);
   };
@@ -86,14 +79,9 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
   async function runOne(s: Scheduled, at: number): Promise<void> {
     s.running = true;
     try {
-      const result = await run(s.check, at, heartbeats);
+      const result = await s.check.run(at, heartbeats);
       s.lastResult = { ...result, at };
-      await opts.book.record(
-        { namespace: opts.namespace, key: key(s.check.name), labels: { check: s.check.name, ...(s.check.service ? { service: s.check.service } : {}), ...s.check.labels },
-          policy: { failureThreshold: s.check.failureThreshold, successThreshold: s.check.successThreshold, forMs: s.check.for ?? 0 } },
-        { ok: result.ok, message: result.message },
-        at,
-      );
+      await opts.book.record({ namespace: opts.namespace, key: s.check.key, labels: s.check.labels, policy: s.check.policy }, { ok: result.ok, message: result.message }, at);
     } catch (err) {
       opts.onError?.(err, s.check.name);
     } finally {
@@ -102,15 +90,15 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
   }
 
   const engine: CheckEngine = {
-    setChecks(checks, t) {
-      const names = new Set(checks.map((c) => c.name));
+    setJobs(jobs, t) {
+      const names = new Set(jobs.map((c) => c.name));
       for (const name of scheduled.keys()) if (!names.has(name)) scheduled.delete(name);
-      for (const check of checks) {
-        const prev = scheduled.get(check.name);
-        if (prev && JSON.stringify(prev.check) === JSON.stringify(check)) continue;
-        scheduled.set(check.name, {
-          check, lastResult: prev?.lastResult ?? null, createdAt: prev?.createdAt ?? t, lastPing: prev?.lastPing ?? null, running: false,
-          nextRunAt: t + spreadOffset(check.name, check.interval),
+      for (const job of jobs) {
+        const prev = scheduled.get(job.name);
+        if (prev && prev.check.fingerprint === job.fingerprint) continue;
+        scheduled.set(job.name, {
+          check: job, lastResult: prev?.lastResult ?? null, createdAt: prev?.createdAt ?? t, lastPing: prev?.lastPing ?? null, running: false,
+          nextRunAt: t + spreadOffset(job.key, job.intervalMs),
         });
       }
       if (started) engine.start();
@@ -122,7 +110,7 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
           const at = s.nextRunAt;
           await runOne(s, Math.max(at, t));
           // The next run follows the schedule, not the end of this one, so there is no drift.
-          const step = confirming(s) ? retryIntervalOf(s.check) : s.check.interval;
+          const step = confirming(s) ? s.check.retryIntervalMs : s.check.intervalMs;
           s.nextRunAt = at + step * Math.max(1, Math.ceil((Math.max(t, at + 1) - at) / step));
         }));
       }
@@ -131,17 +119,20 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
     nextDueAt: () => Math.min(Infinity, ...[...scheduled.values()].map((s) => s.nextRunAt)),
     ping(name, t) {
       const s = scheduled.get(name);
-      if (!s || !s.check.heartbeat) return false;
+      if (!s || s.check.kind !== 'heartbeat') return false;
       s.lastPing = t;
       s.nextRunAt = Math.min(s.nextRunAt, t);
       if (started) engine.start();
       return true;
     },
-    config: (name) => scheduled.get(name)?.check,
+    async testOnce(name, t) {
+      const s = scheduled.get(name);
+      return s ? s.check.run(t, heartbeats) : null;
+    },
     status: () => [...scheduled.values()].map((s) => {
-      const alert = opts.book.get(opts.namespace, key(s.check.name))?.state;
+      const alert = opts.book.get(opts.namespace, s.check.key)?.state;
       return {
-        name: s.check.name, service: s.check.service ?? null, kind: kindOf(s.check), phase: alert?.phase ?? 'ok',
+        name: s.check.name, service: s.check.service, kind: s.check.kind, phase: alert?.phase ?? 'ok',
         acknowledged: Boolean(alert?.acknowledged), since: alert?.lastChangeAt ?? s.createdAt, lastResult: s.lastResult, nextRunAt: s.nextRunAt,
       };
     }).sort((a, b) => a.name.localeCompare(b.name)),

@@ -8,5 +8,6 @@ export { runHttpCheck, type HttpCheckSpec } from './checks/http-check.js';
 export { runTcpCheck, type TcpCheckSpec } from './checks/tcp-check.js';
 export type { CheckResult } from './checks/types.js';
 export { createAlertBook, type AlertBook, type AlertNotice, type AlertSubject, type PagingSink, type TrackedAlert } from './alert-book.js';
-export { createCheckEngine, retryIntervalOf, spreadOffset, type CheckEngine, type CheckStatus, type EngineOptions } from './engine.js';
+export { createCheckEngine, spreadOffset, type CheckEngine, type CheckStatus, type EngineOptions } from './engine.js';
+export { checkJob, evaluateRule, ruleJob, type Job } from './jobs.js';
 export { runCheckOnce, type HeartbeatLog } from './run-check.js';

@@ -3,12 +3,12 @@
 // through the API.
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
-import { createAlertBook, createCheckEngine, type AlertBook, type CheckEngine } from '../alerting/index.js';
+import { checkJob, createAlertBook, createCheckEngine, ruleJob, type AlertBook, type CheckEngine } from '../alerting/index.js';
 import { buildApi } from '../api/index.js';
 import {
   buildGrpcReceiver, buildHttpReceiver, closeGrpc, createCollectorMetrics, createPipeline, decodeLimits, listenGrpc, type Pipeline,
 } from '../collector/index.js';
-import type { CheckConfig, ServerConfig } from '../config/index.js';
+import type { CheckConfig, RuleConfig, ServerConfig } from '../config/index.js';
 import { openStore, type Retention, type Store } from '../store/index.js';
 import { createLogger } from './logger.js';
 
@@ -25,8 +25,9 @@ export interface RunningServer {
 
 export interface StartOptions {
   logDestination?: DestinationStream;
-  /** Checks from micro.yaml. */
+  /** Checks and rules from micro.yaml. */
   checks?: CheckConfig[];
+  rules?: RuleConfig[];
 }
 
 const VERSION = '0.1.0';
@@ -83,10 +84,10 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     );
     const restored = await book.load('default');
     const engine = createCheckEngine({ book, namespace: 'default', onError: (err, check) => logger.error({ err, check }, 'a check failed to run') });
-    engine.setChecks(opts.checks ?? [], Date.now());
+    engine.setJobs([...(opts.checks ?? []).map(checkJob), ...(opts.rules ?? []).map((r) => ruleJob(r, store, 'default'))], Date.now());
     engine.start();
     alerting = { engine, book };
-    logger.info({ checks: (opts.checks ?? []).length, alertsRestored: restored }, 'alerting engine running');
+    logger.info({ checks: (opts.checks ?? []).length, rules: (opts.rules ?? []).length, alertsRestored: restored }, 'alerting engine running');
     logger.info({ store: store.describe, applied: prepared.migrations.applied, retentionChanges: prepared.retention }, 'store ready');
   } catch (err) {
     await api.close();

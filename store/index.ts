@@ -12,3 +12,4 @@ export {
   type SeverityLevel, type SpanRecord, type TimeRange, type TraceFilter, type TraceSummary,
 } from './queries/index.js';
 export { alertHistory, appendAlertEvents, latestAlertEvents, type AlertEventRow } from './alert-events.js';
+export { errorRateOver, lastTelemetryAt, latencyOver, logCountOver, runtimeStatMax } from './queries/index.js';

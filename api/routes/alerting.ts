@@ -1,6 +1,6 @@
 // Checks, alerts and heartbeats over HTTP.
 import type { FastifyInstance } from 'fastify';
-import { runCheckOnce, type AlertBook, type CheckEngine, type TrackedAlert } from '../../alerting/index.js';
+import type { AlertBook, CheckEngine, TrackedAlert } from '../../alerting/index.js';
 import { ApiError } from '../errors.js';
 
 export interface AlertingDeps {
@@ -35,10 +35,8 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
 
   app.post('/api/v1/checks/:name/test', { schema: { summary: 'Run one check once and return its result, without alerting' } }, async (req) => {
     const name = (req.params as { name: string }).name;
-    const check = deps.engine().status().find((c) => c.name === name);
-    if (!check) throw new ApiError('CHECK_NOT_FOUND', `no check is named "${name}"`);
-    const config = deps.engine().config(name)!;
-    const result = await runCheckOnce(config, deps.now(), { lastPing: () => check.lastResult?.at ?? null, createdAt: () => check.since });
+    const result = await deps.engine().testOnce(name, deps.now());
+    if (!result) throw new ApiError('CHECK_NOT_FOUND', `no check or rule is named "${name}"`);
     return { name, result };
   });
 

@@ -3,3 +3,4 @@ export { SEVERITY_LEVELS, searchLogs, type LogFilter, type LogLine, type Severit
 export { instanceStats, type InstanceStats } from './runtime.js';
 export { listServices, serviceActivity, type Activity, type InstanceRequests, type OperationRed, type Red, type ServiceSummary } from './services.js';
 export { dependencies, searchTraces, traceById, type DependencyEdge, type SpanRecord, type TraceFilter, type TraceSummary } from './traces.js';
+export { errorRateOver, lastTelemetryAt, latencyOver, logCountOver, runtimeStatMax } from './rules.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createClient } from '@clickhouse/client';
-import { resolveServerConfig, type CheckConfig, type ServerConfigInput } from '../../config/index.js';
+import { resolveServerConfig, type CheckConfig, type RuleConfig, type ServerConfigInput } from '../../config/index.js';
 import { startServer, type RunningServer } from '../../server/index.js';
 
 export interface TestServer extends RunningServer {
@@ -31,7 +31,9 @@ export function makeDataDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'micro-test-'));
 }
 
-export async function startTestServer(overrides: Partial<ServerConfigInput> = {}, dataDir = makeDataDir(), checks: CheckConfig[] = []): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<ServerConfigInput> = {}, dataDir = makeDataDir(), checks: CheckConfig[] = [], rules: RuleConfig[] = [],
+): Promise<TestServer> {
   const logLines: string[] = [];
   const logDestination = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -50,7 +52,7 @@ export async function startTestServer(overrides: Partial<ServerConfigInput> = {}
     ...(clickhouseUrl ? { clickhouseUrl } : {}),
     ...overrides,
   });
-  const server = await startServer(config, { logDestination, checks });
+  const server = await startServer(config, { logDestination, checks, rules });
   return Object.assign(server, {
     dataDir,
     logLines,
