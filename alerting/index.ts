@@ -11,3 +11,4 @@ export { createAlertBook, type AlertBook, type AlertNotice, type AlertSubject, t
 export { createCheckEngine, spreadOffset, type CheckEngine, type CheckStatus, type EngineOptions } from './engine.js';
 export { checkJob, evaluateRule, ruleJob, type Job } from './jobs.js';
 export { runCheckOnce, type HeartbeatLog } from './run-check.js';
+export { applyDeclared, declaredSchema, loadDeclared, parseDeclared, planApply, type ApplyPlan, type Declared } from './declared.js';

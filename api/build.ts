@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Store } from '../store/index.js';
 import { API_ERRORS, ApiError, toErrorResponse } from './errors.js';
-import type { AlertBook, CheckEngine } from '../alerting/index.js';
+import type { AlertBook, ApplyPlan, CheckEngine, Declared } from '../alerting/index.js';
 import { alertingRoutes } from './routes/alerting.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 
@@ -25,7 +25,12 @@ export interface ApiDeps {
   namespaceOf: (req: unknown) => string;
   version: string;
   /** The alerting engine and its alerts, once the store is open. */
-  alerting: () => { engine: CheckEngine; book: AlertBook } | null;
+  alerting: () => {
+    engine: CheckEngine;
+    book: AlertBook;
+    declared(): Promise<Declared>;
+    apply(desired: Declared, opts: { prune: boolean; dryRun?: boolean; author: string }): Promise<ApplyPlan>;
+  } | null;
   now?: () => number;
 }
 
@@ -84,6 +89,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     if (!a) throw new ApiError('NOT_READY', 'the alerting engine is still starting; try again in a moment');
     return a;
   };
-  alertingRoutes(app, { engine: () => alerting().engine, book: () => alerting().book, namespaceOf: deps.namespaceOf, now: deps.now ?? Date.now });
+  alertingRoutes(app, {
+    engine: () => alerting().engine,
+    book: () => alerting().book,
+    declared: () => alerting().declared(),
+    apply: (d, o) => alerting().apply(d, o),
+    namespaceOf: deps.namespaceOf,
+    now: deps.now ?? Date.now,
+  });
   return app;
 }

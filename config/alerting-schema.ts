@@ -94,6 +94,27 @@ function uniqueNames<T extends { name: string }>(items: T[], ctx: z.RefinementCt
   });
 }
 
+/**
+ * Duplicate names in raw input. Zod runs an array's refinements only once every element is
+ * valid; this runs regardless, so a file's problems are all reported at once.
+ */
+export function duplicateNameIssues(raw: unknown): Array<{ path: Array<string | number>; message: string }> {
+  const out: Array<{ path: Array<string | number>; message: string }> = [];
+  if (!raw || typeof raw !== 'object') return out;
+  for (const [section, what] of [['checks', 'check'], ['rules', 'rule']] as const) {
+    const items = (raw as Record<string, unknown>)[section];
+    if (!Array.isArray(items)) continue;
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const n = (item as { name?: unknown } | null)?.name;
+      if (typeof n !== 'string') return;
+      if (seen.has(n)) out.push({ path: [section, i, 'name'], message: `another ${what} (#${seen.get(n)! + 1}) is already named "${n}"` });
+      else seen.set(n, i);
+    });
+  }
+  return out;
+}
+
 export const checksSchema = z.array(checkSchema).superRefine((c, ctx) => uniqueNames(c, ctx, 'check'));
 export const rulesSchema = z.array(ruleSchema).superRefine((r, ctx) => uniqueNames(r, ctx, 'rule'));
 

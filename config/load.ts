@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { duplicateNameIssues } from './alerting-schema.js';
 import { configFileSchema, retentionSchema, serverSchema, type ServerConfig, type ServerConfigInput } from './server-schema.js';
 
 /** A configuration that does not validate; `problems` name each field (and file line). */
@@ -28,14 +29,19 @@ export function loadConfigFile(path: string): z.output<typeof configFileSchema> 
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   if (doc.errors.length > 0) throw new ConfigError(doc.errors.map((e) => `${path}: ${e.message}`));
-  const parsed = configFileSchema.safeParse(doc.toJS() ?? {});
+  const raw: unknown = doc.toJS() ?? {};
+  const parsed = configFileSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
+  const issues = [...parsed.error.issues.map((i) => ({ path: i.path as Array<string | number>, message: describe(i) })), ...duplicateNameIssues(raw)];
+  const lineOf = (p: Array<string | number>): number => {
+    const node = doc.getIn(p, true) as { range?: [number, number] } | undefined;
+    return node?.range ? lines.linePos(node.range[0]).line : 0;
+  };
   throw new ConfigError(
-    parsed.error.issues.map((issue) => {
-      const node = doc.getIn(issue.path as Array<string | number>, true) as { range?: [number, number] } | undefined;
-      const at = node?.range ? `:${lines.linePos(node.range[0]).line}` : '';
-      return `${path}${at}: ${pathOf(issue)}: ${describe(issue)}`;
-    }),
+    issues
+      .map((i) => ({ ...i, line: lineOf(i.path) }))
+      .sort((a, b) => a.line - b.line)
+      .map((i) => `${path}${i.line ? `:${i.line}` : ''}: ${i.path.map(String).join('.') || '(top level)'}: ${i.message}`),
   );
 }
 

@@ -3,7 +3,9 @@
 // through the API.
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
-import { checkJob, createAlertBook, createCheckEngine, ruleJob, type AlertBook, type CheckEngine } from '../alerting/index.js';
+import {
+  applyDeclared, checkJob, createAlertBook, createCheckEngine, loadDeclared, ruleJob, type AlertBook, type ApplyPlan, type CheckEngine, type Declared,
+} from '../alerting/index.js';
 import { buildApi } from '../api/index.js';
 import {
   buildGrpcReceiver, buildHttpReceiver, closeGrpc, createCollectorMetrics, createPipeline, decodeLimits, listenGrpc, type Pipeline,
@@ -21,6 +23,13 @@ export interface RunningServer {
   otlpHttpUrl: string;
   otlpGrpcAddress: string;
   close(): Promise<void>;
+}
+
+export interface AlertingHandle {
+  engine: CheckEngine;
+  book: AlertBook;
+  declared(): Promise<Declared>;
+  apply(desired: Declared, opts: { prune: boolean; dryRun?: boolean; author: string }): Promise<ApplyPlan>;
 }
 
 export interface StartOptions {
@@ -48,7 +57,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   };
   let storeDescription = '';
   let openedStore: Store | null = null;
-  let alerting: { engine: CheckEngine; book: AlertBook } | null = null;
+  let alerting: AlertingHandle | null = null;
 
   const api = await buildApi({
     version: VERSION,
@@ -84,10 +93,30 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     );
     const restored = await book.load('default');
     const engine = createCheckEngine({ book, namespace: 'default', onError: (err, check) => logger.error({ err, check }, 'a check failed to run') });
-    engine.setJobs([...(opts.checks ?? []).map(checkJob), ...(opts.rules ?? []).map((r) => ruleJob(r, store, 'default'))], Date.now());
+    const reload = async (): Promise<Declared> => {
+      const declared = await loadDeclared(store, 'default', (name, err) => logger.error({ err, object: name }, 'a stored object no longer validates'));
+      engine.setJobs([...declared.checks.map(checkJob), ...declared.rules.map((r) => ruleJob(r, store, 'default'))], Date.now());
+      return declared;
+    };
+    // A config file that declares checks or rules is applied at start, as `micro apply -f` would.
+    if ((opts.checks ?? []).length + (opts.rules ?? []).length > 0) {
+      const plan = await applyDeclared(store, 'default', { checks: opts.checks ?? [], rules: opts.rules ?? [] }, { prune: true, author: 'config file', now: Date.now() });
+      logger.info({ plan }, 'applied the checks and rules of the config file');
+    }
+    const declared = await reload();
     engine.start();
-    alerting = { engine, book };
-    logger.info({ checks: (opts.checks ?? []).length, rules: (opts.rules ?? []).length, alertsRestored: restored }, 'alerting engine running');
+    alerting = {
+      engine,
+      book,
+      declared: () => loadDeclared(store, 'default'),
+      async apply(desired, o) {
+        const plan = await applyDeclared(store, 'default', desired, { ...o, now: Date.now() });
+        if (!o.dryRun) await reload();
+        logger.info({ plan, author: o.author, dryRun: Boolean(o.dryRun) }, 'configuration applied');
+        return plan;
+      },
+    };
+    logger.info({ checks: declared.checks.length, rules: declared.rules.length, alertsRestored: restored }, 'alerting engine running');
     logger.info({ store: store.describe, applied: prepared.migrations.applied, retentionChanges: prepared.retention }, 'store ready');
   } catch (err) {
     await api.close();

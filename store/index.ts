@@ -13,3 +13,4 @@ export {
 } from './queries/index.js';
 export { alertHistory, appendAlertEvents, latestAlertEvents, type AlertEventRow } from './alert-events.js';
 export { errorRateOver, lastTelemetryAt, latencyOver, logCountOver, runtimeStatMax } from './queries/index.js';
+export { readConfigObjects, writeConfigObjects, type ConfigObject, type ConfigWrite } from './config-objects.js';

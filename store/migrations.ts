@@ -71,6 +71,26 @@ export const MIGRATIONS: readonly Migration[] = [
       TTL toDateTime(At) + toIntervalDay(400)`,
     ],
   },
+  {
+    version: 8,
+    name: 'configuration objects',
+    // Checks, rules (and later silences, schedules...) as declared, one row per version; the
+    // newest version of each wins, and a deletion is a tombstone. An apply is one insert, so it
+    // lands whole or not at all.
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS micro_config (
+        Namespace LowCardinality(String),
+        Kind LowCardinality(String),
+        Name String,
+        Version UInt64,
+        Deleted Bool,
+        Spec String CODEC(ZSTD(1)),
+        Author String,
+        UpdatedAt DateTime64(3)
+      ) ENGINE = ReplacingMergeTree(Version)
+      ORDER BY (Namespace, Kind, Name)`,
+    ],
+  },
 ];
 
 export interface MigrationReport {

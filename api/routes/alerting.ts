@@ -1,11 +1,14 @@
 // Checks, alerts and heartbeats over HTTP.
 import type { FastifyInstance } from 'fastify';
-import type { AlertBook, CheckEngine, TrackedAlert } from '../../alerting/index.js';
+import { parseDeclared, type AlertBook, type ApplyPlan, type CheckEngine, type Declared, type TrackedAlert } from '../../alerting/index.js';
+import { ConfigError } from '../../config/index.js';
 import { ApiError } from '../errors.js';
 
 export interface AlertingDeps {
   engine: () => CheckEngine;
   book: () => AlertBook;
+  declared: () => Promise<Declared>;
+  apply: (desired: Declared, opts: { prune: boolean; dryRun?: boolean; author: string }) => Promise<ApplyPlan>;
   namespaceOf: (req: unknown) => string;
   now: () => number;
 }
@@ -71,6 +74,25 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
     const a = find(ns, (req.params as { name: string }).name);
     await deps.book().resolve(ns, a.alertKey, (req.body as { by?: string } | undefined)?.by ?? 'api', deps.now());
     return view(deps.book().get(ns, a.alertKey)!);
+  });
+
+  app.get('/api/v1/config', { schema: { summary: 'The declared checks and rules' } }, async () => deps.declared());
+
+  app.post('/api/v1/config/apply', {
+    schema: {
+      summary: 'Apply declared checks and rules: created, changed and (with prune) removed, all or nothing',
+      querystring: { type: 'object', properties: { dryRun: { type: 'boolean' }, prune: { type: 'boolean' }, author: { type: 'string', maxLength: 200 } } },
+    },
+  }, async (req) => {
+    const q = req.query as { dryRun?: boolean; prune?: boolean; author?: string };
+    let desired: Declared;
+    try {
+      desired = parseDeclared(req.body);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new ApiError('INVALID_CONFIG', `invalid configuration: ${err.problems.join('; ')}`);
+      throw err;
+    }
+    return deps.apply(desired, { prune: q.prune !== false, dryRun: q.dryRun === true, author: q.author ?? 'api' });
   });
 
   const ping = async (req: { params: unknown }) => {
