@@ -12,3 +12,8 @@ export { createCheckEngine, spreadOffset, type CheckEngine, type CheckStatus, ty
 export { checkJob, evaluateRule, ruleJob, type Job } from './jobs.js';
 export { runCheckOnce, type HeartbeatLog } from './run-check.js';
 export { applyDeclared, declaredSchema, loadDeclared, parseDeclared, planApply, type ApplyPlan, type Declared } from './declared.js';
+export { alertmanagerAlertsSchema, fingerprint, receiveAlertmanagerAlerts, type AlertmanagerAlert } from './alertmanager-inbound.js';
+export {
+  DEFAULT_INHIBIT_RULES, activeMaintenance, activeSilence, inhibitingAlert, matches, muteReason, parseMatcher, windowOpen,
+  type InhibitRule, type MaintenanceWindow, type Matcher, type MuteContext, type Silence,
+} from './muting.js';

@@ -82,7 +82,9 @@ export function ruleJob(rule: RuleConfig, store: Pick<Store, 'query'>, namespace
     service: rule.service,
     intervalMs: rule.interval,
     retryIntervalMs: retryOf(rule.interval),
-    labels: { rule: rule.name, service: rule.service, ...rule.labels },
+    // `condition` names what the rule watches; an absence rule (the service is down) inhibits
+    // the service's other alerts.
+    labels: { rule: rule.name, service: rule.service, condition: (['errorRate', 'latency', 'runtime', 'logs', 'absence'] as const).find((k) => rule[k] !== undefined)!, ...rule.labels },
     policy: { failureThreshold: 1, successThreshold: 1, forMs: rule.for ?? 0 },
     fingerprint: JSON.stringify(rule),
     run: (now) => evaluateRule(rule, store, namespace, now),

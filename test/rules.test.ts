@@ -37,7 +37,7 @@ test('error rate and error logs fire on failing requests and resolve when they s
   const firing = await eventually('the rules to fire', () => alerts('firing'), (a) => ['checkout-errors', 'checkout-error-logs'].every((n) => a.some((x) => x.name === n)), 20_000);
   const errors = firing.find((a) => a.name === 'checkout-errors')!;
   assert.match(errors.message, /^checkout: 5 errors in 8 requests \(62\.5%\) over 10s, threshold 5\.00%$/);
-  assert.deepEqual(errors.labels, { rule: 'checkout-errors', service: 'checkout', severity: 'page' });
+  assert.deepEqual(errors.labels, { rule: 'checkout-errors', service: 'checkout', condition: 'errorRate', severity: 'page' });
   assert.match(firing.find((a) => a.name === 'checkout-error-logs')!.message, /^checkout: 5 log lines error or worse over 10s, threshold 2$/);
   assert.ok(!firing.some((a) => a.name === 'checkout-slow'), 'latency is fine');
   // The failures stop; once they leave the 10 s window both rules resolve.

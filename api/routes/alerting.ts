@@ -1,6 +1,6 @@
 // Checks, alerts and heartbeats over HTTP.
 import type { FastifyInstance } from 'fastify';
-import { parseDeclared, type AlertBook, type ApplyPlan, type CheckEngine, type Declared, type TrackedAlert } from '../../alerting/index.js';
+import { alertmanagerAlertsSchema, parseDeclared, receiveAlertmanagerAlerts, type AlertBook, type ApplyPlan, type CheckEngine, type Declared, type TrackedAlert } from '../../alerting/index.js';
 import { ConfigError } from '../../config/index.js';
 import { ApiError } from '../errors.js';
 
@@ -93,6 +93,16 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
       throw err;
     }
     return deps.apply(desired, { prune: q.prune !== false, dryRun: q.dryRun === true, author: q.author ?? 'api' });
+  });
+
+  // Alertmanager's API, so Prometheus can send its alerts here (alerting.alertmanagers in prometheus.yml).
+  app.post('/api/v2/alerts', { schema: { summary: 'Receive alerts in Alertmanager\'s v2 format' } }, async (req, reply) => {
+    const parsed = alertmanagerAlertsSchema.safeParse(req.body);
+    if (!parsed.success) {
+      throw new ApiError('BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`).join('; '));
+    }
+    const counts = await receiveAlertmanagerAlerts(deps.book(), deps.namespaceOf(req), parsed.data, deps.now());
+    return reply.code(200).send(counts);
   });
 
   const ping = async (req: { params: unknown }) => {
