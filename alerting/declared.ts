@@ -1,15 +1,21 @@
 // Checks and rules as declared (micro.yaml, `micro apply`, the API): validated by the one
 // schema, compared with what is stored, and applied as one change set.
 import { z } from 'zod';
-import { ConfigError, checksSchema, duplicateNameIssues, rulesSchema, type CheckConfig, type RuleConfig } from '../config/index.js';
+import {
+  ConfigError, checksSchema, duplicateNameIssues, maintenanceListSchema, rulesSchema, type CheckConfig, type MaintenanceConfig, type RuleConfig,
+} from '../config/index.js';
 import { readConfigObjects, writeConfigObjects, type ConfigObject, type ConfigWrite, type Store } from '../store/index.js';
 
 export interface Declared {
   checks: CheckConfig[];
   rules: RuleConfig[];
+  maintenance: MaintenanceConfig[];
 }
 
-export const declaredSchema = z.object({ checks: checksSchema.default([]), rules: rulesSchema.default([]) }).strict();
+export const declaredSchema = z.object({ checks: checksSchema.default([]), rules: rulesSchema.default([]), maintenance: maintenanceListSchema.default([]) }).strict();
+
+/** The kinds a declaration owns (and prunes); silences are managed one by one, never pruned. */
+const DECLARED_KINDS = new Set(['check', 'rule', 'maintenance']);
 
 /** Validates declared objects; every problem names its field. */
 export function parseDeclared(input: unknown): Declared {
@@ -43,7 +49,8 @@ export function planApply(current: ConfigObject[], desired: Declared, prune: boo
   const wanted = new Map<string, { kind: string; name: string; spec: string }>();
   for (const c of desired.checks) wanted.set(`check\u0000${c.name}`, { kind: 'check', name: c.name, spec: canonical(c) });
   for (const r of desired.rules) wanted.set(`rule\u0000${r.name}`, { kind: 'rule', name: r.name, spec: canonical(r) });
-  const have = new Map(current.filter((o) => o.kind === 'check' || o.kind === 'rule').map((o) => [`${o.kind}\u0000${o.name}`, o]));
+  for (const m of desired.maintenance) wanted.set(`maintenance\u0000${m.name}`, { kind: 'maintenance', name: m.name, spec: canonical(m) });
+  const have = new Map(current.filter((o) => DECLARED_KINDS.has(o.kind)).map((o) => [`${o.kind}\u0000${o.name}`, o]));
   for (const [key, w] of wanted) {
     const h = have.get(key);
     if (!h) plan.created.push({ kind: w.kind, name: w.name });
@@ -74,11 +81,12 @@ export async function applyDeclared(
 
 /** What is stored, validated again (a stored object that no longer validates is reported, not run). */
 export async function loadDeclared(store: Pick<Store, 'query'>, namespace: string, onInvalid: (name: string, err: unknown) => void = () => undefined): Promise<Declared> {
-  const out: Declared = { checks: [], rules: [] };
+  const out: Declared = { checks: [], rules: [], maintenance: [] };
   for (const o of await readConfigObjects(store, namespace)) {
     try {
       if (o.kind === 'check') out.checks.push(parseDeclared({ checks: [JSON.parse(o.spec)] }).checks[0]!);
       else if (o.kind === 'rule') out.rules.push(parseDeclared({ rules: [JSON.parse(o.spec)] }).rules[0]!);
+      else if (o.kind === 'maintenance') out.maintenance.push(parseDeclared({ maintenance: [JSON.parse(o.spec)] }).maintenance[0]!);
     } catch (err) {
       onInvalid(`${o.kind} ${o.name}`, err);
     }

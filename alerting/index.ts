@@ -17,3 +17,5 @@ export {
   DEFAULT_INHIBIT_RULES, activeMaintenance, activeSilence, inhibitingAlert, matches, muteReason, parseMatcher, windowOpen,
   type InhibitRule, type MaintenanceWindow, type Matcher, type MuteContext, type Silence,
 } from './muting.js';
+export { createDispatcher, type Dispatcher, type DispatcherOptions, type NoticeGroup } from './dispatcher.js';
+export { createSilence, expireSilence, listSilences, silenceState } from './silences.js';

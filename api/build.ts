@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Store } from '../store/index.js';
 import { API_ERRORS, ApiError, toErrorResponse } from './errors.js';
-import type { AlertBook, ApplyPlan, CheckEngine, Declared } from '../alerting/index.js';
+import type { AlertBook, ApplyPlan, CheckEngine, Declared, Silence } from '../alerting/index.js';
+import type { SilenceInput } from '../config/index.js';
 import { alertingRoutes } from './routes/alerting.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 
@@ -30,6 +31,9 @@ export interface ApiDeps {
     book: AlertBook;
     declared(): Promise<Declared>;
     apply(desired: Declared, opts: { prune: boolean; dryRun?: boolean; author: string }): Promise<ApplyPlan>;
+    silences(): Promise<Silence[]>;
+    addSilence(input: SilenceInput): Promise<Silence>;
+    expireSilence(id: string, by: string): Promise<Silence | null>;
   } | null;
   now?: () => number;
 }
@@ -94,6 +98,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     book: () => alerting().book,
     declared: () => alerting().declared(),
     apply: (d, o) => alerting().apply(d, o),
+    silences: () => alerting().silences(),
+    addSilence: (i) => alerting().addSilence(i),
+    expireSilence: (id, by) => alerting().expireSilence(id, by),
     namespaceOf: deps.namespaceOf,
     now: deps.now ?? Date.now,
   });

@@ -5,6 +5,7 @@ export const API_ERRORS = {
   TRACE_NOT_FOUND: { code: 'MICRO_ERR_TRACE_NOT_FOUND', status: 404, message: 'no such trace is stored' },
   CHECK_NOT_FOUND: { code: 'MICRO_ERR_CHECK_NOT_FOUND', status: 404, message: 'no such check' },
   ALERT_NOT_FOUND: { code: 'MICRO_ERR_ALERT_NOT_FOUND', status: 404, message: 'no such alert' },
+  SILENCE_NOT_FOUND: { code: 'MICRO_ERR_SILENCE_NOT_FOUND', status: 404, message: 'no such silence' },
   INVALID_CONFIG: { code: 'MICRO_ERR_INVALID_CONFIG', status: 400, message: 'the configuration is not valid' },
   CONFLICT: { code: 'MICRO_ERR_CONFLICT', status: 409, message: 'the request conflicts with the current state' },
   UNSUPPORTED_MEDIA_TYPE: { code: 'MICRO_ERR_UNSUPPORTED_MEDIA_TYPE', status: 415, message: 'the content type is not supported' },

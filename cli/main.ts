@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError } from './api-client.js';
 import { ackCommand, alertsCommand, checkCommand, healthCommand, resolveCommand } from './commands/alerting.js';
 import { applyCommand } from './commands/apply.js';
+import { silenceCommand } from './commands/silence.js';
 import { logsCommand } from './commands/logs.js';
 import { depsCommand, servicesCommand } from './commands/services.js';
 import { statsCommand } from './commands/stats.js';
@@ -19,7 +20,7 @@ const program = new Command('micro')
 
 for (const cmd of [
   serverCommand(), statsCommand(), traceCommand(), logsCommand(), servicesCommand(), depsCommand(),
-  healthCommand(), alertsCommand(), ackCommand(), resolveCommand(), checkCommand(), applyCommand(),
+  healthCommand(), alertsCommand(), ackCommand(), resolveCommand(), checkCommand(), applyCommand(), silenceCommand(),
 ]) {
   program.addCommand(cmd.exitOverride());
 }

@@ -101,7 +101,7 @@ function uniqueNames<T extends { name: string }>(items: T[], ctx: z.RefinementCt
 export function duplicateNameIssues(raw: unknown): Array<{ path: Array<string | number>; message: string }> {
   const out: Array<{ path: Array<string | number>; message: string }> = [];
   if (!raw || typeof raw !== 'object') return out;
-  for (const [section, what] of [['checks', 'check'], ['rules', 'rule']] as const) {
+  for (const [section, what] of [['checks', 'check'], ['rules', 'rule'], ['maintenance', 'maintenance window']] as const) {
     const items = (raw as Record<string, unknown>)[section];
     if (!Array.isArray(items)) continue;
     const seen = new Map<string, number>();
@@ -120,3 +120,40 @@ export const rulesSchema = z.array(ruleSchema).superRefine((r, ctx) => uniqueNam
 
 export type CheckConfig = z.output<typeof checkSchema>;
 export type RuleConfig = z.output<typeof ruleSchema>;
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like 02:30');
+const matcherText = z.string().regex(/^\s*[a-zA-Z_][a-zA-Z0-9_.]*\s*(=~|!~|!=|=)/, 'must be a matcher like service=checkout, severity!=info or service=~check.*');
+const zone = z.string().refine((v) => IANAZone.isValidZone(v), 'is not an IANA time zone such as Europe/London');
+
+export const maintenanceSchema = z.object({
+  name,
+  matchers: z.array(matcherText).default([]),
+  startsAt: z.string().datetime({ offset: true }).optional(),
+  endsAt: z.string().datetime({ offset: true }).optional(),
+  weekly: z.object({
+    days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1),
+    start: hhmm,
+    end: hhmm,
+    timezone: zone,
+  }).strict().optional(),
+}).strict().superRefine((m, ctx) => {
+  const oneOff = m.startsAt !== undefined || m.endsAt !== undefined;
+  if (oneOff === (m.weekly !== undefined)) ctx.addIssue({ code: 'custom', path: [], message: 'give either startsAt and endsAt (one-off) or weekly (recurring)' });
+  if (oneOff && (m.startsAt === undefined || m.endsAt === undefined)) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'a one-off window needs both startsAt and endsAt' });
+  if (m.startsAt && m.endsAt && Date.parse(m.endsAt) <= Date.parse(m.startsAt)) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt' });
+});
+
+export const maintenanceListSchema = z.array(maintenanceSchema);
+
+/** A silence as created through the API or `micro silence add`. */
+export const silenceInputSchema = z.object({
+  matchers: z.array(matcherText).min(1, 'a silence needs at least one matcher'),
+  startsAt: z.string().datetime({ offset: true }).optional(),
+  endsAt: z.string().datetime({ offset: true }).optional(),
+  duration: durationMs(60_000).optional(),
+  author: z.string().min(1).max(200),
+  comment: z.string().min(1, 'say why').max(2000),
+}).strict().refine((s) => (s.endsAt === undefined) !== (s.duration === undefined), { message: 'give either endsAt or duration', path: ['duration'] });
+
+export type MaintenanceConfig = z.output<typeof maintenanceSchema>;
+export type SilenceInput = z.output<typeof silenceInputSchema>;

@@ -1,7 +1,7 @@
 // The one schema of the server's settings, shared by the config file, the environment and the
 // command line (and later the API). Every error message names the field.
 import { z } from 'zod';
-import { checksSchema, rulesSchema } from './alerting-schema.js';
+import { checksSchema, maintenanceListSchema, rulesSchema } from './alerting-schema.js';
 import { byteSize, durationMs } from './units.js';
 
 const HOUR = 3600_000;
@@ -45,6 +45,7 @@ export const configFileSchema = z
     retention: retentionSchema.partial().optional(),
     checks: checksSchema.default([]),
     rules: rulesSchema.default([]),
+    maintenance: maintenanceListSchema.default([]),
   })
   .strict();
 

@@ -3,15 +3,14 @@
 // through the API.
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
-import {
-  applyDeclared, checkJob, createAlertBook, createCheckEngine, loadDeclared, ruleJob, type AlertBook, type ApplyPlan, type CheckEngine, type Declared,
-} from '../alerting/index.js';
+import type { Declared } from '../alerting/index.js';
 import { buildApi } from '../api/index.js';
 import {
   buildGrpcReceiver, buildHttpReceiver, closeGrpc, createCollectorMetrics, createPipeline, decodeLimits, listenGrpc, type Pipeline,
 } from '../collector/index.js';
-import type { CheckConfig, RuleConfig, ServerConfig } from '../config/index.js';
+import type { ServerConfig } from '../config/index.js';
 import { openStore, type Retention, type Store } from '../store/index.js';
+import { startAlerting, type AlertingHandle } from './alerting.js';
 import { createLogger } from './logger.js';
 
 export interface RunningServer {
@@ -25,18 +24,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export interface AlertingHandle {
-  engine: CheckEngine;
-  book: AlertBook;
-  declared(): Promise<Declared>;
-  apply(desired: Declared, opts: { prune: boolean; dryRun?: boolean; author: string }): Promise<ApplyPlan>;
-}
-
 export interface StartOptions {
   logDestination?: DestinationStream;
-  /** Checks and rules from micro.yaml. */
-  checks?: CheckConfig[];
-  rules?: RuleConfig[];
+  /** Checks, rules and maintenance windows from micro.yaml. */
+  declared?: Declared;
 }
 
 const VERSION = '0.1.0';
@@ -85,38 +76,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const prepared = await store.prepare(retentionSeconds(config));
     readiness.migrations = { ok: true, detail: `schema version ${prepared.migrations.current}` };
     openedStore = store;
-    // The paging layer (on-call, email, webhooks) plugs in here; until it exists, notices are logged.
-    const book = createAlertBook(
-      store,
-      async (n) => logger.warn({ alert: n.alertKey, event: n.event.kind, labels: n.labels, reason: n.event.reason }, `alert ${n.event.kind}`),
-      (err) => logger.error({ err }, 'paging failed'),
-    );
-    const restored = await book.load('default');
-    const engine = createCheckEngine({ book, namespace: 'default', onError: (err, check) => logger.error({ err, check }, 'a check failed to run') });
-    const reload = async (): Promise<Declared> => {
-      const declared = await loadDeclared(store, 'default', (name, err) => logger.error({ err, object: name }, 'a stored object no longer validates'));
-      engine.setJobs([...declared.checks.map(checkJob), ...declared.rules.map((r) => ruleJob(r, store, 'default'))], Date.now());
-      return declared;
-    };
-    // A config file that declares checks or rules is applied at start, as `micro apply -f` would.
-    if ((opts.checks ?? []).length + (opts.rules ?? []).length > 0) {
-      const plan = await applyDeclared(store, 'default', { checks: opts.checks ?? [], rules: opts.rules ?? [] }, { prune: true, author: 'config file', now: Date.now() });
-      logger.info({ plan }, 'applied the checks and rules of the config file');
-    }
-    const declared = await reload();
-    engine.start();
-    alerting = {
-      engine,
-      book,
-      declared: () => loadDeclared(store, 'default'),
-      async apply(desired, o) {
-        const plan = await applyDeclared(store, 'default', desired, { ...o, now: Date.now() });
-        if (!o.dryRun) await reload();
-        logger.info({ plan, author: o.author, dryRun: Boolean(o.dryRun) }, 'configuration applied');
-        return plan;
-      },
-    };
-    logger.info({ checks: declared.checks.length, rules: declared.rules.length, alertsRestored: restored }, 'alerting engine running');
+    alerting = await startAlerting(store, logger, opts.declared ?? null);
     logger.info({ store: store.describe, applied: prepared.migrations.applied, retentionChanges: prepared.retention }, 'store ready');
   } catch (err) {
     await api.close();
@@ -158,7 +118,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         closed = true;
         readiness.otlpHttp.ok = readiness.otlpGrpc.ok = false;
         // Receivers stop taking requests while everything accepted is stored.
-        await Promise.all([http.close(), closeGrpc(grpc), pipeline.drain(), alerting?.engine.stop()]);
+        await Promise.all([http.close(), closeGrpc(grpc), pipeline.drain(), alerting?.stop()]);
         await api.close();
         await store.close();
         logger.info('stopped');

@@ -1,7 +1,10 @@
 // Checks, alerts and heartbeats over HTTP.
 import type { FastifyInstance } from 'fastify';
-import { alertmanagerAlertsSchema, parseDeclared, receiveAlertmanagerAlerts, type AlertBook, type ApplyPlan, type CheckEngine, type Declared, type TrackedAlert } from '../../alerting/index.js';
-import { ConfigError } from '../../config/index.js';
+import {
+  alertmanagerAlertsSchema, parseDeclared, receiveAlertmanagerAlerts, silenceState,
+  type AlertBook, type ApplyPlan, type CheckEngine, type Declared, type Silence, type TrackedAlert,
+} from '../../alerting/index.js';
+import { ConfigError, silenceInputSchema, type SilenceInput } from '../../config/index.js';
 import { ApiError } from '../errors.js';
 
 export interface AlertingDeps {
@@ -9,6 +12,9 @@ export interface AlertingDeps {
   book: () => AlertBook;
   declared: () => Promise<Declared>;
   apply: (desired: Declared, opts: { prune: boolean; dryRun?: boolean; author: string }) => Promise<ApplyPlan>;
+  silences: () => Promise<Silence[]>;
+  addSilence: (input: SilenceInput) => Promise<Silence>;
+  expireSilence: (id: string, by: string) => Promise<Silence | null>;
   namespaceOf: (req: unknown) => string;
   now: () => number;
 }
@@ -103,6 +109,21 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
     }
     const counts = await receiveAlertmanagerAlerts(deps.book(), deps.namespaceOf(req), parsed.data, deps.now());
     return reply.code(200).send(counts);
+  });
+
+  const silenceView = (s: Silence) => ({ ...s, state: silenceState(s, deps.now()) });
+  app.get('/api/v1/silences', { schema: { summary: 'Silences: active, pending and expired' } }, async () => ({
+    silences: (await deps.silences()).map(silenceView).sort((a, b) => b.startsAt - a.startsAt),
+  }));
+  app.post('/api/v1/silences', { schema: { summary: 'Silence the alerts matching the matchers, from start to end' } }, async (req, reply) => {
+    const parsed = silenceInputSchema.safeParse(req.body);
+    if (!parsed.success) throw new ApiError('BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`).join('; '));
+    return reply.code(201).send(silenceView(await deps.addSilence(parsed.data)));
+  });
+  app.delete('/api/v1/silences/:id', { schema: { summary: 'Expire a silence now' } }, async (req) => {
+    const s = await deps.expireSilence((req.params as { id: string }).id, 'api');
+    if (!s) throw new ApiError('SILENCE_NOT_FOUND', `no silence has the id "${(req.params as { id: string }).id}"`);
+    return silenceView(s);
   });
 
   const ping = async (req: { params: unknown }) => {

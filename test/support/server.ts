@@ -52,7 +52,7 @@ export async function startTestServer(
     ...(clickhouseUrl ? { clickhouseUrl } : {}),
     ...overrides,
   });
-  const server = await startServer(config, { logDestination, checks, rules });
+  const server = await startServer(config, { logDestination, declared: { checks, rules, maintenance: [] } });
   return Object.assign(server, {
     dataDir,
     logLines,
