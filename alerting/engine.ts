@@ -38,6 +38,8 @@ export interface EngineOptions {
   maxConcurrent?: number;
   now?: () => number;
   onError?: (err: unknown, check: string) => void;
+  /** Told when each run starts: how late it started against its schedule (bench/checks). */
+  onStart?: (name: string, scheduledAt: number, startedAt: number) => void;
 }
 
 interface Scheduled {
@@ -68,7 +70,8 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
   };
   let timer: NodeJS.Timeout | null = null;
   let started = false;
-  let inFlight: Promise<unknown> = Promise.resolve();
+  /** Runs started by the timer, so `stop` can wait for them. */
+  const inFlight = new Set<Promise<void>>();
 
   const confirming = (s: Scheduled): boolean => {
     const alert = opts.book.get(opts.namespace, s.check.key)?.state;
@@ -77,15 +80,41 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
   };
 
   async function runOne(s: Scheduled, at: number): Promise<void> {
-    s.running = true;
     try {
+      opts.onStart?.(s.check.name, at, now());
       const result = await s.check.run(at, heartbeats);
       s.lastResult = { ...result, at };
       await opts.book.record({ namespace: opts.namespace, key: s.check.key, labels: s.check.labels, policy: s.check.policy }, { ok: result.ok, message: result.message }, at);
     } catch (err) {
       opts.onError?.(err, s.check.name);
+    }
+  }
+
+  // At most `maxConcurrent` runs at once; the others wait their turn in order.
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  const slot = (): Promise<void> => (active < maxConcurrent ? (active++, Promise.resolve()) : new Promise((r) => waiting.push(r)));
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else active--;
+  };
+
+  /** Starts one run without holding up the others; the next run is set when it ends. */
+  async function launch(s: Scheduled, t: number): Promise<void> {
+    const at = s.nextRunAt;
+    s.running = true;
+    await slot();
+    try {
+      await runOne(s, Math.max(at, Math.min(t, now())));
     } finally {
+      release();
       s.running = false;
+      // The next run follows the schedule, not the end of this one, so there is no drift.
+      const step = confirming(s) ? s.check.retryIntervalMs : s.check.intervalMs;
+      const reached = Math.max(t, now(), at + 1);
+      s.nextRunAt = at + step * Math.max(1, Math.ceil((reached - at) / step));
+      if (started) engine.start();
     }
   }
 
@@ -105,18 +134,14 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
     },
     async runDue(t) {
       const due = [...scheduled.values()].filter((s) => !s.running && s.nextRunAt <= t).sort((a, b) => a.nextRunAt - b.nextRunAt);
-      for (let i = 0; i < due.length; i += maxConcurrent) {
-        await Promise.all(due.slice(i, i + maxConcurrent).map(async (s) => {
-          const at = s.nextRunAt;
-          await runOne(s, Math.max(at, t));
-          // The next run follows the schedule, not the end of this one, so there is no drift.
-          const step = confirming(s) ? s.check.retryIntervalMs : s.check.intervalMs;
-          s.nextRunAt = at + step * Math.max(1, Math.ceil((Math.max(t, at + 1) - at) / step));
-        }));
-      }
+      await Promise.all(due.map((s) => launch(s, t)));
       return due.length;
     },
-    nextDueAt: () => Math.min(Infinity, ...[...scheduled.values()].map((s) => s.nextRunAt)),
+    nextDueAt: () => {
+      let next = Infinity;
+      for (const s of scheduled.values()) if (!s.running && s.nextRunAt < next) next = s.nextRunAt;
+      return next;
+    },
     ping(name, t) {
       const s = scheduled.get(name);
       if (!s || s.check.kind !== 'heartbeat') return false;
@@ -143,16 +168,21 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
       if (!Number.isFinite(wait)) return;
       timer = setTimeout(() => {
         timer = null;
-        inFlight = engine.runDue(now()).catch((err: unknown) => opts.onError?.(err, '*')).finally(() => {
-          if (started) engine.start();
-        });
+        const t = now();
+        const due = [...scheduled.values()].filter((x) => !x.running && x.nextRunAt <= t);
+        for (const x of due) {
+          const run = launch(x, t);
+          inFlight.add(run);
+          void run.finally(() => inFlight.delete(run));
+        }
+        engine.start();
       }, wait);
       timer.unref();
     },
     async stop() {
       started = false;
       if (timer) clearTimeout(timer);
-      await inFlight;
+      await Promise.all([...inFlight]);
     },
   };
   return engine;
