@@ -37,6 +37,8 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const groupBy = o.groupBy ?? ['service'];
   const pending = new Map<string, { since: number; group: NoticeGroup }>();
   const lastPaged = new Map<string, number>();
+  /** Firing alerts whose page was held back: paged as soon as nothing holds them any more. */
+  const heldBack = new Set<string>();
   const groupKey = (labels: Record<string, string>) => groupBy.map((l) => `${l}=${labels[l] ?? ''}`).join(',');
 
   const mute = (n: AlertNotice, now: number): string | null =>
@@ -56,9 +58,11 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       // Resolutions and acknowledgements always go through: they stop pages, never start them.
       const reason = notice.event.kind === 'firing' ? mute(notice, now) : null;
       if (reason) {
+        heldBack.add(notice.alertKey);
         o.onMuted?.(notice, reason);
         return;
       }
+      heldBack.delete(notice.alertKey);
       if (notice.event.kind !== 'firing') lastPaged.delete(notice.alertKey);
       const key = groupKey(notice.labels);
       const p = pending.get(key) ?? { since: now, group: { key, labels: Object.fromEntries(groupBy.map((l) => [l, notice.labels[l] ?? ''])), notices: [], repeat: false } };
@@ -69,8 +73,18 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     async tick(now) {
       await flush(now, false);
       const repeatMs = o.repeatMs ?? 4 * 3600_000;
-      for (const f of o.firing()) {
+      const firing = o.firing();
+      for (const key of heldBack) if (!firing.some((f) => f.key === key)) heldBack.delete(key);
+      for (const f of firing) {
         if (f.acknowledged || !f.notice) continue;
+        if (heldBack.has(f.key)) {
+          // The silence or maintenance that held it back is over: page now.
+          if (mute(f.notice, now)) continue;
+          heldBack.delete(f.key);
+          lastPaged.set(f.key, now);
+          await o.deliver({ key: groupKey(f.labels), labels: f.labels, notices: [f.notice], repeat: false });
+          continue;
+        }
         const last = lastPaged.get(f.key);
         // After a restart nothing is known of earlier pages: count from now rather than page at once.
         if (last === undefined) {

@@ -25,6 +25,8 @@ export interface CheckEngine {
   /** When the next check is due (Infinity when there are none). */
   nextDueAt(): number;
   ping(name: string, now: number): boolean;
+  /** Puts back the last pings known from before a restart. */
+  restorePings(pings: ReadonlyMap<string, number>): void;
   status(): CheckStatus[];
   /** Runs one job once, without recording anything (`micro check test`). */
   testOnce(name: string, now: number): Promise<CheckResult | null>;
@@ -149,6 +151,12 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
       s.nextRunAt = Math.min(s.nextRunAt, t);
       if (started) engine.start();
       return true;
+    },
+    restorePings(pings) {
+      for (const [name, at] of pings) {
+        const s = scheduled.get(name);
+        if (s && s.check.kind === 'heartbeat' && (s.lastPing === null || at > s.lastPing)) s.lastPing = at;
+      }
     },
     async testOnce(name, t) {
       const s = scheduled.get(name);

@@ -34,6 +34,7 @@ export interface ApiDeps {
     silences(): Promise<Silence[]>;
     addSilence(input: SilenceInput): Promise<Silence>;
     expireSilence(id: string, by: string): Promise<Silence | null>;
+    ping(name: string): Promise<boolean>;
   } | null;
   now?: () => number;
 }
@@ -101,6 +102,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     silences: () => alerting().silences(),
     addSilence: (i) => alerting().addSilence(i),
     expireSilence: (id, by) => alerting().expireSilence(id, by),
+    ping: (name) => alerting().ping(name),
     namespaceOf: deps.namespaceOf,
     now: deps.now ?? Date.now,
   });

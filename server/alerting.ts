@@ -7,7 +7,7 @@ import {
   type AlertBook, type AlertNotice, type ApplyPlan, type CheckEngine, type Declared, type MaintenanceWindow, type Silence,
 } from '../alerting/index.js';
 import type { SilenceInput } from '../config/index.js';
-import type { Store } from '../store/index.js';
+import { lastPings, recordPing, type Store } from '../store/index.js';
 
 export interface AlertingHandle {
   engine: CheckEngine;
@@ -17,6 +17,8 @@ export interface AlertingHandle {
   silences(): Promise<Silence[]>;
   addSilence(input: SilenceInput): Promise<Silence>;
   expireSilence(id: string, by: string): Promise<Silence | null>;
+  /** A heartbeat ping, stored before it counts; false for an unknown heartbeat. */
+  ping(name: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startAlerting(store: Store, logger: Logger, fromFile: Decl
     logger.info({ plan }, 'applied the checks, rules and maintenance windows of the config file');
   }
   const declared = await reload();
+  engine.restorePings(await lastPings(store, NS));
   engine.start();
   const ticker = setInterval(() => {
     dispatcher.tick(Date.now()).catch((err: unknown) => logger.error({ err }, 'dispatcher tick failed'));
@@ -92,6 +95,12 @@ export async function startAlerting(store: Store, logger: Logger, fromFile: Decl
       silences = await listSilences(store, NS);
       if (s) logger.info({ silence: id, by }, 'silence expired');
       return s;
+    },
+    async ping(name) {
+      if (!engine.status().some((c) => c.name === name && c.kind === 'heartbeat')) return false;
+      const at = Date.now();
+      await recordPing(store, NS, name, at);
+      return engine.ping(name, at);
     },
     async stop() {
       clearInterval(ticker);

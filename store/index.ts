@@ -14,3 +14,4 @@ export {
 export { alertHistory, appendAlertEvents, latestAlertEvents, type AlertEventRow } from './alert-events.js';
 export { errorRateOver, lastTelemetryAt, latencyOver, logCountOver, runtimeStatMax } from './queries/index.js';
 export { readConfigObjects, writeConfigObjects, type ConfigObject, type ConfigWrite } from './config-objects.js';
+export { lastPings, recordPing } from './heartbeats.js';

@@ -91,6 +91,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ORDER BY (Namespace, Kind, Name)`,
     ],
   },
+  {
+    version: 9,
+    name: 'heartbeat pings',
+    // The last ping of each heartbeat survives a restart, so a job missed across it is noticed.
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS micro_heartbeat_pings (
+        Namespace LowCardinality(String),
+        Name String,
+        At DateTime64(3)
+      ) ENGINE = MergeTree
+      ORDER BY (Namespace, Name, At)
+      TTL toDateTime(At) + toIntervalDay(90)`,
+    ],
+  },
 ];
 
 export interface MigrationReport {

@@ -41,6 +41,19 @@ test('notices of one service that fire together are one page', async () => {
   assert.deepEqual(delivered.map((g) => g.key), ['service=checkout', 'service=payments']);
 });
 
+test('a page held back by a silence goes out when the silence ends, if still firing', async () => {
+  const silence: Silence = { id: 's', matchers: [parseMatcher('service=checkout')], startsAt: T0, endsAt: T0 + 600_000, author: 'bob', comment: 'deploy' };
+  const n = notice('check:checkout-http', { service: 'checkout' }, 'firing', T0 + 1000);
+  const { d, delivered } = setup({ silences: [silence], firing: [{ key: n.alertKey, labels: n.labels, acknowledged: false, notice: n }] });
+  await d.handle(n, T0 + 1000);
+  await d.tick(T0 + 599_000);
+  assert.equal(delivered.length, 0);
+  await d.tick(T0 + 600_000);
+  assert.deepEqual(delivered.map((g) => [g.notices[0]!.alertKey, g.repeat]), [['check:checkout-http', false]]);
+  await d.tick(T0 + 601_000);
+  assert.equal(delivered.length, 1, 'once');
+});
+
 test('a silenced firing notice is held back and said so; its resolution still goes out', async () => {
   const silence: Silence = { id: 's', matchers: [parseMatcher('service=checkout')], startsAt: T0, endsAt: T0 + 3600_000, author: 'bob', comment: 'deploy' };
   const { d, delivered, muted } = setup({ silences: [silence] });

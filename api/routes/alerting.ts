@@ -15,6 +15,7 @@ export interface AlertingDeps {
   silences: () => Promise<Silence[]>;
   addSilence: (input: SilenceInput) => Promise<Silence>;
   expireSilence: (id: string, by: string) => Promise<Silence | null>;
+  ping: (name: string) => Promise<boolean>;
   namespaceOf: (req: unknown) => string;
   now: () => number;
 }
@@ -128,7 +129,7 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
 
   const ping = async (req: { params: unknown }) => {
     const name = (req.params as { name: string }).name;
-    if (!deps.engine().ping(name, deps.now())) throw new ApiError('CHECK_NOT_FOUND', `no heartbeat check is named "${name}"`);
+    if (!(await deps.ping(name))) throw new ApiError('CHECK_NOT_FOUND', `no heartbeat check is named "${name}"`);
     return { ok: true, name };
   };
   app.post('/api/v1/heartbeats/:name', { schema: { summary: 'A heartbeat ping' } }, ping);
