@@ -2,7 +2,8 @@
 // schema, compared with what is stored, and applied as one change set.
 import { z } from 'zod';
 import {
-  ConfigError, checksSchema, duplicateNameIssues, maintenanceListSchema, rulesSchema, type CheckConfig, type MaintenanceConfig, type RuleConfig,
+  ConfigError, checksSchema, declaredSilencesSchema, duplicateNameIssues, maintenanceListSchema, rulesSchema,
+  type CheckConfig, type DeclaredSilence, type MaintenanceConfig, type RuleConfig,
 } from '../config/index.js';
 import { readConfigObjects, writeConfigObjects, type ConfigObject, type ConfigWrite, type Store } from '../store/index.js';
 
@@ -10,12 +11,21 @@ export interface Declared {
   checks: CheckConfig[];
   rules: RuleConfig[];
   maintenance: MaintenanceConfig[];
+  silences: DeclaredSilence[];
 }
 
-export const declaredSchema = z.object({ checks: checksSchema.default([]), rules: rulesSchema.default([]), maintenance: maintenanceListSchema.default([]) }).strict();
+export const declaredSchema = z.object({
+  checks: checksSchema.default([]),
+  rules: rulesSchema.default([]),
+  maintenance: maintenanceListSchema.default([]),
+  silences: declaredSilencesSchema.default([]),
+}).strict();
 
-/** The kinds a declaration owns (and prunes); silences are managed one by one, never pruned. */
-const DECLARED_KINDS = new Set(['check', 'rule', 'maintenance']);
+/**
+ * The kinds a declaration owns (and prunes). Silences declared in a file are `declared-silence`;
+ * those added one by one (`micro silence add`) are `silence` and never pruned by an apply.
+ */
+const DECLARED_KINDS = new Set(['check', 'rule', 'maintenance', 'declared-silence']);
 
 /** Validates declared objects; every problem names its field. */
 export function parseDeclared(input: unknown): Declared {
@@ -50,6 +60,7 @@ export function planApply(current: ConfigObject[], desired: Declared, prune: boo
   for (const c of desired.checks) wanted.set(`check\u0000${c.name}`, { kind: 'check', name: c.name, spec: canonical(c) });
   for (const r of desired.rules) wanted.set(`rule\u0000${r.name}`, { kind: 'rule', name: r.name, spec: canonical(r) });
   for (const m of desired.maintenance) wanted.set(`maintenance\u0000${m.name}`, { kind: 'maintenance', name: m.name, spec: canonical(m) });
+  for (const x of desired.silences) wanted.set(`declared-silence\u0000${x.name}`, { kind: 'declared-silence', name: x.name, spec: canonical(x) });
   const have = new Map(current.filter((o) => DECLARED_KINDS.has(o.kind)).map((o) => [`${o.kind}\u0000${o.name}`, o]));
   for (const [key, w] of wanted) {
     const h = have.get(key);
@@ -81,12 +92,13 @@ export async function applyDeclared(
 
 /** What is stored, validated again (a stored object that no longer validates is reported, not run). */
 export async function loadDeclared(store: Pick<Store, 'query'>, namespace: string, onInvalid: (name: string, err: unknown) => void = () => undefined): Promise<Declared> {
-  const out: Declared = { checks: [], rules: [], maintenance: [] };
+  const out: Declared = { checks: [], rules: [], maintenance: [], silences: [] };
   for (const o of await readConfigObjects(store, namespace)) {
     try {
       if (o.kind === 'check') out.checks.push(parseDeclared({ checks: [JSON.parse(o.spec)] }).checks[0]!);
       else if (o.kind === 'rule') out.rules.push(parseDeclared({ rules: [JSON.parse(o.spec)] }).rules[0]!);
       else if (o.kind === 'maintenance') out.maintenance.push(parseDeclared({ maintenance: [JSON.parse(o.spec)] }).maintenance[0]!);
+      else if (o.kind === 'declared-silence') out.silences.push(parseDeclared({ silences: [JSON.parse(o.spec)] }).silences[0]!);
     } catch (err) {
       onInvalid(`${o.kind} ${o.name}`, err);
     }

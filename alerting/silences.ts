@@ -4,8 +4,17 @@ import type { SilenceInput } from '../config/index.js';
 import { readConfigObjects, writeConfigObjects, type Store } from '../store/index.js';
 import { parseMatcher, type Silence } from './muting.js';
 
+/** Silences added one by one, and those declared in a file (their name is their id). */
 export async function listSilences(store: Pick<Store, 'query'>, namespace: string): Promise<Silence[]> {
-  return (await readConfigObjects(store, namespace)).filter((o) => o.kind === 'silence').map((o) => JSON.parse(o.spec) as Silence);
+  const out: Silence[] = [];
+  for (const o of await readConfigObjects(store, namespace)) {
+    if (o.kind === 'silence') out.push(JSON.parse(o.spec) as Silence);
+    else if (o.kind === 'declared-silence') {
+      const d = JSON.parse(o.spec) as { name: string; matchers: string[]; startsAt: string; endsAt: string; author: string; comment: string };
+      out.push({ id: d.name, matchers: d.matchers.map(parseMatcher), startsAt: Date.parse(d.startsAt), endsAt: Date.parse(d.endsAt), author: d.author, comment: d.comment });
+    }
+  }
+  return out;
 }
 
 export async function createSilence(store: Pick<Store, 'insertJson'>, namespace: string, input: SilenceInput, now: number): Promise<Silence> {

@@ -72,7 +72,7 @@ export function serverCommand(): Command {
       const config = resolveServerConfig(input);
       // Loaded here, so the other commands start without the server's modules.
       const { startServer } = await import('../server/index.js');
-      const server = await startServer(config, { declared: { checks: file.checks ?? [], rules: file.rules ?? [], maintenance: file.maintenance ?? [] } });
+      const server = await startServer(config, { declared: { checks: file.checks ?? [], rules: file.rules ?? [], maintenance: file.maintenance ?? [], silences: file.silences ?? [] } });
       // Resolves once the server has stopped, so `micro` exits only then.
       await new Promise<void>((resolve, reject) => {
         let stopping = false;

@@ -101,7 +101,7 @@ function uniqueNames<T extends { name: string }>(items: T[], ctx: z.RefinementCt
 export function duplicateNameIssues(raw: unknown): Array<{ path: Array<string | number>; message: string }> {
   const out: Array<{ path: Array<string | number>; message: string }> = [];
   if (!raw || typeof raw !== 'object') return out;
-  for (const [section, what] of [['checks', 'check'], ['rules', 'rule'], ['maintenance', 'maintenance window']] as const) {
+  for (const [section, what] of [['checks', 'check'], ['rules', 'rule'], ['maintenance', 'maintenance window'], ['silences', 'silence']] as const) {
     const items = (raw as Record<string, unknown>)[section];
     if (!Array.isArray(items)) continue;
     const seen = new Map<string, number>();
@@ -157,3 +157,16 @@ export const silenceInputSchema = z.object({
 
 export type MaintenanceConfig = z.output<typeof maintenanceSchema>;
 export type SilenceInput = z.output<typeof silenceInputSchema>;
+
+/** A silence declared in micro.yaml (named, so an apply can change or remove it). */
+export const declaredSilenceSchema = z.object({
+  name,
+  matchers: z.array(matcherText).min(1, 'a silence needs at least one matcher'),
+  startsAt: z.string().datetime({ offset: true }),
+  endsAt: z.string().datetime({ offset: true }),
+  author: z.string().min(1).max(200).default('micro.yaml'),
+  comment: z.string().min(1, 'say why').max(2000),
+}).strict().refine((s) => Date.parse(s.endsAt) > Date.parse(s.startsAt), { message: 'must be after startsAt', path: ['endsAt'] });
+
+export const declaredSilencesSchema = z.array(declaredSilenceSchema);
+export type DeclaredSilence = z.output<typeof declaredSilenceSchema>;

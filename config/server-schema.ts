@@ -1,7 +1,7 @@
 // The one schema of the server's settings, shared by the config file, the environment and the
 // command line (and later the API). Every error message names the field.
 import { z } from 'zod';
-import { checksSchema, maintenanceListSchema, rulesSchema } from './alerting-schema.js';
+import { checksSchema, declaredSilencesSchema, maintenanceListSchema, rulesSchema } from './alerting-schema.js';
 import { byteSize, durationMs } from './units.js';
 
 const HOUR = 3600_000;
@@ -38,7 +38,7 @@ export const serverSchema = z
   })
   .strict();
 
-/** micro.yaml: the server's settings, retention, checks and rules (on-call comes later). */
+/** micro.yaml: the server's settings, retention, checks, rules, maintenance windows and silences (on-call comes later). */
 export const configFileSchema = z
   .object({
     server: serverSchema.partial().optional(),
@@ -46,6 +46,7 @@ export const configFileSchema = z
     checks: checksSchema.default([]),
     rules: rulesSchema.default([]),
     maintenance: maintenanceListSchema.default([]),
+    silences: declaredSilencesSchema.default([]),
   })
   .strict();
 

@@ -57,10 +57,11 @@ export async function startAlerting(store: Store, logger: Logger, fromFile: Decl
       name: m.name, matchers: m.matchers.map(parseMatcher), weekly: m.weekly,
       startsAt: m.startsAt ? Date.parse(m.startsAt) : undefined, endsAt: m.endsAt ? Date.parse(m.endsAt) : undefined,
     }));
+    silences = await listSilences(store, NS);
     return declared;
   };
   // A config file that declares anything is applied at start, as `micro apply -f` would.
-  if (fromFile && fromFile.checks.length + fromFile.rules.length + fromFile.maintenance.length > 0) {
+  if (fromFile && fromFile.checks.length + fromFile.rules.length + fromFile.maintenance.length + fromFile.silences.length > 0) {
     const plan = await applyDeclared(store, NS, fromFile, { prune: true, author: 'config file', now: Date.now() });
     logger.info({ plan }, 'applied the checks, rules and maintenance windows of the config file');
   }

@@ -109,3 +109,28 @@ rules:
   assert.match(body.error.message, /unknown field alerts/);
   assert.equal(await (await fetch(`${server.apiUrl}/api/v1/config`)).text(), before_, 'nothing changed');
 });
+
+test('silences declared in micro.yaml are applied like the rest, and listed with the others', async () => {
+  const now = Date.now();
+  const withSilence = `silences:
+  - name: deploy-window
+    matchers: [service=checkout, severity=~page|ticket]
+    startsAt: ${new Date(now - 60_000).toISOString()}
+    endsAt: ${new Date(now + 3600_000).toISOString()}
+    author: release-bot
+    comment: rolling out v2
+`;
+  const r = await apply(file('silences.yaml', withSilence), '--no-prune');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^created declared-silence deploy-window$/m);
+  const list = await micro(['silence', 'list', '--api', server.apiUrl]);
+  assert.match(list.stdout, /^deploy-window\s+active\s+service=checkout,severity=~page\|ticket\s+.*release-bot\s+rolling out v2$/m);
+  const added = await micro(['silence', 'add', 'service=search', '--comment', 'by hand', '--api', server.apiUrl]);
+  assert.equal(added.code, 0);
+  // A file without the silence removes the declared one, never the one added by hand.
+  const pruned = await apply(file('empty.yaml', 'checks: []\n'));
+  assert.match(pruned.stdout, /^removed declared-silence deploy-window$/m);
+  const after_ = (await micro(['silence', 'list', '--api', server.apiUrl])).stdout;
+  assert.doesNotMatch(after_, /deploy-window/);
+  assert.match(after_, /service=search\s+.*by hand/);
+});

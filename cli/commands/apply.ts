@@ -28,7 +28,7 @@ export function applyCommand(): Command {
       }
       // The file holds durations already turned into milliseconds: the same schema reads them back.
       const url = apiUrl(opts.api, 'api/v1/config/apply', { dryRun: opts.dryRun, prune: opts.prune ? undefined : 'false', author: process.env.MICRO_USER ?? 'micro apply' });
-      const res = await apiRequest(url, opts.api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ checks: file.checks, rules: file.rules, maintenance: file.maintenance }) });
+      const res = await apiRequest(url, opts.api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ checks: file.checks, rules: file.rules, maintenance: file.maintenance, silences: file.silences }) });
       const plan = (await res.json()) as Plan;
       if (opts.output === 'json') return printJson(plan);
       const verb = opts.dryRun ? { created: 'would create', changed: 'would change', removed: 'would remove' } : { created: 'created', changed: 'changed', removed: 'removed' };

@@ -52,7 +52,7 @@ export async function startTestServer(
     ...(clickhouseUrl ? { clickhouseUrl } : {}),
     ...overrides,
   });
-  const server = await startServer(config, { logDestination, declared: { checks, rules, maintenance: [] } });
+  const server = await startServer(config, { logDestination, declared: { checks, rules, maintenance: [], silences: [] } });
   return Object.assign(server, {
     dataDir,
     logLines,
