@@ -19,3 +19,4 @@ export {
 } from './muting.js';
 export { createDispatcher, type Dispatcher, type DispatcherOptions, type NoticeGroup } from './dispatcher.js';
 export { createSilence, expireSilence, listSilences, silenceState } from './silences.js';
+export type { AlertingService } from './service.js';

@@ -5,8 +5,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Store } from '../store/index.js';
 import { API_ERRORS, ApiError, toErrorResponse } from './errors.js';
-import type { AlertBook, ApplyPlan, CheckEngine, Declared, Silence } from '../alerting/index.js';
-import type { SilenceInput } from '../config/index.js';
+import type { AlertingService } from '../alerting/index.js';
 import { alertingRoutes } from './routes/alerting.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 
@@ -26,16 +25,7 @@ export interface ApiDeps {
   namespaceOf: (req: unknown) => string;
   version: string;
   /** The alerting engine and its alerts, once the store is open. */
-  alerting: () => {
-    engine: CheckEngine;
-    book: AlertBook;
-    declared(): Promise<Declared>;
-    apply(desired: Declared, opts: { prune: boolean; dryRun?: boolean; author: string }): Promise<ApplyPlan>;
-    silences(): Promise<Silence[]>;
-    addSilence(input: SilenceInput): Promise<Silence>;
-    expireSilence(id: string, by: string): Promise<Silence | null>;
-    ping(name: string): Promise<boolean>;
-  } | null;
+  alerting: () => AlertingService | null;
   now?: () => number;
 }
 
@@ -94,17 +84,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     if (!a) throw new ApiError('NOT_READY', 'the alerting engine is still starting; try again in a moment');
     return a;
   };
-  alertingRoutes(app, {
-    engine: () => alerting().engine,
-    book: () => alerting().book,
-    declared: () => alerting().declared(),
-    apply: (d, o) => alerting().apply(d, o),
-    silences: () => alerting().silences(),
-    addSilence: (i) => alerting().addSilence(i),
-    expireSilence: (id, by) => alerting().expireSilence(id, by),
-    ping: (name) => alerting().ping(name),
-    namespaceOf: deps.namespaceOf,
-    now: deps.now ?? Date.now,
-  });
+  alertingRoutes(app, { service: alerting, namespaceOf: deps.namespaceOf, now: deps.now ?? Date.now });
   return app;
 }

@@ -4,21 +4,11 @@
 import type { Logger } from 'pino';
 import {
   applyDeclared, checkJob, createAlertBook, createCheckEngine, createDispatcher, createSilence, expireSilence, listSilences, loadDeclared, parseMatcher, ruleJob,
-  type AlertBook, type AlertNotice, type ApplyPlan, type CheckEngine, type Declared, type MaintenanceWindow, type Silence,
+  type AlertBook, type AlertNotice, type AlertingService, type Declared, type MaintenanceWindow, type Silence,
 } from '../alerting/index.js';
-import type { SilenceInput } from '../config/index.js';
 import { lastPings, recordPing, type Store } from '../store/index.js';
 
-export interface AlertingHandle {
-  engine: CheckEngine;
-  book: AlertBook;
-  declared(): Promise<Declared>;
-  apply(desired: Declared, opts: { prune: boolean; dryRun?: boolean; author: string }): Promise<ApplyPlan>;
-  silences(): Promise<Silence[]>;
-  addSilence(input: SilenceInput): Promise<Silence>;
-  expireSilence(id: string, by: string): Promise<Silence | null>;
-  /** A heartbeat ping, stored before it counts; false for an unknown heartbeat. */
-  ping(name: string): Promise<boolean>;
+export interface AlertingHandle extends AlertingService {
   stop(): Promise<void>;
 }
 
