@@ -1,0 +1,186 @@
+// Who is on call: pure functions of a schedule and an instant.
+//   whoIsOnCall(schedule, at)   the people on call at `at`, until when, and who is next
+//   shifts(schedule, from, to)  every shift in the range
+// A schedule has rotations (layers): the first rotation whose rules cover the instant decides;
+// overrides then replace, add or remove people for a while. Daily and weekly handoffs happen at a
+// local wall time (see local-time.ts for the DST rules); shorter shifts are fixed durations.
+import { addDays, daysBetween, localDate, toInstant } from './local-time.js';
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+export interface TimeWindow {
+  days: Weekday[];
+  /** HH:MM local; an end before the start runs past midnight. */
+  start: string;
+  end: string;
+}
+
+export interface Rotation {
+  name?: string;
+  participants: string[];
+  /** Shift length in milliseconds; whole days and weeks hand off at the local handoff time. */
+  shiftMs: number;
+  /** "Mon 09:00" for weekly shifts, "09:00" otherwise. */
+  handoff: string;
+  /** A date (YYYY-MM-DD) on which the first participant's shift starts; default 2024-01-01. */
+  start?: string;
+  /** When the rotation applies (all the time when absent). */
+  rules?: TimeWindow[];
+}
+
+export interface Override {
+  kind: 'replace' | 'add' | 'remove';
+  /** For replace and remove: who is replaced or removed. */
+  user?: string;
+  /** For replace and add: who takes the shift. */
+  with?: string;
+  start: number;
+  end: number;
+}
+
+export interface Schedule {
+  id: string;
+  timezone: string;
+  rotations: Rotation[];
+  overrides?: Override[];
+}
+
+const DAY = 86400_000;
+const parseHhmm = (t: string): number => {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(t.trim());
+  if (!m) throw new Error(`"${t}" is not a time of day like 09:00`);
+  return Number(m[1]) * 60 + Number(m[2]);
+};
+
+function handoffParts(r: Rotation): { weekday: number | null; minute: number } {
+  const m = /^(?:(mon|tue|wed|thu|fri|sat|sun)\w*\s+)?(\d{1,2}:\d{2})$/i.exec(r.handoff.trim());
+  if (!m) throw new Error(`handoff "${r.handoff}" is not like "Mon 09:00" or "09:00"`);
+  return { weekday: m[1] ? WEEKDAYS.indexOf(m[1].toLowerCase().slice(0, 3) as Weekday) + 1 : null, minute: parseHhmm(m[2]!) };
+}
+
+const calendarShift = (r: Rotation): boolean => r.shiftMs % DAY === 0;
+
+/** The instant of the k-th handoff of a rotation (k may be negative). */
+function handoffAt(r: Rotation, zone: string, k: number): number {
+  const { weekday, minute } = handoffParts(r);
+  const [y, mo, d] = (r.start ?? '2024-01-01').split('-').map(Number) as [number, number, number];
+  let first = { year: y, month: mo, day: d };
+  if (weekday !== null) {
+    const wd = (new Date(Date.UTC(y, mo - 1, d)).getUTCDay() + 6) % 7 + 1; // 1 = Monday
+    first = addDays(first, (weekday - wd + 7) % 7);
+  }
+  if (calendarShift(r)) {
+    const date = addDays(first, k * (r.shiftMs / DAY));
+    return toInstant({ ...date, hour: Math.floor(minute / 60), minute: minute % 60 }, zone);
+  }
+  return toInstant({ ...first, hour: Math.floor(minute / 60), minute: minute % 60 }, zone) + k * r.shiftMs;
+}
+
+/** The shift index of the rotation at `at`: handoff(k) <= at < handoff(k + 1). */
+function shiftIndex(r: Rotation, zone: string, at: number): number {
+  const origin = handoffAt(r, zone, 0);
+  let k = Math.floor((at - origin) / r.shiftMs);
+  while (handoffAt(r, zone, k) > at) k--;
+  while (handoffAt(r, zone, k + 1) <= at) k++;
+  return k;
+}
+
+function inWindow(w: TimeWindow, zone: string, at: number): boolean {
+  const l = localDate(at, zone);
+  const day = WEEKDAYS[l.weekday - 1]!;
+  const yesterday = WEEKDAYS[(l.weekday + 5) % 7]!;
+  const s = parseHhmm(w.start);
+  const e = parseHhmm(w.end);
+  if (s <= e) return w.days.includes(day) && l.minuteOfDay >= s && l.minuteOfDay < e;
+  return (w.days.includes(day) && l.minuteOfDay >= s) || (w.days.includes(yesterday) && l.minuteOfDay < e);
+}
+
+function rotationApplies(r: Rotation, zone: string, at: number): boolean {
+  return !r.rules || r.rules.length === 0 || r.rules.some((w) => inWindow(w, zone, at));
+}
+
+/** Who the rotations say (before overrides), and which rotation said it. */
+function fromRotations(s: Schedule, at: number): { users: string[]; rotation: number } {
+  for (let i = 0; i < s.rotations.length; i++) {
+    const r = s.rotations[i]!;
+    if (r.participants.length === 0 || !rotationApplies(r, s.timezone, at)) continue;
+    const k = shiftIndex(r, s.timezone, at);
+    const n = r.participants.length;
+    return { users: [r.participants[((k % n) + n) % n]!], rotation: i };
+  }
+  return { users: [], rotation: -1 };
+}
+
+function applyOverrides(users: string[], overrides: readonly Override[], at: number): string[] {
+  let out = [...users];
+  for (const o of overrides) {
+    if (at < o.start || at >= o.end) continue;
+    if (o.kind === 'replace' && o.user && o.with) out = out.map((u) => (u === o.user ? o.with! : u));
+    else if (o.kind === 'add' && o.with && !out.includes(o.with)) out.push(o.with);
+    else if (o.kind === 'remove' && o.user) out = out.filter((u) => u !== o.user);
+  }
+  return [...new Set(out)];
+}
+
+const onCallAt = (s: Schedule, at: number): string[] => applyOverrides(fromRotations(s, at).users, s.overrides ?? [], at);
+
+/** Every instant in [from, to) where who is on call may change. */
+function boundaries(s: Schedule, from: number, to: number): number[] {
+  const out = new Set<number>();
+  for (const r of s.rotations) {
+    if (r.participants.length === 0) continue;
+    for (let k = shiftIndex(r, s.timezone, from) + 1; ; k++) {
+      const t = handoffAt(r, s.timezone, k);
+      if (t >= to) break;
+      out.add(t);
+    }
+    for (const w of r.rules ?? []) {
+      const first = localDate(from, s.timezone);
+      for (let d = -1; d <= daysBetween(first, localDate(to, s.timezone)) + 1; d++) {
+        const date = addDays(first, d);
+        for (const hhmm of [w.start, w.end]) {
+          const m = parseHhmm(hhmm);
+          const t = toInstant({ ...date, hour: Math.floor(m / 60), minute: m % 60 }, s.timezone);
+          if (t > from && t < to) out.add(t);
+        }
+      }
+    }
+  }
+  for (const o of s.overrides ?? []) for (const t of [o.start, o.end]) if (t > from && t < to) out.add(t);
+  return [...out].sort((a, b) => a - b);
+}
+
+export interface Shift {
+  users: string[];
+  start: number;
+  end: number;
+}
+
+/** Every shift overlapping [from, to), clipped to it; consecutive shifts of the same people merge. */
+export function shifts(s: Schedule, from: number, to: number): Shift[] {
+  const out: Shift[] = [];
+  const points = [from, ...boundaries(s, from, to), to];
+  for (let i = 0; i < points.length - 1; i++) {
+    const users = onCallAt(s, points[i]!);
+    const last = out[out.length - 1];
+    if (last && last.users.join('\u0000') === users.join('\u0000')) last.end = points[i + 1]!;
+    else out.push({ users, start: points[i]!, end: points[i + 1]! });
+  }
+  return out;
+}
+
+export interface OnCall {
+  users: string[];
+  /** When this changes (null if not within the horizon). */
+  until: number | null;
+  next: string[] | null;
+}
+
+/** Who is on call at `at`, until when, and who comes next (looking up to `horizonMs` ahead). */
+export function whoIsOnCall(s: Schedule, at: number, horizonMs = 60 * DAY): OnCall {
+  const list = shifts(s, at, at + horizonMs);
+  const now = list[0]!;
+  const next = list[1];
+  return { users: now.users, until: next ? next.start : null, next: next ? next.users : null };
+}
