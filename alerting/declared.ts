@@ -2,7 +2,7 @@
 // schema, compared with what is stored, and applied as one change set.
 import { z } from 'zod';
 import {
-  ConfigError, checksSchema, declaredSilencesSchema, duplicateNameIssues, maintenanceListSchema, rulesSchema,
+  ConfigError, checksSchema, declaredSilencesSchema, duplicateNameIssues, formatIssues, maintenanceListSchema, rulesSchema,
   type CheckConfig, type DeclaredSilence, type MaintenanceConfig, type RuleConfig,
 } from '../config/index.js';
 import { readConfigObjects, writeConfigObjects, type ConfigObject, type ConfigWrite, type Store } from '../store/index.js';
@@ -32,7 +32,7 @@ export function parseDeclared(input: unknown): Declared {
   const r = declaredSchema.safeParse(input ?? {});
   if (r.success) return r.data;
   throw new ConfigError([
-    ...r.error.issues.map((i) => `${i.path.map(String).join('.') || '(top level)'}: ${i.code === 'unrecognized_keys' ? `unknown field ${i.keys.join(', ')}` : i.message}`),
+    ...formatIssues(r.error.issues),
     ...duplicateNameIssues(input).map((i) => `${i.path.join('.')}: ${i.message}`),
   ]);
 }

@@ -25,6 +25,8 @@ export interface CheckEngine {
   /** When the next check is due (Infinity when there are none). */
   nextDueAt(): number;
   ping(name: string, now: number): boolean;
+  /** The kind of the named job, or null if there is none. */
+  kindOf(name: string): Job['kind'] | null;
   /** Puts back the last pings known from before a restart. */
   restorePings(pings: ReadonlyMap<string, number>): void;
   status(): CheckStatus[];
@@ -152,6 +154,7 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
       if (started) engine.start();
       return true;
     },
+    kindOf: (name) => scheduled.get(name)?.check.kind ?? null,
     restorePings(pings) {
       for (const [name, at] of pings) {
         const s = scheduled.get(name);

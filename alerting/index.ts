@@ -14,8 +14,8 @@ export { runCheckOnce, type HeartbeatLog } from './run-check.js';
 export { applyDeclared, declaredSchema, loadDeclared, parseDeclared, planApply, type ApplyPlan, type Declared } from './declared.js';
 export { alertmanagerAlertsSchema, fingerprint, receiveAlertmanagerAlerts, type AlertmanagerAlert } from './alertmanager-inbound.js';
 export {
-  DEFAULT_INHIBIT_RULES, activeMaintenance, activeSilence, inhibitingAlert, matches, muteReason, parseMatcher, windowOpen,
-  type InhibitRule, type MaintenanceWindow, type Matcher, type MuteContext, type Silence,
+  DEFAULT_INHIBIT_RULES, WEEKDAYS, activeMaintenance, activeSilence, inWeeklyWindow, inhibitingAlert, matches, minuteOfDay, muteReason, parseMatcher, windowOpen,
+  type InhibitRule, type MaintenanceWindow, type Matcher, type MuteContext, type Silence, type WeeklyWindow, type Weekday,
 } from './muting.js';
 export { createDispatcher, type Dispatcher, type DispatcherOptions, type NoticeGroup } from './dispatcher.js';
 export { createSilence, expireSilence, listSilences, silenceState } from './silences.js';

@@ -25,7 +25,7 @@ export interface MaintenanceWindow {
   startsAt?: number;
   endsAt?: number;
   /** Weekly: on these days, from start to end local time (end before start runs past midnight). */
-  weekly?: { days: Array<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'>; start: string; end: string; timezone: string };
+  weekly?: WeeklyWindow & { timezone: string };
 }
 
 export interface InhibitRule {
@@ -73,24 +73,39 @@ export function activeSilence(labels: Record<string, string>, silences: readonly
   return silences.find((s) => s.startsAt <= now && now < s.endsAt && matches(labels, s.matchers)) ?? null;
 }
 
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-const minutesOf = (hhmm: string): number => {
-  const [h, m] = hhmm.split(':').map(Number);
-  return h! * 60 + m!;
-};
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** Local time-of-week hours: on these days, from start to end (an end before the start runs past midnight). */
+export interface WeeklyWindow {
+  days: Weekday[];
+  /** HH:MM local. */
+  start: string;
+  end: string;
+}
+
+/** "HH:MM" as minutes after midnight. */
+export function minuteOfDay(hhmm: string): number {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(hhmm.trim());
+  if (!m) throw new Error(`"${hhmm}" is not a time of day like 09:00`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/** Whether `at` falls in the window, read in the zone's local time (so DST keeps the local hours). */
+export function inWeeklyWindow(w: WeeklyWindow, zone: string, at: number): boolean {
+  const local = DateTime.fromMillis(at, { zone });
+  const day = WEEKDAYS[local.weekday - 1]!;
+  const yesterday = WEEKDAYS[(local.weekday + 5) % 7]!;
+  const minute = local.hour * 60 + local.minute;
+  const start = minuteOfDay(w.start);
+  const end = minuteOfDay(w.end);
+  if (start <= end) return w.days.includes(day) && minute >= start && minute < end;
+  // Past midnight: the evening part belongs to the listed day, the morning part to the day after.
+  return (w.days.includes(day) && minute >= start) || (w.days.includes(yesterday) && minute < end);
+}
 
 export function windowOpen(w: MaintenanceWindow, now: number): boolean {
-  if (w.weekly) {
-    const local = DateTime.fromMillis(now, { zone: w.weekly.timezone });
-    const day = DAYS[local.weekday - 1]!;
-    const yesterday = DAYS[(local.weekday + 5) % 7]!;
-    const minute = local.hour * 60 + local.minute;
-    const start = minutesOf(w.weekly.start);
-    const end = minutesOf(w.weekly.end);
-    if (start <= end) return w.weekly.days.includes(day) && minute >= start && minute < end;
-    // Past midnight: the evening part belongs to the listed day, the morning part to the day after.
-    return (w.weekly.days.includes(day) && minute >= start) || (w.weekly.days.includes(yesterday) && minute < end);
-  }
+  if (w.weekly) return inWeeklyWindow(w.weekly, w.weekly.timezone, now);
   return w.startsAt !== undefined && w.endsAt !== undefined && w.startsAt <= now && now < w.endsAt;
 }
 

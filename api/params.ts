@@ -1,5 +1,6 @@
 // Parsing and bounding of query parameters shared by the telemetry routes.
 import ms from 'ms';
+import { parseDuration } from '../config/index.js';
 import type { TimeRange } from '../store/index.js';
 import { ApiError } from './errors.js';
 
@@ -8,10 +9,8 @@ const MAX_RANGE_MS = 31 * 86400_000;
 export function parseDurationParam(name: string, value: string | undefined, fallback?: string): number | undefined {
   const raw = value ?? fallback;
   if (raw === undefined || raw === '') return undefined;
-  const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : ms(raw as ms.StringValue);
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
-    throw new ApiError('BAD_REQUEST', `${name}: "${raw}" is not a duration; write it like 500ms, 30s, 15m, 2h or 7d`);
-  }
+  const n = parseDuration(raw);
+  if (n === null) throw new ApiError('BAD_REQUEST', `${name}: "${raw}" is not a duration; write it like 500ms, 30s, 15m, 2h or 7d`);
   return n;
 }
 

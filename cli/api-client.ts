@@ -1,7 +1,11 @@
 // How the CLI reaches the API: --api (or MICRO_API), errors turned into one sentence.
+import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
 
 export const DEFAULT_API = 'http://127.0.0.1:8080';
+
+/** Who is using the CLI, for acknowledgements, silences and applies: MICRO_USER, else the login name. */
+export const currentUser = (): string => process.env.MICRO_USER ?? userInfo().username;
 
 /** A failure the CLI reports with one sentence and an exit code. */
 export class CliError extends Error {

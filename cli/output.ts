@@ -1,6 +1,7 @@
 // Readable tables by default, JSON with -o json; figures formatted the way people read them.
 import pc from 'picocolors';
 import ms from 'ms';
+import { parseDuration } from '../config/index.js';
 import { CliError } from './api-client.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -75,8 +76,8 @@ export function durationFlag(flag: string, value: string): number;
 export function durationFlag(flag: string, value: string | undefined): number | undefined;
 export function durationFlag(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : ms(value as ms.StringValue);
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new CliError(`${flag}: "${value}" is not a duration; write it like 500ms, 30s, 15m, 2h or 7d`, 2);
+  const n = parseDuration(value);
+  if (n === null) throw new CliError(`${flag}: "${value}" is not a duration; write it like 500ms, 30s, 15m, 2h or 7d`, 2);
   return n;
 }
 

@@ -1,7 +1,7 @@
 // Batches rows per table and stores them, acknowledging a request only once every row it
 // brought is stored. Memory is bounded by the bytes queued: past the limit a request is turned
 // away as retryable (HTTP 429 / gRPC RESOURCE_EXHAUSTED) before anything of it is queued.
-import type { InsertOutcome, Store, TableName } from '../store/index.js';
+import type { InsertOutcome, RowBinaryWriter, Store, TableName } from '../store/index.js';
 import type { RequestRows } from './otlp/request-rows.js';
 import type { CollectorMetrics } from './self-metrics.js';
 
@@ -25,9 +25,11 @@ export type SubmitOutcome =
 
 interface Batch {
   chunks: Buffer[];
+  /** Encoded bytes, what the insert sends. */
   bytes: number;
+  /** Memory the chunks hold (their writers' buffers), what the queue limit counts. */
+  retained: number;
   rows: number;
-  openedAt: number;
   /** Its flush interval passed: stored as soon as an insert slot is free. */
   due: boolean;
   waiters: Array<(o: InsertOutcome) => void>;
@@ -94,7 +96,7 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
     }
     metrics.flushSeconds.labels(table, outcome.status).observe(Number(process.hrtime.bigint() - started) / 1e9);
     if (outcome.status === 'success') metrics.stored.labels(table).inc(batch.rows);
-    queuedBytes -= batch.bytes;
+    queuedBytes -= batch.retained;
     queuedRows -= batch.rows;
     metrics.queueBytes.set(queuedBytes);
     metrics.queueRows.set(queuedRows);
@@ -103,10 +105,12 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
     pump(table);
   }
 
-  const append = (table: TableName, bytes: Buffer, rows: number): Promise<InsertOutcome> => {
+  // The request's writer is not written again, so its bytes are queued as they are (no copy);
+  // the insert joins the chunks once.
+  const append = (table: TableName, w: RowBinaryWriter): Promise<InsertOutcome> => {
     const q = queueOf(table);
     if (!q.open) {
-      const opened: Batch = { chunks: [], bytes: 0, rows: 0, openedAt: Date.now(), due: false, waiters: [] };
+      const opened: Batch = { chunks: [], bytes: 0, retained: 0, rows: 0, due: false, waiters: [] };
       q.open = opened;
       // The timer marks its own batch due (timers may fire a little before Date.now() says the
       // interval passed, so an age check could leave it waiting). A due batch is sealed when an
@@ -119,9 +123,10 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
       q.timer.unref();
     }
     const b = q.open;
-    b.chunks.push(Buffer.from(bytes));
-    b.bytes += bytes.length;
-    b.rows += rows;
+    b.chunks.push(w.bytes());
+    b.bytes += w.pos;
+    b.retained += w.buf.length;
+    b.rows += w.rows;
     const done = new Promise<InsertOutcome>((resolve) => b.waiters.push(resolve));
     if (b.rows >= opts.batchRows || b.bytes >= opts.batchBytes) seal(q);
     pump(table);
@@ -132,7 +137,7 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
     queuedBytes: () => queuedBytes,
     async submit(rows) {
       if (closing) return { status: 'retryable', retryInMillis: 1000, reason: 'shutting-down', message: 'the server is shutting down' };
-      const size = rows.bytes;
+      const size = rows.retained;
       if (size === 0) return { status: 'success' };
       if (queuedBytes + size > opts.maxQueueBytes) {
         return { status: 'retryable', retryInMillis: 1000, reason: 'overloaded', message: `the store is behind: ${queuedBytes} bytes wait to be written` };
@@ -140,9 +145,9 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
       const waits: Array<Promise<InsertOutcome>> = [];
       for (const [table, w] of rows.writers) {
         if (w.rows === 0) continue;
-        queuedBytes += w.pos;
+        queuedBytes += w.buf.length;
         queuedRows += w.rows;
-        waits.push(append(table, w.bytes(), w.rows));
+        waits.push(append(table, w));
       }
       metrics.queueBytes.set(queuedBytes);
       metrics.queueRows.set(queuedRows);

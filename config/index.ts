@@ -1,4 +1,4 @@
-export { ConfigError, loadConfigFile, resolveServerConfig } from './load.js';
+export { ConfigError, formatIssues, loadConfigFile, resolveServerConfig } from './load.js';
 export { configFileSchema, retentionSchema, serverSchema, type ServerConfig, type ServerConfigInput } from './server-schema.js';
 export { parseDuration } from './units.js';
 export {

@@ -18,6 +18,11 @@ function describe(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+/** Each problem as "field.path: message", the form every validation error takes. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): string[] {
+  return issues.map((i) => `${prefix}${pathOf(i)}: ${describe(i)}`);
+}
+
 /** Reads and validates micro.yaml, naming the field and line of every problem. */
 export function loadConfigFile(path: string): z.output<typeof configFileSchema> {
   let text: string;
@@ -51,8 +56,8 @@ export function resolveServerConfig(input: ServerConfigInput): ServerConfig {
   const s = serverSchema.safeParse(server);
   const r = retentionSchema.safeParse(retention ?? {});
   const problems = [
-    ...(s.success ? [] : s.error.issues.map((i) => `${pathOf(i)}: ${describe(i)}`)),
-    ...(r.success ? [] : r.error.issues.map((i) => `retention.${pathOf(i)}: ${describe(i)}`)),
+    ...(s.success ? [] : formatIssues(s.error.issues)),
+    ...(r.success ? [] : formatIssues(r.error.issues, 'retention.')),
   ];
   if (!s.success || !r.success) throw new ConfigError(problems);
   return { ...s.data, retention: r.data };

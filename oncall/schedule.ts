@@ -4,17 +4,12 @@
 // A schedule has rotations (layers): the first rotation whose rules cover the instant decides;
 // overrides then replace, add or remove people for a while. Daily and weekly handoffs happen at a
 // local wall time (see local-time.ts for the DST rules); shorter shifts are fixed durations.
+import { WEEKDAYS, inWeeklyWindow, minuteOfDay, type WeeklyWindow, type Weekday } from '../alerting/index.js';
 import { addDays, daysBetween, localDate, toInstant } from './local-time.js';
 
-export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
-const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-
-export interface TimeWindow {
-  days: Weekday[];
-  /** HH:MM local; an end before the start runs past midnight. */
-  start: string;
-  end: string;
-}
+/** A rotation's rule: the same local time-of-week window as a maintenance window's. */
+export type TimeWindow = WeeklyWindow;
+export type { Weekday };
 
 export interface Rotation {
   name?: string;
@@ -47,16 +42,11 @@ export interface Schedule {
 }
 
 const DAY = 86400_000;
-const parseHhmm = (t: string): number => {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(t.trim());
-  if (!m) throw new Error(`"${t}" is not a time of day like 09:00`);
-  return Number(m[1]) * 60 + Number(m[2]);
-};
 
 function handoffParts(r: Rotation): { weekday: number | null; minute: number } {
   const m = /^(?:(mon|tue|wed|thu|fri|sat|sun)\w*\s+)?(\d{1,2}:\d{2})$/i.exec(r.handoff.trim());
   if (!m) throw new Error(`handoff "${r.handoff}" is not like "Mon 09:00" or "09:00"`);
-  return { weekday: m[1] ? WEEKDAYS.indexOf(m[1].toLowerCase().slice(0, 3) as Weekday) + 1 : null, minute: parseHhmm(m[2]!) };
+  return { weekday: m[1] ? WEEKDAYS.indexOf(m[1].toLowerCase().slice(0, 3) as Weekday) + 1 : null, minute: minuteOfDay(m[2]!) };
 }
 
 const calendarShift = (r: Rotation): boolean => r.shiftMs % DAY === 0;
@@ -86,18 +76,8 @@ function shiftIndex(r: Rotation, zone: string, at: number): number {
   return k;
 }
 
-function inWindow(w: TimeWindow, zone: string, at: number): boolean {
-  const l = localDate(at, zone);
-  const day = WEEKDAYS[l.weekday - 1]!;
-  const yesterday = WEEKDAYS[(l.weekday + 5) % 7]!;
-  const s = parseHhmm(w.start);
-  const e = parseHhmm(w.end);
-  if (s <= e) return w.days.includes(day) && l.minuteOfDay >= s && l.minuteOfDay < e;
-  return (w.days.includes(day) && l.minuteOfDay >= s) || (w.days.includes(yesterday) && l.minuteOfDay < e);
-}
-
 function rotationApplies(r: Rotation, zone: string, at: number): boolean {
-  return !r.rules || r.rules.length === 0 || r.rules.some((w) => inWindow(w, zone, at));
+  return !r.rules || r.rules.length === 0 || r.rules.some((w) => inWeeklyWindow(w, zone, at));
 }
 
 /** Who the rotations say (before overrides), and which rotation said it. */
@@ -140,7 +120,7 @@ function boundaries(s: Schedule, from: number, to: number): number[] {
       for (let d = -1; d <= daysBetween(first, localDate(to, s.timezone)) + 1; d++) {
         const date = addDays(first, d);
         for (const hhmm of [w.start, w.end]) {
-          const m = parseHhmm(hhmm);
+          const m = minuteOfDay(hhmm);
           const t = toInstant({ ...date, hour: Math.floor(m / 60), minute: m % 60 }, s.timezone);
           if (t > from && t < to) out.add(t);
         }

@@ -88,7 +88,7 @@ export async function startAlerting(store: Store, logger: Logger, fromFile: Decl
       return s;
     },
     async ping(name) {
-      if (!engine.status().some((c) => c.name === name && c.kind === 'heartbeat')) return false;
+      if (engine.kindOf(name) !== 'heartbeat') return false;
       const at = Date.now();
       await recordPing(store, NS, name, at);
       return engine.ping(name, at);

@@ -1,4 +1,5 @@
 // The alert event log: appended before anyone is told, read back to rebuild state at start.
+import { dateTime64Text } from './datetime.js';
 import type { Store } from './store.js';
 
 export interface AlertEventRow {
@@ -17,12 +18,11 @@ export interface AlertEventRow {
   state: string;
 }
 
-const toDateTime64 = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
 export async function appendAlertEvents(store: Pick<Store, 'insertJson'>, events: AlertEventRow[]): Promise<void> {
   if (events.length === 0) return;
   await store.insertJson('micro_alert_events', events.map((e) => ({
-    Namespace: e.namespace, AlertKey: e.alertKey, At: toDateTime64(e.at), Seq: e.seq, Kind: e.kind, FromPhase: e.from, ToPhase: e.to,
+    Namespace: e.namespace, AlertKey: e.alertKey, At: dateTime64Text(e.at), Seq: e.seq, Kind: e.kind, FromPhase: e.from, ToPhase: e.to,
     Reason: e.reason, Notify: e.notify, Labels: e.labels, State: e.state,
   })));
 }

@@ -1,5 +1,6 @@
 // Configuration objects (checks, rules...) as versioned rows: read the newest of each, write a
 // whole change set in one insert.
+import { dateTime64Text } from './datetime.js';
 import type { Store } from './store.js';
 
 export interface ConfigObject {
@@ -39,7 +40,7 @@ function nextVersion(now: number): number {
 /** Writes every change in one insert: a deletion is a row with `spec: null`. */
 export async function writeConfigObjects(store: Pick<Store, 'insertJson'>, namespace: string, writes: ConfigWrite[], author: string, now: number): Promise<void> {
   if (writes.length === 0) return;
-  const at = new Date(now).toISOString().replace('T', ' ').replace('Z', '');
+  const at = dateTime64Text(now);
   await store.insertJson('micro_config', writes.map((w) => ({
     Namespace: namespace, Kind: w.kind, Name: w.name, Version: nextVersion(now), Deleted: w.spec === null, Spec: w.spec ?? '', Author: author, UpdatedAt: at,
   })));

@@ -31,11 +31,6 @@ export class RowBinaryWriter {
     return this.buf.subarray(0, this.pos);
   }
 
-  reset(): void {
-    this.pos = 0;
-    this.rows = 0;
-  }
-
   u8(v: number): void {
     this.ensure(1);
     this.buf[this.pos++] = v & 0xff;

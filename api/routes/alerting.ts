@@ -4,7 +4,7 @@ import {
   alertmanagerAlertsSchema, parseDeclared, receiveAlertmanagerAlerts, silenceState,
   type AlertingService, type Declared, type Silence, type TrackedAlert,
 } from '../../alerting/index.js';
-import { ConfigError, silenceInputSchema } from '../../config/index.js';
+import { ConfigError, formatIssues, silenceInputSchema } from '../../config/index.js';
 import { ApiError } from '../errors.js';
 
 export interface AlertingDeps {
@@ -99,7 +99,7 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
   app.post('/api/v2/alerts', { schema: { summary: 'Receive alerts in Alertmanager\'s v2 format' } }, async (req, reply) => {
     const parsed = alertmanagerAlertsSchema.safeParse(req.body);
     if (!parsed.success) {
-      throw new ApiError('BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`).join('; '));
+      throw new ApiError('BAD_REQUEST', formatIssues(parsed.error.issues).join('; '));
     }
     const counts = await receiveAlertmanagerAlerts(deps.service().book, deps.namespaceOf(req), parsed.data, deps.now());
     return reply.code(200).send(counts);
@@ -111,7 +111,7 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
   }));
   app.post('/api/v1/silences', { schema: { summary: 'Silence the alerts matching the matchers, from start to end' } }, async (req, reply) => {
     const parsed = silenceInputSchema.safeParse(req.body);
-    if (!parsed.success) throw new ApiError('BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`).join('; '));
+    if (!parsed.success) throw new ApiError('BAD_REQUEST', formatIssues(parsed.error.issues).join('; '));
     return reply.code(201).send(silenceView(await deps.service().addSilence(parsed.data)));
   });
   app.delete('/api/v1/silences/:id', { schema: { summary: 'Expire a silence now' } }, async (req) => {

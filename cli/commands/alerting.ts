@@ -1,7 +1,6 @@
 // `micro health`, `micro alerts`, `micro ack`, `micro resolve`, `micro check test`.
-import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
-import { CliError, getJson, postJson, withCommonOptions, type CommonOptions } from '../api-client.js';
+import { CliError, currentUser, getJson, postJson, withCommonOptions, type CommonOptions } from '../api-client.js';
 import { ago, millis, pc, printJson, table } from '../output.js';
 
 interface CheckRow {
@@ -26,7 +25,6 @@ interface AlertRow {
 
 const colorState = (s: string): string => (s === 'firing' ? pc.red(s) : s === 'pending' || s === 'acked' ? pc.yellow(s) : pc.green(s));
 // `micro alerts` shows what needs or needed attention; quiet checks are in `micro health`.
-const who = (): string => process.env.MICRO_USER ?? userInfo().username;
 
 export function healthCommand(): Command {
   return withCommonOptions(new Command('health'))
@@ -71,7 +69,7 @@ function actionCommand(verb: 'ack' | 'resolve', description: string): Command {
     .argument('<alert>', 'the alert (its check or rule name)')
     .option('--by <name>', 'who (default MICRO_USER or the login name)')
     .action(async (alert: string, opts: CommonOptions & { by?: string }) => {
-      const a = await postJson<AlertRow>(opts, `api/v1/alerts/${encodeURIComponent(alert)}/${verb}`, { by: opts.by ?? who() });
+      const a = await postJson<AlertRow>(opts, `api/v1/alerts/${encodeURIComponent(alert)}/${verb}`, { by: opts.by ?? currentUser() });
       if (opts.output === 'json') return printJson(a);
       process.stdout.write(`${a.name}: ${a.state}${a.acknowledged ? ` (acknowledged by ${a.acknowledged.by})` : ''}\n`);
     });

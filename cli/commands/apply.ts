@@ -2,7 +2,7 @@
 // changed and removed. The file is validated here first, so errors carry their line.
 import { Command } from 'commander';
 import { ConfigError, loadConfigFile } from '../../config/index.js';
-import { CliError, apiRequest, apiUrl, withCommonOptions, type CommonOptions } from '../api-client.js';
+import { CliError, apiRequest, apiUrl, currentUser, withCommonOptions, type CommonOptions } from '../api-client.js';
 import { pc, printJson } from '../output.js';
 
 interface Plan {
@@ -27,7 +27,7 @@ export function applyCommand(): Command {
         throw err;
       }
       // The file holds durations already turned into milliseconds: the same schema reads them back.
-      const url = apiUrl(opts.api, 'api/v1/config/apply', { dryRun: opts.dryRun, prune: opts.prune ? undefined : 'false', author: process.env.MICRO_USER ?? 'micro apply' });
+      const url = apiUrl(opts.api, 'api/v1/config/apply', { dryRun: opts.dryRun, prune: opts.prune ? undefined : 'false', author: currentUser() });
       const res = await apiRequest(url, opts.api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ checks: file.checks, rules: file.rules, maintenance: file.maintenance, silences: file.silences }) });
       const plan = (await res.json()) as Plan;
       if (opts.output === 'json') return printJson(plan);

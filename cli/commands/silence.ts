@@ -1,7 +1,6 @@
 // `micro silence add|list|expire`.
-import { userInfo } from 'node:os';
 import { Command } from 'commander';
-import { apiRequest, apiUrl, getJson, postJson, withCommonOptions, type CommonOptions } from '../api-client.js';
+import { apiRequest, apiUrl, currentUser, getJson, postJson, withCommonOptions, type CommonOptions } from '../api-client.js';
 import { clock, durationFlag, printJson, table } from '../output.js';
 
 interface SilenceRow {
@@ -26,7 +25,7 @@ export function silenceCommand(): Command {
     .action(async (matchers: string[], opts: CommonOptions & { duration: string; comment: string; author?: string }) => {
       durationFlag('--duration', opts.duration);
       const s = await postJson<SilenceRow>(opts, 'api/v1/silences', {
-        matchers, duration: opts.duration, comment: opts.comment, author: opts.author ?? process.env.MICRO_USER ?? userInfo().username,
+        matchers, duration: opts.duration, comment: opts.comment, author: opts.author ?? currentUser(),
       });
       if (opts.output === 'json') return printJson(s);
       process.stdout.write(`silence ${s.id} ${s.state} until ${clock(s.endsAt)}: ${matcherText(s)}\n`);

@@ -34,9 +34,10 @@ export class RequestRows {
     if (this.firstError === null) this.firstError = message;
   }
 
-  get bytes(): number {
+  /** Memory the rows hold until stored: their writers' buffers. */
+  get retained(): number {
     let n = 0;
-    for (const w of this.writers.values()) n += w.pos;
+    for (const w of this.writers.values()) if (w.rows > 0) n += w.buf.length;
     return n;
   }
 }

@@ -118,9 +118,6 @@ export function hexIdFromJson(v: unknown, bytes: number, field: string): string 
   return v.toLowerCase();
 }
 
-export function isStr(v: Str): boolean {
-  return typeof v === 'string' ? v.length > 0 : v.length > 0;
-}
 
 /**
  * Reads a message's fields, handing all but the repeated child field to `onField` (which

@@ -10,6 +10,10 @@ export type { Id } from '../otlp/wire.js';
 export const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'] as const;
 export const STATUS_CODES = ['Unset', 'Ok', 'Error'] as const;
 
+// Encoded once: every row carries one of these few strings.
+const KIND_BYTES = SPAN_KINDS.map((k) => encodeOnce((x) => x.str(k)));
+const STATUS_BYTES = STATUS_CODES.map((c) => encodeOnce((x) => x.str(c)));
+
 export class SpanFields {
   traceId: Id = '';
   spanId: Id = '';
@@ -83,11 +87,11 @@ export function writeSpanRow(w: RowBinaryWriter, s: SpanFields, prefix: Buffer, 
   writeId(w, s.parentSpanId);
   w.str(s.traceState);
   w.str(s.name);
-  w.str(SPAN_KINDS[s.kind] ?? 'Unspecified');
+  w.raw(KIND_BYTES[s.kind] ?? KIND_BYTES[0]!);
   w.raw(prefix);
   s.attrs.writeMap(w);
   w.u64(durationNanos(s.startLo, s.startHi, s.endLo, s.endHi));
-  w.str(STATUS_CODES[s.statusCode] ?? 'Unset');
+  w.raw(STATUS_BYTES[s.statusCode] ?? STATUS_BYTES[0]!);
   w.str(s.statusMessage);
   const ne = s.eventCount;
   w.varint(ne);

@@ -22,18 +22,14 @@ export function rangeParams(r: TimeRange): { from: number; to: number } {
   return { from: Math.floor(r.fromMs), to: Math.ceil(r.toMs) };
 }
 
-/** Span timestamps in the range (the table is partitioned by day, so this prunes partitions). */
-export const SPAN_IN_RANGE = 'Timestamp >= fromUnixTimestamp64Milli({from:Int64}) AND Timestamp < fromUnixTimestamp64Milli({to:Int64})';
+/** Span and log timestamps in the range (the tables are partitioned by day, so this prunes partitions). */
+export const TIMESTAMP_IN_RANGE = 'Timestamp >= fromUnixTimestamp64Milli({from:Int64}) AND Timestamp < fromUnixTimestamp64Milli({to:Int64})';
+
+/** Metric points in the range. */
+export const TIMEUNIX_IN_RANGE = 'TimeUnix >= fromUnixTimestamp64Milli({from:Int64}) AND TimeUnix < fromUnixTimestamp64Milli({to:Int64})';
 
 /** The instance a row came from (service.instance.id, else host.name), materialized. */
 export const INSTANCE_EXPR = 'ServiceInstance';
 
 /** Spans through which a service is entered: server and consumer spans, and roots. */
 export const ENTRY_SPAN = "(SpanKind IN ('Server', 'Consumer') OR ParentSpanId = '')";
-
-export const nsToMs = (ns: number | string): number => Number(ns) / 1e6;
-
-/** ClickHouse DateTime64(9) text ("2026-11-23 15:10:00.123456789", UTC) → Unix milliseconds. */
-export function dateTimeToMs(v: string): number {
-  return Date.parse(`${v.replace(' ', 'T').slice(0, 23)}Z`);
-}

@@ -1,5 +1,5 @@
 // Log search, and the polling read behind live follow.
-import { capLimit, rangeParams, type Reader, type TimeRange } from './common.js';
+import { TIMESTAMP_IN_RANGE, capLimit, rangeParams, type Reader, type TimeRange } from './common.js';
 
 export const SEVERITY_LEVELS = { trace: 1, debug: 5, info: 9, warn: 13, error: 17, fatal: 21 } as const;
 export type SeverityLevel = keyof typeof SEVERITY_LEVELS;
@@ -27,8 +27,8 @@ export interface LogLine {
   key: string;
 }
 
-// A record without a severity number falls back to its text.
-const SEVERITY = `if(SeverityNumber > 0, SeverityNumber, multiIf(
+/** A record's severity number; one without a number falls back to its text. */
+export const SEVERITY_EXPR = `if(SeverityNumber > 0, SeverityNumber, multiIf(
   upper(SeverityText) IN ('FATAL', 'CRITICAL', 'EMERGENCY', 'ALERT'), 21, upper(SeverityText) IN ('ERROR', 'ERR'), 17,
   upper(SeverityText) IN ('WARN', 'WARNING'), 13, upper(SeverityText) IN ('INFO', 'NOTICE', 'INFORMATION'), 9,
   upper(SeverityText) = 'DEBUG', 5, upper(SeverityText) = 'TRACE', 1, 0))`;
@@ -50,12 +50,12 @@ export async function searchLogs(db: Reader, namespace: string, range: TimeRange
     services: f.services ?? [], grep: f.grep ?? '', minLevel: f.minLevel ? SEVERITY_LEVELS[f.minLevel] : 0, traceId: f.traceId ?? '',
   };
   const rows = await db.query<{ ts: string; sev: number; text: string; service: string; body: string; traceId: string; spanId: string; attrs: Record<string, string>; key: string }>(
-    `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS ts, ${SEVERITY} AS sev, SeverityText AS text, ServiceName AS service, Body AS body,
+    `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS ts, ${SEVERITY_EXPR} AS sev, SeverityText AS text, ServiceName AS service, Body AS body,
        TraceId AS traceId, SpanId AS spanId, LogAttributes AS attrs,
        toString(cityHash64(Timestamp, ServiceName, Body, TraceId, SpanId, SeverityText)) AS key
      FROM otel_logs
      WHERE Namespace = {ns:String}
-       AND Timestamp >= fromUnixTimestamp64Milli({from:Int64}) AND Timestamp < fromUnixTimestamp64Milli({to:Int64})
+       AND ${TIMESTAMP_IN_RANGE}
        AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))
        AND ({grep:String} = '' OR positionCaseInsensitiveUTF8(Body, {grep:String}) > 0)
        AND sev >= {minLevel:UInt8}

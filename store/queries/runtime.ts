@@ -2,7 +2,7 @@
 // has candidate metrics, first match wins: semantic-convention names first, then the names of
 // the Node (runtime-node), Go (contrib/runtime), Java (agent runtime-telemetry) and Python
 // (system-metrics) instrumentations, old and new.
-import { INSTANCE_EXPR, rangeParams, type Reader, type TimeRange } from './common.js';
+import { INSTANCE_EXPR, TIMEUNIX_IN_RANGE, rangeParams, type Reader, type TimeRange } from './common.js';
 
 type Pick =
   | { kind: 'last'; metric: string; scale?: number; attr?: [string, string] }
@@ -107,7 +107,7 @@ export async function instanceStats(db: Reader, namespace: string, services: str
       argMax(ServiceVersion, TimeUnix) AS version
     FROM ${table}
     WHERE Namespace = {ns:String}
-      AND TimeUnix >= fromUnixTimestamp64Milli({from:Int64}) AND TimeUnix < fromUnixTimestamp64Milli({to:Int64})
+      AND ${TIMEUNIX_IN_RANGE}
       AND MetricName IN {${names}:Array(String)}
       AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))
     GROUP BY service, instance, metric, attrs`;

@@ -1,5 +1,5 @@
 // Services seen in a range, with their request rate and errors (RED) from entry spans.
-import { ENTRY_SPAN, SPAN_IN_RANGE, rangeParams, type Reader, type TimeRange } from './common.js';
+import { ENTRY_SPAN, TIMESTAMP_IN_RANGE, rangeParams, type Reader, type TimeRange } from './common.js';
 
 export interface Red {
   requests: number;
@@ -59,7 +59,7 @@ export async function listServices(db: Reader, namespace: string, range: TimeRan
        countIf(${ENTRY_SPAN}) AS requests, countIf(${ENTRY_SPAN} AND StatusCode = 'Error') AS errors,
        quantilesIf(0.5, 0.95, 0.99)(Duration, ${ENTRY_SPAN}) AS q
      FROM otel_traces
-     WHERE Namespace = {ns:String} AND ${SPAN_IN_RANGE}
+     WHERE Namespace = {ns:String} AND ${TIMESTAMP_IN_RANGE}
      GROUP BY ServiceName ORDER BY ServiceName`,
     { ns: namespace, ...rangeParams(range) },
   );
@@ -77,7 +77,7 @@ export async function serviceActivity(db: Reader, namespace: string, services: s
        grouping(SpanName, ServiceInstance) AS g,
        count() AS requests, countIf(StatusCode = 'Error') AS errors, quantiles(0.5, 0.95, 0.99)(Duration) AS q
      FROM otel_traces
-     WHERE Namespace = {ns:String} AND ${SPAN_IN_RANGE} AND ${ENTRY_SPAN}
+     WHERE Namespace = {ns:String} AND ${TIMESTAMP_IN_RANGE} AND ${ENTRY_SPAN}
        AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))
      GROUP BY GROUPING SETS ((ServiceName), (ServiceName, SpanName), (ServiceName, ServiceInstance))
      ORDER BY service, requests DESC`,

@@ -1,6 +1,6 @@
 // Trace search, one trace by id (bounded by the trace-id lookup table, never a full scan), and
 // the service dependency graph from parent/child spans across services.
-import { SPAN_IN_RANGE, capLimit, rangeParams, type Reader, type TimeRange } from './common.js';
+import { TIMESTAMP_IN_RANGE, capLimit, rangeParams, type Reader, type TimeRange } from './common.js';
 
 export interface TraceFilter {
   service?: string;
@@ -43,7 +43,7 @@ export interface SpanRecord {
 
 export async function searchTraces(db: Reader, namespace: string, range: TimeRange, f: TraceFilter): Promise<TraceSummary[]> {
   const params: Record<string, unknown> = { ns: namespace, ...rangeParams(range), limit: capLimit(f.limit, 20) };
-  const where = ['Namespace = {ns:String}', SPAN_IN_RANGE];
+  const where = ['Namespace = {ns:String}', TIMESTAMP_IN_RANGE];
   if (f.service) {
     where.push('ServiceName = {service:String}');
     params.service = f.service;
@@ -142,9 +142,9 @@ export async function dependencies(db: Reader, namespace: string, range: TimeRan
   const rows = await db.query<{ parent: string; child: string; calls: string; errors: string }>(
     `SELECT p.ServiceName AS parent, c.ServiceName AS child, count() AS calls, countIf(c.StatusCode = 'Error') AS errors
      FROM (SELECT TraceId, ParentSpanId, ServiceName, StatusCode FROM otel_traces
-           WHERE Namespace = {ns:String} AND ${SPAN_IN_RANGE} AND ParentSpanId != '') AS c
+           WHERE Namespace = {ns:String} AND ${TIMESTAMP_IN_RANGE} AND ParentSpanId != '') AS c
      INNER JOIN (SELECT TraceId, SpanId, ServiceName FROM otel_traces
-           WHERE Namespace = {ns:String} AND ${SPAN_IN_RANGE}) AS p
+           WHERE Namespace = {ns:String} AND ${TIMESTAMP_IN_RANGE}) AS p
        ON c.TraceId = p.TraceId AND c.ParentSpanId = p.SpanId
      WHERE p.ServiceName != c.ServiceName
      GROUP BY parent, child ORDER BY parent, child`,
