@@ -1,39 +1,40 @@
-// Checks and rules as declared (micro.yaml, `micro apply`, the API): validated by the one
-// schema, compared with what is stored, and applied as one change set.
-import { z } from 'zod';
+// What a team declares (checks, rules, maintenance, silences, people, schedules, policies,
+// routes, webhooks), validated by the one schema, compared with what is stored, and applied as
+// one change set.
 import {
-  ConfigError, checksSchema, declaredSilencesSchema, duplicateNameIssues, formatIssues, maintenanceListSchema, rulesSchema,
-  type CheckConfig, type DeclaredSilence, type MaintenanceConfig, type RuleConfig,
+  ConfigError, EMPTY_DECLARED, declaredCrossIssues, declaredSchema, formatIssues, type Declared,
 } from '../config/index.js';
 import { readConfigObjects, writeConfigObjects, type ConfigObject, type ConfigWrite, type Store } from '../store/index.js';
 
-export interface Declared {
-  checks: CheckConfig[];
-  rules: RuleConfig[];
-  maintenance: MaintenanceConfig[];
-  silences: DeclaredSilence[];
-}
-
-export const declaredSchema = z.object({
-  checks: checksSchema.default([]),
-  rules: rulesSchema.default([]),
-  maintenance: maintenanceListSchema.default([]),
-  silences: declaredSilencesSchema.default([]),
-}).strict();
+export type { Declared };
 
 /**
- * The kinds a declaration owns (and prunes). Silences declared in a file are `declared-silence`;
- * those added one by one (`micro silence add`) are `silence` and never pruned by an apply.
+ * How each section is stored: its kind, and the field that names an object. Silences declared in
+ * a file are `declared-silence`; those added one by one (`micro silence add`) are `silence`, and
+ * overrides added by hand are `override`: an apply never prunes those. Routes are ordered (the
+ * first match decides), so they are one object.
  */
-const DECLARED_KINDS = new Set(['check', 'rule', 'maintenance', 'declared-silence']);
+const SECTIONS = [
+  { section: 'checks', kind: 'check', key: 'name' },
+  { section: 'rules', kind: 'rule', key: 'name' },
+  { section: 'maintenance', kind: 'maintenance', key: 'name' },
+  { section: 'silences', kind: 'declared-silence', key: 'name' },
+  { section: 'users', kind: 'user', key: 'id' },
+  { section: 'schedules', kind: 'schedule', key: 'id' },
+  { section: 'policies', kind: 'policy', key: 'id' },
+  { section: 'webhooks', kind: 'webhook', key: 'id' },
+] as const;
+const ROUTES_KIND = 'routes';
+const DECLARED_KINDS = new Set<string>([...SECTIONS.map((s) => s.kind), ROUTES_KIND]);
 
 /** Validates declared objects; every problem names its field. */
 export function parseDeclared(input: unknown): Declared {
   const r = declaredSchema.safeParse(input ?? {});
-  if (r.success) return r.data;
+  const cross = declaredCrossIssues(input, r.success ? r.data : null);
+  if (r.success && cross.length === 0) return r.data;
   throw new ConfigError([
-    ...formatIssues(r.error.issues),
-    ...duplicateNameIssues(input).map((i) => `${i.path.join('.')}: ${i.message}`),
+    ...(r.success ? [] : formatIssues(r.error.issues)),
+    ...cross.map((i) => `${i.path.join('.')}: ${i.message}`),
   ]);
 }
 
@@ -57,10 +58,13 @@ export function planApply(current: ConfigObject[], desired: Declared, prune: boo
   const plan: ApplyPlan = { created: [], changed: [], removed: [], unchanged: 0 };
   const writes: ConfigWrite[] = [];
   const wanted = new Map<string, { kind: string; name: string; spec: string }>();
-  for (const c of desired.checks) wanted.set(`check\u0000${c.name}`, { kind: 'check', name: c.name, spec: canonical(c) });
-  for (const r of desired.rules) wanted.set(`rule\u0000${r.name}`, { kind: 'rule', name: r.name, spec: canonical(r) });
-  for (const m of desired.maintenance) wanted.set(`maintenance\u0000${m.name}`, { kind: 'maintenance', name: m.name, spec: canonical(m) });
-  for (const x of desired.silences) wanted.set(`declared-silence\u0000${x.name}`, { kind: 'declared-silence', name: x.name, spec: canonical(x) });
+  for (const { section, kind, key } of SECTIONS) {
+    for (const item of desired[section] as Array<Record<string, unknown>>) {
+      const name = String(item[key]);
+      wanted.set(`${kind}\u0000${name}`, { kind, name, spec: canonical(item) });
+    }
+  }
+  if (desired.routes.length > 0) wanted.set(`${ROUTES_KIND}\u0000${ROUTES_KIND}`, { kind: ROUTES_KIND, name: ROUTES_KIND, spec: canonical(desired.routes) });
   const have = new Map(current.filter((o) => DECLARED_KINDS.has(o.kind)).map((o) => [`${o.kind}\u0000${o.name}`, o]));
   for (const [key, w] of wanted) {
     const h = have.get(key);
@@ -92,13 +96,18 @@ export async function applyDeclared(
 
 /** What is stored, validated again (a stored object that no longer validates is reported, not run). */
 export async function loadDeclared(store: Pick<Store, 'query'>, namespace: string, onInvalid: (name: string, err: unknown) => void = () => undefined): Promise<Declared> {
-  const out: Declared = { checks: [], rules: [], maintenance: [], silences: [] };
-  for (const o of await readConfigObjects(store, namespace)) {
+  const out: Declared = structuredClone(EMPTY_DECLARED);
+  const objects = await readConfigObjects(store, namespace);
+  for (const o of objects) {
     try {
-      if (o.kind === 'check') out.checks.push(parseDeclared({ checks: [JSON.parse(o.spec)] }).checks[0]!);
-      else if (o.kind === 'rule') out.rules.push(parseDeclared({ rules: [JSON.parse(o.spec)] }).rules[0]!);
-      else if (o.kind === 'maintenance') out.maintenance.push(parseDeclared({ maintenance: [JSON.parse(o.spec)] }).maintenance[0]!);
-      else if (o.kind === 'declared-silence') out.silences.push(parseDeclared({ silences: [JSON.parse(o.spec)] }).silences[0]!);
+      if (o.kind === ROUTES_KIND) {
+        out.routes = declaredSchema.shape.routes.parse(JSON.parse(o.spec));
+        continue;
+      }
+      const s = SECTIONS.find((x) => x.kind === o.kind);
+      if (!s) continue;
+      const parsed = declaredSchema.shape[s.section].parse([JSON.parse(o.spec)]) as unknown[];
+      (out[s.section] as unknown[]).push(parsed[0]);
     } catch (err) {
       onInvalid(`${o.kind} ${o.name}`, err);
     }

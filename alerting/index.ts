@@ -11,7 +11,7 @@ export { createAlertBook, type AlertBook, type AlertNotice, type AlertSubject, t
 export { createCheckEngine, spreadOffset, type CheckEngine, type CheckStatus, type EngineOptions } from './engine.js';
 export { checkJob, evaluateRule, ruleJob, type Job } from './jobs.js';
 export { runCheckOnce, type HeartbeatLog } from './run-check.js';
-export { applyDeclared, declaredSchema, loadDeclared, parseDeclared, planApply, type ApplyPlan, type Declared } from './declared.js';
+export { applyDeclared, loadDeclared, parseDeclared, planApply, type ApplyPlan, type Declared } from './declared.js';
 export { alertmanagerAlertsSchema, fingerprint, receiveAlertmanagerAlerts, type AlertmanagerAlert } from './alertmanager-inbound.js';
 export {
   DEFAULT_INHIBIT_RULES, WEEKDAYS, activeMaintenance, activeSilence, inWeeklyWindow, inhibitingAlert, matches, minuteOfDay, muteReason, parseMatcher, windowOpen,

@@ -6,7 +6,9 @@ import type { Registry } from 'prom-client';
 import type { Store } from '../store/index.js';
 import { API_ERRORS, ApiError, toErrorResponse } from './errors.js';
 import type { AlertingService } from '../alerting/index.js';
+import type { OnCallService } from '../oncall/index.js';
 import { alertingRoutes } from './routes/alerting.js';
+import { oncallRoutes } from './routes/oncall.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 
 export interface Readiness {
@@ -26,6 +28,8 @@ export interface ApiDeps {
   version: string;
   /** The alerting engine and its alerts, once the store is open. */
   alerting: () => AlertingService | null;
+  /** Schedules, escalations and paging, once the store is open. */
+  oncall: () => OnCallService | null;
   now?: () => number;
 }
 
@@ -34,6 +38,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    // Acknowledge-link tokens are a path parameter of a few hundred characters.
+    routerOptions: { maxParamLength: 2048 },
   });
   await app.register(swagger, {
     openapi: {
@@ -85,5 +91,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return a;
   };
   alertingRoutes(app, { service: alerting, namespaceOf: deps.namespaceOf, now: deps.now ?? Date.now });
+  oncallRoutes(app, {
+    service: () => {
+      const o = deps.oncall();
+      if (!o) throw new ApiError('NOT_READY', 'the on-call engine is still starting; try again in a moment');
+      return o;
+    },
+    now: deps.now ?? Date.now,
+  });
   return app;
 }

@@ -1,6 +1,6 @@
 // `micro server`: runs the collector, the store and the API in this process.
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfigFile, resolveServerConfig, type ServerConfigInput } from '../config/index.js';
+import { ConfigError, declaredPart, loadConfigFile, resolveServerConfig, type ServerConfigInput } from '../config/index.js';
 
 interface ServerFlags {
   config?: string;
@@ -64,6 +64,7 @@ export function serverCommand(): Command {
           batchRows: flags.batchRows,
           maxInflightInserts: flags.maxInflightInserts,
         }),
+        notifications: file.notifications,
         retention: {
           ...(file.retention ?? {}),
           ...defined({ traces: flags.retentionTraces, logs: flags.retentionLogs, metrics: flags.retentionMetrics }),
@@ -72,7 +73,7 @@ export function serverCommand(): Command {
       const config = resolveServerConfig(input);
       // Loaded here, so the other commands start without the server's modules.
       const { startServer } = await import('../server/index.js');
-      const server = await startServer(config, { declared: { checks: file.checks ?? [], rules: file.rules ?? [], maintenance: file.maintenance ?? [], silences: file.silences ?? [] } });
+      const server = await startServer(config, { declared: declaredPart(file) });
       // Resolves once the server has stopped, so `micro` exits only then.
       await new Promise<void>((resolve, reject) => {
         let stopping = false;

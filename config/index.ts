@@ -5,3 +5,8 @@ export {
   checkSchema, checksSchema, declaredSilenceSchema, declaredSilencesSchema, duplicateNameIssues, maintenanceListSchema, maintenanceSchema, ruleSchema, rulesSchema, silenceInputSchema,
   type CheckConfig, type DeclaredSilence, type MaintenanceConfig, type RuleConfig, type SilenceInput,
 } from './alerting-schema.js';
+export { EMPTY_DECLARED, declaredCrossIssues, declaredPart, declaredSchema, declaredShape, type Declared } from './declared-schema.js';
+export {
+  notificationsSchema, oncallReferenceIssues, overrideInputSchema, policySchema, routeSchema, scheduleSchema, userSchema, webhookSchema,
+  type NotificationsConfig, type OverrideConfig, type OverrideInput, type PolicyConfig, type RouteConfig, type ScheduleConfig, type UserConfig, type WebhookConfig,
+} from './oncall-schema.js';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { duplicateNameIssues } from './alerting-schema.js';
+import { declaredCrossIssues, type Declared } from './declared-schema.js';
+import { notificationsSchema } from './oncall-schema.js';
 import { configFileSchema, retentionSchema, serverSchema, type ServerConfig, type ServerConfigInput } from './server-schema.js';
 
 /** A configuration that does not validate; `problems` name each field (and file line). */
@@ -36,8 +37,9 @@ export function loadConfigFile(path: string): z.output<typeof configFileSchema> 
   if (doc.errors.length > 0) throw new ConfigError(doc.errors.map((e) => `${path}: ${e.message}`));
   const raw: unknown = doc.toJS() ?? {};
   const parsed = configFileSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issues = [...parsed.error.issues.map((i) => ({ path: i.path as Array<string | number>, message: describe(i) })), ...duplicateNameIssues(raw)];
+  const cross = declaredCrossIssues(raw, parsed.success ? (parsed.data as Declared) : null);
+  if (parsed.success && cross.length === 0) return parsed.data;
+  const issues = [...(parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path as Array<string | number>, message: describe(i) }))), ...cross];
   const lineOf = (p: Array<string | number>): number => {
     const node = doc.getIn(p, true) as { range?: [number, number] } | undefined;
     return node?.range ? lines.linePos(node.range[0]).line : 0;
@@ -52,13 +54,15 @@ export function loadConfigFile(path: string): z.output<typeof configFileSchema> 
 
 /** Validates the merged settings (file < environment < flags) into a ServerConfig. */
 export function resolveServerConfig(input: ServerConfigInput): ServerConfig {
-  const { retention, ...server } = input;
+  const { retention, notifications, ...server } = input;
   const s = serverSchema.safeParse(server);
   const r = retentionSchema.safeParse(retention ?? {});
+  const n = notificationsSchema.safeParse(notifications ?? {});
   const problems = [
     ...(s.success ? [] : formatIssues(s.error.issues)),
     ...(r.success ? [] : formatIssues(r.error.issues, 'retention.')),
+    ...(n.success ? [] : formatIssues(n.error.issues, 'notifications.')),
   ];
-  if (!s.success || !r.success) throw new ConfigError(problems);
-  return { ...s.data, retention: r.data };
+  if (!s.success || !r.success || !n.success) throw new ConfigError(problems);
+  return { ...s.data, retention: r.data, notifications: n.data };
 }

@@ -1,7 +1,8 @@
 // The one schema of the server's settings, shared by the config file, the environment and the
 // command line (and later the API). Every error message names the field.
 import { z } from 'zod';
-import { checksSchema, declaredSilencesSchema, maintenanceListSchema, rulesSchema } from './alerting-schema.js';
+import { declaredShape } from './declared-schema.js';
+import { notificationsSchema, type NotificationsConfig } from './oncall-schema.js';
 import { byteSize, durationMs } from './units.js';
 
 const HOUR = 3600_000;
@@ -38,17 +39,15 @@ export const serverSchema = z
   })
   .strict();
 
-/** micro.yaml: the server's settings, retention, checks, rules, maintenance windows and silences (on-call comes later). */
+/** micro.yaml: the server's settings, retention and notification settings, and everything declared. */
 export const configFileSchema = z
   .object({
     server: serverSchema.partial().optional(),
     retention: retentionSchema.partial().optional(),
-    checks: checksSchema.default([]),
-    rules: rulesSchema.default([]),
-    maintenance: maintenanceListSchema.default([]),
-    silences: declaredSilencesSchema.default([]),
+    notifications: notificationsSchema.optional(),
+    ...declaredShape,
   })
   .strict();
 
-export type ServerConfig = z.output<typeof serverSchema> & { retention: z.output<typeof retentionSchema> };
-export type ServerConfigInput = z.input<typeof serverSchema> & { retention?: z.input<typeof retentionSchema> };
+export type ServerConfig = z.output<typeof serverSchema> & { retention: z.output<typeof retentionSchema>; notifications: NotificationsConfig };
+export type ServerConfigInput = z.input<typeof serverSchema> & { retention?: z.input<typeof retentionSchema>; notifications?: z.input<typeof notificationsSchema> };

@@ -10,7 +10,7 @@ import {
 } from '../collector/index.js';
 import type { ServerConfig } from '../config/index.js';
 import { openStore, type Retention, type Store } from '../store/index.js';
-import { startAlerting, type AlertingHandle } from './alerting.js';
+import { startAlerting, type AlertingHandle, type AlertingOptions } from './alerting.js';
 import { createLogger } from './logger.js';
 
 export interface RunningServer {
@@ -18,6 +18,7 @@ export interface RunningServer {
   logger: Logger;
   store: Store;
   pipeline: Pipeline;
+  alerting: AlertingHandle;
   apiUrl: string;
   otlpHttpUrl: string;
   otlpGrpcAddress: string;
@@ -26,8 +27,13 @@ export interface RunningServer {
 
 export interface StartOptions {
   logDestination?: DestinationStream;
-  /** Checks, rules and maintenance windows from micro.yaml. */
+  /** What micro.yaml declares (checks, rules, people, schedules...). */
   declared?: Declared;
+  /** An injected clock for alerting, paging and the API (tests). */
+  now?: () => number;
+  /** Nothing timed runs by itself: the caller drives `alerting.tick(now)` (tests). */
+  manualClock?: boolean;
+  senders?: AlertingOptions['senders'];
 }
 
 const VERSION = '0.1.0';
@@ -38,6 +44,7 @@ function retentionSeconds(c: ServerConfig): Retention {
 
 export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, opts.logDestination);
+  const now = opts.now ?? Date.now;
   const metrics = createCollectorMetrics();
   decodeLimits.maxAttributes = config.maxAttributes;
   const readiness = {
@@ -54,7 +61,9 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     version: VERSION,
     store: () => openedStore,
     alerting: () => alerting,
+    oncall: () => alerting?.oncall ?? null,
     namespaceOf: () => 'default',
+    now,
     logger,
     registry: metrics.registry,
     readiness: () => ({ ready: Object.values(readiness).every((c) => c.ok), checks: readiness }),
@@ -67,6 +76,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   });
   await api.listen({ host: config.host, port: config.apiPort });
   const apiPort = (api.server.address() as AddressInfo).port;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const apiUrl = `http://${hostForUrl === '0.0.0.0' || hostForUrl === '[::]' ? '127.0.0.1' : hostForUrl}:${apiPort}`;
 
   let store: Store;
   try {
@@ -76,7 +87,11 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const prepared = await store.prepare(retentionSeconds(config));
     readiness.migrations = { ok: true, detail: `schema version ${prepared.migrations.current}` };
     openedStore = store;
-    alerting = await startAlerting(store, logger, opts.declared ?? null);
+    alerting = await startAlerting({
+      store, logger, fromFile: opts.declared ?? null, notifications: config.notifications, dataDir: config.dataDir,
+      // Links in pages point at the public URL; by default the API's own address.
+      publicUrl: () => config.publicUrl ?? apiUrl, now, manualClock: opts.manualClock, senders: opts.senders,
+    });
     logger.info({ store: store.describe, applied: prepared.migrations.applied, retentionChanges: prepared.retention }, 'store ready');
   } catch (err) {
     await api.close();
@@ -104,13 +119,13 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const grpcPort = await listenGrpc(grpc, config.host, config.otlpGrpcPort);
     readiness.otlpGrpc = { ok: true, detail: 'listening' };
     const httpPort = (http.server.address() as AddressInfo).port;
-    const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
     const running: RunningServer = {
       config,
       logger,
       store,
       pipeline,
-      apiUrl: `http://${hostForUrl}:${apiPort}`,
+      alerting: alerting!,
+      apiUrl,
       otlpHttpUrl: `http://${hostForUrl}:${httpPort}`,
       otlpGrpcAddress: `${hostForUrl}:${grpcPort}`,
       async close() {

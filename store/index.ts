@@ -15,3 +15,7 @@ export { alertHistory, appendAlertEvents, latestAlertEvents, type AlertEventRow 
 export { errorRateOver, lastTelemetryAt, latencyOver, logCountOver, runtimeStatMax } from './queries/index.js';
 export { readConfigObjects, writeConfigObjects, type ConfigObject, type ConfigWrite } from './config-objects.js';
 export { lastPings, recordPing } from './heartbeats.js';
+export {
+  appendNotifications, latestNotifications, loadEscalations, notificationHistory, saveEscalation,
+  type EscalationRow, type NotificationRow, type NotificationStatus,
+} from './notifications.js';

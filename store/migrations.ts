@@ -105,6 +105,52 @@ export const MIGRATIONS: readonly Migration[] = [
       TTL toDateTime(At) + toIntervalDay(90)`,
     ],
   },
+  {
+    version: 10,
+    name: 'escalations and the notification log',
+    // An escalation is one firing episode of one alert being paged; each version of it is a row
+    // (the newest wins). Every notification attempt is recorded before and after it is sent, one
+    // row per change, so a restart resumes from what was recorded and never sends a page twice.
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS micro_escalations (
+        Namespace LowCardinality(String),
+        AlertKey String,
+        FiredAt DateTime64(3),
+        Version UInt64,
+        Policy String,
+        StartedAt DateTime64(3),
+        StoppedAt DateTime64(3),
+        StopReason String,
+        ResolvedAt DateTime64(3),
+        Labels Map(LowCardinality(String), String),
+        Notice String CODEC(ZSTD(1))
+      ) ENGINE = MergeTree
+      ORDER BY (Namespace, AlertKey, FiredAt, Version)
+      TTL toDateTime(StartedAt) + toIntervalDay(400)`,
+      `CREATE TABLE IF NOT EXISTS micro_notifications (
+        Namespace LowCardinality(String),
+        Id String,
+        At DateTime64(3),
+        Seq UInt64,
+        AlertKey String,
+        FiredAt DateTime64(3),
+        Kind LowCardinality(String),
+        Channel LowCardinality(String),
+        Recipient String,
+        Contact String,
+        Address String,
+        Step Int32,
+        Pass Int32,
+        Status LowCardinality(String),
+        Attempt UInt32,
+        Error String,
+        DueAt DateTime64(3),
+        NextAttemptAt DateTime64(3)
+      ) ENGINE = MergeTree
+      ORDER BY (Namespace, Id, At, Seq)
+      TTL toDateTime(At) + toIntervalDay(400)`,
+    ],
+  },
 ];
 
 export interface MigrationReport {

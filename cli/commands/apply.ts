@@ -1,7 +1,7 @@
-// `micro apply -f micro.yaml`: declare checks and rules; idempotent; prints what it created,
+// `micro apply -f micro.yaml`: declare checks, rules, people, schedules, policies...; idempotent; prints what it created,
 // changed and removed. The file is validated here first, so errors carry their line.
 import { Command } from 'commander';
-import { ConfigError, loadConfigFile } from '../../config/index.js';
+import { ConfigError, declaredPart, loadConfigFile } from '../../config/index.js';
 import { CliError, apiRequest, apiUrl, currentUser, withCommonOptions, type CommonOptions } from '../api-client.js';
 import { pc, printJson } from '../output.js';
 
@@ -28,7 +28,7 @@ export function applyCommand(): Command {
       }
       // The file holds durations already turned into milliseconds: the same schema reads them back.
       const url = apiUrl(opts.api, 'api/v1/config/apply', { dryRun: opts.dryRun, prune: opts.prune ? undefined : 'false', author: currentUser() });
-      const res = await apiRequest(url, opts.api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ checks: file.checks, rules: file.rules, maintenance: file.maintenance, silences: file.silences }) });
+      const res = await apiRequest(url, opts.api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(declaredPart(file)) });
       const plan = (await res.json()) as Plan;
       if (opts.output === 'json') return printJson(plan);
       const verb = opts.dryRun ? { created: 'would create', changed: 'would change', removed: 'would remove' } : { created: 'created', changed: 'changed', removed: 'removed' };

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createClient } from '@clickhouse/client';
-import { resolveServerConfig, type CheckConfig, type RuleConfig, type ServerConfigInput } from '../../config/index.js';
-import { startServer, type RunningServer } from '../../server/index.js';
+import { declaredPart, resolveServerConfig, type CheckConfig, type Declared, type RuleConfig, type ServerConfigInput } from '../../config/index.js';
+import { startServer, type RunningServer, type StartOptions } from '../../server/index.js';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -33,6 +33,7 @@ export function makeDataDir(): string {
 
 export async function startTestServer(
   overrides: Partial<ServerConfigInput> = {}, dataDir = makeDataDir(), checks: CheckConfig[] = [], rules: RuleConfig[] = [],
+  opts: Pick<StartOptions, 'now' | 'manualClock' | 'senders'> & { declared?: Partial<Declared> } = {},
 ): Promise<TestServer> {
   const logLines: string[] = [];
   const logDestination = new Writable({
@@ -52,7 +53,7 @@ export async function startTestServer(
     ...(clickhouseUrl ? { clickhouseUrl } : {}),
     ...overrides,
   });
-  const server = await startServer(config, { logDestination, declared: { checks, rules, maintenance: [], silences: [] } });
+  const server = await startServer(config, { logDestination, declared: declaredPart({ checks, rules, ...opts.declared }), now: opts.now, manualClock: opts.manualClock, senders: opts.senders });
   return Object.assign(server, {
     dataDir,
     logLines,

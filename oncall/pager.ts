@@ -1,0 +1,236 @@
+// The pager: starts an escalation when the dispatcher hands it a firing alert, stops it on
+// acknowledgement or resolution, and on every `tick(now)` sends what the plan says is owed.
+// Each attempt is recorded before it is sent (sending) and after (sent, retrying, failed), and a
+// restart reloads the log, so a page is neither sent twice nor skipped. A page interrupted by a
+// crash between "sending" and its outcome is sent again with the same Message-ID, which mail
+// clients treat as one message.
+import { createHash } from 'node:crypto';
+import type { NoticeGroup } from '../alerting/index.js';
+import {
+  appendNotifications, latestNotifications, loadEscalations, saveEscalation, type EscalationRow, type NotificationRow, type NotificationStatus, type Store,
+} from '../store/index.js';
+import type { Directory } from './directory.js';
+import { routeFor } from './escalation.js';
+import { emailMessage, webhookPayload, type Page, type PageLogLine } from './messages.js';
+import { episodeId, plannedFiring, plannedResolved, type Escalation, type PlannedNotification } from './paging-plan.js';
+import type { EmailSender, SendOutcome, WebhookSender } from './senders.js';
+import { ackToken } from './signed-links.js';
+
+export interface AlertView {
+  phase: string;
+  firingSince: number | null;
+  acknowledged: { by: string; at: number } | null;
+  resolvedAt: number | null;
+}
+
+export interface PagerOptions {
+  store: Pick<Store, 'query' | 'insertJson'>;
+  namespace: string;
+  directory: () => Directory;
+  /** The alert as the alert book knows it now. */
+  alert: (key: string) => AlertView | undefined;
+  sendEmail: EmailSender;
+  sendWebhook: WebhookSender;
+  publicUrl: () => string;
+  signingKey: Buffer;
+  ackLinkTtlMs: number;
+  recentLogs: (service: string, from: number, to: number) => Promise<PageLogLine[]>;
+  /** A transient failure is retried (backing off) for this long before it counts as failed (default 1 h). */
+  maxRetryMs?: number;
+  onEvent?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+interface Running extends Escalation {
+  labels: Record<string, string>;
+  stopReason: string;
+  resolvedAt: number | null;
+  firingReason: string;
+  resolvedReason: string;
+}
+
+export interface Pager {
+  /** Reloads running escalations and their notifications (at start). */
+  load(now: number): Promise<number>;
+  deliver(group: NoticeGroup, now: number): Promise<void>;
+  tick(now: number): Promise<void>;
+  escalations(): Array<Running & { notifications: NotificationRow[] }>;
+  /** Resolves once every send in flight has finished. */
+  drain(): Promise<void>;
+}
+
+const TERMINAL: ReadonlySet<NotificationStatus> = new Set(['sent', 'failed', 'cancelled']);
+const backoff = (attempt: number): number => Math.min(60_000, 2000 * 2 ** Math.max(0, attempt - 1));
+const messageId = (id: string): string => `<${createHash('sha256').update(id).digest('hex').slice(0, 40)}@micro-observe>`;
+
+export function createPager(o: PagerOptions): Pager {
+  const escalations = new Map<string, Running>();
+  /** The latest row of every notification of the escalations held. */
+  const log = new Map<string, NotificationRow>();
+  const inFlight = new Map<string, Promise<void>>();
+  const maxRetryMs = o.maxRetryMs ?? 3600_000;
+  const event = (message: string, fields: Record<string, unknown>) => o.onEvent?.(message, fields);
+
+  const rowOf = (e: Running): EscalationRow => ({
+    namespace: e.namespace, alertKey: e.alertKey, firedAt: e.firedAt, policy: e.policy, startedAt: e.startedAt, stoppedAt: e.stoppedAt ?? 0,
+    stopReason: e.stopReason, resolvedAt: e.resolvedAt ?? 0, labels: e.labels, notice: JSON.stringify({ firingReason: e.firingReason, resolvedReason: e.resolvedReason }),
+  });
+  const openFor = (key: string): Running | undefined => [...escalations.values()].find((e) => e.alertKey === key && e.stoppedAt === null);
+
+  async function record(n: NotificationRow, status: NotificationStatus, now: number, extra: Partial<NotificationRow> = {}): Promise<NotificationRow> {
+    const next = { ...n, ...extra, status, at: now };
+    await appendNotifications(o.store, [next]);
+    log.set(n.id, next);
+    return next;
+  }
+
+  async function stop(e: Running, at: number, reason: string, now: number, resolved: { at: number; reason: string } | null): Promise<void> {
+    if (e.stoppedAt === null) [e.stoppedAt, e.stopReason] = [at, reason];
+    if (resolved && e.resolvedAt === null) [e.resolvedAt, e.resolvedReason] = [resolved.at, resolved.reason];
+    await saveEscalation(o.store, rowOf(e), now);
+    event('escalation stopped', { alert: e.alertKey, reason: e.stopReason, resolved: e.resolvedAt !== null });
+  }
+
+  async function buildPage(e: Running, n: NotificationRow, now: number): Promise<Page> {
+    const person = o.directory().people.get(n.recipient);
+    const base = o.publicUrl().replace(/\/$/, '');
+    const service = e.labels.service;
+    const logLines = service ? await o.recentLogs(service, e.firedAt - 15 * 60_000, now).catch(() => []) : [];
+    const firing = n.kind === 'firing';
+    return {
+      kind: firing ? 'firing' : 'resolved', namespace: e.namespace, alertKey: e.alertKey, labels: e.labels,
+      reason: firing ? e.firingReason : e.resolvedReason, firedAt: e.firedAt, resolvedAt: firing ? null : e.resolvedAt,
+      recipient: n.channel === 'email' || person ? { id: n.recipient, name: person?.name ?? n.recipient, timezone: person?.timezone ?? 'UTC' } : null,
+      step: n.step, pass: n.pass, policy: e.policy,
+      ackUrl: firing ? `${base}/ack/${ackToken(o.signingKey, { namespace: e.namespace, alertKey: e.alertKey, firedAt: e.firedAt, recipient: n.recipient, expiresAt: now + o.ackLinkTtlMs })}` : null,
+      alertUrl: `${base}/api/v1/alerts/${encodeURIComponent(e.alertKey)}/history`,
+      logLines,
+    };
+  }
+
+  async function attempt(e: Running, planned: NotificationRow, now: number): Promise<void> {
+    const n = await record(planned, 'sending', now, { attempt: planned.attempt + 1 });
+    let outcome: SendOutcome;
+    try {
+      const page = await buildPage(e, n, now);
+      if (n.channel === 'email') {
+        const firstFiring = n.kind === 'resolved' ? [...log.values()].find((x) => x.kind === 'firing' && x.recipient === n.recipient && x.contact === n.contact && x.alertKey === n.alertKey && x.firedAt === n.firedAt) : undefined;
+        outcome = await o.sendEmail({ ...emailMessage(page), to: n.address, messageId: messageId(n.id), inReplyTo: firstFiring ? messageId(firstFiring.id) : undefined });
+      } else {
+        outcome = await o.sendWebhook(n.address, webhookPayload(page, n.recipient, o.publicUrl()));
+      }
+    } catch (err) {
+      outcome = { status: 'retryable', error: (err as Error).message };
+    }
+    const fields = { id: n.id, alert: n.alertKey, kind: n.kind, channel: n.channel, recipient: n.recipient, attempt: n.attempt };
+    if (outcome.status === 'success') {
+      await record(n, 'sent', now, { error: '' });
+      event('page sent', { ...fields, detail: outcome.detail });
+    } else if (outcome.status === 'retryable' && now - n.dueAt < maxRetryMs) {
+      await record(n, 'retrying', now, { error: outcome.error, nextAttemptAt: now + backoff(n.attempt) });
+      event('page failed, will retry', { ...fields, error: outcome.error });
+    } else {
+      const error = outcome.status === 'retryable' ? `gave up after ${n.attempt} attempts: ${outcome.error}` : outcome.error;
+      await record(n, 'failed', now, { error });
+      event('page failed', { ...fields, error });
+    }
+  }
+
+  function newRow(e: Running, p: PlannedNotification): NotificationRow {
+    return {
+      namespace: e.namespace, id: p.id, at: p.dueAt, alertKey: e.alertKey, firedAt: e.firedAt, kind: p.kind, channel: p.channel, recipient: p.recipient,
+      contact: p.contact, address: p.address, step: p.step, pass: p.pass, status: 'pending', attempt: 0, error: '', dueAt: p.dueAt, nextAttemptAt: p.dueAt,
+    };
+  }
+
+  /** Brings escalations in line with the alerts (an acknowledgement or resolution the pager missed). */
+  async function reconcile(now: number): Promise<void> {
+    for (const e of escalations.values()) {
+      if (e.stoppedAt !== null && e.resolvedAt !== null) continue;
+      const a = o.alert(e.alertKey);
+      if (!a || a.phase !== 'firing' || a.firingSince !== e.firedAt) {
+        const at = a?.resolvedAt ?? now;
+        await stop(e, at, 'resolved', now, { at, reason: a ? 'recovered' : 'the alert no longer exists' });
+      } else if (a.acknowledged && e.stoppedAt === null) {
+        await stop(e, a.acknowledged.at, `acknowledged by ${a.acknowledged.by}`, now, null);
+      }
+    }
+  }
+
+  return {
+    async load(now) {
+      const rows = await loadEscalations(o.store, o.namespace, now - 86400_000);
+      for (const r of rows) {
+        const notice = JSON.parse(r.notice || '{}') as { firingReason?: string; resolvedReason?: string };
+        escalations.set(episodeId(r), {
+          namespace: r.namespace, alertKey: r.alertKey, firedAt: r.firedAt, policy: r.policy, startedAt: r.startedAt, stoppedAt: r.stoppedAt || null,
+          stopReason: r.stopReason, resolvedAt: r.resolvedAt || null, labels: r.labels, firingReason: notice.firingReason ?? '', resolvedReason: notice.resolvedReason ?? '',
+        });
+      }
+      for (const n of await latestNotifications(o.store, o.namespace, rows)) {
+        // Interrupted mid-send: unknown whether it went, so it goes again (same Message-ID).
+        log.set(n.id, n.status === 'sending' ? { ...n, status: 'retrying', nextAttemptAt: n.at } : n);
+      }
+      return rows.length;
+    },
+
+    async deliver(group, now) {
+      for (const n of group.notices) {
+        if (n.event.kind === 'firing') {
+          const firedAt = n.state.firingSince ?? n.event.at;
+          if (escalations.has(episodeId({ alertKey: n.alertKey, firedAt })) || group.repeat) continue;
+          const policy = routeFor(o.directory().routes, { ...n.labels, namespace: n.namespace }) ?? '';
+          const e: Running = {
+            namespace: n.namespace, alertKey: n.alertKey, firedAt, policy, startedAt: now, stoppedAt: null, stopReason: '', resolvedAt: null,
+            labels: n.labels, firingReason: n.state.lastMessage || n.event.reason, resolvedReason: '',
+          };
+          await saveEscalation(o.store, rowOf(e), now);
+          escalations.set(episodeId(e), e);
+          event(policy ? 'escalation started' : 'no route pages this alert', { alert: n.alertKey, policy, labels: n.labels });
+        } else {
+          const e = n.event.kind === 'resolved' ? [...escalations.values()].find((x) => x.alertKey === n.alertKey && x.resolvedAt === null) : openFor(n.alertKey);
+          if (!e) continue;
+          if (n.event.kind === 'acknowledged') await stop(e, n.event.at, n.event.reason || 'acknowledged', now, null);
+          else await stop(e, n.event.at, 'resolved', now, { at: n.event.at, reason: n.event.reason });
+        }
+      }
+      await this.tick(now);
+    },
+
+    async tick(now) {
+      await reconcile(now);
+      const d = o.directory();
+      const sends: Array<Promise<void>> = [];
+      for (const [key, e] of escalations) {
+        const mine = [...log.values()].filter((n) => n.alertKey === e.alertKey && n.firedAt === e.firedAt);
+        const planned = plannedFiring(e, d, log, now);
+        if (e.resolvedAt !== null) planned.push(...plannedResolved(e, mine.filter((n) => n.kind === 'firing' && n.status === 'sent').map((n) => ({ ...n, channel: n.channel as 'email' | 'webhook' })), e.resolvedAt));
+        for (const p of planned) if (!log.has(p.id)) log.set(p.id, newRow(e, p));
+        for (const n of [...log.values()].filter((x) => x.alertKey === e.alertKey && x.firedAt === e.firedAt)) {
+          if (TERMINAL.has(n.status) || inFlight.has(n.id)) continue;
+          if (n.kind === 'firing' && e.stoppedAt !== null) {
+            // Acknowledged or resolved before it went out: it is not sent any more.
+            if (n.status === 'retrying') await record(n, 'cancelled', now, { error: e.stopReason });
+            else log.set(n.id, { ...n, status: 'cancelled' });
+            continue;
+          }
+          if ((n.status === 'pending' ? n.dueAt : n.nextAttemptAt) > now) continue;
+          const p = attempt(e, n, now).finally(() => inFlight.delete(n.id));
+          inFlight.set(n.id, p);
+          sends.push(p);
+        }
+        // Done with: stopped, resolved, nothing left to send, and a day old.
+        if (e.stoppedAt !== null && e.resolvedAt !== null && now - e.resolvedAt > 86400_000 && mine.every((n) => TERMINAL.has(n.status))) {
+          escalations.delete(key);
+          for (const n of mine) log.delete(n.id);
+        }
+      }
+      const failed = (await Promise.allSettled(sends)).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+
+    escalations: () => [...escalations.values()].map((e) => ({ ...e, notifications: [...log.values()].filter((n) => n.alertKey === e.alertKey && n.firedAt === e.firedAt) })),
+    async drain() {
+      await Promise.allSettled([...inFlight.values()]);
+    },
+  };
+}

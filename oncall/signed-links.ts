@@ -1,0 +1,74 @@
+// Signed links that work without logging in: a one-click acknowledge link for one firing episode
+// of one alert (expiring), and calendar feed links. HMAC-SHA256 over the payload, compared in
+// constant time; the key lives in the data directory (or the configuration), never in a link.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface AckClaim {
+  namespace: string;
+  alertKey: string;
+  /** The firing episode the link belongs to: a link from an earlier episode acknowledges nothing. */
+  firedAt: number;
+  /** Who the page went to (shown as who acknowledged). */
+  recipient: string;
+  expiresAt: number;
+}
+
+export type Verified<T> = { ok: true; claim: T } | { ok: false; reason: 'invalid' | 'expired' };
+
+const b64 = (b: Buffer | string): string => Buffer.from(b).toString('base64url');
+
+function sign(key: Buffer, purpose: string, payload: string): string {
+  return createHmac('sha256', key).update(`${purpose}\u0000${payload}`).digest('base64url');
+}
+
+function sameSignature(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function ackToken(key: Buffer, c: AckClaim): string {
+  const payload = b64(JSON.stringify([c.namespace, c.alertKey, c.firedAt, c.recipient, c.expiresAt]));
+  return `${payload}.${sign(key, 'ack', payload)}`;
+}
+
+export function verifyAckToken(key: Buffer, token: string, now: number): Verified<AckClaim> {
+  const [payload, sig, extra] = token.split('.');
+  if (!payload || !sig || extra !== undefined || !sameSignature(sig, sign(key, 'ack', payload))) return { ok: false, reason: 'invalid' };
+  try {
+    const [namespace, alertKey, firedAt, recipient, expiresAt] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [string, string, number, string, number];
+    if (now >= expiresAt) return { ok: false, reason: 'expired' };
+    return { ok: true, claim: { namespace, alertKey, firedAt, recipient, expiresAt } };
+  } catch {
+    return { ok: false, reason: 'invalid' };
+  }
+}
+
+/** The token in a calendar feed's URL: it names what the feed shows and grants reading only that. */
+export function feedToken(key: Buffer, namespace: string, kind: 'schedule' | 'user', id: string): string {
+  return sign(key, 'ical', JSON.stringify([namespace, kind, id])).slice(0, 32);
+}
+
+export function verifyFeedToken(key: Buffer, namespace: string, kind: 'schedule' | 'user', id: string, token: string): boolean {
+  return sameSignature(token, feedToken(key, namespace, kind, id));
+}
+
+/**
+ * The signing key: `MICRO_SIGNING_KEY` when set (servers sharing a store share it), otherwise one
+ * made at first start and kept in the data directory, readable by its owner only.
+ */
+export function loadSigningKey(dataDir: string, fromEnv = process.env.MICRO_SIGNING_KEY): Buffer {
+  if (fromEnv) return Buffer.from(fromEnv, 'utf8');
+  const file = path.join(dataDir, 'secrets', 'signing-key');
+  try {
+    return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  } catch {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const key = randomBytes(32);
+    writeFileSync(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600);
+    return key;
+  }
+}

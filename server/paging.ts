@@ -1,0 +1,173 @@
+// The on-call part of the server: the directory (people, schedules, policies, routes, webhooks,
+// overrides), the pager with its senders, acknowledge links, calendar feeds, and the warnings
+// raised as alerts. Time comes from the caller (`tick(now)`), so tests drive it with a clock.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AlertBook, NoticeGroup } from '../alerting/index.js';
+import { EMPTY_DECLARED, overrideInputSchema, type Declared, type NotificationsConfig, type OverrideInput } from '../config/index.js';
+import {
+  buildDirectory, createPager, feedToken, loadSigningKey, noEmail, onCallWarnings, postWebhook, sendTestPage, smtpSender, testPageRecipients,
+  verifyAckToken, verifyFeedToken, type Directory, type EmailSender, type OnCallService, type StoredOverride, type WebhookSender,
+} from '../oncall/index.js';
+import { notificationHistory, readConfigObjects, searchLogs, writeConfigObjects, type Store } from '../store/index.js';
+
+export interface PagingHandle extends OnCallService {
+  deliver(group: NoticeGroup, now: number): Promise<void>;
+  tick(now: number): Promise<void>;
+  reload(declared: Declared): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface PagingOptions {
+  store: Store;
+  logger: Logger;
+  namespace: string;
+  notifications: NotificationsConfig;
+  dataDir: string;
+  publicUrl: () => string;
+  book: AlertBook;
+  now: () => number;
+  /** For tests: other senders than SMTP and fetch. */
+  senders?: { email?: EmailSender; webhook?: WebhookSender };
+}
+
+const WARNING_EVERY_MS = 60_000;
+
+export async function startPaging(o: PagingOptions): Promise<PagingHandle> {
+  const NS = o.namespace;
+  const log = o.logger.child({ component: 'pager' });
+  const signingKey = loadSigningKey(o.dataDir);
+  const smtp = o.notifications.smtp ? smtpSender(o.notifications.smtp) : null;
+  const sendEmail = o.senders?.email ?? smtp?.send ?? noEmail;
+  const sendWebhook = o.senders?.webhook ?? postWebhook;
+  let declared: Declared | null = null;
+  let overrides: StoredOverride[] = [];
+  let directory: Directory = buildDirectory(EMPTY_DECLARED);
+  let lastWarningsAt = -Infinity;
+
+  const loadOverrides = async (): Promise<StoredOverride[]> => {
+    const out: StoredOverride[] = [];
+    for (const obj of (await readConfigObjects(o.store, NS)).filter((x) => x.kind === 'override')) {
+      const parsed = overrideInputSchema.safeParse(JSON.parse(obj.spec));
+      if (parsed.success) out.push({ ...parsed.data, id: obj.name, author: obj.author });
+    }
+    return out;
+  };
+  const rebuild = () => {
+    if (declared) directory = buildDirectory(declared, overrides);
+  };
+
+  const pager = createPager({
+    store: o.store,
+    namespace: NS,
+    directory: () => directory,
+    alert: (key) => {
+      const a = o.book.get(NS, key);
+      return a ? { phase: a.state.phase, firingSince: a.state.firingSince, acknowledged: a.state.acknowledged, resolvedAt: a.state.resolvedAt } : undefined;
+    },
+    sendEmail,
+    sendWebhook,
+    publicUrl: o.publicUrl,
+    signingKey,
+    ackLinkTtlMs: o.notifications.ackLinkTtl,
+    recentLogs: async (service, from, to) => (await searchLogs(o.store, NS, { fromMs: from, toMs: to }, { services: [service], minLevel: 'warn', limit: 10 }))
+      .map((l) => ({ timeMs: l.timeMs, level: l.level, service: l.service, body: l.body })),
+    // Addresses are people's contact details: logged by recipient and contact name only.
+    onEvent: (message, fields) => log.info(fields, message),
+  });
+
+  /** Warnings become alerts (`oncall:gap:primary`...), and resolve when the cause is gone. */
+  async function raiseWarnings(now: number): Promise<void> {
+    const current = new Map(onCallWarnings(directory, { now, smtpConfigured: Boolean(o.notifications.smtp) || Boolean(o.senders?.email), failedContacts: failedContacts() }).map((w) => [`oncall:${w.key}`, w]));
+    for (const [key, w] of current) {
+      await o.book.record({ namespace: NS, key, labels: { service: 'micro-observe', oncall: w.kind, subject: w.subject, severity: 'warning' } }, { ok: false, message: w.message }, now);
+    }
+    for (const a of o.book.list(NS)) {
+      if (a.alertKey.startsWith('oncall:') && !current.has(a.alertKey) && a.state.phase !== 'ok') await o.book.record({ namespace: NS, key: a.alertKey, labels: a.labels }, { ok: true, message: 'no longer the case' }, now);
+    }
+  }
+
+  function failedContacts(): Set<string> {
+    const last = new Map<string, { status: string; at: number }>();
+    for (const e of pager.escalations()) {
+      for (const n of e.notifications) {
+        const k = `${n.recipient}\u0000${n.contact}`;
+        if (n.status !== 'sent' && n.status !== 'failed') continue;
+        if ((last.get(k)?.at ?? -Infinity) <= n.at) last.set(k, n);
+      }
+    }
+    return new Set([...last].filter(([, v]) => v.status === 'failed').map(([k]) => k));
+  }
+
+  const restored = await pager.load(o.now());
+  overrides = await loadOverrides();
+  log.info({ escalationsRestored: restored, smtp: Boolean(o.notifications.smtp) }, 'pager ready');
+
+  return {
+    deliver: (group, now) => pager.deliver(group, now),
+    async tick(now) {
+      await pager.tick(now);
+      if (declared && now - lastWarningsAt >= WARNING_EVERY_MS) {
+        lastWarningsAt = now;
+        await raiseWarnings(now);
+      }
+    },
+    async reload(d) {
+      declared = d;
+      overrides = await loadOverrides();
+      rebuild();
+      lastWarningsAt = -Infinity;
+    },
+    async stop() {
+      await pager.drain();
+      smtp?.close();
+    },
+    directory: () => directory,
+    overrides: () => overrides,
+    async addOverride(input: OverrideInput, author) {
+      const id = randomUUID().slice(0, 8);
+      await writeConfigObjects(o.store, NS, [{ kind: 'override', name: id, spec: JSON.stringify(input) }], author, o.now());
+      overrides = await loadOverrides();
+      rebuild();
+      log.info({ override: id, schedule: input.schedule, kind: input.kind, author }, 'override added');
+      return { ...input, id, author };
+    },
+    async removeOverride(id, by) {
+      if (!overrides.some((x) => x.id === id)) return false;
+      await writeConfigObjects(o.store, NS, [{ kind: 'override', name: id, spec: null }], by, o.now());
+      overrides = await loadOverrides();
+      rebuild();
+      log.info({ override: id, by }, 'override removed');
+      return true;
+    },
+    warnings: (now) => onCallWarnings(directory, { now, smtpConfigured: Boolean(o.notifications.smtp) || Boolean(o.senders?.email), failedContacts: failedContacts() }),
+    async testPage(target, by) {
+      const now = o.now();
+      const people = testPageRecipients(directory, target, now);
+      if (people === null) return null;
+      return sendTestPage({ store: o.store, namespace: NS, directory, sendEmail, sendWebhook, publicUrl: o.publicUrl() }, people, by, now);
+    },
+    escalations: () => pager.escalations(),
+    notificationHistory: (alertKey) => notificationHistory(o.store, NS, alertKey),
+    checkAckLink(token) {
+      const v = verifyAckToken(signingKey, token, o.now());
+      return v.ok ? { ok: true, alertKey: v.claim.alertKey, recipient: v.claim.recipient } : v;
+    },
+    async acknowledgeByLink(token) {
+      const now = o.now();
+      const v = verifyAckToken(signingKey, token, now);
+      if (!v.ok || v.claim.namespace !== NS) return { status: v.ok ? 'invalid' : v.reason };
+      const { alertKey, firedAt, recipient } = v.claim;
+      const a = o.book.get(NS, alertKey);
+      if (!a || a.state.phase !== 'firing' || a.state.firingSince !== firedAt) return { status: 'over', alertKey };
+      if (a.state.acknowledged) return { status: 'already-acknowledged', alertKey, by: a.state.acknowledged.by };
+      const by = `${directory.people.get(recipient)?.name ?? recipient} (email link)`;
+      await o.book.acknowledge(NS, alertKey, by, now);
+      log.info({ alert: alertKey, by: recipient }, 'acknowledged through a link');
+      return { status: 'acknowledged', alertKey, by };
+    },
+    feedToken: (kind, id) => feedToken(signingKey, NS, kind, id),
+    verifyFeedToken: (kind, id, token) => verifyFeedToken(signingKey, NS, kind, id, token),
+    publicUrl: o.publicUrl,
+  };
+}
