@@ -109,7 +109,7 @@ test('a failing check pages whoever is on call; the email link acknowledges and 
     const statuses = history.notifications.map((n) => `${n.kind}:${n.recipient}:${n.status}`).reverse();
     assert.deepEqual(statuses.filter((s) => s.includes(onCall[0]!)), [`firing:${onCall[0]}:sending`, `firing:${onCall[0]}:sent`, `resolved:${onCall[0]}:sending`, `resolved:${onCall[0]}:sent`]);
   } finally {
-    await server.stop();
+    await server.close();
     await Promise.all([smtp.close(), target.close(), new Promise<void>((resolve) => chat.close(() => resolve()))]);
     rmSync(dataDir, { recursive: true, force: true });
   }

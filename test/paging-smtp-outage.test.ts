@@ -1,0 +1,56 @@
+// The SMTP server is down while a page is due: attempts are recorded as retrying and back off;
+// once the server is back the page arrives exactly once, and the escalation keeps its time.
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { test } from 'node:test';
+import { makeDataDir } from './support/server.js';
+import { freePort, startSmtp, type TestSmtp } from './support/smtp.js';
+import { advance, advanceUntil, pagingDeclared, startPagingServer, startTarget } from './support/paging.js';
+
+test('a page due while SMTP is down arrives once it is back, exactly once; the next step still comes on time', async () => {
+  const port = await freePort();
+  const target = await startTarget();
+  const declared = pagingDeclared(target.url, {
+    policies: [{ id: 'default', repeat: 0, steps: [{ notify: ['user:alice'], after: 0 }, { notify: ['user:carol'], after: 600_000 }] }],
+  });
+  const clock = { now: Math.floor(Date.now() / 1000) * 1000 };
+  const dataDir = makeDataDir();
+  let server = await startPagingServer(dataDir, port, clock, declared);
+  let smtp: TestSmtp | null = null;
+  try {
+    target.status = 500;
+    await advanceUntil(server, clock, () => server.alerting.book.get('default', 'check:checkout-http')?.state.phase === 'firing', 10_000);
+    const start = clock.now;
+    await advance(server, clock, start + 60_000, 1000);
+
+    type Row = { kind: string; recipient: string; status: string; attempt: number; error: string };
+    const history = async (): Promise<Row[]> => ((await (await fetch(`${server.apiUrl}/api/v1/alerts/check:checkout-http/notifications`)).json()) as { notifications: Row[] }).notifications;
+    const during = await history();
+    const retrying = during.filter((n) => n.status === 'retrying');
+    assert.ok(retrying.length >= 3, `retried while SMTP is down (${retrying.length} retries recorded)`);
+    assert.ok(retrying.length <= 12, `with back-off, not every second (${retrying.length} retries in a minute)`);
+    assert.match(retrying[0]!.error, /ECONNECTION|ECONNREFUSED/);
+    assert.equal(during.filter((n) => n.status === 'sent').length, 0);
+
+    // A restart while it is still down changes nothing.
+    await server.close();
+    server = await startPagingServer(dataDir, port, clock, declared);
+    await advance(server, clock, start + 120_000, 1000);
+
+    smtp = await startSmtp(port);
+    const back = clock.now;
+    await advanceUntil(server, clock, () => smtp!.mails.length > 0, 120_000, 1000);
+    assert.ok(clock.now - back <= 61_000, 'delivered at the next retry (back-off is capped at a minute)');
+    await advance(server, clock, start + 10 * 60_000 - 1000, 10_000);
+    assert.deepEqual(smtp.mails.map((m) => m.to[0]), ['alice@example.com'], 'exactly once');
+
+    await advance(server, clock, start + 10 * 60_000, 1000);
+    assert.deepEqual(smtp.mails.map((m) => m.to[0]), ['alice@example.com', 'carol@example.com'], 'carol at 10 minutes, on time');
+    const after = await history();
+    assert.equal(after.filter((n) => n.status === 'sent' && n.recipient === 'alice').length, 1);
+  } finally {
+    await server.close();
+    await Promise.all([smtp?.close(), target.close()]);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
