@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError } from './api-client.js';
 import { ackCommand, alertsCommand, checkCommand, healthCommand, resolveCommand } from './commands/alerting.js';
 import { applyCommand } from './commands/apply.js';
+import { oncallCommand, pageCommand } from './commands/oncall.js';
 import { silenceCommand } from './commands/silence.js';
 import { logsCommand } from './commands/logs.js';
 import { depsCommand, servicesCommand } from './commands/services.js';
@@ -16,11 +17,14 @@ const program = new Command('micro')
   .description('micro-observe: telemetry, healthchecks, alerting and on-call for the Micro platform')
   .version('0.1.0')
   .showHelpAfterError()
+  // Options after a subcommand are the subcommand's (`micro oncall shifts x --api ...`).
+  .enablePositionalOptions()
   .exitOverride();
 
 for (const cmd of [
   serverCommand(), statsCommand(), traceCommand(), logsCommand(), servicesCommand(), depsCommand(),
   healthCommand(), alertsCommand(), ackCommand(), resolveCommand(), checkCommand(), applyCommand(), silenceCommand(),
+  oncallCommand(), pageCommand(),
 ]) {
   program.addCommand(cmd.exitOverride());
 }

@@ -91,7 +91,9 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
     const b = req.body as { target: string; by?: string };
     let target;
     try {
-      target = parseTarget(b.target.includes(':') ? b.target : `user:${b.target}`);
+      // A bare id is a person's, or else a schedule's.
+      const bare = !b.target.includes(':');
+      target = parseTarget(bare ? `${deps.service().directory().people.has(b.target) || !deps.service().directory().schedules.has(b.target) ? 'user' : 'schedule'}:${b.target}` : b.target);
     } catch (err) {
       throw new ApiError('BAD_REQUEST', (err as Error).message);
     }
