@@ -25,6 +25,15 @@ interface ServerFlags {
 const defined = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
+/** The SMTP password (and user) may come from the environment rather than the file. */
+function withSmtpSecret(n: ServerConfigInput['notifications']): ServerConfigInput['notifications'] {
+  const pass = process.env.MICRO_SMTP_PASSWORD;
+  if (!pass || !n?.smtp) return n;
+  const user = process.env.MICRO_SMTP_USER ?? n.smtp.auth?.user;
+  if (!user) throw new ConfigError(['notifications.smtp.auth.user: MICRO_SMTP_PASSWORD is set, so give the user too (here or in MICRO_SMTP_USER)']);
+  return { ...n, smtp: { ...n.smtp, auth: { user, pass } } };
+}
+
 export function serverCommand(): Command {
   return new Command('server')
     .description('run the collector, the store and the API (embedded ClickHouse unless --clickhouse-url is given)')
@@ -64,7 +73,7 @@ export function serverCommand(): Command {
           batchRows: flags.batchRows,
           maxInflightInserts: flags.maxInflightInserts,
         }),
-        notifications: file.notifications,
+        notifications: withSmtpSecret(file.notifications),
         retention: {
           ...(file.retention ?? {}),
           ...defined({ traces: flags.retentionTraces, logs: flags.retentionLogs, metrics: flags.retentionMetrics }),

@@ -8,7 +8,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       base: { service: 'micro-observe' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
-        paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token', 'token', 'password', 'clickhouseUrl', '*.clickhouseUrl'],
+        paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token', 'token', 'password', 'pass', '*.pass', '*.*.pass', 'smtp.auth', '*.smtp.auth', 'clickhouseUrl', '*.clickhouseUrl'],
         censor: '[redacted]',
       },
     },
