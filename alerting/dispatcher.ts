@@ -11,6 +11,11 @@ export interface NoticeGroup {
   notices: AlertNotice[];
   /** True when this re-sends firing alerts nobody acknowledged. */
   repeat: boolean;
+  /**
+   * True when this hands over an alert found firing at start: its page may have been cut short
+   * by the restart. The paging layer starts it unless it already has (it knows, the dispatcher not).
+   */
+  restored?: boolean;
 }
 
 export interface DispatcherOptions {
@@ -86,9 +91,12 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
           continue;
         }
         const last = lastPaged.get(f.key);
-        // After a restart nothing is known of earlier pages: count from now rather than page at once.
+        // After a restart: hand the alert over once (the paging layer knows whether it was paged),
+        // and count repeats from now.
         if (last === undefined) {
           lastPaged.set(f.key, now);
+          if (mute(f.notice, now)) heldBack.add(f.key);
+          else await o.deliver({ key: groupKey(f.labels), labels: f.labels, notices: [f.notice], repeat: false, restored: true });
           continue;
         }
         if (now - last < repeatMs || mute(f.notice, now)) continue;

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import {
   applyDeclared, checkJob, createAlertBook, createCheckEngine, createDispatcher, createSilence, expireSilence, listSilences, loadDeclared, parseMatcher, ruleJob,
-  type AlertBook, type AlertNotice, type AlertingService, type Declared, type MaintenanceWindow, type Silence,
+  type AlertBook, type AlertNotice, type AlertingService, type Declared, type MaintenanceWindow, type Silence, type TrackedAlert,
 } from '../alerting/index.js';
 import type { NotificationsConfig } from '../config/index.js';
 import type { OnCallService } from '../oncall/index.js';
@@ -34,6 +34,12 @@ export interface AlertingOptions {
 
 const NS = 'default';
 
+/** The firing notice of an alert restored from the event log (its own notice was not kept). */
+const restoredNotice = (a: TrackedAlert): AlertNotice => ({
+  namespace: a.namespace, alertKey: a.alertKey, labels: a.labels, state: a.state,
+  event: { kind: 'firing', at: a.state.firingSince ?? a.state.lastChangeAt, from: 'pending', to: 'firing', reason: a.state.lastMessage, notify: true },
+});
+
 export async function startAlerting(o: AlertingOptions): Promise<AlertingHandle> {
   const { store, logger, now } = o;
   let silences: Silence[] = await listSilences(store, NS);
@@ -44,10 +50,10 @@ export async function startAlerting(o: AlertingOptions): Promise<AlertingHandle>
   const lastNotice = new Map<string, AlertNotice>();
   const dispatcher = createDispatcher({
     deliver: async (group) => {
-      logger.warn({ group: group.key, repeat: group.repeat, alerts: group.notices.map((n) => ({ alert: n.alertKey, event: n.event.kind, reason: n.event.reason })) }, 'page');
+      logger.warn({ group: group.key, repeat: group.repeat, restored: group.restored, alerts: group.notices.map((n) => ({ alert: n.alertKey, event: n.event.kind, reason: n.event.reason })) }, 'page');
       await paging?.deliver(group, now());
     },
-    firing: () => (book ? book.list(NS).filter((a) => a.state.phase === 'firing').map((a) => ({ key: a.alertKey, labels: a.labels, acknowledged: Boolean(a.state.acknowledged), notice: lastNotice.get(a.alertKey) ?? null })) : []),
+    firing: () => (book ? book.list(NS).filter((a) => a.state.phase === 'firing').map((a) => ({ key: a.alertKey, labels: a.labels, acknowledged: Boolean(a.state.acknowledged), notice: lastNotice.get(a.alertKey) ?? restoredNotice(a) })) : []),
     silences: () => silences,
     maintenance: () => maintenance,
     onMuted: (n, reason) => logger.info({ alert: n.alertKey, event: n.event.kind, reason }, 'notice held back'),

@@ -88,3 +88,15 @@ test('firing alerts are paged again while nobody acknowledges them', async () =>
   await d.tick(T0 + 3 * 3600_000);
   assert.equal(delivered.length, 2, 'acknowledged: no more repeats');
 });
+
+test('after a restart a firing alert is handed over once, marked restored, then repeats count from then', async () => {
+  const n = notice('check:checkout-http', { service: 'checkout' });
+  const entry = { key: n.alertKey, labels: n.labels, acknowledged: false, notice: n };
+  const { d, delivered } = setup({ firing: [entry] });
+  await d.tick(T0);
+  assert.deepEqual(delivered.map((g) => [g.notices[0]!.alertKey, g.repeat, g.restored]), [['check:checkout-http', false, true]]);
+  await d.tick(T0 + 3599_000);
+  assert.equal(delivered.length, 1);
+  await d.tick(T0 + 3600_000);
+  assert.equal(delivered[1]!.repeat, true);
+});
