@@ -3,7 +3,7 @@ export { shifts, whoIsOnCall, type OnCall, type Override, type Rotation, type Sc
 export { dueSteps, parseTarget, routeFor, timeline, type DueStep, type EscalationPolicy, type EscalationStep, type Route, type Target } from './escalation.js';
 export { buildDirectory, scheduleOf, type ContactMethod, type Directory, type Person } from './directory.js';
 export { personCalendar, scheduleCalendar } from './calendar.js';
-export { emailMessage, webhookPayload, type EmailMessage, type Page, type PageLogLine } from './messages.js';
+export { emailMessage, escapeHtml, webhookPayload, type EmailMessage, type Page, type PageLogLine } from './messages.js';
 export { createPager, type AlertView, type Pager, type PagerOptions } from './pager.js';
 export { episodeId, firingNotificationId, plannedFiring, plannedResolved, stepRecipients, type Escalation, type PlannedNotification } from './paging-plan.js';
 export { noEmail, postWebhook, smtpSender, type EmailSender, type OutgoingEmail, type SendOutcome, type WebhookSender } from './senders.js';

@@ -81,7 +81,7 @@ export function emailText(p: Page): string {
   return `${lines.join('\n')}\n`;
 }
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function emailHtml(p: Page): string {
   const colour = p.kind === 'firing' ? '#c62828' : p.kind === 'resolved' ? '#2e7d32' : '#1565c0';

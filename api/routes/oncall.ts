@@ -2,7 +2,7 @@
 // escalations and their notifications, calendar feeds, and the acknowledge links of emails.
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, formatIssues, overrideInputSchema } from '../../config/index.js';
-import { parseTarget, personCalendar, scheduleCalendar, shifts, whoIsOnCall, type OnCallService } from '../../oncall/index.js';
+import { escapeHtml, parseTarget, personCalendar, scheduleCalendar, shifts, whoIsOnCall, type OnCallService } from '../../oncall/index.js';
 import { ApiError } from '../errors.js';
 import { parseDurationParam } from '../params.js';
 
@@ -20,7 +20,6 @@ function parseAt(value: string | undefined, now: number): number {
   return t;
 }
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const htmlPage = (title: string, body: string): string =>
   `<!doctype html><html><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;max-width:40em;margin:3em auto">${body}</body></html>`;
 
