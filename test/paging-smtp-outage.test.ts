@@ -1,7 +1,10 @@
 // The SMTP server is down while a page is due: attempts are recorded as retrying and back off;
-// once the server is back the page arrives exactly once, and the escalation keeps its time.
+// once the server is back the page arrives exactly once, and the escalation keeps its time. A
+// contact method that fails for good hands over to the next at once.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { makeDataDir } from './support/server.js';
 import { freePort, startSmtp, type TestSmtp } from './support/smtp.js';
@@ -52,5 +55,38 @@ test('a page due while SMTP is down arrives once it is back, exactly once; the n
     await server.close();
     await Promise.all([smtp?.close(), target.close()]);
     rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a contact method that fails for good hands over to the next one at once', async () => {
+  const smtp = await startSmtp();
+  const target = await startTarget();
+  let phoneCalls = 0;
+  const phone = http.createServer((_req, res) => {
+    phoneCalls++;
+    res.writeHead(410).end('gone');
+  });
+  await new Promise<void>((resolve) => phone.listen(0, '127.0.0.1', resolve));
+  const phoneUrl = `http://127.0.0.1:${(phone.address() as AddressInfo).port}/call`;
+  const declared = pagingDeclared(target.url, {
+    users: [{ id: 'alice', email: 'alice@example.com', timezone: 'UTC', contacts: [{ name: 'phone', webhook: phoneUrl }], notificationRules: [{ contact: 'phone', after: 0 }, { contact: 'email', after: 300_000 }] }],
+    schedules: [],
+    policies: [{ id: 'default', repeat: 0, steps: [{ notify: ['user:alice'], after: 0 }] }],
+  });
+  const clock = { now: Math.floor(Date.now() / 1000) * 1000 };
+  const dataDir = makeDataDir();
+  const server = await startPagingServer(dataDir, smtp.port, clock, declared);
+  try {
+    target.status = 500;
+    await advanceUntil(server, clock, () => phoneCalls > 0, 10_000);
+    const calledAt = clock.now;
+    await advanceUntil(server, clock, () => smtp.mails.length > 0, 10_000);
+    assert.ok(clock.now - calledAt <= 1000, `email ${clock.now - calledAt} ms after the phone failed, not 5 minutes`);
+    assert.equal(phoneCalls, 1, 'a 410 is not retried');
+    const rows = ((await (await fetch(`${server.apiUrl}/api/v1/alerts/check:checkout-http/notifications`)).json()) as { notifications: Array<{ contact: string; status: string; error: string }> }).notifications;
+    assert.deepEqual(rows.filter((r) => r.contact === 'phone').map((r) => [r.status, r.error]), [['failed', 'HTTP 410 from the webhook'], ['sending', '']]);
+  } finally {
+    await server.stop();
+    await Promise.all([smtp.close(), target.close(), new Promise<void>((resolve) => phone.close(() => resolve()))]);
   }
 });
