@@ -6,7 +6,11 @@ import type { Registry } from 'prom-client';
 import type { Store } from '../store/index.js';
 import { API_ERRORS, ApiError, toErrorResponse } from './errors.js';
 import type { AlertingService } from '../alerting/index.js';
+import type { RateLimiter, TokenBook } from '../access/index.js';
 import type { OnCallService } from '../oncall/index.js';
+import { auditLog } from '../store/index.js';
+import { installAccess, namespaceOf } from './access.js';
+import { tokenRoutes } from './routes/tokens.js';
 import { alertingRoutes } from './routes/alerting.js';
 import { oncallRoutes } from './routes/oncall.js';
 import { telemetryRoutes } from './routes/telemetry.js';
@@ -23,13 +27,17 @@ export interface ApiDeps {
   status: () => Record<string, unknown>;
   /** The store, once it is open (null while the server starts). */
   store: () => Store | null;
-  /** The namespace a request reads (token-based in a later stage; `default` until then). */
-  namespaceOf: (req: unknown) => string;
   version: string;
-  /** The alerting engine and its alerts, once the store is open. */
-  alerting: () => AlertingService | null;
-  /** Schedules, escalations and paging, once the store is open. */
-  oncall: () => OnCallService | null;
+  /** Tokens, once the store is open. */
+  tokens: () => TokenBook | null;
+  /** The alerting part of a namespace (checks, rules, alerts), once the store is open. */
+  alerting: (namespace: string) => AlertingService | null;
+  /** The on-call part of a namespace (schedules, escalations, paging). */
+  oncall: (namespace: string) => OnCallService | null;
+  /** Starts the alerting and on-call parts of a namespace seen for the first time. */
+  openNamespace: (namespace: string) => Promise<void>;
+  /** Requests per token (none when absent). */
+  rateLimiter?: RateLimiter;
   now?: () => number;
 }
 
@@ -65,6 +73,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(status).send(body);
   });
 
+  installAccess(app, deps.tokens, deps.now ?? Date.now, deps.rateLimiter ?? null);
+
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     const r = deps.readiness();
@@ -77,27 +87,28 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.get('/api/v1/status', { schema: { summary: 'Version, store and settings of this server' } }, async () => deps.status());
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  telemetryRoutes(app, {
-    store: () => {
-      const s = deps.store();
-      if (!s) throw new ApiError('NOT_READY', 'the store is still opening; try again in a moment');
-      return s;
-    },
-    namespaceOf: deps.namespaceOf,
-  });
-  const alerting = () => {
-    const a = deps.alerting();
+  const now = deps.now ?? Date.now;
+  const store = () => {
+    const s = deps.store();
+    if (!s) throw new ApiError('NOT_READY', 'the store is still opening; try again in a moment');
+    return s;
+  };
+  telemetryRoutes(app, { store, namespaceOf });
+  const alertingOf = (ns: string) => {
+    const a = deps.alerting(ns);
     if (!a) throw new ApiError('NOT_READY', 'the alerting engine is still starting; try again in a moment');
     return a;
   };
-  alertingRoutes(app, { service: alerting, namespaceOf: deps.namespaceOf, now: deps.now ?? Date.now });
-  oncallRoutes(app, {
-    service: () => {
-      const o = deps.oncall();
-      if (!o) throw new ApiError('NOT_READY', 'the on-call engine is still starting; try again in a moment');
-      return o;
-    },
-    now: deps.now ?? Date.now,
+  alertingRoutes(app, { service: (req) => alertingOf(namespaceOf(req)), namespaceOf, now });
+  const oncallOf = (ns: string) => {
+    const o = deps.oncall(ns);
+    if (!o) throw new ApiError('NOT_READY', 'the on-call engine is still starting; try again in a moment');
+    return o;
+  };
+  oncallRoutes(app, { service: (req) => oncallOf(namespaceOf(req)), serviceOf: oncallOf, now });
+  tokenRoutes(app, {
+    tokens: () => deps.tokens() ?? (() => { throw new ApiError('NOT_READY', 'the server is still starting'); })(),
+    store, openNamespace: deps.openNamespace, auditLog: (s, ns, limit) => auditLog(s, ns, limit), now,
   });
   return app;
 }

@@ -1,4 +1,5 @@
 // How the CLI reaches the API: --api (or MICRO_API), errors turned into one sentence.
+import { readLocalToken } from '../access/index.js';
 import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
 
@@ -52,10 +53,21 @@ export function apiUrl(api: string, path: string, query: Record<string, string |
   return url;
 }
 
+/**
+ * The token the CLI sends: MICRO_TOKEN, or else the admin token the server saved in its data
+ * directory (MICRO_DATA_DIR, default ./data) when run on the same machine.
+ */
+export function cliToken(): string | null {
+  return process.env.MICRO_TOKEN || readLocalToken(process.env.MICRO_DATA_DIR ?? './data');
+}
+
 export async function apiRequest(url: URL, api: string, init: RequestInit = {}): Promise<Response> {
   let res: Response;
+  const token = cliToken();
+  const headers = new Headers(init.headers);
+  if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
   try {
-    res = await fetch(url, init);
+    res = await fetch(url, { ...init, headers });
   } catch (err) {
     throw new CliError(describeNetworkError(err, api));
   }
@@ -68,6 +80,7 @@ export async function apiRequest(url: URL, api: string, init: RequestInit = {}):
     } catch {
       /* not JSON: keep the status */
     }
+    if (res.status === 401 && !token) message += ' (set MICRO_TOKEN, or MICRO_DATA_DIR to the server\'s data directory)';
     throw new CliError(message);
   }
   return res;

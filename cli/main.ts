@@ -6,6 +6,7 @@ import { CliError } from './api-client.js';
 import { ackCommand, alertsCommand, checkCommand, healthCommand, resolveCommand } from './commands/alerting.js';
 import { applyCommand } from './commands/apply.js';
 import { oncallCommand, pageCommand } from './commands/oncall.js';
+import { tokenCommand } from './commands/token.js';
 import { silenceCommand } from './commands/silence.js';
 import { logsCommand } from './commands/logs.js';
 import { depsCommand, servicesCommand } from './commands/services.js';
@@ -24,7 +25,7 @@ const program = new Command('micro')
 for (const cmd of [
   serverCommand(), statsCommand(), traceCommand(), logsCommand(), servicesCommand(), depsCommand(),
   healthCommand(), alertsCommand(), ackCommand(), resolveCommand(), checkCommand(), applyCommand(), silenceCommand(),
-  oncallCommand(), pageCommand(),
+  oncallCommand(), pageCommand(), tokenCommand(),
 ]) {
   program.addCommand(cmd.exitOverride());
 }

@@ -4,11 +4,12 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { handleExport, type ExportContext } from './export.js';
 import type { Signal } from './otlp/request-rows.js';
+import type { IngestAuthorizer } from './http-receiver.js';
 import { exportResponse, statusMessage } from './responses.js';
 
 export interface GrpcReceiverOptions {
   maxBodyBytes: number;
-  namespaceOf: (metadata: grpc.Metadata, peer: string) => string;
+  authorize: IngestAuthorizer;
 }
 
 const SERVICES: Record<Signal, string> = {
@@ -18,6 +19,13 @@ const SERVICES: Record<Signal, string> = {
 };
 
 const identity = (b: Buffer): Buffer => b;
+
+/** "ipv4:127.0.0.1:5555" or "ipv6:[::1]:5555" (or without the scheme) → the address alone. */
+function peerAddress(peer: string): string {
+  const p = peer.replace(/^ipv[46]:/, '');
+  const v6 = /^\[([^\]]+)\]/.exec(p);
+  return v6 ? v6[1]! : p.replace(/:\d+$/, '');
+}
 
 function definition(signal: Signal): grpc.ServiceDefinition {
   return {
@@ -46,7 +54,12 @@ export function buildGrpcReceiver(ctx: ExportContext, opts: GrpcReceiverOptions,
         if (retryInMillis !== undefined) metadata.set('grpc-status-details-bin', statusMessage(code, message, retryInMillis));
         callback({ code, details: message, metadata });
       };
-      handleExport(ctx, signal, 'protobuf', 'grpc', call.request, opts.namespaceOf(call.metadata, call.getPeer())).then(
+      const authorization = call.metadata.get('authorization')[0];
+      const auth = opts.authorize(typeof authorization === 'string' ? authorization : authorization?.toString('utf8'), peerAddress(call.getPeer()));
+      if (!auth.ok) {
+        return fail(auth.status === 401 ? grpc.status.UNAUTHENTICATED : auth.status === 403 ? grpc.status.PERMISSION_DENIED : grpc.status.RESOURCE_EXHAUSTED, auth.message, auth.retryInMillis);
+      }
+      handleExport(ctx, signal, 'protobuf', 'grpc', call.request, auth.namespace).then(
         (result) => {
           switch (result.kind) {
             case 'ok':

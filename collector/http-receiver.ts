@@ -11,9 +11,12 @@ const gunzipAsync = promisify(gunzip);
 
 export interface HttpReceiverOptions {
   maxBodyBytes: number;
-  /** The namespace a request's telemetry belongs to (token-based in a later stage). */
-  namespaceOf: (req: FastifyRequest) => string;
+  /** Who may send, and into which namespace (from the bearer token, or loopback without one). */
+  authorize: IngestAuthorizer;
 }
+
+export type IngestAuthorization = { ok: true; namespace: string; key: string } | { ok: false; status: 401 | 403 | 429; message: string; retryInMillis?: number };
+export type IngestAuthorizer = (authorization: string | undefined, remoteAddress: string) => IngestAuthorization;
 
 const CONTENT_TYPES: Record<string, Encoding> = {
   'application/x-protobuf': 'protobuf',
@@ -26,6 +29,8 @@ const INVALID_ARGUMENT = 3;
 const RESOURCE_EXHAUSTED = 8;
 const INTERNAL = 13;
 const UNAVAILABLE = 14;
+const PERMISSION_DENIED = 7;
+const UNAUTHENTICATED = 16;
 
 function encodingOf(req: FastifyRequest): Encoding {
   const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -56,6 +61,19 @@ export function buildHttpReceiver(ctx: ExportContext, opts: HttpReceiverOptions,
     return send(reply, encoding, status, errorBody(encoding, status === 500 ? INTERNAL : INVALID_ARGUMENT, message));
   });
 
+  // Refused before the body is read.
+  app.addHook('onRequest', async (req, reply) => {
+    const auth = opts.authorize(req.headers.authorization, req.socket.remoteAddress ?? '');
+    if (auth.ok) {
+      (req as FastifyRequest & { namespace?: string }).namespace = auth.namespace;
+      return;
+    }
+    if (auth.status === 401) reply.header('www-authenticate', 'Bearer');
+    if (auth.retryInMillis !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(auth.retryInMillis / 1000))));
+    const encoding = encodingOf(req);
+    return send(reply, encoding, auth.status, errorBody(encoding, auth.status === 429 ? RESOURCE_EXHAUSTED : auth.status === 401 ? UNAUTHENTICATED : PERMISSION_DENIED, auth.message));
+  });
+
   const route = (signal: Signal) => async (req: FastifyRequest, reply: FastifyReply) => {
     const encoding = encodingOf(req);
     const answer = (status: number, body: Buffer): FastifyReply => {
@@ -77,7 +95,7 @@ export function buildHttpReceiver(ctx: ExportContext, opts: HttpReceiverOptions,
     } else if (contentEncoding !== 'identity') {
       return answer(415, errorBody(encoding, INVALID_ARGUMENT, `unsupported content encoding ${JSON.stringify(contentEncoding)}: use gzip or none`));
     }
-    const result = await handleExport(ctx, signal, encoding, 'http', body, opts.namespaceOf(req));
+    const result = await handleExport(ctx, signal, encoding, 'http', body, (req as FastifyRequest & { namespace: string }).namespace);
     switch (result.kind) {
       case 'ok':
         return answer(200, exportResponse(signal, encoding, result.rejected, result.message));

@@ -36,6 +36,11 @@ export const serverSchema = z
     batchSize: byteSize(1024).prefault('32MiB'),
     flushInterval: durationMs(1).prefault('50ms'),
     maxInflightInserts: z.coerce.number().int().min(1).max(16).default(1),
+    /** Refuse telemetry without a token even from loopback (always so when listening beyond loopback). */
+    requireIngestToken: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false),
+    /** Requests per second per token: API calls, and OTLP export requests. */
+    apiRateLimit: z.coerce.number().int().min(1).max(1_000_000).default(100),
+    ingestRateLimit: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   })
   .strict();
 

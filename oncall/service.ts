@@ -17,6 +17,7 @@ export type AckOutcome =
   | { status: 'invalid' | 'expired' };
 
 export interface OnCallService {
+  namespace: string;
   directory(): Directory;
   overrides(): StoredOverride[];
   addOverride(input: OverrideInput, author: string): Promise<StoredOverride>;

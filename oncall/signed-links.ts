@@ -46,6 +46,16 @@ export function verifyAckToken(key: Buffer, token: string, now: number): Verifie
   }
 }
 
+/** Which namespace a link says it is for (unverified: only to find who verifies it). */
+export function ackTokenNamespace(token: string): string | null {
+  try {
+    const ns = (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as unknown[])[0];
+    return typeof ns === 'string' ? ns : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The token in a calendar feed's URL: it names what the feed shows and grants reading only that. */
 export function feedToken(key: Buffer, namespace: string, kind: 'schedule' | 'user', id: string): string {
   return sign(key, 'ical', JSON.stringify([namespace, kind, id])).slice(0, 32);

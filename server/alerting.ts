@@ -20,6 +20,7 @@ export interface AlertingHandle extends AlertingService {
 }
 
 export interface AlertingOptions {
+  namespace: string;
   store: Store;
   logger: Logger;
   fromFile: Declared | null;
@@ -32,8 +33,6 @@ export interface AlertingOptions {
   senders?: PagingOptions['senders'];
 }
 
-const NS = 'default';
-
 /** The firing notice of an alert restored from the event log (its own notice was not kept). */
 const restoredNotice = (a: TrackedAlert): AlertNotice => ({
   namespace: a.namespace, alertKey: a.alertKey, labels: a.labels, state: a.state,
@@ -41,7 +40,9 @@ const restoredNotice = (a: TrackedAlert): AlertNotice => ({
 });
 
 export async function startAlerting(o: AlertingOptions): Promise<AlertingHandle> {
-  const { store, logger, now } = o;
+  const { store, now } = o;
+  const NS = o.namespace;
+  const logger = o.logger.child({ namespace: NS });
   let silences: Silence[] = await listSilences(store, NS);
   let maintenance: MaintenanceWindow[] = [];
   // `book` and `paging` are assigned below; the dispatcher reaches them only once they are.

@@ -104,6 +104,7 @@ export async function startPaging(o: PagingOptions): Promise<PagingHandle> {
   log.info({ escalationsRestored: restored, smtp: Boolean(o.notifications.smtp) }, 'pager ready');
 
   return {
+    namespace: NS,
     deliver: (group, now) => pager.deliver(group, now),
     async tick(now) {
       await pager.tick(now);

@@ -9,8 +9,11 @@ import {
   buildGrpcReceiver, buildHttpReceiver, closeGrpc, createCollectorMetrics, createPipeline, decodeLimits, listenGrpc, type Pipeline,
 } from '../collector/index.js';
 import type { ServerConfig } from '../config/index.js';
-import { openStore, type Retention, type Store } from '../store/index.js';
-import { startAlerting, type AlertingHandle, type AlertingOptions } from './alerting.js';
+import { configNamespaces, openStore, type Retention, type Store } from '../store/index.js';
+import { adminTokenFile, createRateLimiter, createTokenBook, ensureAdminToken, isLoopback, readLocalToken, type TokenBook } from '../access/index.js';
+import type { AlertingHandle, AlertingOptions } from './alerting.js';
+import { ingestAuthorizer } from './ingest-access.js';
+import { createNamespaces, type Namespaces } from './namespaces.js';
 import { createLogger } from './logger.js';
 
 export interface RunningServer {
@@ -18,7 +21,11 @@ export interface RunningServer {
   logger: Logger;
   store: Store;
   pipeline: Pipeline;
+  /** The `default` namespace's alerting part. */
   alerting: AlertingHandle;
+  alertingFor(namespace: string): Promise<AlertingHandle>;
+  /** The admin token of the `default` namespace, as saved in the data directory. */
+  adminToken: string;
   apiUrl: string;
   otlpHttpUrl: string;
   otlpGrpcAddress: string;
@@ -55,14 +62,21 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   };
   let storeDescription = '';
   let openedStore: Store | null = null;
-  let alerting: AlertingHandle | null = null;
+  let tokens: TokenBook | null = null;
+  let namespaces: Namespaces | null = null;
+  // Listening beyond loopback, every request needs a token.
+  const requireIngestToken = config.requireIngestToken || !isLoopback(config.host);
 
   const api = await buildApi({
     version: VERSION,
     store: () => openedStore,
-    alerting: () => alerting,
-    oncall: () => alerting?.oncall ?? null,
-    namespaceOf: () => 'default',
+    tokens: () => tokens,
+    alerting: (ns) => namespaces?.get(ns) ?? null,
+    oncall: (ns) => namespaces?.get(ns)?.oncall ?? null,
+    openNamespace: async (ns) => {
+      if (namespaces) await namespaces.open(ns);
+    },
+    rateLimiter: createRateLimiter(config.apiRateLimit, config.apiRateLimit * 2),
     now,
     logger,
     registry: metrics.registry,
@@ -87,11 +101,17 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const prepared = await store.prepare(retentionSeconds(config));
     readiness.migrations = { ok: true, detail: `schema version ${prepared.migrations.current}` };
     openedStore = store;
-    alerting = await startAlerting({
-      store, logger, fromFile: opts.declared ?? null, notifications: config.notifications, dataDir: config.dataDir,
+    const book = createTokenBook(store, (err) => logger.error({ err }, 'token audit failed'));
+    await book.load();
+    const admin = await ensureAdminToken(book, config.dataDir, now());
+    if (admin.created) logger.info({ token: admin.id, file: adminTokenFile(config.dataDir) }, 'created the admin token of the default namespace');
+    tokens = book;
+    namespaces = createNamespaces({
+      store, logger, config, declared: opts.declared ?? null,
       // Links in pages point at the public URL; by default the API's own address.
       publicUrl: () => config.publicUrl ?? apiUrl, now, manualClock: opts.manualClock, senders: opts.senders,
     });
+    for (const ns of new Set(['default', ...book.namespaces(), ...(await configNamespaces(store))])) await namespaces.open(ns);
     logger.info({ store: store.describe, applied: prepared.migrations.applied, retentionChanges: prepared.retention }, 'store ready');
   } catch (err) {
     await api.close();
@@ -110,8 +130,9 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     metrics,
   );
   const ctx = { pipeline, metrics, logger, maxQueueBytes: config.maxQueueSize };
-  const http = buildHttpReceiver(ctx, { maxBodyBytes: config.maxBodySize, namespaceOf: () => 'default' }, logger);
-  const grpc = buildGrpcReceiver(ctx, { maxBodyBytes: config.maxBodySize, namespaceOf: () => 'default' }, logger);
+  const authorize = ingestAuthorizer(() => tokens, { requireToken: requireIngestToken, limiter: createRateLimiter(config.ingestRateLimit, config.ingestRateLimit * 2), now });
+  const http = buildHttpReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
+  const grpc = buildGrpcReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
   let closed = false;
   try {
     await http.listen({ host: config.host, port: config.otlpHttpPort });
@@ -124,7 +145,9 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       logger,
       store,
       pipeline,
-      alerting: alerting!,
+      alerting: namespaces!.get('default')!,
+      alertingFor: (ns) => namespaces!.open(ns),
+      adminToken: readLocalToken(config.dataDir) ?? '',
       apiUrl,
       otlpHttpUrl: `http://${hostForUrl}:${httpPort}`,
       otlpGrpcAddress: `${hostForUrl}:${grpcPort}`,
@@ -133,7 +156,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         closed = true;
         readiness.otlpHttp.ok = readiness.otlpGrpc.ok = false;
         // Receivers stop taking requests while everything accepted is stored.
-        await Promise.all([http.close(), closeGrpc(grpc), pipeline.drain(), alerting?.stop()]);
+        await Promise.all([http.close(), closeGrpc(grpc), pipeline.drain(), namespaces?.stop()]);
         await api.close();
         await store.close();
         logger.info('stopped');

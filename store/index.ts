@@ -19,3 +19,5 @@ export {
   appendNotifications, latestNotifications, loadEscalations, notificationHistory, saveEscalation,
   type EscalationRow, type NotificationRow, type NotificationStatus,
 } from './notifications.js';
+export { appendAudit, auditLog, loadTokens, saveToken, tokenLastUse, type AuditEvent, type TokenRow } from './tokens.js';
+export { configNamespaces } from './namespaces.js';

@@ -151,6 +151,37 @@ export const MIGRATIONS: readonly Migration[] = [
       TTL toDateTime(At) + toIntervalDay(400)`,
     ],
   },
+  {
+    version: 11,
+    name: 'tokens and the audit log',
+    // Tokens are stored by id with the SHA-256 of their secret, never the secret; each change
+    // is a new version. Uses and configuration changes go to the audit log.
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS micro_tokens (
+        Id String,
+        Version UInt64,
+        Namespace LowCardinality(String),
+        Name String,
+        Scope LowCardinality(String),
+        SecretHash String,
+        CreatedAt DateTime64(3),
+        CreatedBy String,
+        ExpiresAt DateTime64(3),
+        RevokedAt DateTime64(3)
+      ) ENGINE = MergeTree
+      ORDER BY (Id, Version)`,
+      `CREATE TABLE IF NOT EXISTS micro_audit (
+        Namespace LowCardinality(String),
+        At DateTime64(3),
+        Actor String,
+        Action LowCardinality(String),
+        Target String,
+        Detail String CODEC(ZSTD(1))
+      ) ENGINE = MergeTree
+      ORDER BY (Namespace, At)
+      TTL toDateTime(At) + toIntervalDay(400)`,
+    ],
+  },
 ];
 
 export interface MigrationReport {

@@ -1,5 +1,5 @@
 // Checks, alerts and heartbeats over HTTP.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   alertmanagerAlertsSchema, parseDeclared, receiveAlertmanagerAlerts, silenceState,
   type AlertingService, type Declared, type Silence, type TrackedAlert,
@@ -8,8 +8,9 @@ import { ConfigError, formatIssues, silenceInputSchema } from '../../config/inde
 import { ApiError } from '../errors.js';
 
 export interface AlertingDeps {
-  service: () => AlertingService;
-  namespaceOf: (req: unknown) => string;
+  /** The alerting part of the request's namespace. */
+  service: (req: FastifyRequest) => AlertingService;
+  namespaceOf: (req: FastifyRequest) => string;
   now: () => number;
 }
 
@@ -27,18 +28,19 @@ function view(a: TrackedAlert) {
 const STATES = ['firing', 'acked', 'pending', 'resolved', 'ok', 'all'] as const;
 
 export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
-  const find = (ns: string, name: string): TrackedAlert => {
-    const book = deps.service().book;
+  const find = (req: FastifyRequest, name: string): TrackedAlert => {
+    const ns = deps.namespaceOf(req);
+    const book = deps.service(req).book;
     const a = book.get(ns, name) ?? book.get(ns, `check:${name}`) ?? book.get(ns, `rule:${name}`);
     if (!a) throw new ApiError('ALERT_NOT_FOUND', `no alert is named "${name}"`);
     return a;
   };
 
-  app.get('/api/v1/checks', { schema: { summary: 'Checks: state, last result, latency, since when' } }, async () => ({ checks: deps.service().engine.status() }));
+  app.get('/api/v1/checks', { schema: { summary: 'Checks: state, last result, latency, since when' } }, async (req) => ({ checks: deps.service(req).engine.status() }));
 
   app.post('/api/v1/checks/:name/test', { schema: { summary: 'Run one check once and return its result, without alerting' } }, async (req) => {
     const name = (req.params as { name: string }).name;
-    const result = await deps.service().engine.testOnce(name, deps.now());
+    const result = await deps.service(req).engine.testOnce(name, deps.now());
     if (!result) throw new ApiError('CHECK_NOT_FOUND', `no check or rule is named "${name}"`);
     return { name, result };
   });
@@ -48,7 +50,7 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
   }, async (req) => {
     // By default: what needs or needed attention; quiet alerts only with state=ok or state=all.
     const wanted = (req.query as { state?: string }).state as (typeof STATES)[number] | undefined;
-    const alerts: AlertView[] = deps.service().book.list(deps.namespaceOf(req)).map(view)
+    const alerts: AlertView[] = deps.service(req).book.list(deps.namespaceOf(req)).map(view)
       .filter((a) => (wanted === undefined ? a.state !== 'ok' : wanted === 'all' ? true : a.state === wanted))
       .sort((a, b) => b.since - a.since);
     return { alerts };
@@ -56,27 +58,27 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
 
   app.get('/api/v1/alerts/:name/history', { schema: { summary: 'Every transition of one alert, newest first' } }, async (req) => {
     const ns = deps.namespaceOf(req);
-    const a = find(ns, (req.params as { name: string }).name);
-    return { key: a.alertKey, events: await deps.service().book.history(ns, a.alertKey) };
+    const a = find(req, (req.params as { name: string }).name);
+    return { key: a.alertKey, events: await deps.service(req).book.history(ns, a.alertKey) };
   });
 
   const by = { type: 'object', properties: { by: { type: 'string', minLength: 1, maxLength: 200 } } };
   app.post('/api/v1/alerts/:name/ack', { schema: { summary: 'Acknowledge a firing alert', body: by } }, async (req) => {
     const ns = deps.namespaceOf(req);
-    const a = find(ns, (req.params as { name: string }).name);
+    const a = find(req, (req.params as { name: string }).name);
     if (a.state.phase !== 'firing') throw new ApiError('CONFLICT', `alert "${a.alertKey}" is not firing`);
-    await deps.service().book.acknowledge(ns, a.alertKey, (req.body as { by?: string } | undefined)?.by ?? 'api', deps.now());
-    return view(deps.service().book.get(ns, a.alertKey)!);
+    await deps.service(req).book.acknowledge(ns, a.alertKey, (req.body as { by?: string } | undefined)?.by ?? 'api', deps.now());
+    return view(deps.service(req).book.get(ns, a.alertKey)!);
   });
 
   app.post('/api/v1/alerts/:name/resolve', { schema: { summary: 'Resolve an alert by hand', body: by } }, async (req) => {
     const ns = deps.namespaceOf(req);
-    const a = find(ns, (req.params as { name: string }).name);
-    await deps.service().book.resolve(ns, a.alertKey, (req.body as { by?: string } | undefined)?.by ?? 'api', deps.now());
-    return view(deps.service().book.get(ns, a.alertKey)!);
+    const a = find(req, (req.params as { name: string }).name);
+    await deps.service(req).book.resolve(ns, a.alertKey, (req.body as { by?: string } | undefined)?.by ?? 'api', deps.now());
+    return view(deps.service(req).book.get(ns, a.alertKey)!);
   });
 
-  app.get('/api/v1/config', { schema: { summary: 'The declared checks and rules' } }, async () => deps.service().declared());
+  app.get('/api/v1/config', { schema: { summary: 'The declared checks and rules' } }, async (req) => deps.service(req).declared());
 
   app.post('/api/v1/config/apply', {
     schema: {
@@ -92,7 +94,7 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
       if (err instanceof ConfigError) throw new ApiError('INVALID_CONFIG', `invalid configuration: ${err.problems.join('; ')}`);
       throw err;
     }
-    return deps.service().apply(desired, { prune: q.prune !== false, dryRun: q.dryRun === true, author: q.author ?? 'api' });
+    return deps.service(req).apply(desired, { prune: q.prune !== false, dryRun: q.dryRun === true, author: q.author ?? 'api' });
   });
 
   // Alertmanager's API, so Prometheus can send its alerts here (alerting.alertmanagers in prometheus.yml).
@@ -101,28 +103,28 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
     if (!parsed.success) {
       throw new ApiError('BAD_REQUEST', formatIssues(parsed.error.issues).join('; '));
     }
-    const counts = await receiveAlertmanagerAlerts(deps.service().book, deps.namespaceOf(req), parsed.data, deps.now());
+    const counts = await receiveAlertmanagerAlerts(deps.service(req).book, deps.namespaceOf(req), parsed.data, deps.now());
     return reply.code(200).send(counts);
   });
 
   const silenceView = (s: Silence) => ({ ...s, state: silenceState(s, deps.now()) });
-  app.get('/api/v1/silences', { schema: { summary: 'Silences: active, pending and expired' } }, async () => ({
-    silences: (await deps.service().silences()).map(silenceView).sort((a, b) => b.startsAt - a.startsAt),
+  app.get('/api/v1/silences', { schema: { summary: 'Silences: active, pending and expired' } }, async (req) => ({
+    silences: (await deps.service(req).silences()).map(silenceView).sort((a, b) => b.startsAt - a.startsAt),
   }));
   app.post('/api/v1/silences', { schema: { summary: 'Silence the alerts matching the matchers, from start to end' } }, async (req, reply) => {
     const parsed = silenceInputSchema.safeParse(req.body);
     if (!parsed.success) throw new ApiError('BAD_REQUEST', formatIssues(parsed.error.issues).join('; '));
-    return reply.code(201).send(silenceView(await deps.service().addSilence(parsed.data)));
+    return reply.code(201).send(silenceView(await deps.service(req).addSilence(parsed.data)));
   });
   app.delete('/api/v1/silences/:id', { schema: { summary: 'Expire a silence now' } }, async (req) => {
-    const s = await deps.service().expireSilence((req.params as { id: string }).id, 'api');
+    const s = await deps.service(req).expireSilence((req.params as { id: string }).id, 'api');
     if (!s) throw new ApiError('SILENCE_NOT_FOUND', `no silence has the id "${(req.params as { id: string }).id}"`);
     return silenceView(s);
   });
 
-  const ping = async (req: { params: unknown }) => {
+  const ping = async (req: FastifyRequest) => {
     const name = (req.params as { name: string }).name;
-    if (!(await deps.service().ping(name))) throw new ApiError('CHECK_NOT_FOUND', `no heartbeat check is named "${name}"`);
+    if (!(await deps.service(req).ping(name))) throw new ApiError('CHECK_NOT_FOUND', `no heartbeat check is named "${name}"`);
     return { ok: true, name };
   };
   app.post('/api/v1/heartbeats/:name', { schema: { summary: 'A heartbeat ping' } }, ping);

@@ -1,13 +1,16 @@
 // On call over HTTP: who is on call (now or at a time), shifts, overrides, warnings, test pages,
 // escalations and their notifications, calendar feeds, and the acknowledge links of emails.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ConfigError, formatIssues, overrideInputSchema } from '../../config/index.js';
-import { escapeHtml, parseTarget, personCalendar, scheduleCalendar, shifts, whoIsOnCall, type OnCallService } from '../../oncall/index.js';
+import { ackTokenNamespace, escapeHtml, parseTarget, personCalendar, scheduleCalendar, shifts, whoIsOnCall, type OnCallService } from '../../oncall/index.js';
 import { ApiError } from '../errors.js';
 import { parseDurationParam } from '../params.js';
 
 export interface OnCallDeps {
-  service: () => OnCallService;
+  /** The on-call part of the request's namespace. */
+  service: (req: FastifyRequest) => OnCallService;
+  /** Of a namespace named by a signed link (acknowledge links, calendar feeds carry their own). */
+  serviceOf: (namespace: string) => OnCallService;
   now: () => number;
 }
 
@@ -24,26 +27,27 @@ const htmlPage = (title: string, body: string): string =>
   `<!doctype html><html><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;max-width:40em;margin:3em auto">${body}</body></html>`;
 
 export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
-  const people = (ids: string[]) => ids.map((id) => ({ id, name: deps.service().directory().people.get(id)?.name ?? id }));
-  const schedule = (id: string) => {
-    const s = deps.service().directory().schedules.get(id);
+  const people = (svc: OnCallService, ids: string[]) => ids.map((id) => ({ id, name: svc.directory().people.get(id)?.name ?? id }));
+  const schedule = (svc: OnCallService, id: string) => {
+    const s = svc.directory().schedules.get(id);
     if (!s) throw new ApiError('SCHEDULE_NOT_FOUND', `no schedule has the id "${id}"`);
     return s;
   };
-  const feedUrl = (kind: 'schedule' | 'user', id: string) =>
-    `${deps.service().publicUrl().replace(/\/$/, '')}/api/v1/oncall/${kind === 'schedule' ? 'schedules' : 'users'}/${encodeURIComponent(id)}/calendar.ics?token=${deps.service().feedToken(kind, id)}`;
-  const whoView = (id: string, at: number) => {
-    const w = whoIsOnCall(schedule(id), at);
-    return { schedule: id, at, onCall: people(w.users), until: w.until, next: w.next ? people(w.next) : null, calendarUrl: feedUrl('schedule', id) };
+  const feedUrl = (svc: OnCallService, kind: 'schedule' | 'user', id: string) =>
+    `${svc.publicUrl().replace(/\/$/, '')}/api/v1/oncall/${kind === 'schedule' ? 'schedules' : 'users'}/${encodeURIComponent(id)}/calendar.ics?ns=${encodeURIComponent(svc.namespace)}&token=${svc.feedToken(kind, id)}`;
+  const whoView = (svc: OnCallService, id: string, at: number) => {
+    const w = whoIsOnCall(schedule(svc, id), at);
+    return { schedule: id, at, onCall: people(svc, w.users), until: w.until, next: w.next ? people(svc, w.next) : null, calendarUrl: feedUrl(svc, 'schedule', id) };
   };
 
   const atQuery = { type: 'object', properties: { at: { type: 'string', maxLength: 64 } } } as const;
   app.get('/api/v1/oncall', { schema: { summary: 'Who is on call for every schedule (now, or at a time), until when, and who is next', querystring: atQuery } }, async (req) => {
     const at = parseAt((req.query as { at?: string }).at, deps.now());
-    return { schedules: [...deps.service().directory().schedules.keys()].map((id) => whoView(id, at)) };
+    const svc = deps.service(req);
+    return { schedules: [...svc.directory().schedules.keys()].map((id) => whoView(svc, id, at)) };
   });
   app.get('/api/v1/oncall/schedules/:id', { schema: { summary: 'Who is on call for one schedule', querystring: atQuery } }, async (req) =>
-    whoView((req.params as { id: string }).id, parseAt((req.query as { at?: string }).at, deps.now())));
+    whoView(deps.service(req), (req.params as { id: string }).id, parseAt((req.query as { at?: string }).at, deps.now())));
 
   app.get('/api/v1/oncall/schedules/:id/shifts', {
     schema: { summary: 'The shifts of a schedule over a range', querystring: { type: 'object', properties: { from: { type: 'string', maxLength: 64 }, next: { type: 'string', maxLength: 16 } } } },
@@ -53,35 +57,39 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
     const span = parseDurationParam('next', q.next, '14d')!;
     if (span <= 0 || span > MAX_SHIFT_RANGE) throw new ApiError('BAD_REQUEST', 'next: give a span between 1m and 92d');
     const id = (req.params as { id: string }).id;
-    return { schedule: id, from, to: from + span, shifts: shifts(schedule(id), from, from + span).map((x) => ({ start: x.start, end: x.end, onCall: people(x.users) })) };
+    const svc = deps.service(req);
+    return { schedule: id, from, to: from + span, shifts: shifts(schedule(svc, id), from, from + span).map((x) => ({ start: x.start, end: x.end, onCall: people(svc, x.users) })) };
   });
 
-  app.get('/api/v1/oncall/users', { schema: { summary: 'People, their contact methods (by name) and calendar feed' } }, async () => ({
-    users: [...deps.service().directory().people.values()].map((p) => ({
-      id: p.id, name: p.name, timezone: p.timezone, contacts: p.contacts.map((c) => ({ name: c.name, channel: c.channel, afterMs: c.afterMs })), calendarUrl: feedUrl('user', p.id),
-    })),
-  }));
+  app.get('/api/v1/oncall/users', { schema: { summary: 'People, their contact methods (by name) and calendar feed' } }, async (req) => {
+    const svc = deps.service(req);
+    return {
+      users: [...svc.directory().people.values()].map((p) => ({
+        id: p.id, name: p.name, timezone: p.timezone, contacts: p.contacts.map((c) => ({ name: c.name, channel: c.channel, afterMs: c.afterMs })), calendarUrl: feedUrl(svc, 'user', p.id),
+      })),
+    };
+  });
 
-  app.get('/api/v1/oncall/overrides', { schema: { summary: 'Overrides added by hand' } }, async () => ({ overrides: deps.service().overrides() }));
+  app.get('/api/v1/oncall/overrides', { schema: { summary: 'Overrides added by hand' } }, async (req) => ({ overrides: deps.service(req).overrides() }));
   app.post('/api/v1/oncall/overrides', { schema: { summary: 'Add an override: replace someone, add someone, or take someone off, for a while' } }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const { author, ...rest } = body;
     const parsed = overrideInputSchema.safeParse(rest);
     if (!parsed.success) throw new ApiError('INVALID_CONFIG', `invalid override: ${formatIssues(parsed.error.issues).join('; ')}`);
-    schedule(parsed.data.schedule);
-    const d = deps.service().directory();
+    schedule(deps.service(req), parsed.data.schedule);
+    const d = deps.service(req).directory();
     for (const who of [parsed.data.user, parsed.data.with]) if (who && !d.people.has(who)) throw new ApiError('INVALID_CONFIG', `invalid override: no user has the id "${who}"`);
-    const saved = await deps.service().addOverride(parsed.data, typeof author === 'string' && author ? author.slice(0, 200) : 'api');
+    const saved = await deps.service(req).addOverride(parsed.data, typeof author === 'string' && author ? author.slice(0, 200) : 'api');
     return reply.code(201).send(saved);
   });
   app.delete('/api/v1/oncall/overrides/:id', { schema: { summary: 'Remove an override added by hand' } }, async (req) => {
     const id = (req.params as { id: string }).id;
-    if (!(await deps.service().removeOverride(id, 'api'))) throw new ApiError('OVERRIDE_NOT_FOUND', `no override has the id "${id}"`);
+    if (!(await deps.service(req).removeOverride(id, 'api'))) throw new ApiError('OVERRIDE_NOT_FOUND', `no override has the id "${id}"`);
     return { removed: id };
   });
 
-  app.get('/api/v1/oncall/check', { schema: { summary: 'Warnings: schedule gaps, people on call nobody can reach, policies that reach nobody' } }, async () => ({
-    warnings: deps.service().warnings(deps.now()),
+  app.get('/api/v1/oncall/check', { schema: { summary: 'Warnings: schedule gaps, people on call nobody can reach, policies that reach nobody' } }, async (req) => ({
+    warnings: deps.service(req).warnings(deps.now()),
   }));
 
   app.post('/api/v1/oncall/test-page', {
@@ -92,35 +100,36 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
     try {
       // A bare id is a person's, or else a schedule's.
       const bare = !b.target.includes(':');
-      target = parseTarget(bare ? `${deps.service().directory().people.has(b.target) || !deps.service().directory().schedules.has(b.target) ? 'user' : 'schedule'}:${b.target}` : b.target);
+      target = parseTarget(bare ? `${deps.service(req).directory().people.has(b.target) || !deps.service(req).directory().schedules.has(b.target) ? 'user' : 'schedule'}:${b.target}` : b.target);
     } catch (err) {
       throw new ApiError('BAD_REQUEST', (err as Error).message);
     }
     if (target.kind === 'webhook') throw new ApiError('BAD_REQUEST', 'a test page goes to a user or a schedule');
-    const results = await deps.service().testPage({ kind: target.kind, id: target.id }, b.by ?? 'api');
+    const results = await deps.service(req).testPage({ kind: target.kind, id: target.id }, b.by ?? 'api');
     if (results === null) throw new ApiError(target.kind === 'user' ? 'USER_NOT_FOUND' : 'SCHEDULE_NOT_FOUND', `no ${target.kind} has the id "${target.id}"`);
     return { target: b.target, results };
   });
 
-  app.get('/api/v1/oncall/escalations', { schema: { summary: 'Escalations held by the pager, with every notification' } }, async () => ({
-    escalations: deps.service().escalations().map((e) => ({ ...e, notifications: e.notifications.map(({ address: _address, ...n }) => n) })),
+  app.get('/api/v1/oncall/escalations', { schema: { summary: 'Escalations held by the pager, with every notification' } }, async (req) => ({
+    escalations: deps.service(req).escalations().map((e) => ({ ...e, notifications: e.notifications.map(({ address: _address, ...n }) => n) })),
   }));
   app.get('/api/v1/alerts/:name/notifications', { schema: { summary: 'Every recorded notification attempt of an alert, newest first' } }, async (req) => {
     const name = (req.params as { name: string }).name;
-    return { notifications: (await deps.service().notificationHistory(name)).map(({ address: _address, ...n }) => n) };
+    return { notifications: (await deps.service(req).notificationHistory(name)).map(({ address: _address, ...n }) => n) };
   });
 
   const feed = (kind: 'schedule' | 'user') => async (req: { params: unknown; query: unknown }, reply: { header(k: string, v: string): unknown; send(b: string): unknown }) => {
     const id = (req.params as { id: string }).id;
-    const token = (req.query as { token?: string }).token ?? '';
-    if (!deps.service().verifyFeedToken(kind, id, token)) throw new ApiError('FEED_TOKEN_INVALID', 'this calendar link is not valid: take the link from `micro oncall` or /api/v1/oncall');
-    const d = deps.service().directory();
+    const { token = '', ns = 'default' } = req.query as { token?: string; ns?: string };
+    const svc = deps.serviceOf(ns);
+    if (!svc.verifyFeedToken(kind, id, token)) throw new ApiError('FEED_TOKEN_INVALID', 'this calendar link is not valid: take the link from `micro oncall` or /api/v1/oncall');
+    const d = svc.directory();
     const ics = kind === 'schedule' ? scheduleCalendar(d, id, deps.now()) : personCalendar(d, id, deps.now());
     if (ics === null) throw new ApiError(kind === 'schedule' ? 'SCHEDULE_NOT_FOUND' : 'USER_NOT_FOUND', `no ${kind} has the id "${id}"`);
     reply.header('content-type', 'text/calendar; charset=utf-8');
     return reply.send(ics);
   };
-  const tokenQuery = { type: 'object', properties: { token: { type: 'string', maxLength: 100 } } } as const;
+  const tokenQuery = { type: 'object', properties: { token: { type: 'string', maxLength: 100 }, ns: { type: 'string', maxLength: 64 } } } as const;
   app.get('/api/v1/oncall/schedules/:id/calendar.ics', { schema: { summary: 'iCalendar feed of a schedule (token in the URL)', querystring: tokenQuery } }, feed('schedule'));
   app.get('/api/v1/oncall/users/:id/calendar.ics', { schema: { summary: "iCalendar feed of a person's shifts (token in the URL)", querystring: tokenQuery } }, feed('user'));
 
@@ -128,7 +137,7 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
   // person's click acknowledges while mail scanners that only fetch links do not.
   app.get('/ack/:token', { schema: { hide: true } }, async (req, reply) => {
     const token = (req.params as { token: string }).token;
-    const v = deps.service().checkAckLink(token);
+    const v = deps.serviceOf(ackTokenNamespace(token) ?? 'default').checkAckLink(token);
     reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     if (!v.ok) return reply.code(v.reason === 'expired' ? 410 : 403).send(htmlPage('Link not valid', `<h2>This acknowledge link ${v.reason === 'expired' ? 'has expired' : 'is not valid'}.</h2><p>Use <code>micro ack</code> instead.</p>`));
     return reply.send(htmlPage('Acknowledge', `<h2>Acknowledge ${escapeHtml(v.alertKey)}</h2>
@@ -139,7 +148,8 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
   app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, _body, done) => done(null, {}));
     scope.post('/ack/:token', { schema: { hide: true } }, async (req, reply) => {
-      const r = await deps.service().acknowledgeByLink((req.params as { token: string }).token);
+      const token = (req.params as { token: string }).token;
+      const r = await deps.serviceOf(ackTokenNamespace(token) ?? 'default').acknowledgeByLink(token);
       reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store');
       if (r.status === 'acknowledged' || r.status === 'already-acknowledged') {
         const text = r.status === 'acknowledged' ? `Acknowledged by ${r.by}` : `Already acknowledged by ${r.by}`;

@@ -1,5 +1,5 @@
 // Reading telemetry back: services, runtime stats and RED, traces, logs, dependencies.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   SEVERITY_LEVELS, dependencies, instanceStats, listServices, searchLogs, searchTraces, serviceActivity, traceById,
   type SeverityLevel, type Store,
@@ -10,7 +10,7 @@ import { followLogs } from './follow-logs.js';
 
 export interface TelemetryDeps {
   store: () => Store;
-  namespaceOf: (req: unknown) => string;
+  namespaceOf: (req: FastifyRequest) => string;
 }
 
 const services = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'service name; repeat or comma-separate for several' };

@@ -27,6 +27,24 @@ async function testDatabaseUrl(): Promise<string | undefined> {
   return u.toString();
 }
 
+/**
+ * Tests call the API as the local admin unless they say otherwise: requests to a test server's
+ * API carry its admin token when they carry no Authorization header of their own, and `micro`
+ * child processes get it as MICRO_TOKEN. `rawFetch` sends exactly what it is given.
+ */
+export const rawFetch: typeof fetch = globalThis.fetch.bind(globalThis);
+const adminTokens = new Map<string, string>();
+globalThis.fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  const token = adminTokens.get(url.origin);
+  if (token) {
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    if (!headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
+    return rawFetch(input, { ...init, headers });
+  }
+  return rawFetch(input, init);
+};
+
 export function makeDataDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'micro-test-'));
 }
@@ -54,6 +72,8 @@ export async function startTestServer(
     ...overrides,
   });
   const server = await startServer(config, { logDestination, declared: declaredPart({ checks, rules, ...opts.declared }), now: opts.now, manualClock: opts.manualClock, senders: opts.senders });
+  adminTokens.set(new URL(server.apiUrl).origin, server.adminToken);
+  process.env.MICRO_TOKEN = server.adminToken;
   return Object.assign(server, {
     dataDir,
     logLines,

@@ -1,0 +1,65 @@
+// Who may call what: every route needs a bearer token of a scope, except the few that are public
+// (health, metrics, the OpenAPI document) or carry their own signed token (acknowledge links,
+// calendar feeds). Checked in one hook before anything else; the token names the namespace.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { grants, type RateLimiter, type Scope, type TokenBook, type TokenView } from '../access/index.js';
+import { ApiError } from './errors.js';
+
+export interface RequestAccess {
+  namespace: string;
+  token: TokenView;
+}
+
+const PUBLIC = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/api\/v1\/openapi\.json$/, /^\/ack\/[^/]+$/, /^\/api\/v1\/oncall\/(schedules|users)\/[^/]+\/calendar\.ics$/];
+
+/** The scopes any one of which lets a request through; null for a public route. */
+export function requiredScopes(method: string, path: string): Scope[] | null {
+  if (PUBLIC.some((p) => p.test(path))) return null;
+  if (path.startsWith('/api/v1/tokens') || path.startsWith('/api/v1/audit')) return ['admin'];
+  // Heartbeat pings and alerts pushed by Prometheus come from machines, like telemetry.
+  if (path.startsWith('/api/v1/heartbeats/') || (path === '/api/v2/alerts' && method === 'POST')) return ['ingest', 'write'];
+  return method === 'GET' || method === 'HEAD' ? ['read'] : ['write'];
+}
+
+const WHY: Record<string, string> = {
+  missing: 'this needs a token: send Authorization: Bearer <token> (micro token create; the CLI uses MICRO_TOKEN or the data directory\'s admin token)',
+  malformed: 'the token is not one of ours: send Authorization: Bearer micro_...',
+  unknown: 'the token is not valid',
+  revoked: 'the token was revoked',
+  expired: 'the token has expired',
+};
+
+export function installAccess(app: FastifyInstance, tokens: () => TokenBook | null, now: () => number, limiter: RateLimiter | null): void {
+  app.decorateRequest('access', null);
+  app.addHook('onRequest', async (req, reply) => {
+    const path = req.url.split('?')[0]!;
+    const needed = requiredScopes(req.method, path);
+    if (needed === null) return;
+    const book = tokens();
+    if (!book) throw new ApiError('NOT_READY', 'the server is still starting; try again in a moment');
+    const header = req.headers.authorization;
+    const bearer = header === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? '-';
+    const auth = book.authenticate(bearer, now());
+    if (!auth.ok) {
+      reply.header('www-authenticate', 'Bearer');
+      throw new ApiError('UNAUTHENTICATED', WHY[auth.reason]);
+    }
+    if (!needed.some((n) => grants(auth.token.scope, n))) {
+      throw new ApiError('FORBIDDEN', `a ${auth.token.scope} token cannot ${req.method} ${path}: it needs ${needed.join(' or ')}`);
+    }
+    const limited = limiter?.take(auth.token.id, now());
+    if (limited && !limited.ok) {
+      reply.header('retry-after', String(Math.max(1, Math.ceil(limited.retryInMillis / 1000))));
+      throw new ApiError('RATE_LIMITED', `this token sends too many requests; retry in ${Math.ceil(limited.retryInMillis / 1000)} s`);
+    }
+    (req as FastifyRequest & { access: RequestAccess }).access = { namespace: auth.token.namespace, token: auth.token };
+  });
+}
+
+export function accessOf(req: FastifyRequest): RequestAccess {
+  const a = (req as FastifyRequest & { access?: RequestAccess | null }).access;
+  if (!a) throw new ApiError('UNAUTHENTICATED', WHY.missing);
+  return a;
+}
+
+export const namespaceOf = (req: FastifyRequest): string => accessOf(req).namespace;
