@@ -29,7 +29,19 @@ const WHY: Record<string, string> = {
   expired: 'the token has expired',
 };
 
+/** Changes made through the API go to the audit log (machine traffic such as heartbeats does not). */
+const AUDITED = (method: string, path: string): boolean =>
+  method !== 'GET' && method !== 'HEAD' && !path.startsWith('/api/v1/heartbeats/') && path !== '/api/v2/alerts' && !path.startsWith('/ack/');
+
 export function installAccess(app: FastifyInstance, tokens: () => TokenBook | null, now: () => number, limiter: RateLimiter | null): void {
+  app.addHook('onResponse', async (req, reply) => {
+    const a = (req as FastifyRequest & { access?: RequestAccess | null }).access;
+    const path = req.url.split('?')[0]!;
+    if (!a || reply.statusCode >= 400 || !AUDITED(req.method, path)) return;
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    await tokens()?.audit(a.namespace, `token:${a.token.id} (${a.token.name})`, `${req.method} ${req.routeOptions.url ?? path}`, path, JSON.stringify({ status: reply.statusCode, ...(query.dryRun ? { dryRun: true } : {}) }), now())
+      .catch((err: unknown) => req.log.error({ err }, 'audit log write failed'));
+  });
   app.decorateRequest('access', null);
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0]!;
