@@ -23,6 +23,7 @@ const SECTIONS = [
   { section: 'schedules', kind: 'schedule', key: 'id' },
   { section: 'policies', kind: 'policy', key: 'id' },
   { section: 'webhooks', kind: 'webhook', key: 'id' },
+  { section: 'exposures', kind: 'exposure', key: 'namespace' },
 ] as const;
 const ROUTES_KIND = 'routes';
 const DECLARED_KINDS = new Set<string>([...SECTIONS.map((s) => s.kind), ROUTES_KIND]);

@@ -36,6 +36,8 @@ export interface ApiDeps {
   oncall: (namespace: string) => OnCallService | null;
   /** Starts the alerting and on-call parts of a namespace seen for the first time. */
   openNamespace: (namespace: string) => Promise<void>;
+  /** `[namespace, service]` pairs other namespaces expose to this one. */
+  sharedWith: (namespace: string) => Array<[string, string]>;
   /** Requests per token (none when absent). */
   rateLimiter?: RateLimiter;
   now?: () => number;
@@ -93,7 +95,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     if (!s) throw new ApiError('NOT_READY', 'the store is still opening; try again in a moment');
     return s;
   };
-  telemetryRoutes(app, { store, namespaceOf });
+  // Telemetry reads see the namespace's own rows and the services other namespaces expose to it.
+  telemetryRoutes(app, { store, namespaceOf: (req) => ({ namespace: namespaceOf(req), shared: deps.sharedWith(namespaceOf(req)) }) });
   const alertingOf = (ns: string) => {
     const a = deps.alerting(ns);
     if (!a) throw new ApiError('NOT_READY', 'the alerting engine is still starting; try again in a moment');

@@ -15,12 +15,17 @@ export const declaredShape = {
   policies: z.array(policySchema).default([]),
   routes: z.array(routeSchema).default([]),
   webhooks: z.array(webhookSchema).default([]),
+  /** Services of this namespace that another namespace may read (traces, logs, stats). */
+  exposures: z.array(z.object({
+    namespace: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a namespace: lower-case letters, digits and dashes'),
+    services: z.array(z.string().min(1)).min(1, 'name the services to expose'),
+  }).strict()).default([]),
 };
 
 export const declaredSchema = z.object(declaredShape).strict();
 export type Declared = z.output<typeof declaredSchema>;
 
-export const EMPTY_DECLARED: Declared = { checks: [], rules: [], maintenance: [], silences: [], users: [], schedules: [], policies: [], routes: [], webhooks: [] };
+export const EMPTY_DECLARED: Declared = { checks: [], rules: [], maintenance: [], silences: [], users: [], schedules: [], policies: [], routes: [], webhooks: [], exposures: [] };
 
 /**
  * Problems zod's own pass cannot see: duplicate names (reported even when other elements are

@@ -14,6 +14,8 @@ import { startPaging, type PagingOptions } from './paging.js';
 
 export interface AlertingHandle extends AlertingService {
   oncall: OnCallService;
+  /** Services this namespace exposes to others: `[reader namespace, service]`. */
+  exposures(): Array<[string, string]>;
   /** One round of everything timed: due checks, dispatcher repeats, escalations (manual clock). */
   tick(now: number): Promise<void>;
   stop(): Promise<void>;
@@ -45,6 +47,7 @@ export async function startAlerting(o: AlertingOptions): Promise<AlertingHandle>
   const logger = o.logger.child({ namespace: NS });
   let silences: Silence[] = await listSilences(store, NS);
   let maintenance: MaintenanceWindow[] = [];
+  let exposures: Array<[string, string]> = [];
   // `book` and `paging` are assigned below; the dispatcher reaches them only once they are.
   let book: AlertBook | null = null;
   let paging: Awaited<ReturnType<typeof startPaging>> | null = null;
@@ -79,6 +82,7 @@ export async function startAlerting(o: AlertingOptions): Promise<AlertingHandle>
       startsAt: m.startsAt ? Date.parse(m.startsAt) : undefined, endsAt: m.endsAt ? Date.parse(m.endsAt) : undefined,
     }));
     silences = await listSilences(store, NS);
+    exposures = declared.exposures.flatMap((e) => e.services.map((svc): [string, string] => [e.namespace, svc]));
     await paging!.reload(declared);
     return declared;
   };
@@ -111,6 +115,7 @@ export async function startAlerting(o: AlertingOptions): Promise<AlertingHandle>
     engine,
     book,
     oncall: paging,
+    exposures: () => exposures,
     declared: () => loadDeclared(store, NS),
     async tick(at) {
       await engine.runDue(at);

@@ -9,6 +9,8 @@ import { startAlerting, type AlertingHandle, type AlertingOptions } from './aler
 export interface Namespaces {
   open(namespace: string): Promise<AlertingHandle>;
   get(namespace: string): AlertingHandle | null;
+  /** `[namespace, service]` pairs other namespaces expose to `reader`. */
+  sharedWith(reader: string): Array<[string, string]>;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
       return p;
     },
     get: (namespace) => running.get(namespace) ?? null,
+    sharedWith: (reader) => [...running].flatMap(([ns, h]) => (ns === reader ? [] : h.exposures().filter(([to]) => to === reader).map(([, svc]): [string, string] => [ns, svc]))),
     async stop() {
       await Promise.allSettled([...starting.values()]);
       await Promise.all([...running.values()].map((h) => h.stop()));

@@ -76,6 +76,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     openNamespace: async (ns) => {
       if (namespaces) await namespaces.open(ns);
     },
+    sharedWith: (ns) => namespaces?.sharedWith(ns) ?? [],
     rateLimiter: createRateLimiter(config.apiRateLimit, config.apiRateLimit * 2),
     now,
     logger,

@@ -9,7 +9,7 @@ export { LAYOUTS, type TableName } from './tables.js';
 export {
   MAX_LIMIT, SEVERITY_LEVELS, dependencies, instanceStats, listServices, searchLogs, searchTraces, serviceActivity, traceById,
   type Activity, type DependencyEdge, type InstanceRequests, type InstanceStats, type LogFilter, type LogLine, type OperationRed, type Red, type ServiceSummary,
-  type SeverityLevel, type SpanRecord, type TimeRange, type TraceFilter, type TraceSummary,
+  type ReadScope, type SeverityLevel, type SpanRecord, type TimeRange, type TraceFilter, type TraceSummary,
 } from './queries/index.js';
 export { alertHistory, appendAlertEvents, latestAlertEvents, type AlertEventRow } from './alert-events.js';
 export { errorRateOver, lastTelemetryAt, latencyOver, logCountOver, runtimeStatMax } from './queries/index.js';

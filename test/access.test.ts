@@ -186,3 +186,18 @@ test('tokens and the SMTP password appear in no log line and no API answer', asy
     assert.ok(!answers.some((a) => a.includes(part)), `an API answer holds ${part}`);
   }
 });
+
+test('a namespace exposes chosen services to another: those are readable there, nothing else, and nowhere else', async () => {
+  const dRead = (await createToken('team-d', 'read')).secret;
+  const declare = (exposures: unknown[]) => call('POST', '/api/v1/config/apply', tok.aWrite!, {
+    checks: [{ name: 'check-of-team-a', service: 'secret-svc-a', interval: '1h', tcp: { host: '127.0.0.1', port: 1 } }], exposures,
+  });
+  assert.equal((await declare([{ namespace: 'team-d', services: ['secret-svc-a'] }])).status, 200);
+  const services = async (token: string) => ((await (await call('GET', '/api/v1/services?since=1h', token)).json()) as { services: Array<{ service: string }> }).services.map((s) => s.service);
+  assert.deepEqual(await services(dRead), ['secret-svc-a']);
+  assert.match(await (await call('GET', '/api/v1/logs?since=1h', dRead)).text(), /SECRET-LOG-A/);
+  assert.deepEqual(await services(tok.bRead!), ['svc-b', 'svc-intruder'], 'team-b still sees only its own');
+  assert.doesNotMatch(await (await call('GET', '/api/v1/checks', dRead)).text(), /check-of-team-a/, 'telemetry is exposed, not alerting');
+  assert.equal((await declare([])).status, 200);
+  assert.deepEqual(await services(dRead), []);
+});

@@ -1,13 +1,13 @@
 // Live follow of logs as NDJSON. Log lines arrive late (clients batch them), so each poll reads
 // a look-back window and skips lines already sent, rather than trusting a time cursor.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { searchLogs, type LogFilter, type Store } from '../../store/index.js';
+import { searchLogs, type LogFilter, type ReadScope, type Store } from '../../store/index.js';
 
 const POLL_MS = 500;
 const LOOKBACK_MS = 30_000;
 const HEARTBEAT_MS = 15_000;
 
-export function followLogs(req: FastifyRequest, reply: FastifyReply, store: Store, namespace: string, filter: LogFilter, fromMs: number): void {
+export function followLogs(req: FastifyRequest, reply: FastifyReply, store: Store, namespace: ReadScope, filter: LogFilter, fromMs: number): void {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   SEVERITY_LEVELS, dependencies, instanceStats, listServices, searchLogs, searchTraces, serviceActivity, traceById,
-  type SeverityLevel, type Store,
+  type ReadScope, type SeverityLevel, type Store,
 } from '../../store/index.js';
 import { ApiError } from '../errors.js';
 import { TRACE_ID, asList, describeSince, parseDurationParam, rangeFromSince } from '../params.js';
@@ -10,7 +10,8 @@ import { followLogs } from './follow-logs.js';
 
 export interface TelemetryDeps {
   store: () => Store;
-  namespaceOf: (req: FastifyRequest) => string;
+  /** What the request may read: its namespace, and services other namespaces expose to it. */
+  namespaceOf: (req: FastifyRequest) => ReadScope;
 }
 
 const services = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'service name; repeat or comma-separate for several' };

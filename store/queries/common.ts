@@ -33,3 +33,26 @@ export const INSTANCE_EXPR = 'ServiceInstance';
 
 /** Spans through which a service is entered: server and consumer spans, and roots. */
 export const ENTRY_SPAN = "(SpanKind IN ('Server', 'Consumer') OR ParentSpanId = '')";
+
+/**
+ * Whose rows a read may see: its own namespace's, plus the services other namespaces expose to it
+ * (`exposures` in their declarations). Isolation is here, in the store, not in handlers.
+ */
+export interface ReadScope {
+  namespace: string;
+  /** `[namespace, service]` pairs exposed to this namespace. */
+  shared?: ReadonlyArray<readonly [string, string]>;
+}
+
+/** The condition on `Namespace` (and `ServiceName`) for a scope; its parameters come from `scopeParams`. */
+export function inScope(scope: ReadScope | string): string {
+  return typeof scope === 'string' || !scope.shared?.length
+    ? 'Namespace = {ns:String}'
+    : "(Namespace = {ns:String} OR has({shared:Array(String)}, concat(Namespace, '/', ServiceName)))";
+}
+
+export function scopeParams(scope: ReadScope | string): Record<string, unknown> {
+  if (typeof scope === 'string') return { ns: scope };
+  // Namespaces hold no '/', so "namespace/service" names one pair without ambiguity.
+  return { ns: scope.namespace, ...(scope.shared?.length ? { shared: scope.shared.map(([n, svc]) => `${n}/${svc}`) } : {}) };
+}

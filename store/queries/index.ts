@@ -1,4 +1,4 @@
-export { MAX_LIMIT, type TimeRange } from './common.js';
+export { MAX_LIMIT, type ReadScope, type TimeRange } from './common.js';
 export { SEVERITY_LEVELS, searchLogs, type LogFilter, type LogLine, type SeverityLevel } from './logs.js';
 export { instanceStats, type InstanceStats } from './runtime.js';
 export { listServices, serviceActivity, type Activity, type InstanceRequests, type OperationRed, type Red, type ServiceSummary } from './services.js';

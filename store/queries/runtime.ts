@@ -2,7 +2,7 @@
 // has candidate metrics, first match wins: semantic-convention names first, then the names of
 // the Node (runtime-node), Go (contrib/runtime), Java (agent runtime-telemetry) and Python
 // (system-metrics) instrumentations, old and new.
-import { INSTANCE_EXPR, TIMEUNIX_IN_RANGE, rangeParams, type Reader, type TimeRange } from './common.js';
+import { INSTANCE_EXPR, TIMEUNIX_IN_RANGE, rangeParams, type Reader, type TimeRange, inScope, scopeParams, type ReadScope } from './common.js';
 
 type Pick =
   | { kind: 'last'; metric: string; scale?: number; attr?: [string, string] }
@@ -99,14 +99,14 @@ function pick(series: SeriesRow[], candidates: Pick[]): { value: number; metric:
   return null;
 }
 
-export async function instanceStats(db: Reader, namespace: string, services: string[], range: TimeRange): Promise<InstanceStats[]> {
+export async function instanceStats(db: Reader, scope: ReadScope | string, services: string[], range: TimeRange): Promise<InstanceStats[]> {
   const select = (table: string, value: string, names: string) => `
     SELECT ServiceName AS service, ${INSTANCE_EXPR} AS instance, MetricName AS metric, Attributes AS attrs,
       argMin(${value}, TimeUnix) AS first, argMax(${value}, TimeUnix) AS last,
       toUnixTimestamp64Milli(min(TimeUnix)) AS firstMs, toUnixTimestamp64Milli(max(TimeUnix)) AS lastMs,
       argMax(ServiceVersion, TimeUnix) AS version
     FROM ${table}
-    WHERE Namespace = {ns:String}
+    WHERE ${inScope(scope)}
       AND ${TIMEUNIX_IN_RANGE}
       AND MetricName IN {${names}:Array(String)}
       AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))
@@ -114,7 +114,7 @@ export async function instanceStats(db: Reader, namespace: string, services: str
   const rows = await db.query<SeriesRow>(
     `${select('otel_metrics_gauge', 'Value', 'names')} UNION ALL ${select('otel_metrics_sum', 'Value', 'names')}
      UNION ALL ${select('otel_metrics_histogram', 'Sum', 'histograms')}`,
-    { ns: namespace, services, names: ALL_METRICS, histograms: HISTOGRAM_METRICS, ...rangeParams(range) },
+    { ...scopeParams(scope), services, names: ALL_METRICS, histograms: HISTOGRAM_METRICS, ...rangeParams(range) },
   );
   const byInstance = new Map<string, SeriesRow[]>();
   for (const r of rows) {

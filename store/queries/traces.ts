@@ -1,6 +1,6 @@
 // Trace search, one trace by id (bounded by the trace-id lookup table, never a full scan), and
 // the service dependency graph from parent/child spans across services.
-import { TIMESTAMP_IN_RANGE, capLimit, rangeParams, type Reader, type TimeRange } from './common.js';
+import { TIMESTAMP_IN_RANGE, capLimit, rangeParams, type Reader, type TimeRange, inScope, scopeParams, type ReadScope } from './common.js';
 
 export interface TraceFilter {
   service?: string;
@@ -41,9 +41,9 @@ export interface SpanRecord {
   events: Array<{ timeMs: number; name: string; attributes: Record<string, string> }>;
 }
 
-export async function searchTraces(db: Reader, namespace: string, range: TimeRange, f: TraceFilter): Promise<TraceSummary[]> {
-  const params: Record<string, unknown> = { ns: namespace, ...rangeParams(range), limit: capLimit(f.limit, 20) };
-  const where = ['Namespace = {ns:String}', TIMESTAMP_IN_RANGE];
+export async function searchTraces(db: Reader, scope: ReadScope | string, range: TimeRange, f: TraceFilter): Promise<TraceSummary[]> {
+  const params: Record<string, unknown> = { ...scopeParams(scope), ...rangeParams(range), limit: capLimit(f.limit, 20) };
+  const where = [inScope(scope), TIMESTAMP_IN_RANGE];
   if (f.service) {
     where.push('ServiceName = {service:String}');
     params.service = f.service;
@@ -75,7 +75,7 @@ export async function searchTraces(db: Reader, namespace: string, range: TimeRan
        argMinIf(SpanName, Timestamp, ParentSpanId = '') AS rootOperation,
        groupUniqArray(ServiceName) AS services
      FROM otel_traces
-     WHERE Namespace = {ns:String} AND TraceId IN (SELECT TraceId FROM matching)
+     WHERE ${inScope(scope)} AND TraceId IN (SELECT TraceId FROM matching)
        AND Timestamp >= fromUnixTimestamp64Milli({from:Int64}) - INTERVAL 1 HOUR
        AND Timestamp < fromUnixTimestamp64Milli({to:Int64}) + INTERVAL 1 HOUR
      GROUP BY TraceId ORDER BY min(Timestamp) DESC`,
@@ -93,7 +93,7 @@ export async function searchTraces(db: Reader, namespace: string, range: TimeRan
   }));
 }
 
-export async function traceById(db: Reader, namespace: string, traceId: string): Promise<SpanRecord[]> {
+export async function traceById(db: Reader, scope: ReadScope | string, traceId: string): Promise<SpanRecord[]> {
   // The lookup table bounds the time range (so only that day's parts are read) and the
   // by_trace projection keeps the trace's spans together; one statement saves a round trip.
   const rows = await db.query<{
@@ -106,10 +106,10 @@ export async function traceById(db: Reader, namespace: string, traceId: string):
        StatusCode, StatusMessage, SpanAttributes, ResourceAttributes,
        arrayMap(t -> toString(toUnixTimestamp64Nano(t)), Events.Timestamp) AS evTimes, Events.Name AS evNames, Events.Attributes AS evAttrs
      FROM otel_traces
-     WHERE Namespace = {ns:String} AND TraceId = {id:String} AND Timestamp >= bounds.1 AND Timestamp <= bounds.2
+     WHERE ${inScope(scope)} AND TraceId = {id:String} AND Timestamp >= bounds.1 AND Timestamp <= bounds.2
      ORDER BY Timestamp
      LIMIT 100000`,
-    { ns: namespace, id: traceId },
+    { ...scopeParams(scope), id: traceId },
   );
   return rows.map((r) => ({
     traceId,
@@ -138,17 +138,17 @@ export interface DependencyEdge {
 }
 
 /** Calls between services: a span whose parent span belongs to another service. */
-export async function dependencies(db: Reader, namespace: string, range: TimeRange): Promise<DependencyEdge[]> {
+export async function dependencies(db: Reader, scope: ReadScope | string, range: TimeRange): Promise<DependencyEdge[]> {
   const rows = await db.query<{ parent: string; child: string; calls: string; errors: string }>(
     `SELECT p.ServiceName AS parent, c.ServiceName AS child, count() AS calls, countIf(c.StatusCode = 'Error') AS errors
      FROM (SELECT TraceId, ParentSpanId, ServiceName, StatusCode FROM otel_traces
-           WHERE Namespace = {ns:String} AND ${TIMESTAMP_IN_RANGE} AND ParentSpanId != '') AS c
+           WHERE ${inScope(scope)} AND ${TIMESTAMP_IN_RANGE} AND ParentSpanId != '') AS c
      INNER JOIN (SELECT TraceId, SpanId, ServiceName FROM otel_traces
-           WHERE Namespace = {ns:String} AND ${TIMESTAMP_IN_RANGE}) AS p
+           WHERE ${inScope(scope)} AND ${TIMESTAMP_IN_RANGE}) AS p
        ON c.TraceId = p.TraceId AND c.ParentSpanId = p.SpanId
      WHERE p.ServiceName != c.ServiceName
      GROUP BY parent, child ORDER BY parent, child`,
-    { ns: namespace, ...rangeParams(range) },
+    { ...scopeParams(scope), ...rangeParams(range) },
   );
   return rows.map((r) => {
     const calls = Number(r.calls);
