@@ -6,6 +6,8 @@ COPY collector collector
 COPY store store
 COPY alerting alerting
 COPY oncall oncall
+COPY access access
+COPY instrument instrument
 COPY api api
 COPY cli cli
 COPY config config
@@ -20,6 +22,7 @@ ENV NODE_ENV=production
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY package.json ./
+RUN mkdir -p /var/lib/micro && chown node:node /var/lib/micro
 USER node
 EXPOSE 8080 4317 4318
 ENTRYPOINT ["node", "dist/cli/main.js"]

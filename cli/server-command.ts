@@ -20,6 +20,9 @@ interface ServerFlags {
   flushInterval?: string;
   batchRows?: string;
   maxInflightInserts?: string;
+  requireIngestToken?: boolean;
+  apiRateLimit?: string;
+  ingestRateLimit?: string;
 }
 
 const defined = <T extends object>(o: T): Partial<T> =>
@@ -53,6 +56,9 @@ export function serverCommand(): Command {
     .addOption(new Option('--flush-interval <duration>', 'how long a batch gathers rows before it is stored, once an insert slot is free (default 50ms)').env('MICRO_FLUSH_INTERVAL'))
     .addOption(new Option('--batch-rows <n>', 'rows that make a batch ready at once (default 50000)').env('MICRO_BATCH_ROWS'))
     .addOption(new Option('--max-inflight-inserts <n>', 'inserts in flight per table (default 1)').env('MICRO_MAX_INFLIGHT_INSERTS'))
+    .addOption(new Option('--require-ingest-token', 'refuse telemetry without a token, even from loopback (always so beyond loopback)').env('MICRO_REQUIRE_INGEST_TOKEN'))
+    .addOption(new Option('--api-rate-limit <n>', 'API requests per second per token (default 100)').env('MICRO_API_RATE_LIMIT'))
+    .addOption(new Option('--ingest-rate-limit <n>', 'OTLP export requests per second per token (default 1000)').env('MICRO_INGEST_RATE_LIMIT'))
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug or trace').env('MICRO_LOG_LEVEL'))
     .action(async (flags: ServerFlags) => {
       const file: Partial<ReturnType<typeof loadConfigFile>> = flags.config ? loadConfigFile(flags.config) : {};
@@ -72,6 +78,9 @@ export function serverCommand(): Command {
           flushInterval: flags.flushInterval,
           batchRows: flags.batchRows,
           maxInflightInserts: flags.maxInflightInserts,
+          requireIngestToken: flags.requireIngestToken,
+          apiRateLimit: flags.apiRateLimit,
+          ingestRateLimit: flags.ingestRateLimit,
         }),
         notifications: withSmtpSecret(file.notifications),
         retention: {
