@@ -38,6 +38,8 @@ const otlp = (signal: string, body: Uint8Array, token: string | null) => rawFetc
 before(async () => {
   server = await startTestServer({
     requireIngestToken: true,
+    // This test sends hundreds of requests a second; rate limits are tested in rate-limit.test.
+    apiRateLimit: 100_000,
     notifications: { smtp: { host: '127.0.0.1', port: 2525, from: 'pager@example.com', auth: { user: 'pager', pass: SMTP_PASSWORD } } },
   }, undefined, [], [], { now: () => Date.now() + offset });
   for (const [name, ns, scope, expires] of [
