@@ -2,7 +2,7 @@
 // (health, metrics, the OpenAPI document) or carry their own signed token (acknowledge links,
 // calendar feeds). Checked in one hook before anything else; the token names the namespace.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { grants, type RateLimiter, type Scope, type TokenBook, type TokenView } from '../access/index.js';
+import { grants, isLoopback, type RateLimiter, type Scope, type TokenBook, type TokenView } from '../access/index.js';
 import { ApiError } from './errors.js';
 
 export interface RequestAccess {
@@ -45,7 +45,8 @@ export function installAccess(app: FastifyInstance, tokens: () => TokenBook | nu
   app.decorateRequest('access', null);
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0]!;
-    const needed = requiredScopes(req.method, path);
+    // The server's own metrics are open to this machine (a local Prometheus); from elsewhere they need a token.
+    const needed = path === '/metrics' && !isLoopback(req.socket.remoteAddress ?? '') ? (['read'] as Scope[]) : requiredScopes(req.method, path);
     if (needed === null) return;
     const book = tokens();
     if (!book) throw new ApiError('NOT_READY', 'the server is still starting; try again in a moment');

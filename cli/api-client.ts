@@ -95,3 +95,8 @@ export async function postJson<T>(opts: CommonOptions, path: string, body: unkno
   const res = await apiRequest(apiUrl(opts.api, path), opts.api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return (await res.json()) as T;
 }
+
+export async function deleteJson<T>(opts: CommonOptions, path: string): Promise<T> {
+  const res = await apiRequest(apiUrl(opts.api, path), opts.api, { method: 'DELETE' });
+  return (await res.json()) as T;
+}

@@ -1,7 +1,7 @@
 // `micro oncall [schedule] [--at time]`, `micro oncall shifts`, `micro oncall override`,
 // `micro oncall check`, `micro oncall feeds` and `micro page test`.
 import { Command } from 'commander';
-import { CliError, apiRequest, apiUrl, currentUser, getJson, postJson, withCommonOptions, type CommonOptions } from '../api-client.js';
+import { CliError, deleteJson, currentUser, getJson, postJson, withCommonOptions, type CommonOptions } from '../api-client.js';
 import { clock, durationFlag, pc, printJson, table } from '../output.js';
 
 interface Person { id: string; name: string }
@@ -84,8 +84,7 @@ function overrideCommand(): Command {
     .description('remove an override added by hand')
     .argument('<id>')
     .action(async (id: string, opts: CommonOptions) => {
-      const res = await apiRequest(apiUrl(opts.api, `api/v1/oncall/overrides/${encodeURIComponent(id)}`), opts.api, { method: 'DELETE' });
-      const r = (await res.json()) as { removed: string };
+      const r = await deleteJson<{ removed: string }>(opts, `api/v1/oncall/overrides/${encodeURIComponent(id)}`);
       if (opts.output === 'json') return printJson(r);
       process.stdout.write(`override ${r.removed} removed\n`);
     });

@@ -1,6 +1,6 @@
 // `micro silence add|list|expire`.
 import { Command } from 'commander';
-import { apiRequest, apiUrl, currentUser, getJson, postJson, withCommonOptions, type CommonOptions } from '../api-client.js';
+import { deleteJson, currentUser, getJson, postJson, withCommonOptions, type CommonOptions } from '../api-client.js';
 import { clock, durationFlag, printJson, table } from '../output.js';
 
 interface SilenceRow {
@@ -44,8 +44,7 @@ export function silenceCommand(): Command {
     .description('end a silence now')
     .argument('<id>')
     .action(async (id: string, opts: CommonOptions) => {
-      const res = await apiRequest(apiUrl(opts.api, `api/v1/silences/${encodeURIComponent(id)}`), opts.api, { method: 'DELETE' });
-      const s = (await res.json()) as SilenceRow;
+      const s = await deleteJson<SilenceRow>(opts, `api/v1/silences/${encodeURIComponent(id)}`);
       if (opts.output === 'json') return printJson(s);
       process.stdout.write(`silence ${s.id} expired\n`);
     });

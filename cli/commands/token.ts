@@ -1,6 +1,6 @@
 // `micro token create|list|revoke`: tokens per namespace and scope; the secret is shown once.
 import { Command, Option } from 'commander';
-import { apiRequest, apiUrl, currentUser, getJson, postJson, withCommonOptions, type CommonOptions } from '../api-client.js';
+import { deleteJson, currentUser, getJson, postJson, withCommonOptions, type CommonOptions } from '../api-client.js';
 import { ago, clock, durationFlag, pc, printJson, table } from '../output.js';
 
 interface TokenRow {
@@ -44,8 +44,7 @@ export function tokenCommand(): Command {
     .description('revoke a token, at once')
     .argument('<id>')
     .action(async (id: string, opts: CommonOptions) => {
-      const res = await apiRequest(apiUrl(opts.api, `api/v1/tokens/${encodeURIComponent(id)}`), opts.api, { method: 'DELETE' });
-      const t = (await res.json()) as TokenRow;
+      const t = await deleteJson<TokenRow>(opts, `api/v1/tokens/${encodeURIComponent(id)}`);
       if (opts.output === 'json') return printJson(t);
       process.stdout.write(`token ${t.id} revoked\n`);
     });
