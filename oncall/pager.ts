@@ -54,7 +54,7 @@ export interface Pager {
   deliver(group: NoticeGroup, now: number): Promise<void>;
   tick(now: number): Promise<void>;
   escalations(): Array<Running & { notifications: NotificationRow[] }>;
-  /** Resolves once every send in flight has finished. */
+  /** Resolves once every send in flight has finished (sends run in the background of `tick`). */
   drain(): Promise<void>;
 }
 
@@ -199,7 +199,6 @@ export function createPager(o: PagerOptions): Pager {
     async tick(now) {
       await reconcile(now);
       const d = o.directory();
-      const sends: Array<Promise<void>> = [];
       for (const [key, e] of escalations) {
         const mine = [...log.values()].filter((n) => n.alertKey === e.alertKey && n.firedAt === e.firedAt);
         const planned = plannedFiring(e, d, log, now);
@@ -214,9 +213,12 @@ export function createPager(o: PagerOptions): Pager {
             continue;
           }
           if ((n.status === 'pending' ? n.dueAt : n.nextAttemptAt) > now) continue;
-          const p = attempt(e, n, now).finally(() => inFlight.delete(n.id));
+          // Sent in the background: a slow mail server holds up no check, no acknowledgement and
+          // no other page; `inFlight` keeps the same notification from going out twice at once.
+          const p = attempt(e, n, now)
+            .catch((err: unknown) => event('a page attempt could not be recorded; it is tried again', { id: n.id, error: (err as Error).message }))
+            .finally(() => inFlight.delete(n.id));
           inFlight.set(n.id, p);
-          sends.push(p);
         }
         // Done with: stopped, resolved, nothing left to send, and a day old.
         if (e.stoppedAt !== null && e.resolvedAt !== null && now - e.resolvedAt > 86400_000 && mine.every((n) => TERMINAL.has(n.status))) {
@@ -224,13 +226,11 @@ export function createPager(o: PagerOptions): Pager {
           for (const n of mine) log.delete(n.id);
         }
       }
-      const failed = (await Promise.allSettled(sends)).find((r) => r.status === 'rejected');
-      if (failed) throw failed.reason;
     },
 
     escalations: () => [...escalations.values()].map((e) => ({ ...e, notifications: [...log.values()].filter((n) => n.alertKey === e.alertKey && n.firedAt === e.firedAt) })),
     async drain() {
-      await Promise.allSettled([...inFlight.values()]);
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
     },
   };
 }

@@ -120,6 +120,7 @@ export async function startAlerting(o: AlertingOptions): Promise<AlertingHandle>
     async tick(at) {
       await engine.runDue(at);
       await tickTimed(at);
+      await paging!.settle();
     },
     async apply(desired, opts) {
       const plan = await applyDeclared(store, NS, desired, { ...opts, now: now() });

@@ -14,6 +14,8 @@ import { notificationHistory, readConfigObjects, searchLogs, writeConfigObjects,
 export interface PagingHandle extends OnCallService {
   deliver(group: NoticeGroup, now: number): Promise<void>;
   tick(now: number): Promise<void>;
+  /** Waits for the pages being sent (a manual clock's tick ends when its pages are out). */
+  settle(): Promise<void>;
   reload(declared: Declared): Promise<void>;
   stop(): Promise<void>;
 }
@@ -119,6 +121,7 @@ export async function startPaging(o: PagingOptions): Promise<PagingHandle> {
       rebuild();
       lastWarningsAt = -Infinity;
     },
+    settle: () => pager.drain(),
     async stop() {
       await pager.drain();
       smtp?.close();
