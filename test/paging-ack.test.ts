@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { buildDirectory, whoIsOnCall } from '../oncall/index.js';
 import { declaredPart } from '../config/index.js';
 import { makeDataDir } from './support/server.js';
+import { micro } from './support/services.js';
 import { startSmtp } from './support/smtp.js';
 import { ACK_LINK, advance, advanceUntil, pagingDeclared, startPagingServer, startTarget } from './support/paging.js';
 
@@ -108,6 +109,9 @@ test('a failing check pages whoever is on call; the email link acknowledges and 
     const history = (await (await fetch(`${server.apiUrl}/api/v1/alerts/check:checkout-http/notifications`)).json()) as { notifications: Array<{ kind: string; status: string; recipient: string }> };
     const statuses = history.notifications.map((n) => `${n.kind}:${n.recipient}:${n.status}`).reverse();
     assert.deepEqual(statuses.filter((s) => s.includes(onCall[0]!)), [`firing:${onCall[0]}:sending`, `firing:${onCall[0]}:sent`, `resolved:${onCall[0]}:sending`, `resolved:${onCall[0]}:sent`]);
+    const log = await micro(['page', 'log', 'checkout-http', '--api', server.apiUrl]);
+    assert.equal(log.code, 0, log.stderr);
+    assert.match(log.stdout, new RegExp(`resolved\\s+${onCall[0]}\\s+email \\(email\\)\\s+1\\s+sent`));
   } finally {
     await server.close();
     await Promise.all([smtp.close(), target.close(), new Promise<void>((resolve) => chat.close(() => resolve()))]);

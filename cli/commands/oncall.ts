@@ -140,5 +140,18 @@ export function pageCommand(): Command {
       const failed = r.results.filter((x) => x.status !== 'sent').length;
       if (r.results.length === 0 || failed > 0) throw new CliError(r.results.length === 0 ? 'the test page reached nobody' : `${failed} of ${r.results.length} test pages failed`, 1);
     });
-  return new Command('page').description('paging').addCommand(test.exitOverride());
+  const log = withCommonOptions(new Command('log'))
+    .description('every notification attempt of an alert, newest first: micro page log checkout-http')
+    .argument('<alert>', 'the alert (check:name, rule:name, or the name)')
+    .action(async (alert: string, opts: CommonOptions) => {
+      const key = alert.includes(':') ? alert : `check:${alert}`;
+      const r = await getJson<{ notifications: Array<{ at: number; kind: string; recipient: string; contact: string; channel: string; step: number; pass: number; status: string; attempt: number; error: string }> }>(opts, `api/v1/alerts/${encodeURIComponent(key)}/notifications`);
+      if (opts.output === 'json') return printJson(r);
+      if (r.notifications.length === 0) return void process.stdout.write(`no notifications recorded for ${key}\n`);
+      process.stdout.write(`${table(['TIME', 'KIND', 'TO', 'VIA', 'STEP', 'STATUS', 'ATTEMPT', 'ERROR'], r.notifications.map((n) => [
+        clock(n.at), n.kind, n.recipient, `${n.contact} (${n.channel})`, `${n.step + 1}${n.pass ? `/r${n.pass}` : ''}`,
+        n.status === 'sent' ? pc.green(n.status) : n.status === 'failed' ? pc.red(n.status) : n.status, String(n.attempt), n.error || '-',
+      ]))}\n`);
+    });
+  return new Command('page').description('paging: test pages, and what was sent').addCommand(test.exitOverride()).addCommand(log.exitOverride());
 }
