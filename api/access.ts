@@ -7,7 +7,8 @@ import { ApiError } from './errors.js';
 
 export interface RequestAccess {
   namespace: string;
-  token: TokenView;
+  /** Null for a heartbeat ping from loopback without a token (into `default`, as telemetry). */
+  token: TokenView | null;
 }
 
 const PUBLIC = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/api\/v1\/openapi\.json$/, /^\/ack\/[^/]+$/, /^\/api\/v1\/oncall\/(schedules|users)\/[^/]+\/calendar\.ics$/];
@@ -33,11 +34,17 @@ const WHY: Record<string, string> = {
 const AUDITED = (method: string, path: string): boolean =>
   method !== 'GET' && method !== 'HEAD' && !path.startsWith('/api/v1/heartbeats/') && path !== '/api/v2/alerts' && !path.startsWith('/ack/');
 
-export function installAccess(app: FastifyInstance, tokens: () => TokenBook | null, now: () => number, limiter: RateLimiter | null): void {
+/**
+ * `anonymousIngest(remoteAddress)`: whether a caller without a token may send what telemetry
+ * sends (heartbeat pings) into `default`: loopback callers, unless tokens are required.
+ */
+export function installAccess(
+  app: FastifyInstance, tokens: () => TokenBook | null, now: () => number, limiter: RateLimiter | null, anonymousIngest: (remoteAddress: string) => boolean,
+): void {
   app.addHook('onResponse', async (req, reply) => {
     const a = (req as FastifyRequest & { access?: RequestAccess | null }).access;
     const path = req.url.split('?')[0]!;
-    if (!a || reply.statusCode >= 400 || !AUDITED(req.method, path)) return;
+    if (!a?.token || reply.statusCode >= 400 || !AUDITED(req.method, path)) return;
     const query = (req.query ?? {}) as Record<string, unknown>;
     await tokens()?.audit(a.namespace, `token:${a.token.id} (${a.token.name})`, `${req.method} ${req.routeOptions.url ?? path}`, path, JSON.stringify({ status: reply.statusCode, ...(query.dryRun ? { dryRun: true } : {}) }), now())
       .catch((err: unknown) => req.log.error({ err }, 'audit log write failed'));
@@ -51,6 +58,10 @@ export function installAccess(app: FastifyInstance, tokens: () => TokenBook | nu
     const book = tokens();
     if (!book) throw new ApiError('NOT_READY', 'the server is still starting; try again in a moment');
     const header = req.headers.authorization;
+    if (header === undefined && path.startsWith('/api/v1/heartbeats/') && anonymousIngest(req.socket.remoteAddress ?? '')) {
+      (req as FastifyRequest & { access: RequestAccess }).access = { namespace: 'default', token: null };
+      return;
+    }
     const bearer = header === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? '-';
     const auth = book.authenticate(bearer, now());
     if (!auth.ok) {

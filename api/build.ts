@@ -38,6 +38,8 @@ export interface ApiDeps {
   openNamespace: (namespace: string) => Promise<void>;
   /** `[namespace, service]` pairs other namespaces expose to this one. */
   sharedWith: (namespace: string) => Array<[string, string]>;
+  /** Whether a caller without a token may ping heartbeats into `default` (loopback, unless tokens are required). */
+  anonymousIngest?: (remoteAddress: string) => boolean;
   /** Requests per token (none when absent). */
   rateLimiter?: RateLimiter;
   now?: () => number;
@@ -75,7 +77,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(status).send(body);
   });
 
-  installAccess(app, deps.tokens, deps.now ?? Date.now, deps.rateLimiter ?? null);
+  installAccess(app, deps.tokens, deps.now ?? Date.now, deps.rateLimiter ?? null, deps.anonymousIngest ?? (() => false));
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {

@@ -77,6 +77,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       if (namespaces) await namespaces.open(ns);
     },
     sharedWith: (ns) => namespaces?.sharedWith(ns) ?? [],
+    anonymousIngest: (remote) => !requireIngestToken && isLoopback(remote),
     rateLimiter: createRateLimiter(config.apiRateLimit, config.apiRateLimit * 2),
     now,
     logger,

@@ -56,3 +56,9 @@ test('micro uses the admin token of the data directory when MICRO_TOKEN is unset
   assert.equal(none.code, 1);
   assert.match(none.stderr, /needs a token.*set MICRO_TOKEN/);
 });
+
+test('a heartbeat ping from loopback needs no token (like telemetry), other routes do', async () => {
+  const ping = await rawFetch(`${server.apiUrl}/api/v1/heartbeats/nightly`, { method: 'POST' });
+  assert.equal(ping.status, 404, 'through to the handler: there is no such heartbeat');
+  assert.equal((await rawFetch(`${server.apiUrl}/api/v1/checks`)).status, 401);
+});

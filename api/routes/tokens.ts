@@ -23,7 +23,10 @@ export function tokenRoutes(app: FastifyInstance, deps: TokenDeps): void {
     const a = accessOf(req);
     return a.namespace === 'default' || a.namespace === namespace;
   };
-  const actor = (req: FastifyRequest): string => `token:${accessOf(req).token.id} (${accessOf(req).token.name})`;
+  const actor = (req: FastifyRequest): string => {
+    const t = accessOf(req).token;
+    return t ? `token:${t.id} (${t.name})` : 'anonymous';
+  };
 
   app.post('/api/v1/tokens', {
     schema: {
