@@ -1,5 +1,5 @@
 // A real SMTP server on loopback (the smtp-server package) that keeps what it receives, parsed.
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -61,10 +61,33 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
   };
 }
 
-/** A loopback port nothing listens on (yet). */
-export async function freePort(): Promise<number> {
-  const s = await startSmtp();
-  const port = s.port;
-  await s.close();
-  return port;
+/**
+ * An SMTP server that can be "down": its port stays bound (so no other test takes it), and while
+ * down every connection is closed at once, as a dead relay behind a load balancer would.
+ */
+export async function startSwitchableSmtp(): Promise<{ port: number; smtp: TestSmtp; up(): void; down(): void; close(): Promise<void> }> {
+  const smtp = await startSmtp();
+  let isUp = false;
+  const front = net.createServer((client) => {
+    if (!isUp) return client.destroy();
+    const back = net.connect(smtp.port, '127.0.0.1');
+    client.pipe(back).pipe(client);
+    const end = () => {
+      client.destroy();
+      back.destroy();
+    };
+    client.on('error', end);
+    back.on('error', end);
+  });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (front.address() as AddressInfo).port,
+    smtp,
+    up: () => (isUp = true),
+    down: () => (isUp = false),
+    close: async () => {
+      await new Promise<void>((resolve) => front.close(() => resolve()));
+      await smtp.close();
+    },
+  };
 }
