@@ -1,18 +1,9 @@
 // The first start: the `default` namespace gets an admin token, saved in the data directory and
 // readable by its owner only, for the `micro` command on the same machine.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { adminTokenFile, readLocalToken } from '../config/index.js';
 import type { TokenBook } from './tokens.js';
-
-export const adminTokenFile = (dataDir: string): string => path.join(dataDir, 'secrets', 'admin-token');
-
-export function readLocalToken(dataDir: string): string | null {
-  try {
-    return readFileSync(adminTokenFile(dataDir), 'utf8').trim() || null;
-  } catch {
-    return null;
-  }
-}
 
 /** Makes sure the saved admin token works; creates (and saves) one when it does not. */
 export async function ensureAdminToken(book: TokenBook, dataDir: string, now: number): Promise<{ created: boolean; id: string }> {

@@ -1,5 +1,5 @@
 export { NAMESPACE_PATTERN, SCOPES, createTokenBook, grants, parseToken, type Authentication, type Scope, type TokenBook, type TokenView } from './tokens.js';
-export { adminTokenFile, ensureAdminToken, readLocalToken } from './bootstrap.js';
+export { ensureAdminToken } from './bootstrap.js';
 export { createRateLimiter, type RateLimiter } from './rate-limit.js';
 
 /** Whether an address is this machine's (loopback), IPv4, IPv6 or IPv4-mapped. */

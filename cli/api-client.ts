@@ -1,7 +1,7 @@
 // How the CLI reaches the API: --api (or MICRO_API), errors turned into one sentence.
-import { readLocalToken } from '../access/index.js';
 import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
+import { readLocalToken } from '../config/index.js';
 
 export const DEFAULT_API = 'http://127.0.0.1:8080';
 

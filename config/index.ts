@@ -10,3 +10,4 @@ export {
   notificationsSchema, oncallReferenceIssues, overrideInputSchema, policySchema, routeSchema, scheduleSchema, userSchema, webhookSchema,
   type NotificationsConfig, type OverrideConfig, type OverrideInput, type PolicyConfig, type RouteConfig, type ScheduleConfig, type UserConfig, type WebhookConfig,
 } from './oncall-schema.js';
+export { adminTokenFile, readLocalToken } from './data-dir.js';

@@ -8,9 +8,9 @@ import { buildApi } from '../api/index.js';
 import {
   buildGrpcReceiver, buildHttpReceiver, closeGrpc, createCollectorMetrics, createPipeline, decodeLimits, listenGrpc, type Pipeline,
 } from '../collector/index.js';
-import type { ServerConfig } from '../config/index.js';
+import { adminTokenFile, readLocalToken, type ServerConfig } from '../config/index.js';
 import { configNamespaces, openStore, type Retention, type Store } from '../store/index.js';
-import { adminTokenFile, createRateLimiter, createTokenBook, ensureAdminToken, isLoopback, readLocalToken, type TokenBook } from '../access/index.js';
+import { createRateLimiter, createTokenBook, ensureAdminToken, isLoopback, type TokenBook } from '../access/index.js';
 import type { AlertingHandle, AlertingOptions } from './alerting.js';
 import { ingestAuthorizer } from './ingest-access.js';
 import { createNamespaces, type Namespaces } from './namespaces.js';

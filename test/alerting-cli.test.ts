@@ -34,7 +34,7 @@ const json = async <T>(args: string[]): Promise<T> => {
   return JSON.parse(r.stdout) as T;
 };
 type Checks = { checks: Array<{ name: string; phase: string; lastResult: { ok: boolean; message: string } | null }> };
-type Alerts = { alerts: Array<{ name: string; state: string; labels: Record<string, string>; acknowledged: { by: string } | null }> };
+type Alerts = { alerts: Array<{ name: string; state: string; labels: Record<string, string>; acknowledged: { by: string } | null; firingSince: number | null }> };
 
 test('a failing target fires, is acknowledged, then resolves', async () => {
   await eventually('the first result', () => json<Checks>(['health']), (c) => c.checks.find((x) => x.name === 'checkout-http')?.lastResult?.ok === true);
@@ -46,7 +46,9 @@ test('a failing target fires, is acknowledged, then resolves', async () => {
   healthy = false;
   const started = Date.now();
   const firing = await eventually('firing', () => json<Alerts>(['alerts', '--state', 'firing']), (a) => a.alerts.length === 1);
-  assert.ok(Date.now() - started < 2500, `confirmed in ${Date.now() - started} ms, under two intervals`);
+  // Measured by the server's clock (when it fired), not by how fast the CLI polls on a busy machine.
+  const confirmedIn = firing.alerts[0]!.firingSince! - started;
+  assert.ok(confirmedIn < 2000, `confirmed in ${confirmedIn} ms, under two intervals`);
   assert.deepEqual(firing.alerts[0]!.labels, { check: 'checkout-http', service: 'checkout', severity: 'page' });
   assert.ok(server.logLines.some((l) => l.includes('"event":"firing"') && l.includes('checkout-http')), 'handed to the paging layer');
 
