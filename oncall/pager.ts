@@ -145,6 +145,15 @@ export function createPager(o: PagerOptions): Pager {
   /** Brings escalations in line with the alerts (an acknowledgement or resolution the pager missed). */
   async function reconcile(now: number): Promise<void> {
     for (const e of escalations.values()) {
+      if (e.stoppedAt === null && e.policy === '') {
+        // Fired while no route matched: once one does (routes were changed), it escalates from now.
+        const policy = routeFor(o.directory().routes, { ...e.labels, namespace: e.namespace });
+        if (policy) {
+          [e.policy, e.startedAt] = [policy, now];
+          await saveEscalation(o.store, rowOf(e), now);
+          event('escalation started: a route now matches', { alert: e.alertKey, policy });
+        }
+      }
       if (e.stoppedAt !== null && e.resolvedAt !== null) continue;
       const a = o.alert(e.alertKey);
       if (!a || a.phase !== 'firing' || a.firingSince !== e.firedAt) {

@@ -83,3 +83,26 @@ test('the policy repeats while nobody acknowledges, then stops', async () => {
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('an alert that fired while no route matched is paged once a route for it is declared', async () => {
+  const smtp = await startSmtp();
+  const target = await startTarget();
+  const withRoute = pagingDeclared(target.url, { policies: [{ id: 'default', repeat: 0, steps: [{ notify: ['user:carol'], after: 0 }] }] });
+  const clock = { now: Math.floor(Date.now() / 1000) * 1000 };
+  const dataDir = makeDataDir();
+  const server = await startPagingServer(dataDir, smtp.port, clock, { ...withRoute, routes: [] });
+  try {
+    target.status = 500;
+    await advanceUntil(server, clock, () => server.alerting.book.get('default', 'check:checkout-http')?.state.phase === 'firing', 10_000);
+    await advance(server, clock, clock.now + 60_000, 5000);
+    assert.equal(smtp.mails.length, 0, 'no route: nobody to page');
+    const plan = await server.alerting.apply(declaredPart(withRoute), { prune: true, author: 'test' });
+    assert.deepEqual(plan.created.map((c) => c.kind), ['routes']);
+    await advance(server, clock, clock.now + 1000, 500);
+    assert.deepEqual(smtp.mails.map((m) => m.to[0]), ['carol@example.com']);
+  } finally {
+    await server.close();
+    await Promise.all([smtp.close(), target.close()]);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
