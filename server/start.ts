@@ -63,6 +63,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   let storeDescription = '';
   let openedStore: Store | null = null;
   let tokens: TokenBook | null = null;
+  let tokenRefresh: NodeJS.Timeout | null = null;
   let namespaces: Namespaces | null = null;
   // Listening beyond loopback, every request needs a token.
   const requireIngestToken = config.requireIngestToken || !isLoopback(config.host);
@@ -108,6 +109,11 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const admin = await ensureAdminToken(book, config.dataDir, now());
     if (admin.created) logger.info({ token: admin.id, file: adminTokenFile(config.dataDir) }, 'created the admin token of the default namespace');
     tokens = book;
+    // Other servers on the same ClickHouse create and revoke tokens too: reread them now and then.
+    tokenRefresh = setInterval(() => {
+      book.load().catch((err: unknown) => logger.error({ err }, 'reloading tokens failed'));
+    }, 30_000);
+    tokenRefresh.unref();
     namespaces = createNamespaces({
       store, logger, config, declared: opts.declared ?? null,
       // Links in pages point at the public URL; by default the API's own address.
@@ -156,6 +162,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       async close() {
         if (closed) return;
         closed = true;
+        if (tokenRefresh) clearInterval(tokenRefresh);
         readiness.otlpHttp.ok = readiness.otlpGrpc.ok = false;
         // Receivers stop taking requests while everything accepted is stored.
         await Promise.all([http.close(), closeGrpc(grpc), pipeline.drain(), namespaces?.stop()]);
