@@ -8,8 +8,6 @@ import { appendAudit, loadTokens, saveToken, tokenLastUse, type Store, type Toke
 export const SCOPES = ['ingest', 'read', 'write', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-export const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
 /** Whether a token of scope `held` may do what needs `needed`. */
 export function grants(held: Scope, needed: Scope): boolean {
   if (held === 'admin') return true;

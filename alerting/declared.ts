@@ -2,31 +2,15 @@
 // routes, webhooks), validated by the one schema, compared with what is stored, and applied as
 // one change set.
 import {
-  ConfigError, EMPTY_DECLARED, declaredCrossIssues, declaredSchema, formatIssues, type Declared,
+  ConfigError, DECLARED_SECTIONS, EMPTY_DECLARED, declaredCrossIssues, declaredSchema, formatIssues, type Declared,
 } from '../config/index.js';
 import { readConfigObjects, writeConfigObjects, type ConfigObject, type ConfigWrite, type Store } from '../store/index.js';
 
 export type { Declared };
 
-/**
- * How each section is stored: its kind, and the field that names an object. Silences declared in
- * a file are `declared-silence`; those added one by one (`micro silence add`) are `silence`, and
- * overrides added by hand are `override`: an apply never prunes those. Routes are ordered (the
- * first match decides), so they are one object.
- */
-const SECTIONS = [
-  { section: 'checks', kind: 'check', key: 'name' },
-  { section: 'rules', kind: 'rule', key: 'name' },
-  { section: 'maintenance', kind: 'maintenance', key: 'name' },
-  { section: 'silences', kind: 'declared-silence', key: 'name' },
-  { section: 'users', kind: 'user', key: 'id' },
-  { section: 'schedules', kind: 'schedule', key: 'id' },
-  { section: 'policies', kind: 'policy', key: 'id' },
-  { section: 'webhooks', kind: 'webhook', key: 'id' },
-  { section: 'exposures', kind: 'exposure', key: 'namespace' },
-] as const;
+/** Routes are ordered (the first match decides), so they are stored as one object. Overrides and silences added by hand are kinds of their own, never pruned. */
 const ROUTES_KIND = 'routes';
-const DECLARED_KINDS = new Set<string>([...SECTIONS.map((s) => s.kind), ROUTES_KIND]);
+const DECLARED_KINDS = new Set<string>([...DECLARED_SECTIONS.map((s) => s.kind), ROUTES_KIND]);
 
 /** Validates declared objects; every problem names its field. */
 export function parseDeclared(input: unknown): Declared {
@@ -59,7 +43,7 @@ export function planApply(current: ConfigObject[], desired: Declared, prune: boo
   const plan: ApplyPlan = { created: [], changed: [], removed: [], unchanged: 0 };
   const writes: ConfigWrite[] = [];
   const wanted = new Map<string, { kind: string; name: string; spec: string }>();
-  for (const { section, kind, key } of SECTIONS) {
+  for (const { section, kind, key } of DECLARED_SECTIONS) {
     for (const item of desired[section] as Array<Record<string, unknown>>) {
       const name = String(item[key]);
       wanted.set(`${kind}\u0000${name}`, { kind, name, spec: canonical(item) });
@@ -105,7 +89,7 @@ export async function loadDeclared(store: Pick<Store, 'query'>, namespace: strin
         out.routes = declaredSchema.shape.routes.parse(JSON.parse(o.spec));
         continue;
       }
-      const s = SECTIONS.find((x) => x.kind === o.kind);
+      const s = DECLARED_SECTIONS.find((x) => x.kind === o.kind);
       if (!s) continue;
       const parsed = declaredSchema.shape[s.section].parse([JSON.parse(o.spec)]) as unknown[];
       (out[s.section] as unknown[]).push(parsed[0]);

@@ -2,7 +2,7 @@
 // (health, metrics, the OpenAPI document) or carry their own signed token (acknowledge links,
 // calendar feeds). Checked in one hook before anything else; the token names the namespace.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { grants, isLoopback, type RateLimiter, type Scope, type TokenBook, type TokenView } from '../access/index.js';
+import { authorize, isLoopback, type AccessPolicy, type Scope, type TokenView } from '../access/index.js';
 import { ApiError } from './errors.js';
 
 export interface RequestAccess {
@@ -11,13 +11,16 @@ export interface RequestAccess {
   token: TokenView | null;
 }
 
-const PUBLIC = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/api\/v1\/openapi\.json$/, /^\/ack\/[^/]+$/, /^\/api\/v1\/oncall\/(schedules|users)\/[^/]+\/calendar\.ics$/];
+const PUBLIC = [/^\/healthz$/, /^\/readyz$/, /^\/api\/v1\/openapi\.json$/, /^\/ack\/[^/]+$/, /^\/api\/v1\/oncall\/(schedules|users)\/[^/]+\/calendar\.ics$/];
 
 /** The scopes any one of which lets a request through; null for a public route. */
-export function requiredScopes(method: string, path: string): Scope[] | null {
+export function requiredScopes(method: string, path: string, fromLoopback: boolean): Scope[] | null {
+  // The server's own metrics are open to this machine (a local Prometheus); from elsewhere they need a token.
+  if (path === '/metrics') return fromLoopback ? null : ['read'];
   if (PUBLIC.some((p) => p.test(path))) return null;
   if (path.startsWith('/api/v1/tokens') || path.startsWith('/api/v1/audit')) return ['admin'];
-  // Heartbeat pings and alerts pushed by Prometheus come from machines, like telemetry.
+  // Heartbeat pings and alerts pushed by Prometheus come from machines, like telemetry (and
+  // like telemetry need no token from loopback, unless tokens are required).
   if (path.startsWith('/api/v1/heartbeats/') || (path === '/api/v2/alerts' && method === 'POST')) return ['ingest', 'write'];
   return method === 'GET' || method === 'HEAD' ? ['read'] : ['write'];
 }
@@ -34,49 +37,34 @@ const WHY: Record<string, string> = {
 const AUDITED = (method: string, path: string): boolean =>
   method !== 'GET' && method !== 'HEAD' && !path.startsWith('/api/v1/heartbeats/') && path !== '/api/v2/alerts' && !path.startsWith('/ack/');
 
-/**
- * `anonymousIngest(remoteAddress)`: whether a caller without a token may send what telemetry
- * sends (heartbeat pings) into `default`: loopback callers, unless tokens are required.
- */
-export function installAccess(
-  app: FastifyInstance, tokens: () => TokenBook | null, now: () => number, limiter: RateLimiter | null, anonymousIngest: (remoteAddress: string) => boolean,
-): void {
+export function installAccess(app: FastifyInstance, policy: AccessPolicy): void {
   app.addHook('onResponse', async (req, reply) => {
     const a = (req as FastifyRequest & { access?: RequestAccess | null }).access;
     const path = req.url.split('?')[0]!;
     if (!a?.token || reply.statusCode >= 400 || !AUDITED(req.method, path)) return;
     const query = (req.query ?? {}) as Record<string, unknown>;
-    await tokens()?.audit(a.namespace, `token:${a.token.id} (${a.token.name})`, `${req.method} ${req.routeOptions.url ?? path}`, path, JSON.stringify({ status: reply.statusCode, ...(query.dryRun ? { dryRun: true } : {}) }), now())
+    await policy.tokens()?.audit(a.namespace, `token:${a.token.id} (${a.token.name})`, `${req.method} ${req.routeOptions.url ?? path}`, path, JSON.stringify({ status: reply.statusCode, ...(query.dryRun ? { dryRun: true } : {}) }), policy.now())
       .catch((err: unknown) => req.log.error({ err }, 'audit log write failed'));
   });
   app.decorateRequest('access', null);
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0]!;
-    // The server's own metrics are open to this machine (a local Prometheus); from elsewhere they need a token.
-    const needed = path === '/metrics' && !isLoopback(req.socket.remoteAddress ?? '') ? (['read'] as Scope[]) : requiredScopes(req.method, path);
+    const remote = req.socket.remoteAddress ?? '';
+    const needed = requiredScopes(req.method, path, isLoopback(remote));
     if (needed === null) return;
-    const book = tokens();
-    if (!book) throw new ApiError('NOT_READY', 'the server is still starting; try again in a moment');
-    const header = req.headers.authorization;
-    if (header === undefined && path.startsWith('/api/v1/heartbeats/') && anonymousIngest(req.socket.remoteAddress ?? '')) {
-      (req as FastifyRequest & { access: RequestAccess }).access = { namespace: 'default', token: null };
+    const a = authorize(policy, req.headers.authorization, remote, needed);
+    if (a.ok) {
+      (req as FastifyRequest & { access: RequestAccess }).access = { namespace: a.namespace, token: a.token };
       return;
     }
-    const bearer = header === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? '-';
-    const auth = book.authenticate(bearer, now());
-    if (!auth.ok) {
+    if (a.status === 503) throw new ApiError('NOT_READY', 'the server is still starting; try again in a moment');
+    if (a.status === 401) {
       reply.header('www-authenticate', 'Bearer');
-      throw new ApiError('UNAUTHENTICATED', WHY[auth.reason]);
+      throw new ApiError('UNAUTHENTICATED', WHY[a.reason]);
     }
-    if (!needed.some((n) => grants(auth.token.scope, n))) {
-      throw new ApiError('FORBIDDEN', `a ${auth.token.scope} token cannot ${req.method} ${path}: it needs ${needed.join(' or ')}`);
-    }
-    const limited = limiter?.take(auth.token.id, now());
-    if (limited && !limited.ok) {
-      reply.header('retry-after', String(Math.max(1, Math.ceil(limited.retryInMillis / 1000))));
-      throw new ApiError('RATE_LIMITED', `this token sends too many requests; retry in ${Math.ceil(limited.retryInMillis / 1000)} s`);
-    }
-    (req as FastifyRequest & { access: RequestAccess }).access = { namespace: auth.token.namespace, token: auth.token };
+    if (a.status === 403) throw new ApiError('FORBIDDEN', `a ${a.scope} token cannot ${req.method} ${path}: it needs ${needed.join(' or ')}`);
+    reply.header('retry-after', String(Math.max(1, Math.ceil(a.retryInMillis / 1000))));
+    throw new ApiError('RATE_LIMITED', `this token sends too many requests; retry in ${Math.ceil(a.retryInMillis / 1000)} s`);
   });
 }
 

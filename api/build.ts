@@ -38,10 +38,9 @@ export interface ApiDeps {
   openNamespace: (namespace: string) => Promise<void>;
   /** `[namespace, service]` pairs other namespaces expose to this one. */
   sharedWith: (namespace: string) => Array<[string, string]>;
-  /** Whether a caller without a token may ping heartbeats into `default` (loopback, unless tokens are required). */
-  anonymousIngest?: (remoteAddress: string) => boolean;
-  /** Requests per token (none when absent). */
+  /** Requests per token (none when absent), and whether ingest without a token is refused even from loopback. */
   rateLimiter?: RateLimiter;
+  requireIngestToken?: boolean;
   now?: () => number;
 }
 
@@ -77,7 +76,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(status).send(body);
   });
 
-  installAccess(app, deps.tokens, deps.now ?? Date.now, deps.rateLimiter ?? null, deps.anonymousIngest ?? (() => false));
+  installAccess(app, { tokens: deps.tokens, now: deps.now ?? Date.now, limiter: deps.rateLimiter ?? null, requireIngestToken: deps.requireIngestToken ?? false });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
@@ -112,7 +111,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   };
   oncallRoutes(app, { service: (req) => oncallOf(namespaceOf(req)), serviceOf: oncallOf, now });
   tokenRoutes(app, {
-    tokens: () => deps.tokens() ?? (() => { throw new ApiError('NOT_READY', 'the server is still starting'); })(),
+    tokens: () => {
+      const t = deps.tokens();
+      if (!t) throw new ApiError('NOT_READY', 'the server is still starting; try again in a moment');
+      return t;
+    },
     store, openNamespace: deps.openNamespace, auditLog: (s, ns, limit) => auditLog(s, ns, limit), now,
   });
   return app;

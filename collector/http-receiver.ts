@@ -15,7 +15,7 @@ export interface HttpReceiverOptions {
   authorize: IngestAuthorizer;
 }
 
-export type IngestAuthorization = { ok: true; namespace: string; key: string } | { ok: false; status: 401 | 403 | 429; message: string; retryInMillis?: number };
+export type IngestAuthorization = { ok: true; namespace: string } | { ok: false; status: 401 | 403 | 429; message: string; retryInMillis?: number };
 export type IngestAuthorizer = (authorization: string | undefined, remoteAddress: string) => IngestAuthorization;
 
 const CONTENT_TYPES: Record<string, Encoding> = {

@@ -1,16 +1,15 @@
 // Checks and rules as declared in micro.yaml (and, later, through the API): one schema for
 // both. Conditions are declared, never SQL from users.
 import { CronExpressionParser } from 'cron-parser';
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { httpUrl, objectName, timeOfDay, timeZone } from './fields.js';
 import { durationMs } from './units.js';
 
-const name = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/, 'must be letters, digits, dots, dashes or underscores (at most 128)');
 const labels = z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_.]*$/, 'label names are letters, digits, dots and underscores'), z.string()).default({});
 const status = z.number().int().min(100).max(599);
 
 const httpSpec = z.object({
-  url: z.string().refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), 'must be an http(s) URL'),
+  url: httpUrl,
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
   headers: z.record(z.string(), z.string()).optional(),
   body: z.string().optional(),
@@ -44,13 +43,13 @@ const heartbeatSpec = z.object({
       return false;
     }
   }, 'is not a cron expression (five fields: minute hour day month weekday)').optional(),
-  timezone: z.string().refine((v) => IANAZone.isValidZone(v), 'is not an IANA time zone such as Europe/London').optional(),
+  timezone: timeZone.optional(),
 }).strict().refine((h) => (h.period === undefined) !== (h.cron === undefined), { message: 'give either a period or a cron expression', path: ['period'] });
 
 const KINDS = ['http', 'tcp', 'grpc', 'heartbeat'] as const;
 
 export const checkSchema = z.object({
-  name,
+  name: objectName,
   service: z.string().optional(),
   interval: durationMs(1000).prefault('30s'),
   retryInterval: durationMs(100).optional(),
@@ -70,7 +69,7 @@ export const checkSchema = z.object({
 
 const window = durationMs(10_000).prefault('5m');
 export const ruleSchema = z.object({
-  name,
+  name: objectName,
   service: z.string().min(1),
   operation: z.string().optional(),
   interval: durationMs(1000).prefault('30s'),
@@ -86,55 +85,24 @@ export const ruleSchema = z.object({
   if (conditions.length !== 1) ctx.addIssue({ code: 'custom', path: [], message: `give exactly one condition of errorRate, latency, runtime, logs, absence (found ${conditions.length})` });
 });
 
-function uniqueNames<T extends { name: string }>(items: T[], ctx: z.RefinementCtx, what: string): void {
-  const seen = new Map<string, number>();
-  items.forEach((item, i) => {
-    if (seen.has(item.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `another ${what} (#${seen.get(item.name)! + 1}) is already named "${item.name}"` });
-    else seen.set(item.name, i);
-  });
-}
-
-/**
- * Duplicate names in raw input. Zod runs an array's refinements only once every element is
- * valid; this runs regardless, so a file's problems are all reported at once.
- */
-export function duplicateNameIssues(raw: unknown): Array<{ path: Array<string | number>; message: string }> {
-  const out: Array<{ path: Array<string | number>; message: string }> = [];
-  if (!raw || typeof raw !== 'object') return out;
-  for (const [section, what] of [['checks', 'check'], ['rules', 'rule'], ['maintenance', 'maintenance window'], ['silences', 'silence']] as const) {
-    const items = (raw as Record<string, unknown>)[section];
-    if (!Array.isArray(items)) continue;
-    const seen = new Map<string, number>();
-    items.forEach((item, i) => {
-      const n = (item as { name?: unknown } | null)?.name;
-      if (typeof n !== 'string') return;
-      if (seen.has(n)) out.push({ path: [section, i, 'name'], message: `another ${what} (#${seen.get(n)! + 1}) is already named "${n}"` });
-      else seen.set(n, i);
-    });
-  }
-  return out;
-}
-
-export const checksSchema = z.array(checkSchema).superRefine((c, ctx) => uniqueNames(c, ctx, 'check'));
-export const rulesSchema = z.array(ruleSchema).superRefine((r, ctx) => uniqueNames(r, ctx, 'rule'));
+export const checksSchema = z.array(checkSchema);
+export const rulesSchema = z.array(ruleSchema);
 
 export type CheckConfig = z.output<typeof checkSchema>;
 export type RuleConfig = z.output<typeof ruleSchema>;
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like 02:30');
 const matcherText = z.string().regex(/^\s*[a-zA-Z_][a-zA-Z0-9_.]*\s*(=~|!~|!=|=)/, 'must be a matcher like service=checkout, severity!=info or service=~check.*');
-const zone = z.string().refine((v) => IANAZone.isValidZone(v), 'is not an IANA time zone such as Europe/London');
 
 export const maintenanceSchema = z.object({
-  name,
+  name: objectName,
   matchers: z.array(matcherText).default([]),
   startsAt: z.string().datetime({ offset: true }).optional(),
   endsAt: z.string().datetime({ offset: true }).optional(),
   weekly: z.object({
     days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1),
-    start: hhmm,
-    end: hhmm,
-    timezone: zone,
+    start: timeOfDay,
+    end: timeOfDay,
+    timezone: timeZone,
   }).strict().optional(),
 }).strict().superRefine((m, ctx) => {
   const oneOff = m.startsAt !== undefined || m.endsAt !== undefined;
@@ -160,7 +128,7 @@ export type SilenceInput = z.output<typeof silenceInputSchema>;
 
 /** A silence declared in micro.yaml (named, so an apply can change or remove it). */
 export const declaredSilenceSchema = z.object({
-  name,
+  name: objectName,
   matchers: z.array(matcherText).min(1, 'a silence needs at least one matcher'),
   startsAt: z.string().datetime({ offset: true }),
   endsAt: z.string().datetime({ offset: true }),

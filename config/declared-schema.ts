@@ -2,7 +2,8 @@
 // windows, silences, people, schedules, escalation policies, routes and webhook channels. One
 // schema, used by the config file and the API alike.
 import { z } from 'zod';
-import { checksSchema, declaredSilencesSchema, duplicateNameIssues, maintenanceListSchema, rulesSchema } from './alerting-schema.js';
+import { checksSchema, declaredSilencesSchema, maintenanceListSchema, rulesSchema } from './alerting-schema.js';
+import { namespaceName } from './fields.js';
 import { oncallReferenceIssues, policySchema, routeSchema, scheduleSchema, userSchema, webhookSchema } from './oncall-schema.js';
 
 export const declaredShape = {
@@ -17,7 +18,7 @@ export const declaredShape = {
   webhooks: z.array(webhookSchema).default([]),
   /** Services of this namespace that another namespace may read (traces, logs, stats). */
   exposures: z.array(z.object({
-    namespace: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a namespace: lower-case letters, digits and dashes'),
+    namespace: namespaceName,
     services: z.array(z.string().min(1)).min(1, 'name the services to expose'),
   }).strict()).default([]),
 };
@@ -26,6 +27,44 @@ export const declaredSchema = z.object(declaredShape).strict();
 export type Declared = z.output<typeof declaredSchema>;
 
 export const EMPTY_DECLARED: Declared = { checks: [], rules: [], maintenance: [], silences: [], users: [], schedules: [], policies: [], routes: [], webhooks: [], exposures: [] };
+
+/**
+ * How each section is stored: its kind, and the field that names an object (unique within the
+ * section). Silences declared in a file are `declared-silence` (those added one by one are
+ * `silence`); routes are ordered, so they are one object, not a section of named ones.
+ */
+export const DECLARED_SECTIONS = [
+  { section: 'checks', kind: 'check', key: 'name', what: 'check' },
+  { section: 'rules', kind: 'rule', key: 'name', what: 'rule' },
+  { section: 'maintenance', kind: 'maintenance', key: 'name', what: 'maintenance window' },
+  { section: 'silences', kind: 'declared-silence', key: 'name', what: 'silence' },
+  { section: 'users', kind: 'user', key: 'id', what: 'user' },
+  { section: 'schedules', kind: 'schedule', key: 'id', what: 'schedule' },
+  { section: 'policies', kind: 'policy', key: 'id', what: 'policy' },
+  { section: 'webhooks', kind: 'webhook', key: 'id', what: 'webhook' },
+  { section: 'exposures', kind: 'exposure', key: 'namespace', what: 'exposure' },
+] as const;
+
+/**
+ * Duplicate names in raw input. Zod runs an array's refinements only once every element is
+ * valid; this runs regardless, so a file's problems are all reported at once.
+ */
+function duplicateNameIssues(raw: unknown): Array<{ path: Array<string | number>; message: string }> {
+  const out: Array<{ path: Array<string | number>; message: string }> = [];
+  if (!raw || typeof raw !== 'object') return out;
+  for (const { section, key, what } of DECLARED_SECTIONS) {
+    const items = (raw as Record<string, unknown>)[section];
+    if (!Array.isArray(items)) continue;
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const n = (item as Record<string, unknown> | null)?.[key];
+      if (typeof n !== 'string') return;
+      if (seen.has(n)) out.push({ path: [section, i, key], message: `another ${what} (#${seen.get(n)! + 1}) is already named "${n}"` });
+      else seen.set(n, i);
+    });
+  }
+  return out;
+}
 
 /**
  * Problems zod's own pass cannot see: duplicate names (reported even when other elements are

@@ -1,13 +1,10 @@
 // People, schedules, escalation policies, routes and webhook channels as declared in micro.yaml
 // and through the API (one schema for both), and the server's notification settings (SMTP).
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { httpUrl, objectName, timeOfDay, timeZone } from './fields.js';
 import { durationMs } from './units.js';
 
-const id = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/, 'must be letters, digits, dots, dashes or underscores (at most 128)');
-const zone = z.string().refine((v) => IANAZone.isValidZone(v), 'is not an IANA time zone such as Europe/London');
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like 09:00');
-const httpUrl = z.string().refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), 'must be an http(s) URL');
+const id = objectName;
 const email = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an email address like alice@example.com');
 const instant = z.string().datetime({ offset: true });
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -24,7 +21,7 @@ export const userSchema = z.object({
   name: z.string().min(1).max(200).optional(),
   /** The first contact method, named `email`. */
   email: email.optional(),
-  timezone: zone.default('UTC'),
+  timezone: timeZone.default('UTC'),
   contacts: z.array(contactSchema).default([]),
   /** When each contact method is used after a step reaches this person (default: every one at once). */
   notificationRules: z.array(z.object({ contact: id, after: durationMs(0).prefault('0m') }).strict()).optional(),
@@ -58,13 +55,13 @@ const rotationSchema = z.object({
   /** "Mon 09:00" for weekly shifts, "09:00" for daily ones; shorter shifts start at it. */
   handoff: z.string().regex(/^(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*\s+)?([01]?\d|2[0-3]):[0-5]\d$/i, 'must be like "Mon 09:00" or "09:00"').optional(),
   start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2024-01-01').optional(),
-  rules: z.array(z.object({ days: z.array(z.enum(DAYS)).min(1), start: hhmm, end: hhmm }).strict()).optional(),
+  rules: z.array(z.object({ days: z.array(z.enum(DAYS)).min(1), start: timeOfDay, end: timeOfDay }).strict()).optional(),
 }).strict();
 
 export const scheduleSchema = z.object({
   id,
   name: z.string().max(200).optional(),
-  timezone: zone,
+  timezone: timeZone,
   rotations: z.array(rotationSchema).min(1, 'a schedule needs at least one rotation'),
   overrides: z.array(overrideSchema).default([]),
 }).strict();
@@ -116,13 +113,6 @@ export function oncallReferenceIssues(c: { users: UserConfig[]; schedules: Sched
   c.routes.forEach((r, i) => {
     if (!policies.has(r.policy)) out.push({ path: ['routes', i, 'policy'], message: `no policy has the id "${r.policy}"` });
   });
-  for (const [section, items] of [['users', c.users], ['schedules', c.schedules], ['policies', c.policies], ['webhooks', c.webhooks]] as const) {
-    const seen = new Map<string, number>();
-    (items as Array<{ id: string }>).forEach((item, i) => {
-      if (seen.has(item.id)) out.push({ path: [section, i, 'id'], message: `another entry (#${seen.get(item.id)! + 1}) already has the id "${item.id}"` });
-      else seen.set(item.id, i);
-    });
-  }
   return out;
 }
 

@@ -73,16 +73,22 @@ export function dueSteps(
   return timeline(policy, firedAt)
     .filter((s) => s.at > from && s.at <= to && (stoppedAt === null || s.at < stoppedAt))
     .map((s) => {
-      const users = new Set<string>();
-      const webhooks: string[] = [];
-      for (const t of policy.steps[s.step]!.notify) {
-        if (t.kind === 'user') users.add(t.id);
-        else if (t.kind === 'webhook') webhooks.push(t.id);
-        else {
-          const schedule = schedules.get(t.id);
-          if (schedule) for (const u of whoIsOnCall(schedule, s.at).users) users.add(u);
-        }
-      }
-      return { ...s, users: [...users], webhooks };
+      const { people, webhooks } = stepRecipients(policy.steps[s.step]!, schedules, s.at);
+      return { ...s, users: people, webhooks };
     });
+}
+
+/** Everyone a step reaches at `at`: people (a schedule: whoever is on call then) and webhook channels. */
+export function stepRecipients(step: EscalationStep, schedules: ReadonlyMap<string, Schedule>, at: number): { people: string[]; webhooks: string[] } {
+  const people = new Set<string>();
+  const webhooks: string[] = [];
+  for (const t of step.notify) {
+    if (t.kind === 'user') people.add(t.id);
+    else if (t.kind === 'webhook') webhooks.push(t.id);
+    else {
+      const schedule = schedules.get(t.id);
+      if (schedule) for (const u of whoIsOnCall(schedule, at).users) people.add(u);
+    }
+  }
+  return { people: [...people], webhooks };
 }

@@ -1,12 +1,12 @@
 export { addDays, localDate, toInstant, type WallTime } from './local-time.js';
 export { shifts, whoIsOnCall, type OnCall, type Override, type Rotation, type Schedule, type Shift, type TimeWindow, type Weekday } from './schedule.js';
-export { dueSteps, parseTarget, routeFor, timeline, type DueStep, type EscalationPolicy, type EscalationStep, type Route, type Target } from './escalation.js';
+export { dueSteps, parseTarget, routeFor, stepRecipients, timeline, type DueStep, type EscalationPolicy, type EscalationStep, type Route, type Target } from './escalation.js';
 export { buildDirectory, scheduleOf, type ContactMethod, type Directory, type Person } from './directory.js';
 export { personCalendar, scheduleCalendar } from './calendar.js';
 export { emailMessage, escapeHtml, webhookPayload, type EmailMessage, type Page, type PageLogLine } from './messages.js';
 export { createPager, type AlertView, type Pager, type PagerOptions } from './pager.js';
-export { episodeId, firingNotificationId, plannedFiring, plannedResolved, stepRecipients, type Escalation, type PlannedNotification } from './paging-plan.js';
-export { noEmail, postWebhook, smtpSender, type EmailSender, type OutgoingEmail, type SendOutcome, type WebhookSender } from './senders.js';
+export { episodeId, firingNotificationId, plannedFiring, plannedResolved, type Escalation, type PlannedNotification } from './paging-plan.js';
+export { messageIdOf, noEmail, postWebhook, sendPage, smtpSender, type EmailSender, type Senders, type OutgoingEmail, type SendOutcome, type WebhookSender } from './senders.js';
 export type { AckOutcome, OnCallService, StoredOverride } from './service.js';
 export { ackToken, ackTokenNamespace, feedToken, loadSigningKey, verifyAckToken, verifyFeedToken, type AckClaim } from './signed-links.js';
 export { sendTestPage, testPageRecipients, type TestPageResult } from './test-page.js';

@@ -4,16 +4,15 @@
 // restart reloads the log, so a page is neither sent twice nor skipped. A page interrupted by a
 // crash between "sending" and its outcome is sent again with the same Message-ID, which mail
 // clients treat as one message.
-import { createHash } from 'node:crypto';
 import type { NoticeGroup } from '../alerting/index.js';
 import {
   appendNotifications, latestNotifications, loadEscalations, saveEscalation, type EscalationRow, type NotificationRow, type NotificationStatus, type Store,
 } from '../store/index.js';
 import type { Directory } from './directory.js';
 import { routeFor } from './escalation.js';
-import { emailMessage, webhookPayload, type Page, type PageLogLine } from './messages.js';
+import type { Page, PageLogLine } from './messages.js';
 import { episodeId, plannedFiring, plannedResolved, type Escalation, type PlannedNotification } from './paging-plan.js';
-import type { EmailSender, SendOutcome, WebhookSender } from './senders.js';
+import { sendPage, type SendOutcome, type Senders } from './senders.js';
 import { ackToken } from './signed-links.js';
 
 export interface AlertView {
@@ -29,8 +28,7 @@ export interface PagerOptions {
   directory: () => Directory;
   /** The alert as the alert book knows it now. */
   alert: (key: string) => AlertView | undefined;
-  sendEmail: EmailSender;
-  sendWebhook: WebhookSender;
+  senders: Senders;
   publicUrl: () => string;
   signingKey: Buffer;
   ackLinkTtlMs: number;
@@ -41,6 +39,8 @@ export interface PagerOptions {
 }
 
 interface Running extends Escalation {
+  /** The latest row of each of this escalation's notifications, by id. */
+  notifications: Map<string, NotificationRow>;
   labels: Record<string, string>;
   stopReason: string;
   resolvedAt: number | null;
@@ -53,19 +53,16 @@ export interface Pager {
   load(now: number): Promise<number>;
   deliver(group: NoticeGroup, now: number): Promise<void>;
   tick(now: number): Promise<void>;
-  escalations(): Array<Running & { notifications: NotificationRow[] }>;
+  escalations(): Array<Omit<Running, 'notifications'> & { notifications: NotificationRow[] }>;
   /** Resolves once every send in flight has finished (sends run in the background of `tick`). */
   drain(): Promise<void>;
 }
 
 const TERMINAL: ReadonlySet<NotificationStatus> = new Set(['sent', 'failed', 'cancelled']);
 const backoff = (attempt: number): number => Math.min(60_000, 2000 * 2 ** Math.max(0, attempt - 1));
-const messageId = (id: string): string => `<${createHash('sha256').update(id).digest('hex').slice(0, 40)}@micro-observe>`;
 
 export function createPager(o: PagerOptions): Pager {
   const escalations = new Map<string, Running>();
-  /** The latest row of every notification of the escalations held. */
-  const log = new Map<string, NotificationRow>();
   const inFlight = new Map<string, Promise<void>>();
   const maxRetryMs = o.maxRetryMs ?? 3600_000;
   const event = (message: string, fields: Record<string, unknown>) => o.onEvent?.(message, fields);
@@ -75,11 +72,12 @@ export function createPager(o: PagerOptions): Pager {
     stopReason: e.stopReason, resolvedAt: e.resolvedAt ?? 0, labels: e.labels, notice: JSON.stringify({ firingReason: e.firingReason, resolvedReason: e.resolvedReason }),
   });
   const openFor = (key: string): Running | undefined => [...escalations.values()].find((e) => e.alertKey === key && e.stoppedAt === null);
+  const routeOf = (labels: Record<string, string>, namespace: string): string | null => routeFor(o.directory().routes, { ...labels, namespace });
 
-  async function record(n: NotificationRow, status: NotificationStatus, now: number, extra: Partial<NotificationRow> = {}): Promise<NotificationRow> {
+  async function record(e: Running, n: NotificationRow, status: NotificationStatus, now: number, extra: Partial<NotificationRow> = {}): Promise<NotificationRow> {
     const next = { ...n, ...extra, status, at: now };
     await appendNotifications(o.store, [next]);
-    log.set(n.id, next);
+    e.notifications.set(n.id, next);
     return next;
   }
 
@@ -108,29 +106,25 @@ export function createPager(o: PagerOptions): Pager {
   }
 
   async function attempt(e: Running, planned: NotificationRow, now: number): Promise<void> {
-    const n = await record(planned, 'sending', now, { attempt: planned.attempt + 1 });
+    const n = await record(e, planned, 'sending', now, { attempt: planned.attempt + 1 });
     let outcome: SendOutcome;
     try {
-      const page = await buildPage(e, n, now);
-      if (n.channel === 'email') {
-        const firstFiring = n.kind === 'resolved' ? [...log.values()].find((x) => x.kind === 'firing' && x.recipient === n.recipient && x.contact === n.contact && x.alertKey === n.alertKey && x.firedAt === n.firedAt) : undefined;
-        outcome = await o.sendEmail({ ...emailMessage(page), to: n.address, messageId: messageId(n.id), inReplyTo: firstFiring ? messageId(firstFiring.id) : undefined });
-      } else {
-        outcome = await o.sendWebhook(n.address, webhookPayload(page, n.recipient, o.publicUrl()));
-      }
+      // RESOLVED threads under the first page that reached the same person the same way.
+      const page = n.kind === 'resolved' ? [...e.notifications.values()].find((x) => x.kind === 'firing' && x.recipient === n.recipient && x.contact === n.contact) : undefined;
+      outcome = await sendPage(o.senders, await buildPage(e, n, now), n, n.id, o.publicUrl(), page?.id);
     } catch (err) {
       outcome = { status: 'retryable', error: (err as Error).message };
     }
     const fields = { id: n.id, alert: n.alertKey, kind: n.kind, channel: n.channel, recipient: n.recipient, attempt: n.attempt };
     if (outcome.status === 'success') {
-      await record(n, 'sent', now, { error: '' });
+      await record(e, n, 'sent', now, { error: '' });
       event('page sent', { ...fields, detail: outcome.detail });
     } else if (outcome.status === 'retryable' && now - n.dueAt < maxRetryMs) {
-      await record(n, 'retrying', now, { error: outcome.error, nextAttemptAt: now + backoff(n.attempt) });
+      await record(e, n, 'retrying', now, { error: outcome.error, nextAttemptAt: now + backoff(n.attempt) });
       event('page failed, will retry', { ...fields, error: outcome.error });
     } else {
       const error = outcome.status === 'retryable' ? `gave up after ${n.attempt} attempts: ${outcome.error}` : outcome.error;
-      await record(n, 'failed', now, { error });
+      await record(e, n, 'failed', now, { error });
       event('page failed', { ...fields, error });
     }
   }
@@ -147,7 +141,7 @@ export function createPager(o: PagerOptions): Pager {
     for (const e of escalations.values()) {
       if (e.stoppedAt === null && e.policy === '') {
         // Fired while no route matched: once one does (routes were changed), it escalates from now.
-        const policy = routeFor(o.directory().routes, { ...e.labels, namespace: e.namespace });
+        const policy = routeOf(e.labels, e.namespace);
         if (policy) {
           [e.policy, e.startedAt] = [policy, now];
           await saveEscalation(o.store, rowOf(e), now);
@@ -173,11 +167,12 @@ export function createPager(o: PagerOptions): Pager {
         escalations.set(episodeId(r), {
           namespace: r.namespace, alertKey: r.alertKey, firedAt: r.firedAt, policy: r.policy, startedAt: r.startedAt, stoppedAt: r.stoppedAt || null,
           stopReason: r.stopReason, resolvedAt: r.resolvedAt || null, labels: r.labels, firingReason: notice.firingReason ?? '', resolvedReason: notice.resolvedReason ?? '',
+          notifications: new Map(),
         });
       }
       for (const n of await latestNotifications(o.store, o.namespace, rows)) {
         // Interrupted mid-send: unknown whether it went, so it goes again (same Message-ID).
-        log.set(n.id, n.status === 'sending' ? { ...n, status: 'retrying', nextAttemptAt: n.at } : n);
+        escalations.get(episodeId(n))?.notifications.set(n.id, n.status === 'sending' ? { ...n, status: 'retrying', nextAttemptAt: n.at } : n);
       }
       return rows.length;
     },
@@ -187,10 +182,10 @@ export function createPager(o: PagerOptions): Pager {
         if (n.event.kind === 'firing') {
           const firedAt = n.state.firingSince ?? n.event.at;
           if (escalations.has(episodeId({ alertKey: n.alertKey, firedAt })) || group.repeat) continue;
-          const policy = routeFor(o.directory().routes, { ...n.labels, namespace: n.namespace }) ?? '';
+          const policy = routeOf(n.labels, n.namespace) ?? '';
           const e: Running = {
             namespace: n.namespace, alertKey: n.alertKey, firedAt, policy, startedAt: now, stoppedAt: null, stopReason: '', resolvedAt: null,
-            labels: n.labels, firingReason: n.state.lastMessage || n.event.reason, resolvedReason: '',
+            labels: n.labels, firingReason: n.state.lastMessage || n.event.reason, resolvedReason: '', notifications: new Map(),
           };
           await saveEscalation(o.store, rowOf(e), now);
           escalations.set(episodeId(e), e);
@@ -209,16 +204,19 @@ export function createPager(o: PagerOptions): Pager {
       await reconcile(now);
       const d = o.directory();
       for (const [key, e] of escalations) {
-        const mine = [...log.values()].filter((n) => n.alertKey === e.alertKey && n.firedAt === e.firedAt);
-        const planned = plannedFiring(e, d, log, now);
-        if (e.resolvedAt !== null) planned.push(...plannedResolved(e, mine.filter((n) => n.kind === 'firing' && n.status === 'sent').map((n) => ({ ...n, channel: n.channel as 'email' | 'webhook' })), e.resolvedAt));
-        for (const p of planned) if (!log.has(p.id)) log.set(p.id, newRow(e, p));
-        for (const n of [...log.values()].filter((x) => x.alertKey === e.alertKey && x.firedAt === e.firedAt)) {
+        const mine = e.notifications;
+        const planned = plannedFiring(e, d, mine, now);
+        if (e.resolvedAt !== null) {
+          const reached = [...mine.values()].filter((n) => n.kind === 'firing' && n.status === 'sent').map((n) => ({ ...n, channel: n.channel as 'email' | 'webhook' }));
+          planned.push(...plannedResolved(e, reached, e.resolvedAt));
+        }
+        for (const p of planned) if (!mine.has(p.id)) mine.set(p.id, newRow(e, p));
+        for (const n of mine.values()) {
           if (TERMINAL.has(n.status) || inFlight.has(n.id)) continue;
           if (n.kind === 'firing' && e.stoppedAt !== null) {
             // Acknowledged or resolved before it went out: it is not sent any more.
-            if (n.status === 'retrying') await record(n, 'cancelled', now, { error: e.stopReason });
-            else log.set(n.id, { ...n, status: 'cancelled' });
+            if (n.status === 'retrying') await record(e, n, 'cancelled', now, { error: e.stopReason });
+            else mine.set(n.id, { ...n, status: 'cancelled' });
             continue;
           }
           if ((n.status === 'pending' ? n.dueAt : n.nextAttemptAt) > now) continue;
@@ -230,14 +228,11 @@ export function createPager(o: PagerOptions): Pager {
           inFlight.set(n.id, p);
         }
         // Done with: stopped, resolved, nothing left to send, and a day old.
-        if (e.stoppedAt !== null && e.resolvedAt !== null && now - e.resolvedAt > 86400_000 && mine.every((n) => TERMINAL.has(n.status))) {
-          escalations.delete(key);
-          for (const n of mine) log.delete(n.id);
-        }
+        if (e.stoppedAt !== null && e.resolvedAt !== null && now - e.resolvedAt > 86400_000 && [...mine.values()].every((n) => TERMINAL.has(n.status))) escalations.delete(key);
       }
     },
 
-    escalations: () => [...escalations.values()].map((e) => ({ ...e, notifications: [...log.values()].filter((n) => n.alertKey === e.alertKey && n.firedAt === e.firedAt) })),
+    escalations: () => [...escalations.values()].map((e) => ({ ...e, notifications: [...e.notifications.values()] })),
     async drain() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
     },

@@ -7,8 +7,7 @@
 // good the next is used at once. A step whose every notification failed for good, or that
 // reaches nobody, hands over to the next step at once instead of waiting for its delay.
 import type { Directory } from './directory.js';
-import { timeline } from './escalation.js';
-import { whoIsOnCall } from './schedule.js';
+import { stepRecipients, timeline } from './escalation.js';
 
 export interface Escalation {
   namespace: string;
@@ -45,22 +44,6 @@ export function firingNotificationId(e: Escalation, pass: number, step: number, 
   return `${episodeId(e)}|firing|p${pass}s${step}|${recipient}|${contact}`;
 }
 
-/** Everyone a step reaches at `at`: people (schedules resolved to whoever is on call) and webhook channels. */
-export function stepRecipients(d: Directory, policyId: string, step: number, at: number): { people: string[]; webhooks: string[] } {
-  const policy = d.policies.get(policyId);
-  const people = new Set<string>();
-  const webhooks: string[] = [];
-  for (const t of policy?.steps[step]?.notify ?? []) {
-    if (t.kind === 'user') people.add(t.id);
-    else if (t.kind === 'webhook') webhooks.push(t.id);
-    else {
-      const schedule = d.schedules.get(t.id);
-      if (schedule) for (const u of whoIsOnCall(schedule, at).users) people.add(u);
-    }
-  }
-  return { people: [...people], webhooks };
-}
-
 export function plannedFiring(e: Escalation, d: Directory, log: ReadonlyMap<string, LoggedStatus>, now: number): PlannedNotification[] {
   const policy = d.policies.get(e.policy);
   if (!policy) return [];
@@ -71,7 +54,7 @@ export function plannedFiring(e: Escalation, d: Directory, log: ReadonlyMap<stri
     const { step, pass } = steps[i]!;
     const at = steps[i]!.at - shift;
     if (at > now || (e.stoppedAt !== null && at >= e.stoppedAt)) break;
-    const { people, webhooks } = stepRecipients(d, e.policy, step, at);
+    const { people, webhooks } = stepRecipients(policy.steps[step]!, d.schedules, at);
     let total = 0;
     let failed = 0;
     let lastFailure = at;

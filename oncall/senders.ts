@@ -1,10 +1,11 @@
 // Delivery: email through nodemailer over SMTP, webhooks through fetch. Outcomes are data: a
 // failure that may pass (a refused connection, a 4xx SMTP reply, an HTTP 5xx) is `retryable`;
 // one that will not (a 5xx SMTP reply such as "no such mailbox", an HTTP 4xx) is `failure`.
+import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { NotificationsConfig } from '../config/index.js';
-import type { EmailMessage } from './messages.js';
+import { emailMessage, webhookPayload, type EmailMessage, type Page } from './messages.js';
 
 export type SendOutcome = { status: 'success'; detail: string } | { status: 'retryable' | 'failure'; error: string };
 
@@ -17,6 +18,26 @@ export interface OutgoingEmail extends EmailMessage {
 
 export type EmailSender = (mail: OutgoingEmail) => Promise<SendOutcome>;
 export type WebhookSender = (url: string, payload: Record<string, unknown>) => Promise<SendOutcome>;
+
+export interface Senders {
+  email: EmailSender;
+  webhook: WebhookSender;
+}
+
+/** The Message-ID of a notification: the same id always gives the same one. */
+export const messageIdOf = (notificationId: string): string => `<${createHash('sha256').update(notificationId).digest('hex').slice(0, 40)}@micro-observe>`;
+
+/**
+ * Sends one page through one contact method: an email (threaded under `inReplyToId`'s message when
+ * given), or a webhook post naming `recipient` as Alertmanager's receiver.
+ */
+export function sendPage(
+  senders: Senders, page: Page, to: { channel: string; address: string; recipient: string }, notificationId: string, externalUrl: string, inReplyToId?: string,
+): Promise<SendOutcome> {
+  return to.channel === 'email'
+    ? senders.email({ ...emailMessage(page), to: to.address, messageId: messageIdOf(notificationId), inReplyTo: inReplyToId ? messageIdOf(inReplyToId) : undefined })
+    : senders.webhook(to.address, webhookPayload(page, to.recipient, externalUrl));
+}
 
 export function smtpSender(smtp: NonNullable<NotificationsConfig['smtp']>): { send: EmailSender; close(): void } {
   const transport = nodemailer.createTransport({

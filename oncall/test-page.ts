@@ -2,8 +2,8 @@
 // named (or on call now), recorded in the notification log like any other.
 import { appendNotifications, type NotificationRow, type Store } from '../store/index.js';
 import type { Directory } from './directory.js';
-import { emailMessage, webhookPayload, type Page } from './messages.js';
-import type { EmailSender, SendOutcome, WebhookSender } from './senders.js';
+import type { Page } from './messages.js';
+import { sendPage, type Senders } from './senders.js';
 import { whoIsOnCall } from './schedule.js';
 
 export interface TestPageResult {
@@ -19,8 +19,7 @@ export interface TestPageDeps {
   store: Pick<Store, 'insertJson'>;
   namespace: string;
   directory: Directory;
-  sendEmail: EmailSender;
-  sendWebhook: WebhookSender;
+  senders: Senders;
   publicUrl: string;
 }
 
@@ -47,9 +46,7 @@ export async function sendTestPage(deps: TestPageDeps, people: string[], by: str
         firedAt: now, resolvedAt: null, recipient: { id: personId, name: person!.name, timezone: person!.timezone }, step: 0, pass: 0, policy: '',
         ackUrl: null, alertUrl: `${deps.publicUrl.replace(/\/$/, '')}/api/v1/oncall`, logLines: [],
       };
-      const outcome: SendOutcome = c.channel === 'email'
-        ? await deps.sendEmail({ ...emailMessage(page), to: c.address, messageId: `<${alertKey.replace(':', '-')}-${personId}-${c.name}@micro-observe>` })
-        : await deps.sendWebhook(c.address, webhookPayload(page, personId, deps.publicUrl));
+      const outcome = await sendPage(deps.senders, page, row, row.id, deps.publicUrl);
       const error = outcome.status === 'success' ? '' : outcome.error;
       await appendNotifications(deps.store, [{ ...row, status: outcome.status === 'success' ? 'sent' : 'failed', error }]);
       out.push({ recipient: personId, contact: c.name, channel: c.channel, address: c.address, status: outcome.status === 'success' ? 'sent' : 'failed', error });

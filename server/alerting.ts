@@ -35,8 +35,8 @@ export interface AlertingOptions {
   senders?: PagingOptions['senders'];
 }
 
-/** The firing notice of an alert restored from the event log (its own notice was not kept). */
-const restoredNotice = (a: TrackedAlert): AlertNotice => ({
+/** The firing notice of a firing alert, from its state (for repeats, held-back pages and restarts). */
+const firingNotice = (a: TrackedAlert): AlertNotice => ({
   namespace: a.namespace, alertKey: a.alertKey, labels: a.labels, state: a.state,
   event: { kind: 'firing', at: a.state.firingSince ?? a.state.lastChangeAt, from: 'pending', to: 'firing', reason: a.state.lastMessage, notify: true },
 });
@@ -51,13 +51,12 @@ export async function startAlerting(o: AlertingOptions): Promise<AlertingHandle>
   // `book` and `paging` are assigned below; the dispatcher reaches them only once they are.
   let book: AlertBook | null = null;
   let paging: Awaited<ReturnType<typeof startPaging>> | null = null;
-  const lastNotice = new Map<string, AlertNotice>();
   const dispatcher = createDispatcher({
     deliver: async (group) => {
       logger.warn({ group: group.key, repeat: group.repeat, restored: group.restored, alerts: group.notices.map((n) => ({ alert: n.alertKey, event: n.event.kind, reason: n.event.reason })) }, 'page');
       await paging?.deliver(group, now());
     },
-    firing: () => (book ? book.list(NS).filter((a) => a.state.phase === 'firing').map((a) => ({ key: a.alertKey, labels: a.labels, acknowledged: Boolean(a.state.acknowledged), notice: lastNotice.get(a.alertKey) ?? restoredNotice(a) })) : []),
+    firing: () => (book ? book.list(NS).filter((a) => a.state.phase === 'firing').map((a) => ({ key: a.alertKey, labels: a.labels, acknowledged: Boolean(a.state.acknowledged), notice: firingNotice(a) })) : []),
     silences: () => silences,
     maintenance: () => maintenance,
     onMuted: (n, reason) => logger.info({ alert: n.alertKey, event: n.event.kind, reason }, 'notice held back'),
@@ -66,7 +65,6 @@ export async function startAlerting(o: AlertingOptions): Promise<AlertingHandle>
     store,
     async (n) => {
       logger.warn({ alert: n.alertKey, event: n.event.kind, labels: n.labels, reason: n.event.reason }, `alert ${n.event.kind}`);
-      if (n.event.kind === 'firing') lastNotice.set(n.alertKey, n);
       await dispatcher.handle(n, now());
     },
     (err) => logger.error({ err }, 'paging failed'),

@@ -7,7 +7,7 @@ import type { AlertBook, NoticeGroup } from '../alerting/index.js';
 import { EMPTY_DECLARED, overrideInputSchema, type Declared, type NotificationsConfig, type OverrideInput } from '../config/index.js';
 import {
   buildDirectory, createPager, feedToken, loadSigningKey, noEmail, onCallWarnings, postWebhook, sendTestPage, smtpSender, testPageRecipients,
-  verifyAckToken, verifyFeedToken, type Directory, type EmailSender, type OnCallService, type StoredOverride, type WebhookSender,
+  verifyAckToken, verifyFeedToken, type Directory, type OnCallService, type Senders, type StoredOverride,
 } from '../oncall/index.js';
 import { notificationHistory, readConfigObjects, searchLogs, writeConfigObjects, type Store } from '../store/index.js';
 
@@ -30,7 +30,7 @@ export interface PagingOptions {
   book: AlertBook;
   now: () => number;
   /** For tests: other senders than SMTP and fetch. */
-  senders?: { email?: EmailSender; webhook?: WebhookSender };
+  senders?: Partial<Senders>;
 }
 
 const WARNING_EVERY_MS = 60_000;
@@ -40,8 +40,8 @@ export async function startPaging(o: PagingOptions): Promise<PagingHandle> {
   const log = o.logger.child({ component: 'pager' });
   const signingKey = loadSigningKey(o.dataDir);
   const smtp = o.notifications.smtp ? smtpSender(o.notifications.smtp) : null;
-  const sendEmail = o.senders?.email ?? smtp?.send ?? noEmail;
-  const sendWebhook = o.senders?.webhook ?? postWebhook;
+  const senders: Senders = { email: o.senders?.email ?? smtp?.send ?? noEmail, webhook: o.senders?.webhook ?? postWebhook };
+  const smtpConfigured = Boolean(o.notifications.smtp) || Boolean(o.senders?.email);
   let declared: Declared | null = null;
   let overrides: StoredOverride[] = [];
   let directory: Directory = buildDirectory(EMPTY_DECLARED);
@@ -63,24 +63,19 @@ export async function startPaging(o: PagingOptions): Promise<PagingHandle> {
     store: o.store,
     namespace: NS,
     directory: () => directory,
-    alert: (key) => {
-      const a = o.book.get(NS, key);
-      return a ? { phase: a.state.phase, firingSince: a.state.firingSince, acknowledged: a.state.acknowledged, resolvedAt: a.state.resolvedAt } : undefined;
-    },
-    sendEmail,
-    sendWebhook,
+    alert: (key) => o.book.get(NS, key)?.state,
+    senders,
     publicUrl: o.publicUrl,
     signingKey,
     ackLinkTtlMs: o.notifications.ackLinkTtl,
-    recentLogs: async (service, from, to) => (await searchLogs(o.store, NS, { fromMs: from, toMs: to }, { services: [service], minLevel: 'warn', limit: 10 }))
-      .map((l) => ({ timeMs: l.timeMs, level: l.level, service: l.service, body: l.body })),
+    recentLogs: (service, from, to) => searchLogs(o.store, NS, { fromMs: from, toMs: to }, { services: [service], minLevel: 'warn', limit: 10 }),
     // Addresses are people's contact details: logged by recipient and contact name only.
     onEvent: (message, fields) => log.info(fields, message),
   });
 
   /** Warnings become alerts (`oncall:gap:primary`...), and resolve when the cause is gone. */
   async function raiseWarnings(now: number): Promise<void> {
-    const current = new Map(onCallWarnings(directory, { now, smtpConfigured: Boolean(o.notifications.smtp) || Boolean(o.senders?.email), failedContacts: failedContacts() }).map((w) => [`oncall:${w.key}`, w]));
+    const current = new Map(warningsAt(now).map((w) => [`oncall:${w.key}`, w]));
     for (const [key, w] of current) {
       await o.book.record({ namespace: NS, key, labels: { service: 'micro-observe', oncall: w.kind, subject: w.subject, severity: 'warning' } }, { ok: false, message: w.message }, now);
     }
@@ -88,6 +83,8 @@ export async function startPaging(o: PagingOptions): Promise<PagingHandle> {
       if (a.alertKey.startsWith('oncall:') && !current.has(a.alertKey) && a.state.phase !== 'ok') await o.book.record({ namespace: NS, key: a.alertKey, labels: a.labels }, { ok: true, message: 'no longer the case' }, now);
     }
   }
+
+  const warningsAt = (now: number) => onCallWarnings(directory, { now, smtpConfigured, failedContacts: failedContacts() });
 
   function failedContacts(): Set<string> {
     const last = new Map<string, { status: string; at: number }>();
@@ -144,12 +141,12 @@ export async function startPaging(o: PagingOptions): Promise<PagingHandle> {
       log.info({ override: id, by }, 'override removed');
       return true;
     },
-    warnings: (now) => onCallWarnings(directory, { now, smtpConfigured: Boolean(o.notifications.smtp) || Boolean(o.senders?.email), failedContacts: failedContacts() }),
+    warnings: warningsAt,
     async testPage(target, by) {
       const now = o.now();
       const people = testPageRecipients(directory, target, now);
       if (people === null) return null;
-      return sendTestPage({ store: o.store, namespace: NS, directory, sendEmail, sendWebhook, publicUrl: o.publicUrl() }, people, by, now);
+      return sendTestPage({ store: o.store, namespace: NS, directory, senders, publicUrl: o.publicUrl() }, people, by, now);
     },
     escalations: () => pager.escalations(),
     notificationHistory: (alertKey) => notificationHistory(o.store, NS, alertKey),

@@ -78,7 +78,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       if (namespaces) await namespaces.open(ns);
     },
     sharedWith: (ns) => namespaces?.sharedWith(ns) ?? [],
-    anonymousIngest: (remote) => !requireIngestToken && isLoopback(remote),
+    requireIngestToken,
     rateLimiter: createRateLimiter(config.apiRateLimit, config.apiRateLimit * 2),
     now,
     logger,
@@ -138,7 +138,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     metrics,
   );
   const ctx = { pipeline, metrics, logger, maxQueueBytes: config.maxQueueSize };
-  const authorize = ingestAuthorizer(() => tokens, { requireToken: requireIngestToken, limiter: createRateLimiter(config.ingestRateLimit, config.ingestRateLimit * 2), now });
+  const authorize = ingestAuthorizer({ tokens: () => tokens, requireIngestToken, limiter: createRateLimiter(config.ingestRateLimit, config.ingestRateLimit * 2), now });
   const http = buildHttpReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
   const grpc = buildGrpcReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
   let closed = false;

@@ -2,6 +2,7 @@
 // whole change set in one insert.
 import { dateTime64Text } from './datetime.js';
 import type { Store } from './store.js';
+import { nextVersion } from './versions.js';
 
 export interface ConfigObject {
   kind: string;
@@ -28,13 +29,6 @@ export async function readConfigObjects(store: Pick<Store, 'query'>, namespace: 
     { ns: namespace },
   );
   return rows.map((r) => ({ kind: r.kind, name: r.name, spec: r.spec, version: Number(r.version), updatedAt: Number(r.at), author: r.author }));
-}
-
-let lastVersion = 0;
-/** Increasing versions even within one millisecond. */
-function nextVersion(now: number): number {
-  lastVersion = Math.max(lastVersion + 1, now * 1000);
-  return lastVersion;
 }
 
 /** Writes every change in one insert: a deletion is a row with `spec: null`. */

@@ -2,6 +2,7 @@
 // a row written before it is sent and another after, read back at start so a restart resumes.
 import { dateTime64Text } from './datetime.js';
 import type { Store } from './store.js';
+import { nextVersion } from './versions.js';
 
 export interface EscalationRow {
   namespace: string;
@@ -42,13 +43,9 @@ export interface NotificationRow {
   nextAttemptAt: number;
 }
 
-// Versions and sequence numbers grow across restarts too (the wall clock, not an injected one).
-let lastVersion = 0;
-const nextVersion = (now: number): number => (lastVersion = Math.max(lastVersion + 1, now * 1000));
-
 export async function saveEscalation(store: Pick<Store, 'insertJson'>, e: EscalationRow, now: number): Promise<void> {
   await store.insertJson('micro_escalations', [{
-    Namespace: e.namespace, AlertKey: e.alertKey, FiredAt: dateTime64Text(e.firedAt), Version: nextVersion(Math.max(now, Date.now())), Policy: e.policy,
+    Namespace: e.namespace, AlertKey: e.alertKey, FiredAt: dateTime64Text(e.firedAt), Version: nextVersion(now), Policy: e.policy,
     StartedAt: dateTime64Text(e.startedAt), StoppedAt: dateTime64Text(e.stoppedAt), StopReason: e.stopReason, ResolvedAt: dateTime64Text(e.resolvedAt), Labels: e.labels, Notice: e.notice,
   }]);
 }
@@ -73,7 +70,7 @@ export async function loadEscalations(store: Pick<Store, 'query'>, namespace: st
 export async function appendNotifications(store: Pick<Store, 'insertJson'>, rows: NotificationRow[]): Promise<void> {
   if (rows.length === 0) return;
   await store.insertJson('micro_notifications', rows.map((n) => ({
-    Namespace: n.namespace, Id: n.id, At: dateTime64Text(n.at), Seq: nextVersion(Date.now()), AlertKey: n.alertKey, FiredAt: dateTime64Text(n.firedAt), Kind: n.kind,
+    Namespace: n.namespace, Id: n.id, At: dateTime64Text(n.at), Seq: nextVersion(), AlertKey: n.alertKey, FiredAt: dateTime64Text(n.firedAt), Kind: n.kind,
     Channel: n.channel, Recipient: n.recipient, Contact: n.contact, Address: n.address, Step: n.step, Pass: n.pass, Status: n.status,
     Attempt: n.attempt, Error: n.error, DueAt: dateTime64Text(n.dueAt), NextAttemptAt: dateTime64Text(n.nextAttemptAt),
   })));

@@ -2,6 +2,7 @@
 // log (token use, configuration changes).
 import { dateTime64Text } from './datetime.js';
 import type { Store } from './store.js';
+import { nextVersion } from './versions.js';
 
 export interface TokenRow {
   id: string;
@@ -17,9 +18,6 @@ export interface TokenRow {
   /** 0: not revoked. */
   revokedAt: number;
 }
-
-let lastVersion = 0;
-const nextVersion = (): number => (lastVersion = Math.max(lastVersion + 1, Date.now() * 1000));
 
 export async function saveToken(store: Pick<Store, 'insertJson'>, t: TokenRow): Promise<void> {
   await store.insertJson('micro_tokens', [{

@@ -1,6 +1,6 @@
 // On call over HTTP: who is on call (now or at a time), shifts, overrides, warnings, test pages,
 // escalations and their notifications, calendar feeds, and the acknowledge links of emails.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigError, formatIssues, overrideInputSchema } from '../../config/index.js';
 import { ackTokenNamespace, escapeHtml, parseTarget, personCalendar, scheduleCalendar, shifts, whoIsOnCall, type OnCallService } from '../../oncall/index.js';
 import { ApiError } from '../errors.js';
@@ -118,7 +118,7 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
     return { notifications: (await deps.service(req).notificationHistory(name)).map(({ address: _address, ...n }) => n) };
   });
 
-  const feed = (kind: 'schedule' | 'user') => async (req: { params: unknown; query: unknown }, reply: { header(k: string, v: string): unknown; send(b: string): unknown }) => {
+  const feed = (kind: 'schedule' | 'user') => async (req: FastifyRequest, reply: FastifyReply) => {
     const id = (req.params as { id: string }).id;
     const { token = '', ns = 'default' } = req.query as { token?: string; ns?: string };
     const svc = deps.serviceOf(ns);

@@ -1,8 +1,8 @@
 // Tokens (admin scope): create (the secret is shown once), list (never the secret), revoke; and
 // the audit log. The `default` namespace's admin manages every namespace; others their own.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { NAMESPACE_PATTERN, SCOPES, type Scope, type TokenBook } from '../../access/index.js';
-import { parseDuration } from '../../config/index.js';
+import { SCOPES, type Scope, type TokenBook } from '../../access/index.js';
+import { NAMESPACE_PATTERN, parseDuration } from '../../config/index.js';
 import type { AuditEvent, Store } from '../../store/index.js';
 import { accessOf } from '../access.js';
 import { ApiError } from '../errors.js';
