@@ -13,7 +13,11 @@ export interface RequestAccess {
 
 const PUBLIC = [/^\/healthz$/, /^\/readyz$/, /^\/api\/v1\/openapi\.json$/, /^\/ack\/[^/]+$/, /^\/api\/v1\/oncall\/(schedules|users)\/[^/]+\/calendar\.ics$/];
 
-/** The scopes any one of which lets a request through; null for a public route. */
+/**
+ * The scopes any one of which lets a request through; null for a public route. `path` is the
+ * pattern of the route the router matched (`/api/v1/tokens/:id`), never the raw URL: the router
+ * decodes and matches, so deciding on the raw text would let `/%61pi/v1/tokens` pass as another path.
+ */
 export function requiredScopes(method: string, path: string, fromLoopback: boolean): Scope[] | null {
   // The server's own metrics are open to this machine (a local Prometheus); from elsewhere they need a token.
   if (path === '/metrics') return fromLoopback ? null : ['read'];
@@ -37,10 +41,18 @@ const WHY: Record<string, string> = {
 const AUDITED = (method: string, path: string): boolean =>
   method !== 'GET' && method !== 'HEAD' && !path.startsWith('/api/v1/heartbeats/') && path !== '/api/v2/alerts' && !path.startsWith('/ack/');
 
+/**
+ * The route the router matched, as declared; for a request that matched none (answered 404),
+ * a path no public or special rule names, so it needs the method's ordinary scope.
+ */
+function routePattern(req: FastifyRequest): string {
+  return req.is404 || !req.routeOptions.url ? '/(no route)' : req.routeOptions.url;
+}
+
 export function installAccess(app: FastifyInstance, policy: AccessPolicy): void {
   app.addHook('onResponse', async (req, reply) => {
     const a = (req as FastifyRequest & { access?: RequestAccess | null }).access;
-    const path = req.url.split('?')[0]!;
+    const path = routePattern(req);
     if (!a?.token || reply.statusCode >= 400 || !AUDITED(req.method, path)) return;
     const query = (req.query ?? {}) as Record<string, unknown>;
     await policy.tokens()?.audit(a.namespace, `token:${a.token.id} (${a.token.name})`, `${req.method} ${req.routeOptions.url ?? path}`, path, JSON.stringify({ status: reply.statusCode, ...(query.dryRun ? { dryRun: true } : {}) }), policy.now())
@@ -48,7 +60,7 @@ export function installAccess(app: FastifyInstance, policy: AccessPolicy): void 
   });
   app.decorateRequest('access', null);
   app.addHook('onRequest', async (req, reply) => {
-    const path = req.url.split('?')[0]!;
+    const path = routePattern(req);
     const remote = req.socket.remoteAddress ?? '';
     const needed = requiredScopes(req.method, path, isLoopback(remote));
     if (needed === null) return;
