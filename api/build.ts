@@ -76,6 +76,16 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(status).send(body);
   });
 
+  // Ajv coerces "1e309" and "Infinity" to Infinity and lets it past `maximum`: refuse any number a
+  // schema coerced that is not finite, before a handler binds it as a query parameter.
+  app.addHook('preHandler', async (req) => {
+    for (const [where, values] of [['query', req.query], ['params', req.params]] as const) {
+      for (const [name, v] of Object.entries((values ?? {}) as Record<string, unknown>)) {
+        if (typeof v === 'number' && !Number.isFinite(v)) throw new ApiError('BAD_REQUEST', `${where === 'query' ? 'querystring' : 'params'}/${name} must be a finite number`);
+      }
+    }
+  });
+
   installAccess(app, { tokens: deps.tokens, now: deps.now ?? Date.now, limiter: deps.rateLimiter ?? null, requireIngestToken: deps.requireIngestToken ?? false });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -109,7 +119,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     if (!o) throw new ApiError('NOT_READY', 'the on-call engine is still starting; try again in a moment');
     return o;
   };
-  oncallRoutes(app, { service: (req) => oncallOf(namespaceOf(req)), serviceOf: oncallOf, now });
+  // A signed link names its namespace: one this server does not run is a link that is not valid
+  // (403), not an outage, and says nothing of which namespaces exist.
+  const linkedOncall = (ns: string) => {
+    if (!deps.store()) throw new ApiError('NOT_READY', 'the server is still starting; try again in a moment');
+    return deps.oncall(ns);
+  };
+  oncallRoutes(app, { service: (req) => oncallOf(namespaceOf(req)), serviceOf: linkedOncall, now });
   tokenRoutes(app, {
     tokens: () => {
       const t = deps.tokens();

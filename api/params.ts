@@ -10,7 +10,7 @@ export function parseDurationParam(name: string, value: string | undefined, fall
   const raw = value ?? fallback;
   if (raw === undefined || raw === '') return undefined;
   const n = parseDuration(raw);
-  if (n === null) throw new ApiError('BAD_REQUEST', `${name}: "${raw}" is not a duration; write it like 500ms, 30s, 15m, 2h or 7d`);
+  if (n === null) throw new ApiError('BAD_REQUEST', `${name}: "${raw}" is not a duration of at most 100 years; write it like 500ms, 30s, 15m, 2h or 7d`);
   return n;
 }
 

@@ -3,10 +3,12 @@ import bytes from 'bytes';
 import ms from 'ms';
 import { z } from 'zod';
 
+/** The longest duration taken anywhere (100 years): longer ones overflow nanosecond columns. */
+export const MAX_DURATION_MS = 100 * 365.25 * 86400_000;
+
 export function parseDuration(v: string | number): number | null {
-  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : null;
-  const n = ms(v.trim() as ms.StringValue);
-  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : null;
+  const n = typeof v === 'number' ? v : ms(v.trim() as ms.StringValue);
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= MAX_DURATION_MS ? n : null;
 }
 
 /** A duration in milliseconds, written as "7d", "12h", "500ms" or a number of milliseconds. */
@@ -14,7 +16,7 @@ export const durationMs = (min = 0) =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
     const n = parseDuration(v);
     if (n === null) {
-      ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration: write it like 500ms, 30s, 15m, 12h, 7d or 1w` });
+      ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration of at most 100 years: write it like 500ms, 30s, 15m, 12h, 7d or 1w` });
       return z.NEVER;
     }
     if (n < min) {

@@ -43,6 +43,31 @@ export interface Schedule {
 
 const DAY = 86400_000;
 
+/**
+ * Schedules are computed for instants in this range (about ±250,000 years, inside JavaScript's
+ * dates, where time-zone rules are defined); outside it they refuse rather than loop on NaN.
+ */
+export const SCHEDULE_TIME_LIMIT = 8e15;
+/** No computation walks more handoffs than this (a 1-minute rotation over 92 days is 132,480). */
+export const MAX_SCHEDULE_STEPS = 1_000_000;
+
+/** A range no schedule computation can answer (out of time's range, or too many handoffs to walk). */
+export class ScheduleRangeError extends RangeError {}
+
+function checkInstant(t: number): void {
+  if (!Number.isFinite(t) || Math.abs(t) > SCHEDULE_TIME_LIMIT) {
+    throw new ScheduleRangeError(`${t} is outside the times a schedule can be computed for`);
+  }
+}
+
+/** Counts the steps of a walk and refuses to go past MAX_SCHEDULE_STEPS. */
+function stepBudget(): () => void {
+  let left = MAX_SCHEDULE_STEPS;
+  return () => {
+    if (--left < 0) throw new ScheduleRangeError(`more than ${MAX_SCHEDULE_STEPS} handoffs in the range; ask for a shorter one`);
+  };
+}
+
 function handoffParts(r: Rotation): { weekday: number | null; minute: number } {
   const m = /^(?:(mon|tue|wed|thu|fri|sat|sun)\w*\s+)?(\d{1,2}:\d{2})$/i.exec(r.handoff.trim());
   if (!m) throw new Error(`handoff "${r.handoff}" is not like "Mon 09:00" or "09:00"`);
@@ -69,10 +94,13 @@ function handoffAt(r: Rotation, zone: string, k: number): number {
 
 /** The shift index of the rotation at `at`: handoff(k) <= at < handoff(k + 1). */
 function shiftIndex(r: Rotation, zone: string, at: number): number {
+  checkInstant(at);
   const origin = handoffAt(r, zone, 0);
   let k = Math.floor((at - origin) / r.shiftMs);
-  while (handoffAt(r, zone, k) > at) k--;
-  while (handoffAt(r, zone, k + 1) <= at) k++;
+  // Calendar shifts drift from the estimate by DST hours only: a few steps at most.
+  const step = stepBudget();
+  while (handoffAt(r, zone, k) > at) (k--, step());
+  while (handoffAt(r, zone, k + 1) <= at) (k++, step());
   return k;
 }
 
@@ -107,17 +135,22 @@ const onCallAt = (s: Schedule, at: number): string[] => applyOverrides(fromRotat
 
 /** Every instant in [from, to) where who is on call may change. */
 function boundaries(s: Schedule, from: number, to: number): number[] {
+  checkInstant(from);
+  checkInstant(to);
   const out = new Set<number>();
+  const step = stepBudget();
   for (const r of s.rotations) {
     if (r.participants.length === 0) continue;
     for (let k = shiftIndex(r, s.timezone, from) + 1; ; k++) {
+      step();
       const t = handoffAt(r, s.timezone, k);
-      if (t >= to) break;
+      if (!(t < to)) break;
       out.add(t);
     }
     for (const w of r.rules ?? []) {
       const first = localDate(from, s.timezone);
       for (let d = -1; d <= daysBetween(first, localDate(to, s.timezone)) + 1; d++) {
+        step();
         const date = addDays(first, d);
         for (const hhmm of [w.start, w.end]) {
           const m = minuteOfDay(hhmm);

@@ -3,7 +3,7 @@
 // instant; an ambiguous one at its first occurrence.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { shifts, toInstant, whoIsOnCall, type Schedule } from '../oncall/index.js';
+import { MAX_SCHEDULE_STEPS, SCHEDULE_TIME_LIMIT, ScheduleRangeError, shifts, toInstant, whoIsOnCall, type Schedule } from '../oncall/index.js';
 
 const DAY = 86400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -120,5 +120,32 @@ describe('rules, layers and overrides', () => {
     assert.deepEqual(whoIsOnCall(s, at('2026-11-24T14:30:00Z')).users, ['alice', 'erin']);
     assert.deepEqual(whoIsOnCall(s, at('2026-11-24T18:30:00Z')).users, [], 'a gap: nobody');
     assert.deepEqual(whoIsOnCall(s, at('2026-11-24T19:00:00Z')).users, ['carol']);
+  });
+});
+
+describe('bounds: no computation runs unbounded', () => {
+  const weekly: Schedule = { id: 's', timezone: 'Europe/London', rotations: [{ participants: ['ana', 'bo'], shiftMs: 7 * DAY, handoff: 'Mon 09:00' }] };
+  const minutely: Schedule = { id: 'm', timezone: 'UTC', rotations: [{ participants: ['ana', 'bo'], shiftMs: 60_000, handoff: '00:00' }] };
+  for (const t of [8639995000000000, 8.64e15, -8.64e15, 1e300, Number.NaN, Number.POSITIVE_INFINITY]) {
+    test(`an instant of ${t} is refused at once, not looped on`, () => {
+      const started = process.hrtime.bigint();
+      assert.throws(() => whoIsOnCall(weekly, t), ScheduleRangeError);
+      assert.throws(() => shifts(weekly, t, t + DAY), ScheduleRangeError);
+      assert.throws(() => shifts(weekly, 0, t), ScheduleRangeError);
+      assert.ok(process.hrtime.bigint() - started < 1_000_000_000n);
+    });
+  }
+  test('the last instant of the range still answers', () => {
+    const w = whoIsOnCall(weekly, SCHEDULE_TIME_LIMIT - 60 * DAY);
+    assert.equal(w.users.length, 1);
+  });
+  test(`a walk over more than ${MAX_SCHEDULE_STEPS} handoffs is refused (a 1-minute rotation over 3 years)`, () => {
+    assert.throws(() => shifts(minutely, at('2026-01-01T00:00:00Z'), at('2029-01-01T00:00:00Z')), /more than 1000000 handoffs/);
+    // 92 days of it, the longest range the API serves, still answers.
+    assert.equal(shifts(minutely, at('2026-01-01T00:00:00Z'), at('2026-01-01T00:00:00Z') + 92 * DAY).length, 92 * 1440);
+  });
+  test('a 1-minute rotation with a rule over a long window is bounded too', () => {
+    const ruled: Schedule = { ...minutely, rotations: [{ ...minutely.rotations[0]!, rules: [{ days: ['mon'], start: '09:00', end: '17:00' }] }] };
+    assert.throws(() => shifts(ruled, 0, 10 * 365 * DAY), ScheduleRangeError);
   });
 });

@@ -2,25 +2,43 @@
 // escalations and their notifications, calendar feeds, and the acknowledge links of emails.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigError, formatIssues, overrideInputSchema } from '../../config/index.js';
-import { ackTokenNamespace, escapeHtml, parseTarget, personCalendar, scheduleCalendar, shifts, whoIsOnCall, type OnCallService } from '../../oncall/index.js';
+import { ScheduleRangeError, ackTokenNamespace, escapeHtml, parseTarget, personCalendar, scheduleCalendar, shifts, whoIsOnCall, type OnCallService } from '../../oncall/index.js';
 import { ApiError } from '../errors.js';
 import { parseDurationParam } from '../params.js';
 
 export interface OnCallDeps {
   /** The on-call part of the request's namespace. */
   service: (req: FastifyRequest) => OnCallService;
-  /** Of a namespace named by a signed link (acknowledge links, calendar feeds carry their own). */
-  serviceOf: (namespace: string) => OnCallService;
+  /** Of a namespace named by a signed link (acknowledge links, calendar feeds carry their own); null if none runs here. */
+  serviceOf: (namespace: string) => OnCallService | null;
   now: () => number;
 }
 
 const MAX_SHIFT_RANGE = 92 * 86400_000;
 
-function parseAt(value: string | undefined, now: number): number {
+/** Times on-call answers are given for: 1970 to the end of 9999 (a window must end by then too). */
+const EARLIEST_AT = 0;
+const LATEST_AT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const WHO_HORIZON = 60 * 86400_000;
+
+function parseAt(name: string, value: string | undefined, now: number, windowMs: number): number {
   if (value === undefined || value === '' || value === 'now') return now;
   const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(t)) throw new ApiError('BAD_REQUEST', `at: "${value}" is not a time; write it like 2026-11-23T09:00:00Z or 2026-11-23T09:00:00+01:00`);
+  if (!Number.isFinite(t)) throw new ApiError('BAD_REQUEST', `${name}: "${value}" is not a time; write it like 2026-11-23T09:00:00Z or 2026-11-23T09:00:00+01:00`);
+  if (t < EARLIEST_AT || t + windowMs > LATEST_AT) {
+    throw new ApiError('BAD_REQUEST', `${name}: "${value}" is out of range; give a time from 1970 on whose window ends by 9999-12-31`);
+  }
   return t;
+}
+
+/** Schedule computations refuse ranges they cannot walk; that is the request's fault. */
+function computed<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof ScheduleRangeError) throw new ApiError('BAD_REQUEST', err.message);
+    throw err;
+  }
 }
 
 const htmlPage = (title: string, body: string): string =>
@@ -36,29 +54,29 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
   const feedUrl = (svc: OnCallService, kind: 'schedule' | 'user', id: string) =>
     `${svc.publicUrl().replace(/\/$/, '')}/api/v1/oncall/${kind === 'schedule' ? 'schedules' : 'users'}/${encodeURIComponent(id)}/calendar.ics?ns=${encodeURIComponent(svc.namespace)}&token=${svc.feedToken(kind, id)}`;
   const whoView = (svc: OnCallService, id: string, at: number) => {
-    const w = whoIsOnCall(schedule(svc, id), at);
+    const w = computed(() => whoIsOnCall(schedule(svc, id), at, WHO_HORIZON));
     return { schedule: id, at, onCall: people(svc, w.users), until: w.until, next: w.next ? people(svc, w.next) : null, calendarUrl: feedUrl(svc, 'schedule', id) };
   };
 
   const atQuery = { type: 'object', properties: { at: { type: 'string', maxLength: 64 } } } as const;
   app.get('/api/v1/oncall', { schema: { summary: 'Who is on call for every schedule (now, or at a time), until when, and who is next', querystring: atQuery } }, async (req) => {
-    const at = parseAt((req.query as { at?: string }).at, deps.now());
+    const at = parseAt('at', (req.query as { at?: string }).at, deps.now(), WHO_HORIZON);
     const svc = deps.service(req);
     return { schedules: [...svc.directory().schedules.keys()].map((id) => whoView(svc, id, at)) };
   });
   app.get('/api/v1/oncall/schedules/:id', { schema: { summary: 'Who is on call for one schedule', querystring: atQuery } }, async (req) =>
-    whoView(deps.service(req), (req.params as { id: string }).id, parseAt((req.query as { at?: string }).at, deps.now())));
+    whoView(deps.service(req), (req.params as { id: string }).id, parseAt('at', (req.query as { at?: string }).at, deps.now(), WHO_HORIZON)));
 
   app.get('/api/v1/oncall/schedules/:id/shifts', {
     schema: { summary: 'The shifts of a schedule over a range', querystring: { type: 'object', properties: { from: { type: 'string', maxLength: 64 }, next: { type: 'string', maxLength: 16 } } } },
   }, async (req) => {
     const q = req.query as { from?: string; next?: string };
-    const from = parseAt(q.from, deps.now());
     const span = parseDurationParam('next', q.next, '14d')!;
     if (span <= 0 || span > MAX_SHIFT_RANGE) throw new ApiError('BAD_REQUEST', 'next: give a span between 1m and 92d');
+    const from = parseAt('from', q.from, deps.now(), span);
     const id = (req.params as { id: string }).id;
     const svc = deps.service(req);
-    return { schedule: id, from, to: from + span, shifts: shifts(schedule(svc, id), from, from + span).map((x) => ({ start: x.start, end: x.end, onCall: people(svc, x.users) })) };
+    return { schedule: id, from, to: from + span, shifts: computed(() => shifts(schedule(svc, id), from, from + span)).map((x) => ({ start: x.start, end: x.end, onCall: people(svc, x.users) })) };
   });
 
   app.get('/api/v1/oncall/users', { schema: { summary: 'People, their contact methods (by name) and calendar feed' } }, async (req) => {
@@ -122,7 +140,7 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
     const id = (req.params as { id: string }).id;
     const { token = '', ns = 'default' } = req.query as { token?: string; ns?: string };
     const svc = deps.serviceOf(ns);
-    if (!svc.verifyFeedToken(kind, id, token)) throw new ApiError('FEED_TOKEN_INVALID', 'this calendar link is not valid: take the link from `micro oncall` or /api/v1/oncall');
+    if (!svc || !svc.verifyFeedToken(kind, id, token)) throw new ApiError('FEED_TOKEN_INVALID', 'this calendar link is not valid: take the link from `micro oncall` or /api/v1/oncall');
     const d = svc.directory();
     const ics = kind === 'schedule' ? scheduleCalendar(d, id, deps.now()) : personCalendar(d, id, deps.now());
     if (ics === null) throw new ApiError(kind === 'schedule' ? 'SCHEDULE_NOT_FOUND' : 'USER_NOT_FOUND', `no ${kind} has the id "${id}"`);
@@ -137,7 +155,7 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
   // person's click acknowledges while mail scanners that only fetch links do not.
   app.get('/ack/:token', { schema: { hide: true } }, async (req, reply) => {
     const token = (req.params as { token: string }).token;
-    const v = deps.serviceOf(ackTokenNamespace(token) ?? 'default').checkAckLink(token);
+    const v = deps.serviceOf(ackTokenNamespace(token) ?? 'default')?.checkAckLink(token) ?? { ok: false as const, reason: 'invalid' as const };
     reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     if (!v.ok) return reply.code(v.reason === 'expired' ? 410 : 403).send(htmlPage('Link not valid', `<h2>This acknowledge link ${v.reason === 'expired' ? 'has expired' : 'is not valid'}.</h2><p>Use <code>micro ack</code> instead.</p>`));
     return reply.send(htmlPage('Acknowledge', `<h2>Acknowledge ${escapeHtml(v.alertKey)}</h2>
@@ -149,7 +167,8 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, _body, done) => done(null, {}));
     scope.post('/ack/:token', { schema: { hide: true } }, async (req, reply) => {
       const token = (req.params as { token: string }).token;
-      const r = await deps.serviceOf(ackTokenNamespace(token) ?? 'default').acknowledgeByLink(token);
+      const svc = deps.serviceOf(ackTokenNamespace(token) ?? 'default');
+      const r = svc ? await svc.acknowledgeByLink(token) : { status: 'invalid' as const };
       reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store');
       if (r.status === 'acknowledged' || r.status === 'already-acknowledged') {
         const text = r.status === 'acknowledged' ? `Acknowledged by ${r.by}` : `Already acknowledged by ${r.by}`;
