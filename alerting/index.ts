@@ -11,6 +11,7 @@ export { createAlertBook, type AlertBook, type AlertNotice, type AlertSubject, t
 export { createCheckEngine, spreadOffset, type CheckEngine, type CheckStatus, type EngineOptions } from './engine.js';
 export { checkJob, evaluateRule, ruleJob, type Job } from './jobs.js';
 export { runCheckOnce, type HeartbeatLog } from './run-check.js';
+export { createHostResolver, parseHosts, type HostResolver, type HostResolverOptions } from './checks/resolve.js';
 export { applyDeclared, loadDeclared, parseDeclared, planApply, type ApplyPlan, type Declared } from './declared.js';
 export { alertmanagerAlertsSchema, fingerprint, receiveAlertmanagerAlerts, type AlertmanagerAlert } from './alertmanager-inbound.js';
 export {

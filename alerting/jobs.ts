@@ -4,6 +4,7 @@ import type { CheckConfig, RuleConfig } from '../config/index.js';
 import { errorRateOver, lastTelemetryAt, latencyOver, logCountOver, runtimeStatMax, type Store } from '../store/index.js';
 import type { AlertPolicy } from './state-machine.js';
 import type { CheckResult } from './checks/types.js';
+import type { HostResolver } from './checks/resolve.js';
 import { runCheckOnce, type HeartbeatLog } from './run-check.js';
 
 export interface Job {
@@ -24,7 +25,7 @@ export interface Job {
 // a page waits on confirmation, and only a failing target sees the extra requests.
 const retryOf = (interval: number, retry?: number) => retry ?? Math.min(interval, Math.max(100, Math.floor(interval / 10)));
 
-export function checkJob(check: CheckConfig): Job {
+export function checkJob(check: CheckConfig, resolver: HostResolver): Job {
   return {
     key: `check:${check.name}`,
     name: check.name,
@@ -35,7 +36,7 @@ export function checkJob(check: CheckConfig): Job {
     labels: { check: check.name, ...(check.service ? { service: check.service } : {}), ...check.labels },
     policy: { failureThreshold: check.failureThreshold, successThreshold: check.successThreshold, forMs: check.for ?? 0 },
     fingerprint: JSON.stringify(check),
-    run: (now, heartbeats) => runCheckOnce(check, now, heartbeats),
+    run: (now, heartbeats) => runCheckOnce(check, now, heartbeats, resolver),
   };
 }
 

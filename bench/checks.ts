@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkJob, createAlertBook, createCheckEngine, runHttpCheck } from '../alerting/index.js';
+import { checkJob, createAlertBook, createHostResolver, createCheckEngine, runHttpCheck } from '../alerting/index.js';
 import { checksSchema } from '../config/index.js';
 import { openStore } from '../store/index.js';
 import { makeDataDir } from '../test/support/server.js';
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   });
   const checks = checksSchema.parse(Array.from({ length: CHECKS }, (_, i) => ({ name: `c${i}`, interval: `${INTERVAL_S}s`, http: { url, timeout: '2s' } })));
   const t0 = Date.now();
-  engine.setJobs(checks.map(checkJob), t0);
+  engine.setJobs(checks.map((c) => checkJob(c, createHostResolver())), t0);
   engine.start();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   await engine.stop();

@@ -23,6 +23,7 @@ interface ServerFlags {
   requireIngestToken?: boolean;
   apiRateLimit?: string;
   ingestRateLimit?: string;
+  dnsServers?: string;
 }
 
 const defined = <T extends object>(o: T): Partial<T> =>
@@ -59,6 +60,7 @@ export function serverCommand(): Command {
     .addOption(new Option('--require-ingest-token', 'refuse telemetry without a token, even from loopback (always so beyond loopback)').env('MICRO_REQUIRE_INGEST_TOKEN'))
     .addOption(new Option('--api-rate-limit <n>', 'API requests per second per token (default 100)').env('MICRO_API_RATE_LIMIT'))
     .addOption(new Option('--ingest-rate-limit <n>', 'OTLP export requests per second per token (default 1000)').env('MICRO_INGEST_RATE_LIMIT'))
+    .addOption(new Option('--dns-servers <list>', "DNS servers checks resolve names with, comma-separated (default: the system's)").env('MICRO_DNS_SERVERS'))
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug or trace').env('MICRO_LOG_LEVEL'))
     .action(async (flags: ServerFlags) => {
       const file: Partial<ReturnType<typeof loadConfigFile>> = flags.config ? loadConfigFile(flags.config) : {};
@@ -81,6 +83,7 @@ export function serverCommand(): Command {
           requireIngestToken: flags.requireIngestToken,
           apiRateLimit: flags.apiRateLimit,
           ingestRateLimit: flags.ingestRateLimit,
+          dnsServers: flags.dnsServers,
         }),
         notifications: withSmtpSecret(file.notifications),
         retention: {

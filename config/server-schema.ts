@@ -41,6 +41,9 @@ export const serverSchema = z
     /** Requests per second per token: API calls, and OTLP export requests. */
     apiRateLimit: z.coerce.number().int().min(1).max(1_000_000).default(100),
     ingestRateLimit: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+    /** DNS servers checks resolve names with ("10.0.0.2", "127.0.0.1:5353"); the system's when absent. */
+    dnsServers: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v),
+      z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]+)(:\d{1,5})?$/, 'must be an IP address, with an optional :port')).min(1)).optional(),
   })
   .strict();
 

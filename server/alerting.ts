@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import {
   applyDeclared, checkJob, createAlertBook, createCheckEngine, createDispatcher, createSilence, expireSilence, listSilences, loadDeclared, parseMatcher, ruleJob,
-  type AlertBook, type AlertNotice, type AlertingService, type Declared, type MaintenanceWindow, type Silence, type TrackedAlert,
+  type AlertBook, type AlertNotice, type HostResolver, type AlertingService, type Declared, type MaintenanceWindow, type Silence, type TrackedAlert,
 } from '../alerting/index.js';
 import type { NotificationsConfig } from '../config/index.js';
 import type { OnCallService } from '../oncall/index.js';
@@ -33,6 +33,8 @@ export interface AlertingOptions {
   /** Run nothing on timers; the caller calls `tick(now)`. */
   manualClock?: boolean;
   senders?: PagingOptions['senders'];
+  /** How checks resolve names (c-ares, with their own deadline). */
+  resolver: HostResolver;
 }
 
 /** The firing notice of a firing alert, from its state (for repeats, held-back pages and restarts). */
@@ -74,7 +76,7 @@ export async function startAlerting(o: AlertingOptions): Promise<AlertingHandle>
   const engine = createCheckEngine({ book, namespace: NS, now, onError: (err, check) => logger.error({ err, check }, 'a check failed to run') });
   const reload = async (): Promise<Declared> => {
     const declared = await loadDeclared(store, NS, (name, err) => logger.error({ err, object: name }, 'a stored object no longer validates'));
-    engine.setJobs([...declared.checks.map(checkJob), ...declared.rules.map((r) => ruleJob(r, store, NS))], now());
+    engine.setJobs([...declared.checks.map((c) => checkJob(c, o.resolver)), ...declared.rules.map((r) => ruleJob(r, store, NS))], now());
     maintenance = declared.maintenance.map((m) => ({
       name: m.name, matchers: m.matchers.map(parseMatcher), weekly: m.weekly,
       startsAt: m.startsAt ? Date.parse(m.startsAt) : undefined, endsAt: m.endsAt ? Date.parse(m.endsAt) : undefined,

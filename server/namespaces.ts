@@ -24,6 +24,7 @@ export interface NamespacesOptions {
   now: () => number;
   manualClock?: boolean;
   senders?: AlertingOptions['senders'];
+  resolver: AlertingOptions['resolver'];
 }
 
 export function createNamespaces(o: NamespacesOptions): Namespaces {
@@ -37,7 +38,7 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
       if (!p) {
         p = startAlerting({
           namespace, store: o.store, logger: o.logger, fromFile: namespace === 'default' ? o.declared : null, notifications: o.config.notifications,
-          dataDir: o.config.dataDir, publicUrl: o.publicUrl, now: o.now, manualClock: o.manualClock, senders: o.senders,
+          dataDir: o.config.dataDir, publicUrl: o.publicUrl, now: o.now, manualClock: o.manualClock, senders: o.senders, resolver: o.resolver,
         }).then((h) => {
           running.set(namespace, h);
           starting.delete(namespace);

@@ -3,7 +3,7 @@
 // through the API.
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
-import type { Declared } from '../alerting/index.js';
+import { createHostResolver, type Declared } from '../alerting/index.js';
 import { buildApi } from '../api/index.js';
 import {
   buildGrpcReceiver, buildHttpReceiver, closeGrpc, createCollectorMetrics, createPipeline, decodeLimits, listenGrpc, type Pipeline,
@@ -118,6 +118,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       store, logger, config, declared: opts.declared ?? null,
       // Links in pages point at the public URL; by default the API's own address.
       publicUrl: () => config.publicUrl ?? apiUrl, now, manualClock: opts.manualClock, senders: opts.senders,
+      resolver: createHostResolver({ servers: config.dnsServers }),
     });
     for (const ns of new Set(['default', ...book.namespaces(), ...(await configNamespaces(store))])) await namespaces.open(ns);
     logger.info({ store: store.describe, applied: prepared.migrations.applied, retentionChanges: prepared.retention }, 'store ready');

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { checkJob, createAlertBook, createCheckEngine, spreadOffset, type AlertNotice, type CheckEngine } from '../alerting/index.js';
+import { checkJob, createAlertBook, createHostResolver, createCheckEngine, spreadOffset, type AlertNotice, type CheckEngine } from '../alerting/index.js';
 import { checksSchema } from '../config/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { makeDataDir } from './support/server.js';
@@ -51,7 +51,7 @@ test('an outage is confirmed at the retry interval, and so is the recovery', asy
   const clock = { t: T0 };
   const engine = createCheckEngine({ book, namespace: 'default', now: () => clock.t });
   const checks = checksSchema.parse([{ name: 'web', service: 'checkout', interval: '10s', retryInterval: '2s', failureThreshold: 2, successThreshold: 2, labels: { severity: 'page' }, http: { url, timeout: '1s' } }]);
-  engine.setJobs(checks.map(checkJob), T0);
+  engine.setJobs(checks.map((c) => checkJob(c, createHostResolver())), T0);
   const first = T0 + spreadOffset('check:web', 10_000);
   assert.equal(engine.nextDueAt(), first, 'spread by a stable offset');
   await advance(engine, clock, first + 30_000);
@@ -84,7 +84,7 @@ test('a missed heartbeat fires; a ping resolves it', async () => {
   });
   const clock = { t: T0 };
   const engine = createCheckEngine({ book, namespace: 'hb', now: () => clock.t });
-  engine.setJobs(checksSchema.parse([{ name: 'nightly-backup', interval: '1m', heartbeat: { period: '1d', grace: '1h' } }]).map(checkJob), T0);
+  engine.setJobs(checksSchema.parse([{ name: 'nightly-backup', interval: '1m', heartbeat: { period: '1d', grace: '1h' } }]).map((c) => checkJob(c, createHostResolver())), T0);
   assert.equal(engine.ping('nightly-backup', T0 + 1000), true);
   assert.equal(engine.ping('no-such-check', T0), false);
   await advance(engine, clock, T0 + 86400_000 + 3600_000);

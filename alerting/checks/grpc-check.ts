@@ -10,6 +10,8 @@ export interface GrpcCheckSpec {
   service?: string;
   timeoutMs: number;
   tls?: boolean;
+  /** An address already resolved to dial instead of `address`'s host (which stays the authority and TLS name). */
+  resolvedAddress?: string;
 }
 
 const STATUS = ['UNKNOWN', 'SERVING', 'NOT_SERVING', 'SERVICE_UNKNOWN'];
@@ -35,7 +37,11 @@ function decodeStatus(buf: Buffer): number {
 
 export function runGrpcCheck(spec: GrpcCheckSpec): Promise<CheckResult> {
   const started = performance.now();
-  const client = new grpc.Client(spec.address, spec.tls ? grpc.credentials.createSsl() : grpc.credentials.createInsecure());
+  const host = spec.address.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+  const options: grpc.ChannelOptions = spec.resolvedAddress
+    ? { 'grpc.default_authority': spec.address, ...(spec.tls ? { 'grpc.ssl_target_name_override': host } : {}) }
+    : {};
+  const client = new grpc.Client(spec.resolvedAddress ?? spec.address, spec.tls ? grpc.credentials.createSsl() : grpc.credentials.createInsecure(), options);
   return new Promise((resolve) => {
     client.makeUnaryRequest(
       '/grpc.health.v1.Health/Check', (b: Buffer) => b, (b: Buffer) => b, encodeRequest(spec.service ?? ''),

@@ -2,6 +2,7 @@
 // condition; maximum response time; TLS certificate expiry.
 import http from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { JSONPath } from 'jsonpath-plus';
 import { describeError, failure, type CheckResult } from './types.js';
@@ -25,6 +26,8 @@ export interface HttpCheckSpec {
   /** Accept untrusted certificates (self-signed), still checking their expiry. */
   insecure?: boolean;
   ca?: string;
+  /** How the host's name becomes addresses (checks resolve first, with their own deadline). */
+  lookup?: LookupFunction;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -46,6 +49,7 @@ export function runHttpCheck(spec: HttpCheckSpec, now: () => number = Date.now):
       method: spec.method ?? 'GET',
       headers: { 'user-agent': 'micro-observe-check/0.1', ...spec.headers },
       signal: AbortSignal.timeout(spec.timeoutMs),
+      ...(spec.lookup ? { lookup: spec.lookup } : {}),
       ...(url.protocol === 'https:' ? { rejectUnauthorized: !spec.insecure, ca: spec.ca, agent: false } : { agent: false }),
     }, (res) => {
       const chunks: Buffer[] = [];

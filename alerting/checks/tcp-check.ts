@@ -6,12 +6,13 @@ export interface TcpCheckSpec {
   host: string;
   port: number;
   timeoutMs: number;
+  lookup?: net.LookupFunction;
 }
 
 export function runTcpCheck(spec: TcpCheckSpec): Promise<CheckResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const socket = net.connect({ host: spec.host, port: spec.port });
+    const socket = net.connect({ host: spec.host, port: spec.port, ...(spec.lookup ? { lookup: spec.lookup } : {}) });
     const done = (r: CheckResult): void => {
       socket.destroy();
       resolve(r);
