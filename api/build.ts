@@ -67,8 +67,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((err, req, reply) => {
-    const { status, body } = toErrorResponse(err);
-    if (status >= 500) req.log.error({ err }, 'API handler failed');
+    const { status, body, retryAfterSeconds } = toErrorResponse(err);
+    // The store's state is logged once when it changes (server wiring), not per request.
+    if (status >= 500 && retryAfterSeconds === undefined) req.log.error({ err }, 'API handler failed');
+    if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((req, reply) => {

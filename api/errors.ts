@@ -1,4 +1,6 @@
 // Every error the API answers with, in one table: a stable code, an HTTP status and a message.
+import { StoreError } from '../store/index.js';
+
 export const API_ERRORS = {
   BAD_REQUEST: { code: 'MICRO_ERR_BAD_REQUEST', status: 400, message: 'the request is not valid' },
   NOT_FOUND: { code: 'MICRO_ERR_NOT_FOUND', status: 404, message: 'there is nothing at this address' },
@@ -19,6 +21,8 @@ export const API_ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: { code: 'MICRO_ERR_UNSUPPORTED_MEDIA_TYPE', status: 415, message: 'the content type is not supported' },
   BODY_TOO_LARGE: { code: 'MICRO_ERR_BODY_TOO_LARGE', status: 413, message: 'the request body is too large' },
   NOT_READY: { code: 'MICRO_ERR_NOT_READY', status: 503, message: 'the server is not ready yet' },
+  STORE_FULL: { code: 'MICRO_ERR_STORE_FULL', status: 507, message: 'the store is out of disk space; nothing was changed, retry later' },
+  STORE_UNAVAILABLE: { code: 'MICRO_ERR_STORE_UNAVAILABLE', status: 503, message: 'the store cannot be reached or is overloaded; nothing was changed, retry later' },
   INTERNAL: { code: 'MICRO_ERR_INTERNAL', status: 500, message: 'something went wrong on the server' },
 } as const;
 
@@ -38,9 +42,16 @@ export interface ErrorBody {
 }
 
 /** Turns anything thrown in a handler into a status and a body: the one place that does. */
-export function toErrorResponse(err: unknown): { status: number; body: ErrorBody } {
+/** Seconds a client should wait before retrying what the store could not take. */
+export const STORE_RETRY_AFTER_S = 5;
+
+export function toErrorResponse(err: unknown): { status: number; body: ErrorBody; retryAfterSeconds?: number } {
   let kind: ApiErrorKind = 'INTERNAL';
   let message: string = API_ERRORS.INTERNAL.message;
+  if (err instanceof StoreError && err.transient) {
+    kind = err.problem === 'out-of-space' ? 'STORE_FULL' : 'STORE_UNAVAILABLE';
+    return { status: API_ERRORS[kind].status, body: { error: { code: API_ERRORS[kind].code, message: API_ERRORS[kind].message } }, retryAfterSeconds: STORE_RETRY_AFTER_S };
+  }
   if (err instanceof ApiError) {
     kind = err.kind;
     message = err.detail ?? API_ERRORS[kind].message;

@@ -61,8 +61,9 @@ export async function handleExport(
     ctx.logger.error({ signal, err: outcome.message }, 'the store refused a batch');
     return { kind: 'failure', message: outcome.message };
   }
-  if (outcome.reason === 'overloaded') ctx.metrics.rejected.labels(signal, 'overloaded').inc(rows.accepted);
-  else ctx.logger.warn({ signal, err: outcome.message }, 'could not store a batch; the sender will retry');
+  // The store's own state (a full disk...) is logged once when it changes, by whoever watches
+  // its write health, not once per refused request.
+  ctx.metrics.rejected.labels(signal, outcome.reason === 'overloaded' ? 'overloaded' : outcome.problem ?? outcome.reason).inc(rows.accepted);
   return {
     kind: outcome.reason === 'overloaded' ? 'overloaded' : 'unavailable',
     message: outcome.message,

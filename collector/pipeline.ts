@@ -1,7 +1,7 @@
 // Batches rows per table and stores them, acknowledging a request only once every row it
 // brought is stored. Memory is bounded by the bytes queued: past the limit a request is turned
 // away as retryable (HTTP 429 / gRPC RESOURCE_EXHAUSTED) before anything of it is queued.
-import type { InsertOutcome, RowBinaryWriter, Store, TableName } from '../store/index.js';
+import { PROBLEM_TEXT, type InsertOutcome, type RowBinaryWriter, type Store, type StoreProblem, type TableName } from '../store/index.js';
 import type { RequestRows } from './otlp/request-rows.js';
 import type { CollectorMetrics } from './self-metrics.js';
 
@@ -20,7 +20,7 @@ export interface PipelineOptions {
 
 export type SubmitOutcome =
   | { status: 'success' }
-  | { status: 'retryable'; retryInMillis: number; reason: 'overloaded' | 'store-unavailable' | 'shutting-down'; message: string }
+  | { status: 'retryable'; retryInMillis: number; reason: 'overloaded' | 'store-unavailable' | 'shutting-down'; message: string; problem?: StoreProblem }
   | { status: 'failure'; message: string };
 
 interface Batch {
@@ -92,7 +92,7 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
       const bytes = batch.chunks.length === 1 ? batch.chunks[0]! : Buffer.concat(batch.chunks, batch.bytes);
       outcome = await store.insertRowBinary(table, bytes);
     } catch (err) {
-      outcome = { status: 'retryable', retryInMillis: 1000, error: (err as Error).message };
+      outcome = { status: 'retryable', retryInMillis: 1000, error: (err as Error).message, problem: 'unreachable' };
     }
     metrics.flushSeconds.labels(table, outcome.status).observe(Number(process.hrtime.bigint() - started) / 1e9);
     if (outcome.status === 'success') metrics.stored.labels(table).inc(batch.rows);
@@ -156,7 +156,10 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
       if (failed && failed.status === 'failure') return { status: 'failure', message: `the store refused the rows: ${failed.error}` };
       const retry = outcomes.find((o) => o.status === 'retryable');
       if (retry && retry.status === 'retryable') {
-        return { status: 'retryable', retryInMillis: retry.retryInMillis, reason: 'store-unavailable', message: `the store is unavailable: ${retry.error}` };
+        return {
+          status: 'retryable', retryInMillis: retry.retryInMillis, reason: 'store-unavailable', problem: retry.problem,
+          message: `${PROBLEM_TEXT[retry.problem]}; nothing of this request was kept, retry it: ${retry.error}`,
+        };
       }
       return { status: 'success' };
     },

@@ -11,6 +11,8 @@ export interface CollectorMetrics {
   flushSeconds: Histogram<'table' | 'outcome'>;
   requests: Counter<'signal' | 'transport' | 'code'>;
   decodeSeconds: Counter<'signal'>;
+  storeWritable: Gauge;
+  storeWriteProblem: Gauge<'problem'>;
 }
 
 export function createCollectorMetrics(registry = new Registry()): CollectorMetrics {
@@ -27,6 +29,8 @@ export function createCollectorMetrics(registry = new Registry()): CollectorMetr
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     }),
     decodeSeconds: new Counter({ name: 'micro_collector_decode_seconds_total', help: 'CPU time spent decoding OTLP into rows', labelNames: ['signal'], registers: [registry] }),
+    storeWritable: new Gauge({ name: 'micro_store_writable', help: '1 while writes to the store go through, 0 while they fail (see micro_store_write_problem)', registers: [registry] }),
+    storeWriteProblem: new Gauge({ name: 'micro_store_write_problem', help: '1 for the reason writes to the store fail now (out-of-space, overloaded, unreachable)', labelNames: ['problem'], registers: [registry] }),
     requests: new Counter({ name: 'micro_collector_requests_total', help: 'Export requests, by answer', labelNames: ['signal', 'transport', 'code'], registers: [registry] }),
   };
 }

@@ -9,7 +9,7 @@ import {
   buildGrpcReceiver, buildHttpReceiver, closeGrpc, createCollectorMetrics, createPipeline, decodeLimits, listenGrpc, type Pipeline,
 } from '../collector/index.js';
 import { adminTokenFile, readLocalToken, type ServerConfig } from '../config/index.js';
-import { configNamespaces, openStore, type Retention, type Store } from '../store/index.js';
+import { PROBLEM_TEXT, configNamespaces, openStore, type Retention, type Store } from '../store/index.js';
 import { createRateLimiter, createTokenBook, ensureAdminToken, isLoopback, type TokenBook } from '../access/index.js';
 import type { AlertingHandle, AlertingOptions } from './alerting.js';
 import { ingestAuthorizer } from './ingest-access.js';
@@ -59,7 +59,9 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     migrations: { ok: false, detail: 'pending' },
     otlpHttp: { ok: false, detail: 'not listening' },
     otlpGrpc: { ok: false, detail: 'not listening' },
+    storeWrites: { ok: true, detail: 'writes go through' },
   };
+  metrics.storeWritable.set(1);
   let storeDescription = '';
   let openedStore: Store | null = null;
   let tokens: TokenBook | null = null;
@@ -100,6 +102,19 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   try {
     store = await openStore(config.clickhouseUrl ? { kind: 'server', url: config.clickhouseUrl } : { kind: 'embedded', dataDir: config.dataDir });
     storeDescription = store.describe;
+    store.onWriteHealth((h) => {
+      metrics.storeWritable.set(h.ok ? 1 : 0);
+      metrics.storeWriteProblem.reset();
+      if (h.ok) {
+        readiness.storeWrites = { ok: true, detail: 'writes go through' };
+        logger.info('the store takes writes again');
+        return;
+      }
+      metrics.storeWriteProblem.labels(h.problem).set(1);
+      readiness.storeWrites = { ok: false, detail: `${PROBLEM_TEXT[h.problem]}, so it cannot take writes: ${h.message}` };
+      logger.error({ problem: h.problem, err: h.message },
+        `${PROBLEM_TEXT[h.problem]}, so it cannot take writes: telemetry is answered 503 / UNAVAILABLE with Retry-After and changes 507/503 until it can`);
+    });
     readiness.store = { ok: true, detail: store.describe };
     const prepared = await store.prepare(retentionSeconds(config));
     readiness.migrations = { ok: true, detail: `schema version ${prepared.migrations.current}` };

@@ -1,6 +1,7 @@
-export { openStore, type Store } from './store.js';
+export { openStore, type Store, type StoreOptions } from './store.js';
 export { redactUrl, type StoreTarget } from './connection.js';
 export type { InsertOutcome } from './insert.js';
+export { PROBLEM_TEXT, StoreError, classifyStoreError, type StoreFailure, type StoreProblem, type WriteHealth } from './errors.js';
 export type { MigrationReport } from './migrations.js';
 export type { RetentionChange } from './retention.js';
 export type { Retention, Signal } from './schema.js';

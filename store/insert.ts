@@ -8,24 +8,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { classifyStoreError, type StoreProblem } from './errors.js';
 import { columnList, structure, type TableLayout } from './tables.js';
 
 export type InsertOutcome =
   | { status: 'success' }
-  | { status: 'retryable'; retryInMillis: number; error: string }
+  | { status: 'retryable'; retryInMillis: number; error: string; problem: StoreProblem }
   | { status: 'failure'; error: string };
 
 export type InsertRowBinary = (layout: TableLayout, bytes: Buffer) => Promise<InsertOutcome>;
 
 const RETRY_MS = 1000;
 
-function outcomeOf(err: unknown): InsertOutcome {
-  const e = err as { code?: string; type?: string; message?: string };
-  const message = e?.message ?? String(err);
-  // A ClickHouse error with a type (CANNOT_PARSE_INPUT...) will fail the same way again; anything
-  // else (connection refused, timeout, memory limit) may pass later, so the sender retries.
-  const permanent = typeof e?.type === 'string' && !/MEMORY|TOO_MANY|TIMEOUT|NETWORK|SOCKET/.test(e.type);
-  return permanent ? { status: 'failure', error: message } : { status: 'retryable', retryInMillis: RETRY_MS, error: message };
+export function outcomeOf(err: unknown): InsertOutcome {
+  const f = classifyStoreError(err);
+  return f.transient ? { status: 'retryable', retryInMillis: RETRY_MS, error: f.message, problem: f.problem } : { status: 'failure', error: f.message };
 }
 
 function scratchDir(): string {

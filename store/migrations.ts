@@ -182,6 +182,16 @@ export const MIGRATIONS: readonly Migration[] = [
       TTL toDateTime(At) + toIntervalDay(400)`,
     ],
   },
+  {
+    version: 12,
+    name: 'write probe',
+    // While writes fail (a full disk), a tiny row is written here now and then, so the server
+    // finds out that writes go through again without waiting for traffic.
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS micro_write_probe (At DateTime64(3)) ENGINE = MergeTree ORDER BY At
+      TTL toDateTime(At) + toIntervalDay(1)`,
+    ],
+  },
 ];
 
 export interface MigrationReport {

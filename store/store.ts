@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { connect, type StoreTarget } from './connection.js';
-import { embeddedInserter, serverInserter, type InsertOutcome } from './insert.js';
+import { StoreError, classifyStoreError, type WriteHealth } from './errors.js';
+import { embeddedInserter, outcomeOf, serverInserter, type InsertOutcome } from './insert.js';
 import { migrate, type MigrationReport } from './migrations.js';
 import { applyRetention, currentTtlSeconds, type RetentionChange } from './retention.js';
 import type { Retention } from './schema.js';
@@ -19,34 +20,100 @@ export interface Store {
   /** Parameterised read for store/ functions and tests; `{name:Type}` placeholders only. */
   query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
   ping(): Promise<boolean>;
+  /** Whether writes go through, as the last write found; while they do not, a probe retries. */
+  writeHealth(): WriteHealth;
+  /** Told each time writes stop or start going through again. */
+  onWriteHealth(listener: (h: WriteHealth) => void): void;
   close(): Promise<void>;
 }
 
-export async function openStore(target: StoreTarget): Promise<Store> {
+export interface StoreOptions {
+  /** How often a tiny write is tried while writes fail (so readiness recovers without traffic). */
+  writeProbeMs?: number;
+  now?: () => number;
+}
+
+export async function openStore(target: StoreTarget, opts: StoreOptions = {}): Promise<Store> {
   const conn = await connect(target);
   const client: ClickHouseClient = conn.client;
   const insert = conn.kind === 'embedded' ? embeddedInserter(client) : serverInserter(client);
+  const now = opts.now ?? Date.now;
+  let health: WriteHealth = { ok: true };
+  const listeners: Array<(h: WriteHealth) => void> = [];
+  let probe: NodeJS.Timeout | null = null;
+  let prepared = false;
+  const probeWrite = async (): Promise<void> => {
+    try {
+      await client.insert({ table: 'micro_write_probe', values: [{ At: now() }], format: 'JSONEachRow' });
+      seen({ status: 'success' });
+    } catch (err) {
+      seen(outcomeOf(err));
+    }
+  };
+  /** Every write's outcome: a change of health is told to the listeners once. */
+  function seen(o: InsertOutcome): void {
+    if (o.status === 'success') {
+      if (health.ok) return;
+      health = { ok: true };
+      if (probe) clearInterval(probe);
+      probe = null;
+    } else if (o.status === 'retryable') {
+      if (!health.ok && health.problem === o.problem) return;
+      health = { ok: false, problem: o.problem, message: o.error, since: now() };
+      if (!probe && prepared) {
+        probe = setInterval(() => void probeWrite(), opts.writeProbeMs ?? 2000);
+        probe.unref();
+      }
+    } else {
+      return; // a write refused for its content says nothing of the store
+    }
+    for (const l of listeners) l(health);
+  }
+  const classified = (err: unknown): StoreError => new StoreError(classifyStoreError(err), { cause: err });
   return {
     kind: conn.kind,
     describe: conn.describe,
     async prepare(retention) {
       const migrations = await migrate(client, retention);
       const changes = await applyRetention(client, retention);
+      prepared = true;
       return { migrations, retention: changes };
     },
-    insertRowBinary: (table, bytes) => insert(LAYOUTS[table], bytes),
+    async insertRowBinary(table, bytes) {
+      const o = await insert(LAYOUTS[table], bytes);
+      seen(o);
+      return o;
+    },
     retentionSeconds: () => currentTtlSeconds(client),
     async insertJson(table, rows) {
-      await client.insert({ table, values: rows, format: 'JSONEachRow' });
+      try {
+        await client.insert({ table, values: rows, format: 'JSONEachRow' });
+        seen({ status: 'success' });
+      } catch (err) {
+        seen(outcomeOf(err));
+        throw classified(err);
+      }
     },
     async query<T>(sql: string, params?: Record<string, unknown>) {
-      const rs = await client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
-      return rs.json<T>();
+      try {
+        const rs = await client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+        return await rs.json<T>();
+      } catch (err) {
+        throw classified(err);
+      }
     },
     async ping() {
       const r = await client.ping();
       return r.success;
     },
-    close: () => client.close(),
+    writeHealth: () => health,
+    onWriteHealth(listener) {
+      listeners.push(listener);
+    },
+    async close() {
+      if (probe) clearInterval(probe);
+      probe = null;
+      await client.close();
+    },
   };
 }
