@@ -4,7 +4,7 @@ import { decodeLogsJson } from './logs/decode-json.js';
 import { decodeLogsProto } from './logs/decode-proto.js';
 import { decodeMetricsJson } from './metrics/decode-json.js';
 import { decodeMetricsProto } from './metrics/decode-proto.js';
-import { RequestRows, type Decoder, type Encoding, type Signal } from './otlp/request-rows.js';
+import { RequestRows, RequestTooLargeError, type Decoder, type Encoding, type Signal } from './otlp/request-rows.js';
 import { MalformedInputError } from './otlp/wire.js';
 import type { Pipeline } from './pipeline.js';
 import type { CollectorMetrics } from './self-metrics.js';
@@ -20,6 +20,8 @@ const DECODERS: Record<Signal, Record<Encoding, Decoder>> = {
 export type ExportResult =
   | { kind: 'ok'; rejected: number; message: string | null }
   | { kind: 'bad-request'; message: string }
+  /** It can never be stored as sent: refused for good (413 / INVALID_ARGUMENT), never 429. */
+  | { kind: 'too-large'; message: string }
   | { kind: 'overloaded' | 'unavailable'; message: string; retryInMillis: number }
   | { kind: 'failure'; message: string };
 
@@ -28,7 +30,12 @@ export interface ExportContext {
   metrics: CollectorMetrics;
   logger: Logger;
   maxQueueBytes: number;
+  /** The most row bytes one request may decode to (at most the queue). */
+  maxDecodedBytes: number;
 }
+
+/** Rows may be this many times the (decompressed) body before a request is refused as too large. */
+export const DECODED_PER_BODY_BYTE = 8;
 
 export async function handleExport(
   ctx: ExportContext, signal: Signal, encoding: Encoding, transport: 'http' | 'grpc', body: Buffer, namespace: string,
@@ -38,12 +45,16 @@ export async function handleExport(
     ctx.metrics.rejected.labels(signal, 'overloaded').inc();
     return { kind: 'overloaded', message: 'the store is behind; retry later', retryInMillis: 1000 };
   }
-  const rows = new RequestRows();
+  const rows = new RequestRows(Math.min(ctx.maxDecodedBytes, ctx.maxQueueBytes));
   const started = process.hrtime.bigint();
   try {
     DECODERS[signal][encoding](body, namespace, rows);
     ctx.metrics.decodeSeconds.labels(signal).inc(Number(process.hrtime.bigint() - started) / 1e9);
   } catch (err) {
+    if (err instanceof RequestTooLargeError) {
+      ctx.metrics.rejected.labels(signal, 'too-large').inc();
+      return { kind: 'too-large', message: err.message };
+    }
     const message = err instanceof MalformedInputError || err instanceof RangeError || err instanceof SyntaxError
       ? err.message
       : `could not decode the ${encoding} body: ${(err as Error).message}`;
@@ -54,6 +65,10 @@ export async function handleExport(
   if (rows.rejected > 0) ctx.metrics.rejected.labels(signal, 'invalid-item').inc(rows.rejected);
   if (rows.accepted === 0 && rows.rejected > 0) {
     return { kind: 'bad-request', message: `every item was rejected (${rows.rejected}); the first because of ${rows.firstError}` };
+  }
+  if (rows.retained > ctx.maxQueueBytes) {
+    ctx.metrics.rejected.labels(signal, 'too-large').inc(rows.accepted);
+    return { kind: 'too-large', message: `the request's rows (${rows.retained} bytes) are more than the queue holds (${ctx.maxQueueBytes}); split it` };
   }
   const outcome = await ctx.pipeline.submit(rows);
   if (outcome.status === 'success') return { kind: 'ok', rejected: rows.rejected, message: rows.firstError };

@@ -66,6 +66,7 @@ export function buildGrpcReceiver(ctx: ExportContext, opts: GrpcReceiverOptions,
               ctx.metrics.requests.labels(signal, 'grpc', 'OK').inc();
               return callback(null, exportResponse(signal, 'protobuf', result.rejected, result.message));
             case 'bad-request':
+            case 'too-large':
               return fail(grpc.status.INVALID_ARGUMENT, result.message);
             case 'overloaded':
               return fail(grpc.status.RESOURCE_EXHAUSTED, result.message, result.retryInMillis);

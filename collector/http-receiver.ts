@@ -101,6 +101,8 @@ export function buildHttpReceiver(ctx: ExportContext, opts: HttpReceiverOptions,
         return answer(200, exportResponse(signal, encoding, result.rejected, result.message));
       case 'bad-request':
         return answer(400, errorBody(encoding, INVALID_ARGUMENT, result.message));
+      case 'too-large':
+        return answer(413, errorBody(encoding, INVALID_ARGUMENT, result.message));
       case 'overloaded':
       case 'unavailable':
         reply.header('retry-after', String(Math.max(1, Math.ceil(result.retryInMillis / 1000))));

@@ -1,4 +1,4 @@
-export { handleExport, type ExportContext, type ExportResult } from './export.js';
+export { DECODED_PER_BODY_BYTE, handleExport, type ExportContext, type ExportResult } from './export.js';
 export { buildGrpcReceiver, closeGrpc, listenGrpc, type GrpcReceiverOptions } from './grpc-receiver.js';
 export { buildHttpReceiver, type HttpReceiverOptions, type IngestAuthorization, type IngestAuthorizer } from './http-receiver.js';
 export { limits as decodeLimits } from './otlp/attributes.js';

@@ -6,7 +6,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { createHostResolver, type Declared } from '../alerting/index.js';
 import { buildApi } from '../api/index.js';
 import {
-  buildGrpcReceiver, buildHttpReceiver, closeGrpc, createCollectorMetrics, createPipeline, decodeLimits, listenGrpc, type Pipeline,
+  DECODED_PER_BODY_BYTE, buildGrpcReceiver, buildHttpReceiver, closeGrpc, createCollectorMetrics, createPipeline, decodeLimits, listenGrpc, type Pipeline,
 } from '../collector/index.js';
 import { adminTokenFile, readLocalToken, type ServerConfig } from '../config/index.js';
 import { PROBLEM_TEXT, configNamespaces, openStore, type Retention, type Store } from '../store/index.js';
@@ -153,7 +153,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     },
     metrics,
   );
-  const ctx = { pipeline, metrics, logger, maxQueueBytes: config.maxQueueSize };
+  const ctx = { pipeline, metrics, logger, maxQueueBytes: config.maxQueueSize, maxDecodedBytes: config.maxBodySize * DECODED_PER_BODY_BYTE };
   const authorize = ingestAuthorizer({ tokens: () => tokens, requireIngestToken, limiter: createRateLimiter(config.ingestRateLimit, config.ingestRateLimit * 2), now });
   const http = buildHttpReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
   const grpc = buildGrpcReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);

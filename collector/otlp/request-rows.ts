@@ -5,11 +5,26 @@ import { itemProblem } from './wire.js';
  * The rows one request decoded into, per table, kept apart from the shared batches until the
  * whole body decoded, so a body that turns out malformed half-way leaves nothing behind.
  */
+/**
+ * Rows can be far larger than the request (resource attributes are copied into every row): a
+ * 1 KB gzip body can ask for a gigabyte. Decoding stops once the rows pass the request's bound.
+ */
+export class RequestTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`the request decodes to more than ${limit} bytes of rows (resource attributes are copied into every item): `
+      + 'send fewer items per request, or smaller attributes');
+    this.name = 'RequestTooLargeError';
+  }
+}
+
 export class RequestRows {
   readonly writers = new Map<TableName, RowBinaryWriter>();
   accepted = 0;
   rejected = 0;
   firstError: string | null = null;
+
+  /** `maxBytes`: the most row bytes this request may decode to. */
+  constructor(readonly maxBytes = Number.POSITIVE_INFINITY) {}
 
   writer(table: TableName): RowBinaryWriter {
     let w = this.writers.get(table);
@@ -26,7 +41,15 @@ export class RequestRows {
     else {
       write();
       this.accepted++;
+      if (this.decodedBytes() > this.maxBytes) throw new RequestTooLargeError(this.maxBytes);
     }
+  }
+
+  /** Row bytes written so far. */
+  decodedBytes(): number {
+    let n = 0;
+    for (const w of this.writers.values()) n += w.pos;
+    return n;
   }
 
   reject(message: string): void {
