@@ -35,7 +35,13 @@ export function loadConfigFile(path: string): z.output<typeof configFileSchema> 
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   if (doc.errors.length > 0) throw new ConfigError(doc.errors.map((e) => `${path}: ${e.message}`));
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    // yaml refuses documents whose aliases expand beyond maxAliasCount (a "billion laughs" file).
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    throw new ConfigError([`${path}: ${(err as Error).message.replace(/\.$/, '')}; the file cannot be read as configuration`]);
+  }
   const parsed = configFileSchema.safeParse(raw);
   const cross = declaredCrossIssues(raw, parsed.success ? (parsed.data as Declared) : null);
   if (parsed.success && cross.length === 0) return parsed.data;

@@ -1,6 +1,6 @@
 // One @clickhouse/client for both deployments. The embedded engine (chDB) is imported only in
 // embedded mode, so a deployment against a ClickHouse server never loads its 540 MB library.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 
@@ -16,7 +16,15 @@ export interface StoreConnection {
 export async function connect(target: StoreTarget): Promise<StoreConnection> {
   if (target.kind === 'embedded') {
     const dir = path.resolve(target.dataDir, 'clickhouse');
-    mkdirSync(dir, { recursive: true });
+    // Telemetry, tokens and keys live here: readable by the owner only.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const d of [path.resolve(target.dataDir), dir]) {
+      try {
+        chmodSync(d, 0o700);
+      } catch {
+        // Not ours to change (a mounted volume owned by another user): its owner decides.
+      }
+    }
     const { createChdbConnection } = await import('chdb/connection');
     const client = createClient({ connection: createChdbConnection({ path: dir }) } as Parameters<typeof createClient>[0]);
     return { kind: 'embedded', client, describe: `embedded ClickHouse at ${dir}` };

@@ -2,7 +2,7 @@
 // tmpfs, because inline data ends at the first blank line and binary data holds that byte pair;
 // a ClickHouse server takes the same bytes as an HTTP request body.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,14 +35,18 @@ function ownLiteral(v: string): string {
   return `'${v}'`;
 }
 
-export function embeddedInserter(client: ClickHouseClient): InsertRowBinary {
-  const dir = scratchDir();
-  const prefix = `micro-${process.pid}-${randomBytes(4).toString('hex')}`;
+/**
+ * Scratch files hold telemetry: they live in a directory of this process's own, readable by its
+ * owner only (mkdtemp makes it 0700; files are 0600), removed when the store closes.
+ */
+export function embeddedInserter(client: ClickHouseClient): { insert: InsertRowBinary; dispose(): void } {
+  const dir = mkdtempSync(path.join(scratchDir(), `micro-${process.pid}-`));
+  const prefix = randomBytes(4).toString('hex');
   let seq = 0;
-  return async (layout, bytes) => {
+  const insert: InsertRowBinary = async (layout, bytes) => {
     const file = path.join(dir, `${prefix}-${seq++}.bin`);
     try {
-      await writeFile(file, bytes);
+      await writeFile(file, bytes, { mode: 0o600 });
       // Not parameterised on purpose: chDB runs every parameterised statement of the process
       // one at a time (a guard against a libchdb race), so a parameterised insert would hold up
       // every read behind it. The path and structure are our own, checked by ownLiteral.
@@ -56,6 +60,7 @@ export function embeddedInserter(client: ClickHouseClient): InsertRowBinary {
       await unlink(file).catch(() => undefined);
     }
   };
+  return { insert, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export function serverInserter(client: ClickHouseClient): InsertRowBinary {

@@ -36,7 +36,8 @@ export interface StoreOptions {
 export async function openStore(target: StoreTarget, opts: StoreOptions = {}): Promise<Store> {
   const conn = await connect(target);
   const client: ClickHouseClient = conn.client;
-  const insert = conn.kind === 'embedded' ? embeddedInserter(client) : serverInserter(client);
+  const inserter = conn.kind === 'embedded' ? embeddedInserter(client) : { insert: serverInserter(client), dispose: () => undefined };
+  const insert = inserter.insert;
   const now = opts.now ?? Date.now;
   let health: WriteHealth = { ok: true };
   const listeners: Array<(h: WriteHealth) => void> = [];
@@ -114,6 +115,7 @@ export async function openStore(target: StoreTarget, opts: StoreOptions = {}): P
       if (probe) clearInterval(probe);
       probe = null;
       await client.close();
+      inserter.dispose();
     },
   };
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { decodeTraceResponse, encodeTraces, kv, span, traceRequest } from './support/otlp-proto.js';
+import { decodeTraceResponse, encodeTraces, kv, nanos, span, traceRequest } from './support/otlp-proto.js';
 import { postOtlp, startTestServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -100,6 +100,38 @@ test('10k attributes on one span: 400 alone, partial success beside a good span'
   assert.match(partial?.error_message ?? '', /attributes/);
   const rows = await server.store.query<{ SpanName: string }>("SELECT SpanName FROM otel_traces WHERE ServiceName = 'mixed'");
   assert.deepEqual(rows.map((r) => r.SpanName), ['fine']);
+});
+
+test('spans with empty or all-zero trace or span ids are rejected through partial success (protobuf and JSON)', async () => {
+  const z16 = Buffer.alloc(16);
+  const z8 = Buffer.alloc(8);
+  const bad = [
+    span('no-trace-id', { trace_id: Buffer.alloc(0) }), span('zero-trace-id', { trace_id: z16 }),
+    span('no-span-id', { span_id: Buffer.alloc(0) }), span('zero-span-id', { span_id: z8 }),
+    { name: 'no-ids-at-all', start_time_unix_nano: nanos(), end_time_unix_nano: nanos(1000) },
+  ];
+  const res = await postOtlp(server, 'traces', encodeTraces(traceRequest('ids', [...bad, span('fine')])));
+  assert.equal(res.status, 200);
+  const partial = decodeTraceResponse(res.body).partial_success;
+  assert.equal(Number(partial?.rejected_spans), 5);
+  assert.match(partial?.error_message ?? '', /trace_id is empty or all zeros/);
+  const alone = await postOtlp(server, 'traces', encodeTraces(traceRequest('ids', [span('zero-span-id', { span_id: z8 })])));
+  assert.equal(alone.status, 400);
+  assert.match(message(alone), /span_id is empty or all zeros/);
+  const t = '5b8efff798038103d269b633813fc60c';
+  const json = JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'ids' } }] }, scopeSpans: [{ spans: [
+    { traceId: '', spanId: 'eee19b7ec3c1b174', name: 'j-empty-trace', startTimeUnixNano: nanos(), endTimeUnixNano: nanos(1) },
+    { traceId: t, spanId: '0000000000000000', name: 'j-zero-span', startTimeUnixNano: nanos(), endTimeUnixNano: nanos(1) },
+    { traceId: t, name: 'j-missing-span', startTimeUnixNano: nanos(), endTimeUnixNano: nanos(1) },
+    { traceId: t, spanId: 'eee19b7ec3c1b174', name: 'j-fine', startTimeUnixNano: nanos(), endTimeUnixNano: nanos(1) },
+  ] }] }] });
+  const jres = await postOtlp(server, 'traces', json);
+  assert.equal(jres.status, 200);
+  const jpartial = JSON.parse(jres.body.toString()) as { partialSuccess?: { rejectedSpans?: string; errorMessage?: string } };
+  assert.equal(Number(jpartial.partialSuccess?.rejectedSpans), 3);
+  assert.match(jpartial.partialSuccess?.errorMessage ?? '', /traceId is empty or all zeros/);
+  const rows = await server.store.query<{ SpanName: string }>("SELECT SpanName FROM otel_traces WHERE ServiceName = 'ids' ORDER BY SpanName");
+  assert.deepEqual(rows.map((r) => r.SpanName), ['fine', 'j-fine']);
 });
 
 test('invalid UTF-8: the item is rejected (400 when it is the only one), JSON bodies 400', async () => {

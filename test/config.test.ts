@@ -90,3 +90,19 @@ test('docker-compose.yml runs micro-observe against the ClickHouse service', asy
   const url = micro.environment!.MICRO_CLICKHOUSE_URL!.replace('${CLICKHOUSE_PASSWORD:-change-me}', 'pw');
   assert.doesNotThrow(() => resolveServerConfig({ clickhouseUrl: url, host: micro.environment!.MICRO_HOST }));
 });
+
+test('a YAML alias bomb is refused as a file that cannot be read, by micro apply and micro server alike (exit 2)', () => {
+  const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  for (const x of 'bcdefgh') levels.push(`${x}: &${x} [${Array(9).fill(`*${String.fromCharCode(x.charCodeAt(0) - 1)}`).join(',')}]`);
+  for (const [name, text] of [['bomb.yaml', `${levels.join('\n')}\nchecks: *h\n`], ['bomb-small.yaml', `${levels.slice(0, 4).join('\n')}\nusers: *d\n`]] as const) {
+    const p = file(name, text);
+    assert.throws(() => loadConfigFile(p), (err: unknown) => err instanceof ConfigError && /alias count.*cannot be read as configuration/.test(err.problems.join()));
+    const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
+    for (const args of [['apply', '-f', p, '--api', 'http://127.0.0.1:9'], ['server', '--config', p, '--data-dir', dir]]) {
+      const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 20_000 });
+      assert.equal(r.status, 2, `${args[0]}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`${name}: Excessive alias count.*cannot be read as configuration`));
+      assert.doesNotMatch(r.stderr, /could not start/);
+    }
+  }
+});

@@ -2,7 +2,11 @@
 // on-call routes, out-of-range numbers in query parameters, signed links naming a namespace that
 // does not exist. Each is a 400 or 403 with a sentence; the server keeps answering throughout.
 import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, watch } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { encodeTraces, span, traceRequest } from './support/otlp-proto.js';
 import { rawFetch, startTestServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -86,4 +90,42 @@ test('a signed link or feed naming an unknown namespace is 403, the same as any 
   assert.equal(known.status, 403);
   const errors = server.logLines.slice(before).filter((l) => /"level":50/.test(l));
   assert.deepEqual(errors, [], 'no error logged');
+});
+
+test('the data directory and the insert scratch files are readable by their owner only', async () => {
+  const mode = (p: string) => statSync(p).mode & 0o777;
+  assert.equal(mode(server.dataDir), 0o700);
+  assert.equal(mode(path.join(server.dataDir, 'clickhouse')), 0o700);
+  const mine = readdirSync('/dev/shm').filter((n) => n.startsWith(`micro-${process.pid}-`));
+  assert.equal(mine.length, 1, 'one scratch directory of this process');
+  assert.equal(mode(path.join('/dev/shm', mine[0]!)), 0o700);
+  // A file written there while an insert runs is 0600: watch the directory during a few inserts.
+  const seen: number[] = [];
+  const watcher = watch(path.join('/dev/shm', mine[0]!), (_e, name) => {
+    try {
+      if (name) seen.push(mode(path.join('/dev/shm', mine[0]!, name)));
+    } catch {
+      // removed already
+    }
+  });
+  for (let i = 0; i < 20; i++) {
+    const r = await fetch(`${server.otlpHttpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: encodeTraces(traceRequest('perm', [span(`p${i}`)])) as BodyInit });
+    assert.equal(r.status, 200);
+  }
+  watcher.close();
+  assert.ok(seen.length > 0 && seen.every((m) => m === 0o600), `scratch file modes ${seen.map((m) => m.toString(8))}`);
+});
+
+test('a data directory made by someone else with 0755 is tightened to 0700 at start', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const dir = mkdtempSync(path.join(tmpdir(), 'micro-perm-'));
+  chmodSync(dir, 0o755);
+  // A separate process: chDB binds one data directory per process.
+  const script = `import { startTestServer } from '${new URL('./support/server.js', import.meta.url).href}';
+    const s = await startTestServer({}, ${JSON.stringify(dir)}); await s.close(); process.exit(0);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(statSync(dir).mode & 0o777, 0o700);
+  assert.ok(!readdirSync('/dev/shm').some((n) => n.startsWith(`micro-${r.pid}-`)), 'the scratch directory is removed at close');
+  rmSync(dir, { recursive: true, force: true });
 });

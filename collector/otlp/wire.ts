@@ -76,6 +76,13 @@ export function writeId(w: { str(v: Str): void; hex(v: Uint8Array): void }, v: I
   else w.hex(v);
 }
 
+/** An id with no byte set (empty, or all zeros), which OTLP calls invalid. */
+export function isZeroId(v: Id): boolean {
+  if (typeof v === 'string') return /^0*$/.test(v);
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
+  return true;
+}
+
 export function readUtf8String(r: Reader, field: string): string {
   const bytes = readUtf8(r, field);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');

@@ -3,7 +3,7 @@ import { AttrList, arrayOf, attributesJson, encodeOnce } from '../otlp/attribute
 import { obj, walkJson } from '../otlp/envelope.js';
 import type { RequestRows } from '../otlp/request-rows.js';
 import { enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody, u64 } from '../otlp/wire.js';
-import { SpanFields, spanPrefix, writeSpanRow } from './span-row.js';
+import { SpanFields, requireSpanIds, spanPrefix, writeSpanRow } from './span-row.js';
 
 const KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
 const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
@@ -16,6 +16,7 @@ export function decodeTracesJson(body: Buffer, namespace: string, out: RequestRo
   const ns = encodeOnce((x) => x.str(namespace));
   walkJson(parseJsonBody(body), { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' }, spanPrefix, (prefix, s) => {
     fillSpan(s);
+    requireSpanIds(span, 'traceId', 'spanId');
     out.keep(() => writeSpanRow(w, span, prefix, ns));
   });
 }

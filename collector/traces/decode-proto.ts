@@ -4,7 +4,7 @@ import { AttrList, encodeOnce, keyValueProto } from '../otlp/attributes.js';
 import { walkProto } from '../otlp/envelope.js';
 import type { RequestRows } from '../otlp/request-rows.js';
 import { messageEnd, readFixed64, readId, readUtf8, skipField, u64, type Id, type Reader } from '../otlp/wire.js';
-import { SpanFields, spanPrefix, writeSpanRow } from './span-row.js';
+import { SpanFields, requireSpanIds, spanPrefix, writeSpanRow } from './span-row.js';
 
 const span = new SpanFields();
 const nestedAttrs = new AttrList();
@@ -15,6 +15,7 @@ export function decodeTracesProto(body: Buffer, namespace: string, out: RequestR
   walkProto(body, spanPrefix, (prefix, r, end) => {
     span.reset();
     decodeSpan(r, end);
+    requireSpanIds(span, 'trace_id', 'span_id');
     out.keep(() => writeSpanRow(w, span, prefix, ns));
   });
 }

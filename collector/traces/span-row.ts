@@ -1,7 +1,7 @@
 // The fields of one span while it is decoded (one record reused for every span) and the
 // writer that turns it into an `otel_traces` row in the wire layout of store/tables.ts.
 import type { RowBinaryWriter, Str } from '../../store/index.js';
-import { durationNanos, writeId, type Id } from '../otlp/wire.js';
+import { durationNanos, isZeroId, noteProblem, writeId, type Id } from '../otlp/wire.js';
 import { AttrList, encodeOnce } from '../otlp/attributes.js';
 import type { ResourceInfo, ScopeContext } from '../otlp/envelope.js';
 
@@ -13,6 +13,15 @@ export const STATUS_CODES = ['Unset', 'Ok', 'Error'] as const;
 // Encoded once: every row carries one of these few strings.
 const KIND_BYTES = SPAN_KINDS.map((k) => encodeOnce((x) => x.str(k)));
 const STATUS_BYTES = STATUS_CODES.map((c) => encodeOnce((x) => x.str(c)));
+
+/**
+ * A span must have a trace id and a span id (OTLP: empty or all-zero ids are invalid); without
+ * them it can never be found or joined to its trace, so it is rejected through partial success.
+ */
+export function requireSpanIds(span: SpanFields, traceField: string, spanField: string): void {
+  if (isZeroId(span.traceId)) noteProblem(`${traceField} is empty or all zeros: a span needs a trace id`);
+  else if (isZeroId(span.spanId)) noteProblem(`${spanField} is empty or all zeros: a span needs a span id`);
+}
 
 export class SpanFields {
   traceId: Id = '';
