@@ -32,6 +32,9 @@ export interface ExportContext {
   maxQueueBytes: number;
   /** The most row bytes one request may decode to (at most the queue). */
   maxDecodedBytes: number;
+  /** How long each signal is kept: older items are rejected (the TTL would drop them at once). */
+  retentionMs: Record<Signal, number>;
+  now: () => number;
 }
 
 /** Rows may be this many times the (decompressed) body before a request is refused as too large. */
@@ -45,7 +48,7 @@ export async function handleExport(
     ctx.metrics.rejected.labels(signal, 'overloaded').inc();
     return { kind: 'overloaded', message: 'the store is behind; retry later', retryInMillis: 1000 };
   }
-  const rows = new RequestRows(Math.min(ctx.maxDecodedBytes, ctx.maxQueueBytes));
+  const rows = new RequestRows(Math.min(ctx.maxDecodedBytes, ctx.maxQueueBytes), (ctx.now() - ctx.retentionMs[signal]) * 1e6);
   const started = process.hrtime.bigint();
   try {
     DECODERS[signal][encoding](body, namespace, rows);
@@ -62,8 +65,10 @@ export async function handleExport(
     return { kind: 'bad-request', message: `malformed OTLP ${signal} request: ${message}` };
   }
   ctx.metrics.received.labels(signal, transport).inc(rows.accepted + rows.rejected);
-  if (rows.rejected > 0) ctx.metrics.rejected.labels(signal, 'invalid-item').inc(rows.rejected);
-  if (rows.accepted === 0 && rows.rejected > 0) {
+  for (const [reason, n] of rows.rejectedBy) ctx.metrics.rejected.labels(signal, reason).inc(n);
+  // Malformed items alone are a bad request; items only too old are well-formed, answered with
+  // partial success (every one rejected, and why), which senders do not retry either.
+  if (rows.accepted === 0 && rows.rejected > 0 && rows.rejectedBy.has('invalid-item')) {
     return { kind: 'bad-request', message: `every item was rejected (${rows.rejected}); the first because of ${rows.firstError}` };
   }
   if (rows.retained > ctx.maxQueueBytes) {

@@ -153,7 +153,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     },
     metrics,
   );
-  const ctx = { pipeline, metrics, logger, maxQueueBytes: config.maxQueueSize, maxDecodedBytes: config.maxBodySize * DECODED_PER_BODY_BYTE };
+  const ctx = { pipeline, metrics, logger, maxQueueBytes: config.maxQueueSize, maxDecodedBytes: config.maxBodySize * DECODED_PER_BODY_BYTE,
+    retentionMs: config.retention, now };
   const authorize = ingestAuthorizer({ tokens: () => tokens, requireIngestToken, limiter: createRateLimiter(config.ingestRateLimit, config.ingestRateLimit * 2), now });
   const http = buildHttpReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
   const grpc = buildGrpcReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);

@@ -134,6 +134,45 @@ test('spans with empty or all-zero trace or span ids are rejected through partia
   assert.deepEqual(rows.map((r) => r.SpanName), ['fine', 'j-fine']);
 });
 
+test('telemetry older than the retention is rejected through partial success with the reason, and counted', async () => {
+  // The OTLP specification's own example time (2018-12-13), and a week and a day ago.
+  const old = '1544712660000000000';
+  const weekAgo = String(BigInt(Date.now() - 8 * 86400_000) * 1_000_000n);
+  const res = await postOtlp(server, 'traces', encodeTraces(traceRequest('aged', [
+    span('from-2018', { start_time_unix_nano: old, end_time_unix_nano: old }), span('last-week', { start_time_unix_nano: weekAgo, end_time_unix_nano: weekAgo }), span('today'),
+  ])));
+  assert.equal(res.status, 200);
+  const partial = decodeTraceResponse(res.body).partial_success;
+  assert.equal(Number(partial?.rejected_spans), 2);
+  assert.match(partial?.error_message ?? '', /2018-12-13T14:51:00.000Z is older than the retention/);
+  // All of a request too old: still 200 with every item rejected and why (not dropped in silence).
+  const json = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [
+    { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', name: 'spec-example', startTimeUnixNano: old, endTimeUnixNano: old },
+  ] }] }] });
+  const jres = await postOtlp(server, 'traces', json);
+  assert.equal(jres.status, 200);
+  const jp = JSON.parse(jres.body.toString()) as { partialSuccess?: { rejectedSpans?: string; errorMessage?: string } };
+  assert.equal(Number(jp.partialSuccess?.rejectedSpans), 1);
+  assert.match(jp.partialSuccess?.errorMessage ?? '', /older than the retention/);
+  // Logs without any timestamp and old metric points too.
+  const logs = JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'no time' } }, { timeUnixNano: old, body: { stringValue: 'old' } }] }] }] });
+  const lres = await postOtlp(server, 'logs', logs);
+  assert.equal(lres.status, 200);
+  const lp = JSON.parse(lres.body.toString()) as { partialSuccess?: { rejectedLogRecords?: string; errorMessage?: string } };
+  assert.equal(Number(lp.partialSuccess?.rejectedLogRecords), 2);
+  assert.match(lp.partialSuccess?.errorMessage ?? '', /no timestamp/);
+  const metrics = JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints: [{ timeUnixNano: old, asDouble: 1 }] } }] }] }] });
+  const mres = await postOtlp(server, 'metrics', metrics);
+  assert.equal(mres.status, 200);
+  assert.equal(Number((JSON.parse(mres.body.toString()) as { partialSuccess?: { rejectedDataPoints?: string } }).partialSuccess?.rejectedDataPoints), 1);
+  const text = await (await fetch(`${server.apiUrl}/metrics`)).text();
+  assert.match(text, /micro_collector_rejected_items_total\{signal="traces",reason="older-than-retention"\} 3/);
+  assert.match(text, /micro_collector_rejected_items_total\{signal="logs",reason="older-than-retention"\} 2/);
+  assert.match(text, /micro_collector_rejected_items_total\{signal="metrics",reason="older-than-retention"\} 1/);
+  const rows = await server.store.query<{ SpanName: string }>("SELECT SpanName FROM otel_traces WHERE ServiceName = 'aged'");
+  assert.deepEqual(rows.map((r) => r.SpanName), ['today']);
+});
+
 test('invalid UTF-8: the item is rejected (400 when it is the only one), JSON bodies 400', async () => {
   const body = encodeTraces(traceRequest('bad', [span('XXXXXXXX')]));
   const at = body.indexOf(Buffer.from('XXXXXXXX'));

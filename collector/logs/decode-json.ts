@@ -17,7 +17,7 @@ export function decodeLogsJson(body: Buffer, namespace: string, out: RequestRows
   const ns = encodeOnce((x) => x.str(namespace));
   walkJson(parseJsonBody(body), { resources: 'resourceLogs', scopes: 'scopeLogs', items: 'logRecords' }, logPrefix, (prefix, l) => {
     fillRecord(l);
-    out.keep(() => writeLogRow(w, rec, prefix, ns));
+    out.keep(() => writeLogRow(w, rec, prefix, ns), rec.storedNanos());
   });
 }
 

@@ -13,7 +13,7 @@ export function decodeLogsProto(body: Buffer, namespace: string, out: RequestRow
   walkProto(body, logPrefix, (prefix, r, end) => {
     rec.reset();
     decodeRecord(r, end);
-    out.keep(() => writeLogRow(w, rec, prefix, ns));
+    out.keep(() => writeLogRow(w, rec, prefix, ns), rec.storedNanos());
   });
 }
 

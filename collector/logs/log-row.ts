@@ -25,6 +25,11 @@ export class LogFields {
     this.severityText = this.body = this.eventName = '';
     this.attrs.reset();
   }
+
+  /** The time the row is stored at: its time, or (like the exporter) its observed time without one. */
+  storedNanos(): number {
+    return this.timeLo === 0 && this.timeHi === 0 ? this.observedHi * 4294967296 + this.observedLo : this.timeHi * 4294967296 + this.timeLo;
+  }
 }
 
 export interface LogPrefix {

@@ -1,7 +1,7 @@
 // ExportMetricsServiceRequest (OTLP/JSON) → rows of the five otel_metrics_* tables.
 import { AttrList, arrayOf, attributesJson, encodeOnce } from '../otlp/attributes.js';
 import { obj, walkJson } from '../otlp/envelope.js';
-import type { RequestRows } from '../otlp/request-rows.js';
+import { nanosOf, type RequestRows } from '../otlp/request-rows.js';
 import { MalformedInputError, enumFromJson, hexIdFromJson, itemProblem, nanosFromJson, parseJsonBody, u64 } from '../otlp/wire.js';
 import { PointFields, TABLE_OF, metricScopePrefix, writePointRow, type MetricContext, type MetricKind, type NumberList } from './point-row.js';
 
@@ -48,7 +48,7 @@ export function decodeMetricsJson(body: Buffer, namespace: string, out: RequestR
     for (const pRaw of arrayOf(data.dataPoints, 'dataPoints')) {
       itemProblem.message = metricProblem;
       fillPoint(obj(pRaw), kind);
-      out.keep(() => writePointRow(w, kind, point, ctx));
+      out.keep(() => writePointRow(w, kind, point, ctx), nanosOf(point.timeLo, point.timeHi));
     }
   });
 }

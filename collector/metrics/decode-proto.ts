@@ -2,7 +2,7 @@
 import type { Str } from '../../store/index.js';
 import { AttrList, encodeOnce, keyValueProto } from '../otlp/attributes.js';
 import { walkProto } from '../otlp/envelope.js';
-import type { RequestRows } from '../otlp/request-rows.js';
+import { nanosOf, type RequestRows } from '../otlp/request-rows.js';
 import {
   collectChildren, itemProblem, messageEnd, readFixed64, readFixed64Number, readUtf8, skipField, u64, type Reader,
 } from '../otlp/wire.js';
@@ -64,7 +64,7 @@ function metric(r: Reader, end: number, ns: Buffer, out: RequestRows, scopePrefi
     itemProblem.message = metricProblem;
     point.reset();
     decodePoint(r, points[i + 1]!, kind);
-    out.keep(() => writePointRow(w, kind, point, ctx));
+    out.keep(() => writePointRow(w, kind, point, ctx), nanosOf(point.timeLo, point.timeHi));
   }
   r.pos = end;
 }

@@ -17,14 +17,26 @@ export class RequestTooLargeError extends Error {
   }
 }
 
+export type RejectReason = 'invalid-item' | 'older-than-retention';
+
+const NANOS_PER_DAY = 86400e9;
+
+/** Nanoseconds since the epoch from the two halves of a fixed64 (exact to well under a second). */
+export const nanosOf = (lo: number, hi: number): number => hi * 4294967296 + lo;
+
 export class RequestRows {
   readonly writers = new Map<TableName, RowBinaryWriter>();
   accepted = 0;
   rejected = 0;
   firstError: string | null = null;
+  /** Rejected items by reason (each a self-metric label). */
+  readonly rejectedBy = new Map<RejectReason, number>();
 
-  /** `maxBytes`: the most row bytes this request may decode to. */
-  constructor(readonly maxBytes = Number.POSITIVE_INFINITY) {}
+  /**
+   * `maxBytes`: the most row bytes this request may decode to. `oldestNanos`: items older than
+   * this would be dropped by the table's TTL at once; they are rejected and said so instead.
+   */
+  constructor(readonly maxBytes = Number.POSITIVE_INFINITY, readonly oldestNanos = Number.NEGATIVE_INFINITY) {}
 
   writer(table: TableName): RowBinaryWriter {
     let w = this.writers.get(table);
@@ -35,10 +47,15 @@ export class RequestRows {
     return w;
   }
 
-  /** Writes the item just decoded, or rejects it for the problem found while decoding it. */
-  keep(write: () => void): void {
+  /** Writes the item just decoded (of time `atNanos`), or rejects it for the problem found while decoding it. */
+  keep(write: () => void, atNanos: number): void {
     if (itemProblem.message !== null) this.reject(itemProblem.message);
-    else {
+    else if (atNanos < this.oldestNanos) {
+      const days = Math.round((this.oldestNanos - atNanos) / NANOS_PER_DAY);
+      this.reject(atNanos === 0 ? 'the item has no timestamp (it would be stored at 1970 and dropped by retention at once)'
+        : `the item's time ${new Date(atNanos / 1e6).toISOString()} is older than the retention (by ${days} days): it would be dropped at once`,
+      'older-than-retention');
+    } else {
       write();
       this.accepted++;
       if (this.decodedBytes() > this.maxBytes) throw new RequestTooLargeError(this.maxBytes);
@@ -52,8 +69,9 @@ export class RequestRows {
     return n;
   }
 
-  reject(message: string): void {
+  reject(message: string, reason: RejectReason = 'invalid-item'): void {
     this.rejected++;
+    this.rejectedBy.set(reason, (this.rejectedBy.get(reason) ?? 0) + 1);
     if (this.firstError === null) this.firstError = message;
   }
 

@@ -1,7 +1,7 @@
 // ExportTraceServiceRequest (OTLP/JSON) → otel_traces rows, through the same span record.
 import { AttrList, arrayOf, attributesJson, encodeOnce } from '../otlp/attributes.js';
 import { obj, walkJson } from '../otlp/envelope.js';
-import type { RequestRows } from '../otlp/request-rows.js';
+import { nanosOf, type RequestRows } from '../otlp/request-rows.js';
 import { enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody, u64 } from '../otlp/wire.js';
 import { SpanFields, requireSpanIds, spanPrefix, writeSpanRow } from './span-row.js';
 
@@ -17,7 +17,7 @@ export function decodeTracesJson(body: Buffer, namespace: string, out: RequestRo
   walkJson(parseJsonBody(body), { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' }, spanPrefix, (prefix, s) => {
     fillSpan(s);
     requireSpanIds(span, 'traceId', 'spanId');
-    out.keep(() => writeSpanRow(w, span, prefix, ns));
+    out.keep(() => writeSpanRow(w, span, prefix, ns), nanosOf(span.startLo, span.startHi));
   });
 }
 

@@ -2,7 +2,7 @@
 import type { Str } from '../../store/index.js';
 import { AttrList, encodeOnce, keyValueProto } from '../otlp/attributes.js';
 import { walkProto } from '../otlp/envelope.js';
-import type { RequestRows } from '../otlp/request-rows.js';
+import { nanosOf, type RequestRows } from '../otlp/request-rows.js';
 import { messageEnd, readFixed64, readId, readUtf8, skipField, u64, type Id, type Reader } from '../otlp/wire.js';
 import { SpanFields, requireSpanIds, spanPrefix, writeSpanRow } from './span-row.js';
 
@@ -16,7 +16,7 @@ export function decodeTracesProto(body: Buffer, namespace: string, out: RequestR
     span.reset();
     decodeSpan(r, end);
     requireSpanIds(span, 'trace_id', 'span_id');
-    out.keep(() => writeSpanRow(w, span, prefix, ns));
+    out.keep(() => writeSpanRow(w, span, prefix, ns), nanosOf(span.startLo, span.startHi));
   });
 }
 
