@@ -10,7 +10,9 @@ export type { Declared };
 
 /** Routes are ordered (the first match decides), so they are stored as one object. Overrides and silences added by hand are kinds of their own, never pruned. */
 const ROUTES_KIND = 'routes';
-const DECLARED_KINDS = new Set<string>([...DECLARED_SECTIONS.map((s) => s.kind), ROUTES_KIND]);
+/** How the namespace's pages are sent: one object too (its password only ever sealed). */
+const NOTIFICATIONS_KIND = 'notifications';
+const DECLARED_KINDS = new Set<string>([...DECLARED_SECTIONS.map((s) => s.kind), ROUTES_KIND, NOTIFICATIONS_KIND]);
 
 /** Validates declared objects; every problem names its field. */
 export function parseDeclared(input: unknown): Declared {
@@ -50,6 +52,10 @@ export function planApply(current: ConfigObject[], desired: Declared, prune: boo
     }
   }
   if (desired.routes.length > 0) wanted.set(`${ROUTES_KIND}\u0000${ROUTES_KIND}`, { kind: ROUTES_KIND, name: ROUTES_KIND, spec: canonical(desired.routes) });
+  if (desired.notifications) {
+    if (desired.notifications.smtp?.auth?.pass !== undefined) throw new Error('an SMTP password reached the store unsealed');
+    wanted.set(`${NOTIFICATIONS_KIND}\u0000${NOTIFICATIONS_KIND}`, { kind: NOTIFICATIONS_KIND, name: NOTIFICATIONS_KIND, spec: canonical(desired.notifications) });
+  }
   const have = new Map(current.filter((o) => DECLARED_KINDS.has(o.kind)).map((o) => [`${o.kind}\u0000${o.name}`, o]));
   for (const [key, w] of wanted) {
     const h = have.get(key);
@@ -87,6 +93,10 @@ export async function loadDeclared(store: Pick<Store, 'query'>, namespace: strin
     try {
       if (o.kind === ROUTES_KIND) {
         out.routes = declaredSchema.shape.routes.parse(JSON.parse(o.spec));
+        continue;
+      }
+      if (o.kind === NOTIFICATIONS_KIND) {
+        out.notifications = declaredSchema.shape.notifications.parse(JSON.parse(o.spec));
         continue;
       }
       const s = DECLARED_SECTIONS.find((x) => x.kind === o.kind);

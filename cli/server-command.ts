@@ -32,8 +32,15 @@ const defined = <T extends object>(o: T): Partial<T> =>
 /** The SMTP password (and user) may come from the environment rather than the file. */
 function withSmtpSecret(n: ServerConfigInput['notifications']): ServerConfigInput['notifications'] {
   const pass = process.env.MICRO_SMTP_PASSWORD;
-  if (!pass || !n?.smtp) return n;
-  const user = process.env.MICRO_SMTP_USER ?? n.smtp.auth?.user;
+  const auth = n?.smtp?.auth;
+  if (!pass) {
+    if (auth && !auth.pass && !auth.passwordFile && !auth.passSealed) {
+      throw new ConfigError(['notifications.smtp.auth: give the password in MICRO_SMTP_PASSWORD or auth.passwordFile']);
+    }
+    return n;
+  }
+  if (!n?.smtp) return n;
+  const user = process.env.MICRO_SMTP_USER ?? auth?.user;
   if (!user) throw new ConfigError(['notifications.smtp.auth.user: MICRO_SMTP_PASSWORD is set, so give the user too (here or in MICRO_SMTP_USER)']);
   return { ...n, smtp: { ...n.smtp, auth: { user, pass } } };
 }
@@ -94,7 +101,8 @@ export function serverCommand(): Command {
       const config = resolveServerConfig(input);
       // Loaded here, so the other commands start without the server's modules.
       const { startServer } = await import('../server/index.js');
-      const server = await startServer(config, { declared: declaredPart(file) });
+      // The file's notifications are the server's own (every namespace's default), not declared.
+      const server = await startServer(config, { declared: { ...declaredPart(file), notifications: undefined } });
       // Resolves once the server has stopped, so `micro` exits only then.
       await new Promise<void>((resolve, reject) => {
         let stopping = false;

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { checksSchema, declaredSilencesSchema, maintenanceListSchema, rulesSchema } from './alerting-schema.js';
 import { namespaceName } from './fields.js';
-import { oncallReferenceIssues, policySchema, routeSchema, scheduleSchema, userSchema, webhookSchema } from './oncall-schema.js';
+import { notificationsSchema, oncallReferenceIssues, policySchema, routeSchema, scheduleSchema, userSchema, webhookSchema } from './oncall-schema.js';
 
 export const declaredShape = {
   checks: checksSchema.default([]),
@@ -21,6 +21,8 @@ export const declaredShape = {
     namespace: namespaceName,
     services: z.array(z.string().min(1)).min(1, 'name the services to expose'),
   }).strict()).default([]),
+  /** How this namespace's pages are sent (SMTP); the server's own settings when absent. */
+  notifications: notificationsSchema.optional(),
 };
 
 export const declaredSchema = z.object(declaredShape).strict();
@@ -77,5 +79,6 @@ export function declaredCrossIssues(raw: unknown, parsed: Declared | null): Arra
 
 /** The declared sections of anything shaped like micro.yaml (missing sections are empty). */
 export function declaredPart(file: Partial<Declared>): Declared {
-  return Object.fromEntries(Object.keys(EMPTY_DECLARED).map((k) => [k, file[k as keyof Declared] ?? []])) as Declared;
+  const part = Object.fromEntries(Object.keys(EMPTY_DECLARED).map((k) => [k, file[k as keyof Declared] ?? []])) as Declared;
+  return file.notifications ? { ...part, notifications: file.notifications } : part;
 }

@@ -126,7 +126,21 @@ export const notificationsSchema = z.object({
     requireTLS: z.boolean().default(false),
     /** Accept a certificate no authority vouches for (a test or internal relay). */
     insecure: z.boolean().default(false),
-    auth: z.object({ user: z.string().min(1), pass: z.string().min(1) }).strict().optional(),
+    /**
+     * The password: `pass` (from the file, or MICRO_SMTP_PASSWORD where micro runs), a
+     * `passwordFile` the server reads, or `passSealed` (how an applied password is stored:
+     * encrypted under the server's signing key, never in plain text).
+     */
+    auth: z.object({
+      user: z.string().min(1),
+      pass: z.string().min(1).optional(),
+      passwordFile: z.string().min(1).optional(),
+      passSealed: z.string().regex(/^v1\./, 'is written by the server, not by hand').optional(),
+    }).strict().superRefine((a, ctx) => {
+      // None given: MICRO_SMTP_PASSWORD where the file is read (micro server, micro apply) supplies it.
+      const given = [a.pass, a.passwordFile, a.passSealed].filter((x) => x !== undefined).length;
+      if (given > 1) ctx.addIssue({ code: 'custom', path: ['passwordFile'], message: 'give one of pass, passwordFile (not both)' });
+    }).optional(),
     from: email,
   }).strict().optional(),
   /** How long a one-click acknowledge link works. */

@@ -52,7 +52,6 @@ export const configFileSchema = z
   .object({
     server: serverSchema.partial().optional(),
     retention: retentionSchema.partial().optional(),
-    notifications: notificationsSchema.optional(),
     ...declaredShape,
   })
   .strict();

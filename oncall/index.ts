@@ -8,6 +8,6 @@ export { createPager, type AlertView, type Pager, type PagerOptions } from './pa
 export { episodeId, firingNotificationId, plannedFiring, plannedResolved, type Escalation, type PlannedNotification } from './paging-plan.js';
 export { messageIdOf, noEmail, postWebhook, sendPage, smtpSender, type EmailSender, type Senders, type OutgoingEmail, type SendOutcome, type WebhookSender } from './senders.js';
 export type { AckOutcome, OnCallService, StoredOverride } from './service.js';
-export { ackToken, ackTokenNamespace, feedToken, loadSigningKey, verifyAckToken, verifyFeedToken, type AckClaim } from './signed-links.js';
+export { ackToken, ackTokenNamespace, feedToken, loadSigningKey, openSecret, sealSecret, verifyAckToken, verifyFeedToken, type AckClaim } from './signed-links.js';
 export { sendTestPage, testPageRecipients, type TestPageResult } from './test-page.js';
 export { onCallWarnings, type OnCallWarning } from './warnings.js';

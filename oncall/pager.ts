@@ -49,6 +49,8 @@ interface Running extends Escalation {
 }
 
 export interface Pager {
+  /** A channel was configured: pages held for want of it go at the next tick. */
+  release(now: number): void;
   /** Reloads running escalations and their notifications (at start). */
   load(now: number): Promise<number>;
   deliver(group: NoticeGroup, now: number): Promise<void>;
@@ -60,11 +62,15 @@ export interface Pager {
 
 const TERMINAL: ReadonlySet<NotificationStatus> = new Set(['sent', 'failed', 'cancelled']);
 const backoff = (attempt: number): number => Math.min(60_000, 2000 * 2 ** Math.max(0, attempt - 1));
+/** A held page looks again this often (and at once when a channel is configured). */
+const HELD_RECHECK_MS = 60_000;
 
 export function createPager(o: PagerOptions): Pager {
   const escalations = new Map<string, Running>();
   const inFlight = new Map<string, Promise<void>>();
   const maxRetryMs = o.maxRetryMs ?? 3600_000;
+  /** Notifications waiting for their channel to be configured (not failing: never given up). */
+  const held = new Set<string>();
   const event = (message: string, fields: Record<string, unknown>) => o.onEvent?.(message, fields);
 
   const rowOf = (e: Running): EscalationRow => ({
@@ -116,7 +122,12 @@ export function createPager(o: PagerOptions): Pager {
       outcome = { status: 'retryable', error: (err as Error).message };
     }
     const fields = { id: n.id, alert: n.alertKey, kind: n.kind, channel: n.channel, recipient: n.recipient, attempt: n.attempt };
-    if (outcome.status === 'success') {
+    if (outcome.status !== 'held') held.delete(n.id);
+    if (outcome.status === 'held') {
+      held.add(n.id);
+      await record(e, n, 'retrying', now, { error: outcome.error, nextAttemptAt: now + HELD_RECHECK_MS });
+      event('page held: its channel is not configured', { ...fields, error: outcome.error });
+    } else if (outcome.status === 'success') {
       await record(e, n, 'sent', now, { error: '' });
       event('page sent', { ...fields, detail: outcome.detail });
     } else if (outcome.status === 'retryable' && now - n.dueAt < maxRetryMs) {
@@ -160,6 +171,11 @@ export function createPager(o: PagerOptions): Pager {
   }
 
   return {
+    release(now) {
+      for (const e of escalations.values()) {
+        for (const n of e.notifications.values()) if (held.has(n.id) && n.status === 'retrying') e.notifications.set(n.id, { ...n, nextAttemptAt: now });
+      }
+    },
     async load(now) {
       const rows = await loadEscalations(o.store, o.namespace, now - 86400_000);
       for (const r of rows) {

@@ -7,7 +7,11 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { NotificationsConfig } from '../config/index.js';
 import { emailMessage, webhookPayload, type EmailMessage, type Page } from './messages.js';
 
-export type SendOutcome = { status: 'success'; detail: string } | { status: 'retryable' | 'failure'; error: string };
+/**
+ * `held`: the channel is not configured (no SMTP server). That is the system's problem, not the
+ * person's: the page waits, without giving up, and goes once the channel is configured.
+ */
+export type SendOutcome = { status: 'success'; detail: string } | { status: 'retryable' | 'failure' | 'held'; error: string };
 
 export interface OutgoingEmail extends EmailMessage {
   to: string;
@@ -45,7 +49,8 @@ export function smtpSender(smtp: NonNullable<NotificationsConfig['smtp']>): { se
     port: smtp.port,
     secure: smtp.secure,
     requireTLS: smtp.requireTLS,
-    auth: smtp.auth ? { user: smtp.auth.user, pass: smtp.auth.pass } : undefined,
+    // The password as resolved by the caller (sealed and file passwords are opened before this).
+    auth: smtp.auth?.pass ? { user: smtp.auth.user, pass: smtp.auth.pass } : undefined,
     tls: { rejectUnauthorized: !smtp.insecure },
     // A page must not wait minutes on a dead relay: fail fast and retry.
     connectionTimeout: 5000,
@@ -75,8 +80,8 @@ export function smtpSender(smtp: NonNullable<NotificationsConfig['smtp']>): { se
   };
 }
 
-/** Without SMTP settings every email fails permanently, so escalation moves on to other contact methods. */
-export const noEmail: EmailSender = async () => ({ status: 'failure', error: 'no SMTP server is configured (notifications.smtp)' });
+/** Without SMTP settings emails are held (the `oncall:no-smtp` warning fires) until a server is configured. */
+export const noEmail: EmailSender = async () => ({ status: 'held', error: 'no SMTP server is configured (notifications.smtp): held until one is' });
 
 export const postWebhook: WebhookSender = async (url, payload) => {
   try {

@@ -1,7 +1,7 @@
 // Signed links that work without logging in: a one-click acknowledge link for one firing episode
 // of one alert (expiring), and calendar feed links. HMAC-SHA256 over the payload, compared in
 // constant time; the key lives in the data directory (or the configuration), never in a link.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -80,5 +80,33 @@ export function loadSigningKey(dataDir: string, fromEnv = process.env.MICRO_SIGN
     writeFileSync(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
     chmodSync(file, 0o600);
     return key;
+  }
+}
+
+/**
+ * A secret kept in the store (the SMTP password given to `micro apply`), sealed with AES-256-GCM
+ * under a key derived from the signing key, so the store never holds it in plain text. The IV is
+ * derived from the secret itself: sealing the same password again gives the same text, so an
+ * unchanged file applies as "unchanged".
+ */
+export function sealSecret(signingKey: Buffer, secret: string): string {
+  const key = createHmac('sha256', signingKey).update('micro-observe secret seal v1').digest();
+  const iv = createHmac('sha256', key).update(secret).digest().subarray(0, 12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+  return `v1.${b64(iv)}.${b64(body)}.${b64(cipher.getAuthTag())}`;
+}
+
+/** The secret a sealed text holds, or null if it was not sealed with this key. */
+export function openSecret(signingKey: Buffer, sealed: string): string | null {
+  const [v, iv, body, tag] = sealed.split('.');
+  if (v !== 'v1' || !iv || !body || !tag) return null;
+  try {
+    const key = createHmac('sha256', signingKey).update('micro-observe secret seal v1').digest();
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
   }
 }

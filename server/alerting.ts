@@ -87,8 +87,8 @@ export async function startAlerting(o: AlertingOptions): Promise<AlertingHandle>
     return declared;
   };
   // A config file that declares anything is applied at start, as `micro apply -f` would.
-  if (o.fromFile && Object.values(o.fromFile).some((section: unknown[]) => section.length > 0)) {
-    const plan = await applyDeclared(store, NS, o.fromFile, { prune: true, author: 'config file', now: now() });
+  if (o.fromFile && Object.values(o.fromFile).some((section: unknown) => (Array.isArray(section) ? section.length > 0 : section !== undefined))) {
+    const plan = await applyDeclared(store, NS, paging.sealSecrets(o.fromFile), { prune: true, author: 'config file', now: now() });
     logger.info({ plan }, 'applied the declarations of the config file');
   }
   const declared = await reload();
@@ -123,7 +123,7 @@ export async function startAlerting(o: AlertingOptions): Promise<AlertingHandle>
       await paging!.settle();
     },
     async apply(desired, opts) {
-      const plan = await applyDeclared(store, NS, desired, { ...opts, now: now() });
+      const plan = await applyDeclared(store, NS, paging!.sealSecrets(desired), { ...opts, now: now() });
       if (!opts.dryRun) await reload();
       logger.info({ plan, author: opts.author, dryRun: Boolean(opts.dryRun) }, 'configuration applied');
       return plan;

@@ -2,11 +2,12 @@
 // overrides), the pager with its senders, acknowledge links, calendar feeds, and the warnings
 // raised as alerts. Time comes from the caller (`tick(now)`), so tests drive it with a clock.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { AlertBook, NoticeGroup } from '../alerting/index.js';
-import { EMPTY_DECLARED, overrideInputSchema, type Declared, type NotificationsConfig, type OverrideInput } from '../config/index.js';
+import { ConfigError, EMPTY_DECLARED, overrideInputSchema, type Declared, type NotificationsConfig, type OverrideInput } from '../config/index.js';
 import {
-  buildDirectory, createPager, feedToken, loadSigningKey, noEmail, onCallWarnings, postWebhook, sendTestPage, smtpSender, testPageRecipients,
+  buildDirectory, createPager, feedToken, loadSigningKey, noEmail, onCallWarnings, openSecret, postWebhook, sealSecret, sendTestPage, smtpSender, testPageRecipients,
   verifyAckToken, verifyFeedToken, type Directory, type OnCallService, type Senders, type StoredOverride,
 } from '../oncall/index.js';
 import { notificationHistory, readConfigObjects, searchLogs, writeConfigObjects, type Store } from '../store/index.js';
@@ -17,6 +18,8 @@ export interface PagingHandle extends OnCallService {
   /** Waits for the pages being sent (a manual clock's tick ends when its pages are out). */
   settle(): Promise<void>;
   reload(declared: Declared): Promise<void>;
+  /** The declarations as they may be stored: an SMTP password given in plain text is sealed. */
+  sealSecrets(declared: Declared): Declared;
   stop(): Promise<void>;
 }
 
@@ -39,9 +42,36 @@ export async function startPaging(o: PagingOptions): Promise<PagingHandle> {
   const NS = o.namespace;
   const log = o.logger.child({ component: 'pager' });
   const signingKey = loadSigningKey(o.dataDir);
-  const smtp = o.notifications.smtp ? smtpSender(o.notifications.smtp) : null;
-  const senders: Senders = { email: o.senders?.email ?? smtp?.send ?? noEmail, webhook: o.senders?.webhook ?? postWebhook };
-  const smtpConfigured = Boolean(o.notifications.smtp) || Boolean(o.senders?.email);
+  // The namespace's own notifications (micro apply) when declared, else the server's. Emails wait
+  // (held, not failed) while there is no SMTP server, and go once one is configured.
+  let notifications: NotificationsConfig = o.notifications;
+  let smtpKey = '';
+  let smtp: ReturnType<typeof smtpSender> | null = null;
+  const useNotifications = (n: NotificationsConfig): boolean => {
+    const key = JSON.stringify(n.smtp ?? null);
+    notifications = n;
+    if (key === smtpKey) return false;
+    smtp?.close();
+    smtpKey = key;
+    smtp = n.smtp ? smtpSender({ ...n.smtp, auth: n.smtp.auth ? { user: n.smtp.auth.user, pass: smtpPassword(n.smtp.auth) } : undefined }) : null;
+    log.info({ smtp: n.smtp ? `${n.smtp.host}:${n.smtp.port}` : null }, n.smtp ? 'SMTP configured' : 'no SMTP server: emails are held');
+    return true;
+  };
+  const smtpPassword = (a: NonNullable<NonNullable<NotificationsConfig['smtp']>['auth']>): string | undefined => {
+    if (a.pass) return a.pass;
+    if (a.passSealed) return openSecret(signingKey, a.passSealed) ?? undefined;
+    if (a.passwordFile) {
+      try {
+        return readFileSync(a.passwordFile, 'utf8').trim();
+      } catch (err) {
+        log.error({ file: a.passwordFile, err: (err as Error).message }, 'cannot read the SMTP passwordFile');
+      }
+    }
+    return process.env.MICRO_SMTP_PASSWORD;
+  };
+  useNotifications(o.notifications);
+  const senders: Senders = { email: o.senders?.email ?? ((mail) => (smtp ? smtp.send(mail) : noEmail(mail))), webhook: o.senders?.webhook ?? postWebhook };
+  const smtpConfigured = (): boolean => Boolean(smtp) || Boolean(o.senders?.email);
   let declared: Declared | null = null;
   let overrides: StoredOverride[] = [];
   let directory: Directory = buildDirectory(EMPTY_DECLARED);
@@ -67,7 +97,9 @@ export async function startPaging(o: PagingOptions): Promise<PagingHandle> {
     senders,
     publicUrl: o.publicUrl,
     signingKey,
-    ackLinkTtlMs: o.notifications.ackLinkTtl,
+    get ackLinkTtlMs() {
+      return notifications.ackLinkTtl;
+    },
     recentLogs: (service, from, to) => searchLogs(o.store, NS, { fromMs: from, toMs: to }, { services: [service], minLevel: 'warn', limit: 10 }),
     // Addresses are people's contact details: logged by recipient and contact name only.
     onEvent: (message, fields) => log.info(fields, message),
@@ -84,7 +116,7 @@ export async function startPaging(o: PagingOptions): Promise<PagingHandle> {
     }
   }
 
-  const warningsAt = (now: number) => onCallWarnings(directory, { now, smtpConfigured, failedContacts: failedContacts() });
+  const warningsAt = (now: number) => onCallWarnings(directory, { now, smtpConfigured: smtpConfigured(), failedContacts: failedContacts() });
 
   function failedContacts(): Set<string> {
     const last = new Map<string, { status: string; at: number }>();
@@ -114,6 +146,10 @@ export async function startPaging(o: PagingOptions): Promise<PagingHandle> {
     },
     async reload(d) {
       declared = d;
+      if (useNotifications(d.notifications ?? o.notifications) && smtpConfigured()) {
+        pager.release(o.now());
+        lastWarningsAt = -Infinity;
+      }
       overrides = await loadOverrides();
       rebuild();
       lastWarningsAt = -Infinity;
@@ -122,6 +158,21 @@ export async function startPaging(o: PagingOptions): Promise<PagingHandle> {
     async stop() {
       await pager.drain();
       smtp?.close();
+    },
+    sealSecrets(d) {
+      const auth = d.notifications?.smtp?.auth;
+      if (!auth || !d.notifications?.smtp) return d;
+      if (auth.passSealed !== undefined && openSecret(signingKey, auth.passSealed) === null) {
+        throw new ConfigError(['notifications.smtp.auth.passSealed: was sealed by another server (another signing key); give the password again']);
+      }
+      if (auth.pass === undefined) {
+        if (auth.passwordFile === undefined && auth.passSealed === undefined) {
+          throw new ConfigError(['notifications.smtp.auth: give the password (MICRO_SMTP_PASSWORD where micro apply runs) or auth.passwordFile']);
+        }
+        return d;
+      }
+      const { pass, ...rest } = auth;
+      return { ...d, notifications: { ...d.notifications, smtp: { ...d.notifications.smtp, auth: { ...rest, passSealed: sealSecret(signingKey, pass) } } } };
     },
     directory: () => directory,
     overrides: () => overrides,

@@ -87,14 +87,13 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
     },
   }, async (req) => {
     const q = req.query as { dryRun?: boolean; prune?: boolean; author?: string };
-    let desired: Declared;
     try {
-      desired = parseDeclared(req.body);
+      const desired: Declared = parseDeclared(req.body);
+      return await deps.service(req).apply(desired, { prune: q.prune !== false, dryRun: q.dryRun === true, author: q.author ?? 'api' });
     } catch (err) {
       if (err instanceof ConfigError) throw new ApiError('INVALID_CONFIG', `invalid configuration: ${err.problems.join('; ')}`);
       throw err;
     }
-    return deps.service(req).apply(desired, { prune: q.prune !== false, dryRun: q.dryRun === true, author: q.author ?? 'api' });
   });
 
   // Alertmanager's API, so Prometheus can send its alerts here (alerting.alertmanagers in prometheus.yml).

@@ -26,6 +26,14 @@ export function applyCommand(): Command {
         if (err instanceof ConfigError) throw new CliError(`${opts.file} is not valid; nothing was applied:\n  ${err.problems.join('\n  ')}`, 2);
         throw err;
       }
+      // The SMTP password comes from MICRO_SMTP_PASSWORD here (or a passwordFile the server reads);
+      // the server stores it sealed, never in plain text.
+      const auth = file.notifications?.smtp?.auth;
+      if (auth && !auth.pass && !auth.passwordFile && !auth.passSealed) {
+        const pass = process.env.MICRO_SMTP_PASSWORD;
+        if (!pass) throw new CliError(`${opts.file}: notifications.smtp.auth: give the password in MICRO_SMTP_PASSWORD or auth.passwordFile; nothing was applied`, 2);
+        auth.pass = pass;
+      }
       // The file holds durations already turned into milliseconds: the same schema reads them back.
       const url = apiUrl(opts.api, 'api/v1/config/apply', { dryRun: opts.dryRun, prune: opts.prune ? undefined : 'false', author: currentUser() });
       const res = await apiRequest(url, opts.api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(declaredPart(file)) });

@@ -22,10 +22,16 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-export async function startSmtp(port = 0): Promise<TestSmtp> {
+/** With `auth`, the server refuses mail from anyone who does not log in with exactly that user and password. */
+export async function startSmtp(port = 0, auth?: { user: string; pass: string }): Promise<TestSmtp> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: !auth,
+    allowInsecureAuth: true,
+    onAuth(a, _session, callback) {
+      if (auth && a.username === auth.user && a.password === auth.pass) callback(null, { user: a.username });
+      else callback(new Error('invalid username or password'));
+    },
     disabledCommands: ['STARTTLS'],
     disableReverseLookup: true,
     logger: false,
