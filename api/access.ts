@@ -3,6 +3,7 @@
 // calendar feeds). Checked in one hook before anything else; the token names the namespace.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize, isLoopback, type AccessPolicy, type Scope, type TokenView } from '../access/index.js';
+import { NAMESPACE_PATTERN } from '../config/index.js';
 import { ApiError } from './errors.js';
 
 export interface RequestAccess {
@@ -49,7 +50,22 @@ function routePattern(req: FastifyRequest): string {
   return req.is404 || !req.routeOptions.url ? '/(no route)' : req.routeOptions.url;
 }
 
-export function installAccess(app: FastifyInstance, policy: AccessPolicy): void {
+/** Asks to act on another namespace than the token's: `micro --namespace`, for the default admin. */
+export const NAMESPACE_HEADER = 'x-micro-namespace';
+
+function actingNamespace(req: FastifyRequest, own: string, token: TokenView | null, exists: (ns: string) => boolean): string {
+  const asked = req.headers[NAMESPACE_HEADER];
+  if (asked === undefined || asked === own) return own;
+  const ns = String(asked);
+  if (!NAMESPACE_PATTERN.test(ns)) throw new ApiError('BAD_REQUEST', `${NAMESPACE_HEADER}: "${ns.slice(0, 80)}" is not a namespace name`);
+  if (token?.namespace !== 'default' || token.scope !== 'admin') {
+    throw new ApiError('FORBIDDEN', `only the default namespace's admin may act on another namespace; this token is of ${own}`);
+  }
+  if (!exists(ns)) throw new ApiError('NOT_FOUND', `no namespace is named "${ns}"`);
+  return ns;
+}
+
+export function installAccess(app: FastifyInstance, policy: AccessPolicy, namespaceExists: (ns: string) => boolean = () => true): void {
   app.addHook('onResponse', async (req, reply) => {
     const a = (req as FastifyRequest & { access?: RequestAccess | null }).access;
     const path = routePattern(req);
@@ -66,7 +82,7 @@ export function installAccess(app: FastifyInstance, policy: AccessPolicy): void 
     if (needed === null) return;
     const a = authorize(policy, req.headers.authorization, remote, needed);
     if (a.ok) {
-      (req as FastifyRequest & { access: RequestAccess }).access = { namespace: a.namespace, token: a.token };
+      (req as FastifyRequest & { access: RequestAccess }).access = { namespace: actingNamespace(req, a.namespace, a.token, namespaceExists), token: a.token };
       return;
     }
     if (a.status === 503) throw new ApiError('NOT_READY', 'the server is still starting; try again in a moment');

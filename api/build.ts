@@ -88,7 +88,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     }
   });
 
-  installAccess(app, { tokens: deps.tokens, now: deps.now ?? Date.now, limiter: deps.rateLimiter ?? null, requireIngestToken: deps.requireIngestToken ?? false });
+  installAccess(app, { tokens: deps.tokens, now: deps.now ?? Date.now, limiter: deps.rateLimiter ?? null, requireIngestToken: deps.requireIngestToken ?? false },
+    (ns) => deps.alerting(ns) !== null);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {

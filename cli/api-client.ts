@@ -21,12 +21,15 @@ export class CliError extends Error {
 export interface CommonOptions {
   api: string;
   output: 'table' | 'json';
+  /** Act on this namespace (the `default` namespace's admin only); the token's own when absent. */
+  namespace?: string;
 }
 
 export function withCommonOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--api <url>', 'the micro-observe API').env('MICRO_API').default(DEFAULT_API))
-    .addOption(new Option('-o, --output <format>', 'table or json').choices(['table', 'json']).default('table'));
+    .addOption(new Option('-o, --output <format>', 'table or json').choices(['table', 'json']).default('table'))
+    .addOption(new Option('--namespace <name>', "act on this namespace (the default namespace's admin may act on any; default: the token's own)").env('MICRO_NAMESPACE'));
 }
 
 function describeNetworkError(err: unknown, api: string): string {
@@ -61,11 +64,16 @@ export function cliToken(): string | null {
   return process.env.MICRO_TOKEN || readLocalToken(process.env.MICRO_DATA_DIR ?? './data');
 }
 
-export async function apiRequest(url: URL, api: string, init: RequestInit = {}): Promise<Response> {
+/** The header that asks to act on another namespace than the token's (the default admin's right). */
+export const NAMESPACE_HEADER = 'x-micro-namespace';
+
+export async function apiRequest(url: URL, opts: Pick<CommonOptions, 'api' | 'namespace'>, init: RequestInit = {}): Promise<Response> {
   let res: Response;
+  const api = opts.api;
   const token = cliToken();
   const headers = new Headers(init.headers);
   if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
+  if (opts.namespace) headers.set(NAMESPACE_HEADER, opts.namespace);
   try {
     res = await fetch(url, { ...init, headers });
   } catch (err) {
@@ -87,16 +95,16 @@ export async function apiRequest(url: URL, api: string, init: RequestInit = {}):
 }
 
 export async function getJson<T>(opts: CommonOptions, path: string, query: Parameters<typeof apiUrl>[2] = {}): Promise<T> {
-  const res = await apiRequest(apiUrl(opts.api, path, query), opts.api);
+  const res = await apiRequest(apiUrl(opts.api, path, query), opts);
   return (await res.json()) as T;
 }
 
 export async function postJson<T>(opts: CommonOptions, path: string, body: unknown = {}): Promise<T> {
-  const res = await apiRequest(apiUrl(opts.api, path), opts.api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await apiRequest(apiUrl(opts.api, path), opts, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return (await res.json()) as T;
 }
 
 export async function deleteJson<T>(opts: CommonOptions, path: string): Promise<T> {
-  const res = await apiRequest(apiUrl(opts.api, path), opts.api, { method: 'DELETE' });
+  const res = await apiRequest(apiUrl(opts.api, path), opts, { method: 'DELETE' });
   return (await res.json()) as T;
 }

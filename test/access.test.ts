@@ -203,3 +203,28 @@ test('a namespace exposes chosen services to another: those are readable there, 
   assert.equal((await declare([])).status, 200);
   assert.deepEqual(await services(dRead), []);
 });
+
+test("the default namespace's admin reads another namespace with --namespace; nobody else can", async () => {
+  const services = await micro(['services', '--since', '1h', '--namespace', 'team-a', '-o', 'json', '--api', server.apiUrl]);
+  assert.equal(services.code, 0, services.stderr);
+  assert.match(services.stdout, /secret-svc-a/);
+  const checks = await micro(['health', '--namespace', 'team-a', '--api', server.apiUrl], { MICRO_NAMESPACE: '' });
+  assert.equal(checks.code, 0, checks.stderr);
+  assert.match(checks.stdout, /check-of-team-a/);
+  const viaEnv = await micro(['services', '--since', '1h', '-o', 'json', '--api', server.apiUrl], { MICRO_NAMESPACE: 'team-a' });
+  assert.match(viaEnv.stdout, /secret-svc-a/);
+  // Without it, the admin sees its own namespace.
+  assert.doesNotMatch((await micro(['services', '--since', '1h', '-o', 'json', '--api', server.apiUrl])).stdout, /secret-svc-a/);
+  const as = (token: string, ns: string) => rawFetch(`${server.apiUrl}/api/v1/services?since=1h`, { headers: { authorization: `Bearer ${token}`, 'x-micro-namespace': ns } });
+  for (const token of [tok.bAdmin!, tok.bRead!, tok.aWrite!]) {
+    const res = await as(token, token === tok.aWrite ? 'team-b' : 'team-a');
+    assert.equal(res.status, 403);
+    assert.doesNotMatch(await res.text(), /secret-svc-a/);
+  }
+  assert.equal((await as(tok.aRead!, 'team-a')).status, 200, 'naming its own namespace is fine');
+  assert.equal((await as(server.adminToken, 'no-such-team')).status, 404);
+  assert.equal((await as(server.adminToken, 'Bad Name!')).status, 400);
+  const cli = await micro(['services', '--since', '1h', '--namespace', 'team-a', '--api', server.apiUrl], { MICRO_TOKEN: tok.bAdmin! });
+  assert.equal(cli.code, 1);
+  assert.match(cli.stderr, /only the default namespace's admin may act on another namespace/);
+});

@@ -36,7 +36,7 @@ export function applyCommand(): Command {
       }
       // The file holds durations already turned into milliseconds: the same schema reads them back.
       const url = apiUrl(opts.api, 'api/v1/config/apply', { dryRun: opts.dryRun, prune: opts.prune ? undefined : 'false', author: currentUser() });
-      const res = await apiRequest(url, opts.api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(declaredPart(file)) });
+      const res = await apiRequest(url, opts, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(declaredPart(file)) });
       const plan = (await res.json()) as Plan;
       if (opts.output === 'json') return printJson(plan);
       const verb = opts.dryRun ? { created: 'would create', changed: 'would change', removed: 'would remove' } : { created: 'created', changed: 'changed', removed: 'removed' };

@@ -50,7 +50,7 @@ export function logsCommand(): Command {
         else answer.lines.forEach(print);
         return;
       }
-      const res = await apiRequest(apiUrl(opts.api, 'api/v1/logs/follow', query), opts.api);
+      const res = await apiRequest(apiUrl(opts.api, 'api/v1/logs/follow', query), opts);
       const decoder = new TextDecoder();
       let buffered = '';
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {

@@ -19,13 +19,13 @@ interface TokenRow {
 export function tokenCommand(): Command {
   const create = withCommonOptions(new Command('create'))
     .description('create a token: micro token create --namespace team-a --scope ingest --expires 90d')
-    .option('--namespace <name>', "the token's namespace (default: the caller's)")
     .addOption(new Option('--scope <scope>', 'ingest: send telemetry and heartbeats; read; write: read and change; admin: everything, tokens too').choices(['ingest', 'read', 'write', 'admin']).makeOptionMandatory())
     .option('--expires <duration>', 'expire after this long (such as 90d), or never', 'never')
     .option('--name <text>', 'what it is for')
     .action(async (opts: CommonOptions & { namespace?: string; scope: string; expires: string; name?: string }) => {
       if (opts.expires !== 'never') durationFlag('--expires', opts.expires);
-      const t = await postJson<TokenRow>(opts, 'api/v1/tokens', { namespace: opts.namespace, scope: opts.scope, expires: opts.expires, name: opts.name ?? `${opts.scope} token by ${currentUser()}` });
+      // --namespace names the token's namespace here (the caller's own by default).
+      const t = await postJson<TokenRow>({ ...opts, namespace: undefined }, 'api/v1/tokens', { namespace: opts.namespace, scope: opts.scope, expires: opts.expires, name: opts.name ?? `${opts.scope} token by ${currentUser()}` });
       if (opts.output === 'json') return printJson(t);
       process.stdout.write(`${t.secret}\n`);
       process.stderr.write(`${pc.yellow('token')} ${t.id}: ${t.scope} in ${t.namespace}${t.expiresAt ? `, expires ${clock(t.expiresAt)}` : ''}. The secret above is shown this once; keep it.\n`);
