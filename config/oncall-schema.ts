@@ -72,7 +72,7 @@ export const policySchema = z.object({
   id,
   /** How many more times the whole policy runs after the first pass. */
   repeat: z.number().int().min(0).max(20).default(0),
-  steps: z.array(z.object({ notify: z.array(target).min(1, 'a step notifies someone'), after: durationMs(0).prefault('0m') }).strict()).min(1, 'a policy needs at least one step'),
+  steps: z.array(z.object({ notify: z.array(target).min(1, 'a step notifies someone'), after: durationMs(0).prefault('0m') }).strict()).min(1, 'a policy needs at least one step').max(20, 'a policy has at most 20 steps'),
 }).strict();
 
 export const routeSchema = z.object({

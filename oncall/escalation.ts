@@ -39,6 +39,10 @@ export function parseTarget(text: string): Target {
   return { kind: m[1] as Target['kind'], id: m[2]! };
 }
 
+/** Bounds of an escalation's walk (the schema's own limits). */
+export const MAX_REPEAT = 20;
+export const MAX_STEPS = 20;
+
 export function routeFor(routes: readonly Route[], labels: Record<string, string>): string | null {
   return routes.find((r) => Object.entries(r.match).every(([k, v]) => labels[k] === v))?.policy ?? null;
 }
@@ -51,11 +55,14 @@ export function routeFor(routes: readonly Route[], labels: Record<string, string
 export function timeline(policy: EscalationPolicy, firedAt: number): Array<{ at: number; step: number; pass: number }> {
   const out: Array<{ at: number; step: number; pass: number }> = [];
   if (policy.steps.length === 0) return out;
-  const last = policy.steps[policy.steps.length - 1]!;
-  const gap = Math.max(60_000, last.afterMs || policy.steps[0]!.afterMs);
+  // The schema allows 20 repeats of at most 20 steps; whatever reaches here, the walk stays bounded.
+  const passes = Math.min(policy.repeat, MAX_REPEAT);
+  const steps = policy.steps.slice(0, MAX_STEPS);
+  const last = steps[steps.length - 1]!;
+  const gap = Math.max(60_000, last.afterMs || steps[0]!.afterMs);
   let t = firedAt;
-  for (let pass = 0; pass <= policy.repeat; pass++) {
-    policy.steps.forEach((s, i) => {
+  for (let pass = 0; pass <= passes; pass++) {
+    steps.forEach((s, i) => {
       t += i === 0 ? (pass === 0 ? s.afterMs : gap) : s.afterMs;
       out.push({ at: t, step: i, pass });
     });

@@ -1,6 +1,6 @@
 export { addDays, localDate, toInstant, type WallTime } from './local-time.js';
 export { MAX_SCHEDULE_STEPS, SCHEDULE_TIME_LIMIT, ScheduleRangeError, shifts, whoIsOnCall, type OnCall, type Override, type Rotation, type Schedule, type Shift, type TimeWindow, type Weekday } from './schedule.js';
-export { dueSteps, parseTarget, routeFor, stepRecipients, timeline, type DueStep, type EscalationPolicy, type EscalationStep, type Route, type Target } from './escalation.js';
+export { MAX_REPEAT, MAX_STEPS, dueSteps, parseTarget, routeFor, stepRecipients, timeline, type DueStep, type EscalationPolicy, type EscalationStep, type Route, type Target } from './escalation.js';
 export { buildDirectory, scheduleOf, type ContactMethod, type Directory, type Person } from './directory.js';
 export { personCalendar, scheduleCalendar } from './calendar.js';
 export { emailMessage, escapeHtml, webhookPayload, type EmailMessage, type Page, type PageLogLine } from './messages.js';

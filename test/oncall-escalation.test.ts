@@ -2,7 +2,7 @@
 // it, repeats, routes, and a schedule step resolved at its own time (across a handoff).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dueSteps, parseTarget, routeFor, timeline, type EscalationPolicy, type Route, type Schedule } from '../oncall/index.js';
+import { MAX_REPEAT, MAX_STEPS, dueSteps, parseTarget, routeFor, timeline, type EscalationPolicy, type Route, type Schedule } from '../oncall/index.js';
 
 const DAY = 86400_000;
 const MIN = 60_000;
@@ -49,4 +49,13 @@ test('routes send alerts to policies by labels; webhook targets are channels', (
   const hook: EscalationPolicy = { id: 'h', repeat: 0, steps: [{ notify: [parseTarget('webhook:ops-chat'), parseTarget('user:carol')], afterMs: 0 }] };
   assert.deepEqual(dueSteps(hook, schedules, fired, null, fired - 1, fired), [{ at: fired, step: 0, pass: 0, users: ['carol'], webhooks: ['ops-chat'] }]);
   assert.throws(() => parseTarget('team:x'), /is not a target/);
+});
+
+test('an escalation walk is bounded whatever the policy says (repeat and steps capped)', () => {
+  const huge: EscalationPolicy = { id: 'huge', repeat: 1e9, steps: Array.from({ length: 5000 }, () => ({ notify: [{ kind: 'user' as const, id: 'bob' }], afterMs: MIN })) };
+  const started = Date.now();
+  const t = timeline(huge, 0);
+  assert.equal(t.length, (MAX_REPEAT + 1) * MAX_STEPS);
+  assert.ok(Date.now() - started < 1000);
+  assert.equal(dueSteps(huge, schedules, 0, null, -1, 10 * DAY).length, (MAX_REPEAT + 1) * MAX_STEPS);
 });
