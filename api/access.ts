@@ -12,22 +12,36 @@ export interface RequestAccess {
   token: TokenView | null;
 }
 
-const PUBLIC = [/^\/healthz$/, /^\/readyz$/, /^\/api\/v1\/openapi\.json$/, /^\/ack\/[^/]+$/, /^\/api\/v1\/oncall\/(schedules|users)\/[^/]+\/calendar\.ics$/];
+/**
+ * Who may call a route, declared on the route itself (`config: { access }`); a route without it
+ * fails the build. `public`: health, the OpenAPI document, and links that carry their own signed
+ * token. `machine`: heartbeat pings and alerts pushed by Prometheus, which like telemetry need no
+ * token from loopback. `local`: open to this machine (a local Prometheus), a read token elsewhere.
+ */
+export type RouteAccess = 'public' | 'local' | 'read' | 'write' | 'admin' | 'machine';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+}
 
 /**
- * The scopes any one of which lets a request through; null for a public route. `path` is the
- * pattern of the route the router matched (`/api/v1/tokens/:id`), never the raw URL: the router
- * decodes and matches, so deciding on the raw text would let `/%61pi/v1/tokens` pass as another path.
+ * The scopes any one of which lets a request through; null when none is needed. The access is
+ * the matched route's, never derived from the raw URL: the router decodes and matches, so a
+ * decision on the raw text would let `/%61pi/v1/tokens` pass as another path. A request that
+ * matched no route needs what the method ordinarily needs (it is answered 404 once allowed).
  */
-export function requiredScopes(method: string, path: string, fromLoopback: boolean): Scope[] | null {
-  // The server's own metrics are open to this machine (a local Prometheus); from elsewhere they need a token.
-  if (path === '/metrics') return fromLoopback ? null : ['read'];
-  if (PUBLIC.some((p) => p.test(path))) return null;
-  if (path.startsWith('/api/v1/tokens') || path.startsWith('/api/v1/audit')) return ['admin'];
-  // Heartbeat pings and alerts pushed by Prometheus come from machines, like telemetry (and
-  // like telemetry need no token from loopback, unless tokens are required).
-  if (path.startsWith('/api/v1/heartbeats/') || (path === '/api/v2/alerts' && method === 'POST')) return ['ingest', 'write'];
-  return method === 'GET' || method === 'HEAD' ? ['read'] : ['write'];
+export function requiredScopes(access: RouteAccess | undefined, method: string, fromLoopback: boolean): Scope[] | null {
+  switch (access) {
+    case 'public': return null;
+    case 'local': return fromLoopback ? null : ['read'];
+    case 'read': return ['read'];
+    case 'write': return ['write'];
+    case 'admin': return ['admin'];
+    case 'machine': return ['ingest', 'write'];
+    default: return method === 'GET' || method === 'HEAD' ? ['read'] : ['write'];
+  }
 }
 
 const WHY: Record<string, string> = {
@@ -38,16 +52,13 @@ const WHY: Record<string, string> = {
   expired: 'the token has expired',
 };
 
-/** Changes made through the API go to the audit log (machine traffic such as heartbeats does not). */
-const AUDITED = (method: string, path: string): boolean =>
-  method !== 'GET' && method !== 'HEAD' && !path.startsWith('/api/v1/heartbeats/') && path !== '/api/v2/alerts' && !path.startsWith('/ack/');
+/** Changes made through the API go to the audit log (machine traffic and signed links do not). */
+const AUDITED = (method: string, access: RouteAccess | undefined): boolean =>
+  method !== 'GET' && method !== 'HEAD' && access !== 'machine' && access !== 'public';
 
-/**
- * The route the router matched, as declared; for a request that matched none (answered 404),
- * a path no public or special rule names, so it needs the method's ordinary scope.
- */
-function routePattern(req: FastifyRequest): string {
-  return req.is404 || !req.routeOptions.url ? '/(no route)' : req.routeOptions.url;
+/** The matched route's declared access; none for a request that matched no route (404). */
+function routeAccess(req: FastifyRequest): RouteAccess | undefined {
+  return req.is404 ? undefined : req.routeOptions.config.access;
 }
 
 /** Asks to act on another namespace than the token's: `micro --namespace`, for the default admin. */
@@ -66,19 +77,23 @@ function actingNamespace(req: FastifyRequest, own: string, token: TokenView | nu
 }
 
 export function installAccess(app: FastifyInstance, policy: AccessPolicy, namespaceExists: (ns: string) => boolean = () => true): void {
+  // Every route says who may call it; one that does not is a mistake caught when the API is built.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.access) throw new Error(`the route ${String(route.method)} ${route.url} declares no access (config: { access })`);
+  });
   app.addHook('onResponse', async (req, reply) => {
     const a = (req as FastifyRequest & { access?: RequestAccess | null }).access;
-    const path = routePattern(req);
-    if (!a?.token || reply.statusCode >= 400 || !AUDITED(req.method, path)) return;
+    const path = req.url.split('?')[0]!;
+    if (!a?.token || reply.statusCode >= 400 || !AUDITED(req.method, routeAccess(req))) return;
     const query = (req.query ?? {}) as Record<string, unknown>;
     await policy.tokens()?.audit(a.namespace, `token:${a.token.id} (${a.token.name})`, `${req.method} ${req.routeOptions.url ?? path}`, path, JSON.stringify({ status: reply.statusCode, ...(query.dryRun ? { dryRun: true } : {}) }), policy.now())
       .catch((err: unknown) => req.log.error({ err }, 'audit log write failed'));
   });
   app.decorateRequest('access', null);
   app.addHook('onRequest', async (req, reply) => {
-    const path = routePattern(req);
+    const path = req.routeOptions.url ?? req.url.split('?')[0]!;
     const remote = req.socket.remoteAddress ?? '';
-    const needed = requiredScopes(req.method, path, isLoopback(remote));
+    const needed = requiredScopes(routeAccess(req), req.method, isLoopback(remote));
     if (needed === null) return;
     const a = authorize(policy, req.headers.authorization, remote, needed);
     if (a.ok) {

@@ -91,17 +91,17 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   installAccess(app, { tokens: deps.tokens, now: deps.now ?? Date.now, limiter: deps.rateLimiter ?? null, requireIngestToken: deps.requireIngestToken ?? false },
     (ns) => deps.alerting(ns) !== null);
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => {
     const r = deps.readiness();
     return reply.code(r.ready ? 200 : 503).send(r);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { config: { access: 'local' }, schema: { hide: true } }, async (_req, reply) => {
     const text = await deps.registry.metrics();
     return reply.header('content-type', deps.registry.contentType).send(text);
   });
-  app.get('/api/v1/status', { schema: { summary: 'Version, store and settings of this server' } }, async () => deps.status());
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/status', { config: { access: 'read' }, schema: { summary: 'Version, store and settings of this server' } }, async () => deps.status());
+  app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const now = deps.now ?? Date.now;
   const store = () => {

@@ -36,16 +36,16 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
     return a;
   };
 
-  app.get('/api/v1/checks', { schema: { summary: 'Checks: state, last result, latency, since when' } }, async (req) => ({ checks: deps.service(req).engine.status() }));
+  app.get('/api/v1/checks', { config: { access: 'read' }, schema: { summary: 'Checks: state, last result, latency, since when' } }, async (req) => ({ checks: deps.service(req).engine.status() }));
 
-  app.post('/api/v1/checks/:name/test', { schema: { summary: 'Run one check once and return its result, without alerting' } }, async (req) => {
+  app.post('/api/v1/checks/:name/test', { config: { access: 'write' }, schema: { summary: 'Run one check once and return its result, without alerting' } }, async (req) => {
     const name = (req.params as { name: string }).name;
     const result = await deps.service(req).engine.testOnce(name, deps.now());
     if (!result) throw new ApiError('CHECK_NOT_FOUND', `no check or rule is named "${name}"`);
     return { name, result };
   });
 
-  app.get('/api/v1/alerts', {
+  app.get('/api/v1/alerts', { config: { access: 'read' }, 
     schema: { summary: 'Alerts by state', querystring: { type: 'object', properties: { state: { type: 'string', enum: [...STATES] } } } },
   }, async (req) => {
     // By default: what needs or needed attention; quiet alerts only with state=ok or state=all.
@@ -56,14 +56,14 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
     return { alerts };
   });
 
-  app.get('/api/v1/alerts/:name/history', { schema: { summary: 'Every transition of one alert, newest first' } }, async (req) => {
+  app.get('/api/v1/alerts/:name/history', { config: { access: 'read' }, schema: { summary: 'Every transition of one alert, newest first' } }, async (req) => {
     const ns = deps.namespaceOf(req);
     const a = find(req, (req.params as { name: string }).name);
     return { key: a.alertKey, events: await deps.service(req).book.history(ns, a.alertKey) };
   });
 
   const by = { type: 'object', properties: { by: { type: 'string', minLength: 1, maxLength: 200 } } };
-  app.post('/api/v1/alerts/:name/ack', { schema: { summary: 'Acknowledge a firing alert', body: by } }, async (req) => {
+  app.post('/api/v1/alerts/:name/ack', { config: { access: 'write' }, schema: { summary: 'Acknowledge a firing alert', body: by } }, async (req) => {
     const ns = deps.namespaceOf(req);
     const a = find(req, (req.params as { name: string }).name);
     if (a.state.phase !== 'firing') throw new ApiError('CONFLICT', `alert "${a.alertKey}" is not firing`);
@@ -71,16 +71,16 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
     return view(deps.service(req).book.get(ns, a.alertKey)!);
   });
 
-  app.post('/api/v1/alerts/:name/resolve', { schema: { summary: 'Resolve an alert by hand', body: by } }, async (req) => {
+  app.post('/api/v1/alerts/:name/resolve', { config: { access: 'write' }, schema: { summary: 'Resolve an alert by hand', body: by } }, async (req) => {
     const ns = deps.namespaceOf(req);
     const a = find(req, (req.params as { name: string }).name);
     await deps.service(req).book.resolve(ns, a.alertKey, (req.body as { by?: string } | undefined)?.by ?? 'api', deps.now());
     return view(deps.service(req).book.get(ns, a.alertKey)!);
   });
 
-  app.get('/api/v1/config', { schema: { summary: 'The declared checks and rules' } }, async (req) => deps.service(req).declared());
+  app.get('/api/v1/config', { config: { access: 'read' }, schema: { summary: 'The declared checks and rules' } }, async (req) => deps.service(req).declared());
 
-  app.post('/api/v1/config/apply', {
+  app.post('/api/v1/config/apply', { config: { access: 'write' }, 
     schema: {
       summary: 'Apply declared checks and rules: created, changed and (with prune) removed, all or nothing',
       querystring: { type: 'object', properties: { dryRun: { type: 'boolean' }, prune: { type: 'boolean' }, author: { type: 'string', maxLength: 200 } } },
@@ -97,7 +97,7 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
   });
 
   // Alertmanager's API, so Prometheus can send its alerts here (alerting.alertmanagers in prometheus.yml).
-  app.post('/api/v2/alerts', { schema: { summary: 'Receive alerts in Alertmanager\'s v2 format' } }, async (req, reply) => {
+  app.post('/api/v2/alerts', { config: { access: 'machine' }, schema: { summary: 'Receive alerts in Alertmanager\'s v2 format' } }, async (req, reply) => {
     const parsed = alertmanagerAlertsSchema.safeParse(req.body);
     if (!parsed.success) {
       throw new ApiError('BAD_REQUEST', formatIssues(parsed.error.issues).join('; '));
@@ -107,15 +107,15 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
   });
 
   const silenceView = (s: Silence) => ({ ...s, state: silenceState(s, deps.now()) });
-  app.get('/api/v1/silences', { schema: { summary: 'Silences: active, pending and expired' } }, async (req) => ({
+  app.get('/api/v1/silences', { config: { access: 'read' }, schema: { summary: 'Silences: active, pending and expired' } }, async (req) => ({
     silences: (await deps.service(req).silences()).map(silenceView).sort((a, b) => b.startsAt - a.startsAt),
   }));
-  app.post('/api/v1/silences', { schema: { summary: 'Silence the alerts matching the matchers, from start to end' } }, async (req, reply) => {
+  app.post('/api/v1/silences', { config: { access: 'write' }, schema: { summary: 'Silence the alerts matching the matchers, from start to end' } }, async (req, reply) => {
     const parsed = silenceInputSchema.safeParse(req.body);
     if (!parsed.success) throw new ApiError('BAD_REQUEST', formatIssues(parsed.error.issues).join('; '));
     return reply.code(201).send(silenceView(await deps.service(req).addSilence(parsed.data)));
   });
-  app.delete('/api/v1/silences/:id', { schema: { summary: 'Expire a silence now' } }, async (req) => {
+  app.delete('/api/v1/silences/:id', { config: { access: 'write' }, schema: { summary: 'Expire a silence now' } }, async (req) => {
     const s = await deps.service(req).expireSilence((req.params as { id: string }).id, 'api');
     if (!s) throw new ApiError('SILENCE_NOT_FOUND', `no silence has the id "${(req.params as { id: string }).id}"`);
     return silenceView(s);
@@ -126,6 +126,6 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
     if (!(await deps.service(req).ping(name))) throw new ApiError('CHECK_NOT_FOUND', `no heartbeat check is named "${name}"`);
     return { ok: true, name };
   };
-  app.post('/api/v1/heartbeats/:name', { schema: { summary: 'A heartbeat ping' } }, ping);
-  app.get('/api/v1/heartbeats/:name', { schema: { summary: 'A heartbeat ping (for clients that can only GET)' } }, ping);
+  app.post('/api/v1/heartbeats/:name', { config: { access: 'machine' }, schema: { summary: 'A heartbeat ping' } }, ping);
+  app.get('/api/v1/heartbeats/:name', { config: { access: 'machine' }, schema: { summary: 'A heartbeat ping (for clients that can only GET)' } }, ping);
 }

@@ -59,15 +59,15 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
   };
 
   const atQuery = { type: 'object', properties: { at: { type: 'string', maxLength: 64 } } } as const;
-  app.get('/api/v1/oncall', { schema: { summary: 'Who is on call for every schedule (now, or at a time), until when, and who is next', querystring: atQuery } }, async (req) => {
+  app.get('/api/v1/oncall', { config: { access: 'read' }, schema: { summary: 'Who is on call for every schedule (now, or at a time), until when, and who is next', querystring: atQuery } }, async (req) => {
     const at = parseAt('at', (req.query as { at?: string }).at, deps.now(), WHO_HORIZON);
     const svc = deps.service(req);
     return { schedules: [...svc.directory().schedules.keys()].map((id) => whoView(svc, id, at)) };
   });
-  app.get('/api/v1/oncall/schedules/:id', { schema: { summary: 'Who is on call for one schedule', querystring: atQuery } }, async (req) =>
+  app.get('/api/v1/oncall/schedules/:id', { config: { access: 'read' }, schema: { summary: 'Who is on call for one schedule', querystring: atQuery } }, async (req) =>
     whoView(deps.service(req), (req.params as { id: string }).id, parseAt('at', (req.query as { at?: string }).at, deps.now(), WHO_HORIZON)));
 
-  app.get('/api/v1/oncall/schedules/:id/shifts', {
+  app.get('/api/v1/oncall/schedules/:id/shifts', { config: { access: 'read' }, 
     schema: { summary: 'The shifts of a schedule over a range', querystring: { type: 'object', properties: { from: { type: 'string', maxLength: 64 }, next: { type: 'string', maxLength: 16 } } } },
   }, async (req) => {
     const q = req.query as { from?: string; next?: string };
@@ -79,7 +79,7 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
     return { schedule: id, from, to: from + span, shifts: computed(() => shifts(schedule(svc, id), from, from + span)).map((x) => ({ start: x.start, end: x.end, onCall: people(svc, x.users) })) };
   });
 
-  app.get('/api/v1/oncall/users', { schema: { summary: 'People, their contact methods (by name) and calendar feed' } }, async (req) => {
+  app.get('/api/v1/oncall/users', { config: { access: 'read' }, schema: { summary: 'People, their contact methods (by name) and calendar feed' } }, async (req) => {
     const svc = deps.service(req);
     return {
       users: [...svc.directory().people.values()].map((p) => ({
@@ -88,8 +88,8 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
     };
   });
 
-  app.get('/api/v1/oncall/overrides', { schema: { summary: 'Overrides added by hand' } }, async (req) => ({ overrides: deps.service(req).overrides() }));
-  app.post('/api/v1/oncall/overrides', { schema: { summary: 'Add an override: replace someone, add someone, or take someone off, for a while' } }, async (req, reply) => {
+  app.get('/api/v1/oncall/overrides', { config: { access: 'read' }, schema: { summary: 'Overrides added by hand' } }, async (req) => ({ overrides: deps.service(req).overrides() }));
+  app.post('/api/v1/oncall/overrides', { config: { access: 'write' }, schema: { summary: 'Add an override: replace someone, add someone, or take someone off, for a while' } }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const { author, ...rest } = body;
     const parsed = overrideInputSchema.safeParse(rest);
@@ -100,17 +100,17 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
     const saved = await deps.service(req).addOverride(parsed.data, typeof author === 'string' && author ? author.slice(0, 200) : 'api');
     return reply.code(201).send(saved);
   });
-  app.delete('/api/v1/oncall/overrides/:id', { schema: { summary: 'Remove an override added by hand' } }, async (req) => {
+  app.delete('/api/v1/oncall/overrides/:id', { config: { access: 'write' }, schema: { summary: 'Remove an override added by hand' } }, async (req) => {
     const id = (req.params as { id: string }).id;
     if (!(await deps.service(req).removeOverride(id, 'api'))) throw new ApiError('OVERRIDE_NOT_FOUND', `no override has the id "${id}"`);
     return { removed: id };
   });
 
-  app.get('/api/v1/oncall/check', { schema: { summary: 'Warnings: schedule gaps, people on call nobody can reach, policies that reach nobody' } }, async (req) => ({
+  app.get('/api/v1/oncall/check', { config: { access: 'read' }, schema: { summary: 'Warnings: schedule gaps, people on call nobody can reach, policies that reach nobody' } }, async (req) => ({
     warnings: deps.service(req).warnings(deps.now()),
   }));
 
-  app.post('/api/v1/oncall/test-page', {
+  app.post('/api/v1/oncall/test-page', { config: { access: 'write' }, 
     schema: { summary: 'Send a real test page to a person, or to whoever is on call for a schedule', body: { type: 'object', required: ['target'], properties: { target: { type: 'string', maxLength: 200 }, by: { type: 'string', maxLength: 200 } } } },
   }, async (req) => {
     const b = req.body as { target: string; by?: string };
@@ -128,10 +128,10 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
     return { target: b.target, results };
   });
 
-  app.get('/api/v1/oncall/escalations', { schema: { summary: 'Escalations held by the pager, with every notification' } }, async (req) => ({
+  app.get('/api/v1/oncall/escalations', { config: { access: 'read' }, schema: { summary: 'Escalations held by the pager, with every notification' } }, async (req) => ({
     escalations: deps.service(req).escalations().map((e) => ({ ...e, notifications: e.notifications.map(({ address: _address, ...n }) => n) })),
   }));
-  app.get('/api/v1/alerts/:name/notifications', { schema: { summary: 'Every recorded notification attempt of an alert, newest first' } }, async (req) => {
+  app.get('/api/v1/alerts/:name/notifications', { config: { access: 'read' }, schema: { summary: 'Every recorded notification attempt of an alert, newest first' } }, async (req) => {
     const name = (req.params as { name: string }).name;
     return { notifications: (await deps.service(req).notificationHistory(name)).map(({ address: _address, ...n }) => n) };
   });
@@ -148,12 +148,12 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
     return reply.send(ics);
   };
   const tokenQuery = { type: 'object', properties: { token: { type: 'string', maxLength: 100 }, ns: { type: 'string', maxLength: 64 } } } as const;
-  app.get('/api/v1/oncall/schedules/:id/calendar.ics', { schema: { summary: 'iCalendar feed of a schedule (token in the URL)', querystring: tokenQuery } }, feed('schedule'));
-  app.get('/api/v1/oncall/users/:id/calendar.ics', { schema: { summary: "iCalendar feed of a person's shifts (token in the URL)", querystring: tokenQuery } }, feed('user'));
+  app.get('/api/v1/oncall/schedules/:id/calendar.ics', { config: { access: 'public' }, schema: { summary: 'iCalendar feed of a schedule (token in the URL)', querystring: tokenQuery } }, feed('schedule'));
+  app.get('/api/v1/oncall/users/:id/calendar.ics', { config: { access: 'public' }, schema: { summary: "iCalendar feed of a person's shifts (token in the URL)", querystring: tokenQuery } }, feed('user'));
 
   // The acknowledge link of a page. GET shows what it acknowledges and submits itself, so a
   // person's click acknowledges while mail scanners that only fetch links do not.
-  app.get('/ack/:token', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/ack/:token', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
     const token = (req.params as { token: string }).token;
     const v = deps.serviceOf(ackTokenNamespace(token) ?? 'default')?.checkAckLink(token) ?? { ok: false as const, reason: 'invalid' as const };
     reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
@@ -165,7 +165,7 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
   // The form posts url-encoded (and empty): only the token in the path matters.
   app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, _body, done) => done(null, {}));
-    scope.post('/ack/:token', { schema: { hide: true } }, async (req, reply) => {
+    scope.post('/ack/:token', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
       const token = (req.params as { token: string }).token;
       const svc = deps.serviceOf(ackTokenNamespace(token) ?? 'default');
       const r = svc ? await svc.acknowledgeByLink(token) : { status: 'invalid' as const };

@@ -25,7 +25,7 @@ export function telemetryRoutes(app: FastifyInstance, deps: TelemetryDeps): void
   const noData = (what: string[], sinceMs: number) =>
     what.length ? `no telemetry from ${what.map((s) => `"${s}"`).join(', ')} in ${describeSince(sinceMs)}` : `no telemetry in ${describeSince(sinceMs)}`;
 
-  app.get('/api/v1/services', {
+  app.get('/api/v1/services', { config: { access: 'read' }, 
     schema: { summary: 'Services seen, with their request rate, errors and latency', querystring: { type: 'object', properties: { since: since('1h') } } },
   }, async (req) => {
     const q = req.query as Q;
@@ -34,7 +34,7 @@ export function telemetryRoutes(app: FastifyInstance, deps: TelemetryDeps): void
     return { since: range.sinceMs, services: list, ...(list.length ? {} : { message: noData([], range.sinceMs) }) };
   });
 
-  app.get('/api/v1/stats', {
+  app.get('/api/v1/stats', { config: { access: 'read' }, 
     schema: { summary: 'Runtime stats per instance and RED per service and operation', querystring: { type: 'object', properties: { service: services, since: since('15m') } } },
   }, async (req) => {
     const q = req.query as Q;
@@ -56,7 +56,7 @@ export function telemetryRoutes(app: FastifyInstance, deps: TelemetryDeps): void
     return { since: range.sinceMs, instances: list, services: red, operations, ...(empty ? { message: noData(names, range.sinceMs) } : {}) };
   });
 
-  app.get('/api/v1/traces', {
+  app.get('/api/v1/traces', { config: { access: 'read' }, 
     schema: {
       summary: 'Search traces',
       querystring: {
@@ -84,7 +84,7 @@ export function telemetryRoutes(app: FastifyInstance, deps: TelemetryDeps): void
     return { since: range.sinceMs, traces, ...(traces.length ? {} : { message: `no traces match in ${describeSince(range.sinceMs)}${service ? ` for "${service}"` : ''}` }) };
   });
 
-  app.get('/api/v1/traces/:traceId', {
+  app.get('/api/v1/traces/:traceId', { config: { access: 'read' }, 
     schema: { summary: 'One trace, every span', params: { type: 'object', properties: { traceId: { type: 'string', description: '32 hex digits' } } } },
   }, async (req) => {
     const id = String((req.params as { traceId: string }).traceId).toLowerCase();
@@ -107,7 +107,7 @@ export function telemetryRoutes(app: FastifyInstance, deps: TelemetryDeps): void
     return { services: asList(q.service), grep: str(q.grep), minLevel: str(q.level) as SeverityLevel | undefined, traceId: trace, limit: q.limit };
   };
 
-  app.get('/api/v1/logs', { schema: { summary: 'Search logs; the newest lines, oldest first', querystring: logQuery } }, async (req) => {
+  app.get('/api/v1/logs', { config: { access: 'read' }, schema: { summary: 'Search logs; the newest lines, oldest first', querystring: logQuery } }, async (req) => {
     const q = req.query as Q & { limit?: number };
     const range = rangeFromSince(str(q.since), '1h');
     const f = logFilter(q);
@@ -115,7 +115,7 @@ export function telemetryRoutes(app: FastifyInstance, deps: TelemetryDeps): void
     return { since: range.sinceMs, lines, ...(lines.length ? {} : { message: noData(f.services, range.sinceMs) }) };
   });
 
-  app.get('/api/v1/logs/follow', {
+  app.get('/api/v1/logs/follow', { config: { access: 'read' }, 
     schema: { summary: 'Follow logs live, as NDJSON (one line per log line, heartbeats as {})', querystring: logQuery },
   }, async (req, reply) => {
     const q = req.query as Q & { limit?: number };
@@ -123,7 +123,7 @@ export function telemetryRoutes(app: FastifyInstance, deps: TelemetryDeps): void
     followLogs(req, reply, deps.store(), deps.namespaceOf(req), logFilter(q), range.fromMs);
   });
 
-  app.get('/api/v1/deps', {
+  app.get('/api/v1/deps', { config: { access: 'read' }, 
     schema: { summary: 'Service dependency graph: calls and errors between services', querystring: { type: 'object', properties: { since: since('1h') } } },
   }, async (req) => {
     const q = req.query as Q;

@@ -28,7 +28,7 @@ export function tokenRoutes(app: FastifyInstance, deps: TokenDeps): void {
     return t ? `token:${t.id} (${t.name})` : 'anonymous';
   };
 
-  app.post('/api/v1/tokens', {
+  app.post('/api/v1/tokens', { config: { access: 'admin' }, 
     schema: {
       summary: 'Create a token; the secret is in this answer only',
       body: {
@@ -52,19 +52,19 @@ export function tokenRoutes(app: FastifyInstance, deps: TokenDeps): void {
     return reply.code(201).send({ ...created.token, secret: created.secret });
   });
 
-  app.get('/api/v1/tokens', { schema: { summary: 'Tokens (never their secrets), with when each was last used' } }, async (req) => {
+  app.get('/api/v1/tokens', { config: { access: 'admin' }, schema: { summary: 'Tokens (never their secrets), with when each was last used' } }, async (req) => {
     const a = accessOf(req);
     return { tokens: deps.tokens().list(deps.now(), a.namespace === 'default' ? undefined : a.namespace) };
   });
 
-  app.delete('/api/v1/tokens/:id', { schema: { summary: 'Revoke a token, at once' } }, async (req) => {
+  app.delete('/api/v1/tokens/:id', { config: { access: 'admin' }, schema: { summary: 'Revoke a token, at once' } }, async (req) => {
     const id = (req.params as { id: string }).id;
     const t = deps.tokens().get(id, deps.now());
     if (!t || !mayManage(req, t.namespace)) throw new ApiError('TOKEN_NOT_FOUND', `no token has the id "${id}"`);
     return deps.tokens().revoke(id, actor(req), deps.now());
   });
 
-  app.get('/api/v1/audit', {
+  app.get('/api/v1/audit', { config: { access: 'admin' }, 
     schema: { summary: 'The audit log of the namespace: token use, configuration changes', querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 5000 } } } },
   }, async (req) => ({ events: await deps.auditLog(deps.store(), accessOf(req).namespace, (req.query as { limit?: number }).limit ?? 200) }));
 }
