@@ -1,4 +1,5 @@
 // Checks, alerts and heartbeats over HTTP.
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   alertmanagerAlertsSchema, parseDeclared, receiveAlertmanagerAlerts, silenceState,
@@ -27,7 +28,12 @@ function view(a: TrackedAlert) {
 
 const STATES = ['firing', 'acked', 'pending', 'resolved', 'ok', 'all'] as const;
 
-export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
+const nameParam = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } as const;
+const idParam = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
+const by = { type: 'object', properties: { by: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
+
+export function alertingRoutes(fastify: FastifyInstance, deps: AlertingDeps): void {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const find = (req: FastifyRequest, name: string): TrackedAlert => {
     const ns = deps.namespaceOf(req);
     const book = deps.service(req).book;
@@ -38,43 +44,43 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
 
   app.get('/api/v1/checks', { config: { access: 'read' }, schema: { summary: 'Checks: state, last result, latency, since when' } }, async (req) => ({ checks: deps.service(req).engine.status() }));
 
-  app.post('/api/v1/checks/:name/test', { config: { access: 'write' }, schema: { summary: 'Run one check once and return its result, without alerting' } }, async (req) => {
-    const name = (req.params as { name: string }).name;
+  app.post('/api/v1/checks/:name/test', { config: { access: 'write' }, schema: { summary: 'Run one check once and return its result, without alerting', params: nameParam } }, async (req) => {
+    const name = req.params.name;
     const result = await deps.service(req).engine.testOnce(name, deps.now());
     if (!result) throw new ApiError('CHECK_NOT_FOUND', `no check or rule is named "${name}"`);
     return { name, result };
   });
 
   app.get('/api/v1/alerts', { config: { access: 'read' }, 
-    schema: { summary: 'Alerts by state', querystring: { type: 'object', properties: { state: { type: 'string', enum: [...STATES] } } } },
+    schema: { summary: 'Alerts by state', querystring: { type: 'object', properties: { state: { type: 'string', enum: STATES } } } as const },
   }, async (req) => {
     // By default: what needs or needed attention; quiet alerts only with state=ok or state=all.
-    const wanted = (req.query as { state?: string }).state as (typeof STATES)[number] | undefined;
+    const wanted = req.query.state;
     const alerts: AlertView[] = deps.service(req).book.list(deps.namespaceOf(req)).map(view)
       .filter((a) => (wanted === undefined ? a.state !== 'ok' : wanted === 'all' ? true : a.state === wanted))
       .sort((a, b) => b.since - a.since);
     return { alerts };
   });
 
-  app.get('/api/v1/alerts/:name/history', { config: { access: 'read' }, schema: { summary: 'Every transition of one alert, newest first' } }, async (req) => {
+  app.get('/api/v1/alerts/:name/history', { config: { access: 'read' }, schema: { summary: 'Every transition of one alert, newest first', params: nameParam } }, async (req) => {
     const ns = deps.namespaceOf(req);
-    const a = find(req, (req.params as { name: string }).name);
+    const a = find(req, req.params.name);
     return { key: a.alertKey, events: await deps.service(req).book.history(ns, a.alertKey) };
   });
 
-  const by = { type: 'object', properties: { by: { type: 'string', minLength: 1, maxLength: 200 } } };
-  app.post('/api/v1/alerts/:name/ack', { config: { access: 'write' }, schema: { summary: 'Acknowledge a firing alert', body: by } }, async (req) => {
+  app.post('/api/v1/alerts/:name/ack', { config: { access: 'write' }, schema: { summary: 'Acknowledge a firing alert', params: nameParam, body: by } }, async (req) => {
     const ns = deps.namespaceOf(req);
-    const a = find(req, (req.params as { name: string }).name);
+    const a = find(req, req.params.name);
     if (a.state.phase !== 'firing') throw new ApiError('CONFLICT', `alert "${a.alertKey}" is not firing`);
-    await deps.service(req).book.acknowledge(ns, a.alertKey, (req.body as { by?: string } | undefined)?.by ?? 'api', deps.now());
+    // The body is optional (no body: by the API).
+    await deps.service(req).book.acknowledge(ns, a.alertKey, req.body?.by ?? 'api', deps.now());
     return view(deps.service(req).book.get(ns, a.alertKey)!);
   });
 
-  app.post('/api/v1/alerts/:name/resolve', { config: { access: 'write' }, schema: { summary: 'Resolve an alert by hand', body: by } }, async (req) => {
+  app.post('/api/v1/alerts/:name/resolve', { config: { access: 'write' }, schema: { summary: 'Resolve an alert by hand', params: nameParam, body: by } }, async (req) => {
     const ns = deps.namespaceOf(req);
-    const a = find(req, (req.params as { name: string }).name);
-    await deps.service(req).book.resolve(ns, a.alertKey, (req.body as { by?: string } | undefined)?.by ?? 'api', deps.now());
+    const a = find(req, req.params.name);
+    await deps.service(req).book.resolve(ns, a.alertKey, req.body?.by ?? 'api', deps.now());
     return view(deps.service(req).book.get(ns, a.alertKey)!);
   });
 
@@ -83,10 +89,10 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
   app.post('/api/v1/config/apply', { config: { access: 'write' }, 
     schema: {
       summary: 'Apply declared checks and rules: created, changed and (with prune) removed, all or nothing',
-      querystring: { type: 'object', properties: { dryRun: { type: 'boolean' }, prune: { type: 'boolean' }, author: { type: 'string', maxLength: 200 } } },
+      querystring: { type: 'object', properties: { dryRun: { type: 'boolean' }, prune: { type: 'boolean' }, author: { type: 'string', maxLength: 200 } } } as const,
     },
   }, async (req) => {
-    const q = req.query as { dryRun?: boolean; prune?: boolean; author?: string };
+    const q = req.query;
     try {
       const desired: Declared = parseDeclared(req.body);
       return await deps.service(req).apply(desired, { prune: q.prune !== false, dryRun: q.dryRun === true, author: q.author ?? 'api' });
@@ -115,17 +121,17 @@ export function alertingRoutes(app: FastifyInstance, deps: AlertingDeps): void {
     if (!parsed.success) throw new ApiError('BAD_REQUEST', formatIssues(parsed.error.issues).join('; '));
     return reply.code(201).send(silenceView(await deps.service(req).addSilence(parsed.data)));
   });
-  app.delete('/api/v1/silences/:id', { config: { access: 'write' }, schema: { summary: 'Expire a silence now' } }, async (req) => {
-    const s = await deps.service(req).expireSilence((req.params as { id: string }).id, 'api');
-    if (!s) throw new ApiError('SILENCE_NOT_FOUND', `no silence has the id "${(req.params as { id: string }).id}"`);
+  app.delete('/api/v1/silences/:id', { config: { access: 'write' }, schema: { summary: 'Expire a silence now', params: idParam } }, async (req) => {
+    const s = await deps.service(req).expireSilence(req.params.id, 'api');
+    if (!s) throw new ApiError('SILENCE_NOT_FOUND', `no silence has the id "${req.params.id}"`);
     return silenceView(s);
   });
 
-  const ping = async (req: FastifyRequest) => {
-    const name = (req.params as { name: string }).name;
+  const ping = async (req: FastifyRequest, name: string) => {
     if (!(await deps.service(req).ping(name))) throw new ApiError('CHECK_NOT_FOUND', `no heartbeat check is named "${name}"`);
     return { ok: true, name };
   };
-  app.post('/api/v1/heartbeats/:name', { config: { access: 'machine' }, schema: { summary: 'A heartbeat ping' } }, ping);
-  app.get('/api/v1/heartbeats/:name', { config: { access: 'machine' }, schema: { summary: 'A heartbeat ping (for clients that can only GET)' } }, ping);
+  app.post('/api/v1/heartbeats/:name', { config: { access: 'machine' }, schema: { summary: 'A heartbeat ping', params: nameParam } }, (req) => ping(req, req.params.name));
+  app.get('/api/v1/heartbeats/:name', { config: { access: 'machine' }, schema: { summary: 'A heartbeat ping (for clients that can only GET)', params: nameParam } },
+    (req) => ping(req, req.params.name));
 }

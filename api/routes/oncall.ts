@@ -1,5 +1,6 @@
 // On call over HTTP: who is on call (now or at a time), shifts, overrides, warnings, test pages,
 // escalations and their notifications, calendar feeds, and the acknowledge links of emails.
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigError, formatIssues, overrideInputSchema } from '../../config/index.js';
 import { ScheduleRangeError, ackTokenNamespace, escapeHtml, parseTarget, personCalendar, scheduleCalendar, shifts, whoIsOnCall, type OnCallService } from '../../oncall/index.js';
@@ -44,7 +45,13 @@ function computed<T>(f: () => T): T {
 const htmlPage = (title: string, body: string): string =>
   `<!doctype html><html><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;max-width:40em;margin:3em auto">${body}</body></html>`;
 
-export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
+const idParam = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
+const tokenParam = { type: 'object', properties: { token: { type: 'string' } }, required: ['token'] } as const;
+const atQuery = { type: 'object', properties: { at: { type: 'string', maxLength: 64 } } } as const;
+const tokenQuery = { type: 'object', properties: { token: { type: 'string', maxLength: 100 }, ns: { type: 'string', maxLength: 64 } } } as const;
+
+export function oncallRoutes(fastify: FastifyInstance, deps: OnCallDeps): void {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const people = (svc: OnCallService, ids: string[]) => ids.map((id) => ({ id, name: svc.directory().people.get(id)?.name ?? id }));
   const schedule = (svc: OnCallService, id: string) => {
     const s = svc.directory().schedules.get(id);
@@ -58,23 +65,25 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
     return { schedule: id, at, onCall: people(svc, w.users), until: w.until, next: w.next ? people(svc, w.next) : null, calendarUrl: feedUrl(svc, 'schedule', id) };
   };
 
-  const atQuery = { type: 'object', properties: { at: { type: 'string', maxLength: 64 } } } as const;
   app.get('/api/v1/oncall', { config: { access: 'read' }, schema: { summary: 'Who is on call for every schedule (now, or at a time), until when, and who is next', querystring: atQuery } }, async (req) => {
-    const at = parseAt('at', (req.query as { at?: string }).at, deps.now(), WHO_HORIZON);
+    const at = parseAt('at', req.query.at, deps.now(), WHO_HORIZON);
     const svc = deps.service(req);
     return { schedules: [...svc.directory().schedules.keys()].map((id) => whoView(svc, id, at)) };
   });
-  app.get('/api/v1/oncall/schedules/:id', { config: { access: 'read' }, schema: { summary: 'Who is on call for one schedule', querystring: atQuery } }, async (req) =>
-    whoView(deps.service(req), (req.params as { id: string }).id, parseAt('at', (req.query as { at?: string }).at, deps.now(), WHO_HORIZON)));
+  app.get('/api/v1/oncall/schedules/:id', { config: { access: 'read' }, schema: { summary: 'Who is on call for one schedule', params: idParam, querystring: atQuery } }, async (req) =>
+    whoView(deps.service(req), req.params.id, parseAt('at', req.query.at, deps.now(), WHO_HORIZON)));
 
   app.get('/api/v1/oncall/schedules/:id/shifts', { config: { access: 'read' }, 
-    schema: { summary: 'The shifts of a schedule over a range', querystring: { type: 'object', properties: { from: { type: 'string', maxLength: 64 }, next: { type: 'string', maxLength: 16 } } } },
+    schema: {
+      summary: 'The shifts of a schedule over a range', params: idParam,
+      querystring: { type: 'object', properties: { from: { type: 'string', maxLength: 64 }, next: { type: 'string', maxLength: 16 } } } as const,
+    },
   }, async (req) => {
-    const q = req.query as { from?: string; next?: string };
+    const q = req.query;
     const span = parseDurationParam('next', q.next, '14d')!;
     if (span <= 0 || span > MAX_SHIFT_RANGE) throw new ApiError('BAD_REQUEST', 'next: give a span between 1m and 92d');
     const from = parseAt('from', q.from, deps.now(), span);
-    const id = (req.params as { id: string }).id;
+    const id = req.params.id;
     const svc = deps.service(req);
     return { schedule: id, from, to: from + span, shifts: computed(() => shifts(schedule(svc, id), from, from + span)).map((x) => ({ start: x.start, end: x.end, onCall: people(svc, x.users) })) };
   });
@@ -100,8 +109,8 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
     const saved = await deps.service(req).addOverride(parsed.data, typeof author === 'string' && author ? author.slice(0, 200) : 'api');
     return reply.code(201).send(saved);
   });
-  app.delete('/api/v1/oncall/overrides/:id', { config: { access: 'write' }, schema: { summary: 'Remove an override added by hand' } }, async (req) => {
-    const id = (req.params as { id: string }).id;
+  app.delete('/api/v1/oncall/overrides/:id', { config: { access: 'write' }, schema: { summary: 'Remove an override added by hand', params: idParam } }, async (req) => {
+    const id = req.params.id;
     if (!(await deps.service(req).removeOverride(id, 'api'))) throw new ApiError('OVERRIDE_NOT_FOUND', `no override has the id "${id}"`);
     return { removed: id };
   });
@@ -111,9 +120,9 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
   }));
 
   app.post('/api/v1/oncall/test-page', { config: { access: 'write' }, 
-    schema: { summary: 'Send a real test page to a person, or to whoever is on call for a schedule', body: { type: 'object', required: ['target'], properties: { target: { type: 'string', maxLength: 200 }, by: { type: 'string', maxLength: 200 } } } },
+    schema: { summary: 'Send a real test page to a person, or to whoever is on call for a schedule', body: { type: 'object', required: ['target'], properties: { target: { type: 'string', maxLength: 200 }, by: { type: 'string', maxLength: 200 } } } as const },
   }, async (req) => {
-    const b = req.body as { target: string; by?: string };
+    const b = req.body;
     let target;
     try {
       // A bare id is a person's, or else a schedule's.
@@ -131,14 +140,14 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
   app.get('/api/v1/oncall/escalations', { config: { access: 'read' }, schema: { summary: 'Escalations held by the pager, with every notification' } }, async (req) => ({
     escalations: deps.service(req).escalations().map((e) => ({ ...e, notifications: e.notifications.map(({ address: _address, ...n }) => n) })),
   }));
-  app.get('/api/v1/alerts/:name/notifications', { config: { access: 'read' }, schema: { summary: 'Every recorded notification attempt of an alert, newest first' } }, async (req) => {
-    const name = (req.params as { name: string }).name;
+  app.get('/api/v1/alerts/:name/notifications', { config: { access: 'read' }, schema: { summary: 'Every recorded notification attempt of an alert, newest first', params: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } as const } }, async (req) => {
+    const name = req.params.name;
     return { notifications: (await deps.service(req).notificationHistory(name)).map(({ address: _address, ...n }) => n) };
   });
 
-  const feed = (kind: 'schedule' | 'user') => async (req: FastifyRequest, reply: FastifyReply) => {
-    const id = (req.params as { id: string }).id;
-    const { token = '', ns = 'default' } = req.query as { token?: string; ns?: string };
+  const feed = (kind: 'schedule' | 'user') => async (req: FastifyRequest<{ Params: { id: string }; Querystring: { token?: string; ns?: string } }>, reply: FastifyReply) => {
+    const id = req.params.id;
+    const { token = '', ns = 'default' } = req.query;
     const svc = deps.serviceOf(ns);
     if (!svc || !svc.verifyFeedToken(kind, id, token)) throw new ApiError('FEED_TOKEN_INVALID', 'this calendar link is not valid: take the link from `micro oncall` or /api/v1/oncall');
     const d = svc.directory();
@@ -147,14 +156,13 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
     reply.header('content-type', 'text/calendar; charset=utf-8');
     return reply.send(ics);
   };
-  const tokenQuery = { type: 'object', properties: { token: { type: 'string', maxLength: 100 }, ns: { type: 'string', maxLength: 64 } } } as const;
-  app.get('/api/v1/oncall/schedules/:id/calendar.ics', { config: { access: 'public' }, schema: { summary: 'iCalendar feed of a schedule (token in the URL)', querystring: tokenQuery } }, feed('schedule'));
-  app.get('/api/v1/oncall/users/:id/calendar.ics', { config: { access: 'public' }, schema: { summary: "iCalendar feed of a person's shifts (token in the URL)", querystring: tokenQuery } }, feed('user'));
+  app.get('/api/v1/oncall/schedules/:id/calendar.ics', { config: { access: 'public' }, schema: { summary: 'iCalendar feed of a schedule (token in the URL)', params: idParam, querystring: tokenQuery } }, feed('schedule'));
+  app.get('/api/v1/oncall/users/:id/calendar.ics', { config: { access: 'public' }, schema: { summary: "iCalendar feed of a person's shifts (token in the URL)", params: idParam, querystring: tokenQuery } }, feed('user'));
 
   // The acknowledge link of a page. GET shows what it acknowledges and submits itself, so a
   // person's click acknowledges while mail scanners that only fetch links do not.
-  app.get('/ack/:token', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
-    const token = (req.params as { token: string }).token;
+  app.get('/ack/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParam } }, async (req, reply) => {
+    const token = req.params.token;
     const v = deps.serviceOf(ackTokenNamespace(token) ?? 'default')?.checkAckLink(token) ?? { ok: false as const, reason: 'invalid' as const };
     reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     if (!v.ok) return reply.code(v.reason === 'expired' ? 410 : 403).send(htmlPage('Link not valid', `<h2>This acknowledge link ${v.reason === 'expired' ? 'has expired' : 'is not valid'}.</h2><p>Use <code>micro ack</code> instead.</p>`));
@@ -163,10 +171,11 @@ export function oncallRoutes(app: FastifyInstance, deps: OnCallDeps): void {
 <script>document.getElementById('ack').submit()</script>`));
   });
   // The form posts url-encoded (and empty): only the token in the path matters.
-  app.register(async (scope) => {
+  app.register(async (plain) => {
+    const scope = plain.withTypeProvider<JsonSchemaToTsProvider>();
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, _body, done) => done(null, {}));
-    scope.post('/ack/:token', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
-      const token = (req.params as { token: string }).token;
+    scope.post('/ack/:token', { config: { access: 'public' }, schema: { hide: true, params: tokenParam } }, async (req, reply) => {
+      const token = req.params.token;
       const svc = deps.serviceOf(ackTokenNamespace(token) ?? 'default');
       const r = svc ? await svc.acknowledgeByLink(token) : { status: 'invalid' as const };
       reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store');

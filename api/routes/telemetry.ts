@@ -1,4 +1,5 @@
 // Reading telemetry back: services, runtime stats and RED, traces, logs, dependencies.
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   SEVERITY_LEVELS, dependencies, instanceStats, listServices, searchLogs, searchTraces, serviceActivity, traceById,
@@ -14,30 +15,38 @@ export interface TelemetryDeps {
   namespaceOf: (req: FastifyRequest) => ReadScope;
 }
 
-const services = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'service name; repeat or comma-separate for several' };
-const since = (d: string) => ({ type: 'string', description: `how far back, like 15m, 2h or 7d (default ${d})` });
-const limit = { type: 'integer', minimum: 1, description: 'most results; larger values are capped' };
+const services = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'service name; repeat or comma-separate for several' } as const;
+const since = <D extends string>(d: D) => ({ type: 'string', description: `how far back, like 15m, 2h or 7d (default ${d})` }) as const;
+const limit = { type: 'integer', minimum: 1, description: 'most results; larger values are capped' } as const;
 
-type Q = Record<string, string | string[] | undefined>;
 const str = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
-export function telemetryRoutes(app: FastifyInstance, deps: TelemetryDeps): void {
+const logQuery = {
+  type: 'object',
+  properties: {
+    service: services, since: since('1h'), grep: { type: 'string' }, level: { type: 'string', enum: Object.keys(SEVERITY_LEVELS) as SeverityLevel[] },
+    trace: { type: 'string', description: 'only lines of this trace id' }, limit,
+  },
+} as const;
+
+export function telemetryRoutes(fastify: FastifyInstance, deps: TelemetryDeps): void {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const noData = (what: string[], sinceMs: number) =>
     what.length ? `no telemetry from ${what.map((s) => `"${s}"`).join(', ')} in ${describeSince(sinceMs)}` : `no telemetry in ${describeSince(sinceMs)}`;
 
   app.get('/api/v1/services', { config: { access: 'read' }, 
-    schema: { summary: 'Services seen, with their request rate, errors and latency', querystring: { type: 'object', properties: { since: since('1h') } } },
+    schema: { summary: 'Services seen, with their request rate, errors and latency', querystring: { type: 'object', properties: { since: since('1h') } } as const },
   }, async (req) => {
-    const q = req.query as Q;
+    const q = req.query;
     const range = rangeFromSince(str(q.since), '1h');
     const list = await listServices(deps.store(), deps.namespaceOf(req), range);
     return { since: range.sinceMs, services: list, ...(list.length ? {} : { message: noData([], range.sinceMs) }) };
   });
 
   app.get('/api/v1/stats', { config: { access: 'read' }, 
-    schema: { summary: 'Runtime stats per instance and RED per service and operation', querystring: { type: 'object', properties: { service: services, since: since('15m') } } },
+    schema: { summary: 'Runtime stats per instance and RED per service and operation', querystring: { type: 'object', properties: { service: services, since: since('15m') } } as const },
   }, async (req) => {
-    const q = req.query as Q;
+    const q = req.query;
     const range = rangeFromSince(str(q.since), '15m');
     const names = asList(q.service);
     const ns = deps.namespaceOf(req);
@@ -67,10 +76,10 @@ export function telemetryRoutes(app: FastifyInstance, deps: TelemetryDeps): void
           attr: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'key=value on a span or its resource; repeatable' },
           limit,
         },
-      },
+      } as const,
     },
   }, async (req) => {
-    const q = req.query as Q & { errors?: boolean; limit?: number };
+    const q = req.query;
     const range = rangeFromSince(str(q.since), '1h');
     const attributes = asList(q.attr).map((kv): [string, string] => {
       const i = kv.indexOf('=');
@@ -85,30 +94,23 @@ export function telemetryRoutes(app: FastifyInstance, deps: TelemetryDeps): void
   });
 
   app.get('/api/v1/traces/:traceId', { config: { access: 'read' }, 
-    schema: { summary: 'One trace, every span', params: { type: 'object', properties: { traceId: { type: 'string', description: '32 hex digits' } } } },
+    schema: { summary: 'One trace, every span', params: { type: 'object', properties: { traceId: { type: 'string', description: '32 hex digits' } }, required: ['traceId'] } as const },
   }, async (req) => {
-    const id = String((req.params as { traceId: string }).traceId).toLowerCase();
+    const id = req.params.traceId.toLowerCase();
     if (!TRACE_ID.test(id)) throw new ApiError('BAD_REQUEST', `"${id.slice(0, 64)}" is not a trace id: a trace id is 32 hex digits`);
     const spans = await traceById(deps.store(), deps.namespaceOf(req), id);
     if (spans.length === 0) throw new ApiError('TRACE_NOT_FOUND', `no trace ${id} is stored`);
     return { traceId: id, spans };
   });
 
-  const logQuery = {
-    type: 'object',
-    properties: {
-      service: services, since: since('1h'), grep: { type: 'string' }, level: { type: 'string', enum: Object.keys(SEVERITY_LEVELS) },
-      trace: { type: 'string', description: 'only lines of this trace id' }, limit,
-    },
-  };
-  const logFilter = (q: Q & { limit?: number }) => {
+  const logFilter = (q: { service?: string | string[]; grep?: string; level?: SeverityLevel; trace?: string; limit?: number }) => {
     const trace = str(q.trace)?.toLowerCase();
     if (trace !== undefined && !TRACE_ID.test(trace)) throw new ApiError('BAD_REQUEST', `trace: "${trace.slice(0, 64)}" is not a trace id (32 hex digits)`);
-    return { services: asList(q.service), grep: str(q.grep), minLevel: str(q.level) as SeverityLevel | undefined, traceId: trace, limit: q.limit };
+    return { services: asList(q.service), grep: str(q.grep), minLevel: q.level, traceId: trace, limit: q.limit };
   };
 
   app.get('/api/v1/logs', { config: { access: 'read' }, schema: { summary: 'Search logs; the newest lines, oldest first', querystring: logQuery } }, async (req) => {
-    const q = req.query as Q & { limit?: number };
+    const q = req.query;
     const range = rangeFromSince(str(q.since), '1h');
     const f = logFilter(q);
     const lines = await searchLogs(deps.store(), deps.namespaceOf(req), range, f);
@@ -118,15 +120,15 @@ export function telemetryRoutes(app: FastifyInstance, deps: TelemetryDeps): void
   app.get('/api/v1/logs/follow', { config: { access: 'read' }, 
     schema: { summary: 'Follow logs live, as NDJSON (one line per log line, heartbeats as {})', querystring: logQuery },
   }, async (req, reply) => {
-    const q = req.query as Q & { limit?: number };
+    const q = req.query;
     const range = rangeFromSince(str(q.since), '1m');
     followLogs(req, reply, deps.store(), deps.namespaceOf(req), logFilter(q), range.fromMs);
   });
 
   app.get('/api/v1/deps', { config: { access: 'read' }, 
-    schema: { summary: 'Service dependency graph: calls and errors between services', querystring: { type: 'object', properties: { since: since('1h') } } },
+    schema: { summary: 'Service dependency graph: calls and errors between services', querystring: { type: 'object', properties: { since: since('1h') } } as const },
   }, async (req) => {
-    const q = req.query as Q;
+    const q = req.query;
     const range = rangeFromSince(str(q.since), '1h');
     const edges = await dependencies(deps.store(), deps.namespaceOf(req), range);
     return { since: range.sinceMs, edges, ...(edges.length ? {} : { message: `no calls between services in ${describeSince(range.sinceMs)}` }) };
