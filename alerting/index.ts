@@ -21,3 +21,4 @@ export {
 export { createDispatcher, type Dispatcher, type DispatcherOptions, type NoticeGroup } from './dispatcher.js';
 export { createSilence, expireSilence, listSilences, silenceState } from './silences.js';
 export type { AlertingService } from './service.js';
+export { SOLE_PROCESS, createAlertingRuntime, type AlertingRuntime, type AlertingRuntimeOptions, type NamespaceLease, type PagingHandOff } from './runtime.js';

@@ -11,3 +11,4 @@ export type { AckOutcome, OnCallService, StoredOverride } from './service.js';
 export { ackToken, ackTokenNamespace, feedToken, loadSigningKey, openSecret, sealSecret, verifyAckToken, verifyFeedToken, type AckClaim } from './signed-links.js';
 export { sendTestPage, testPageRecipients, type TestPageResult } from './test-page.js';
 export { onCallWarnings, type OnCallWarning } from './warnings.js';
+export { createOnCallRuntime, type OnCallRuntime, type OnCallRuntimeOptions } from './runtime.js';

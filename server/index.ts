@@ -1,3 +1,2 @@
 export { createLogger } from './logger.js';
 export { startServer, type RunningServer, type StartOptions } from './start.js';
-export type { AlertingHandle } from './alerting.js';

@@ -1,14 +1,20 @@
-// One alerting part (checks, rules, alerts, schedules, paging) per namespace, started at start
-// for every namespace with tokens or declarations, and on demand for a new one.
+// Wiring: one alerting runtime and one on-call runtime per namespace, started at start for every
+// namespace with tokens or declarations, and on demand for a new one. The runtimes are alerting's
+// and oncall's; here they are only put together (alerting hands its alerts to on call).
 import type { Logger } from 'pino';
-import type { Declared } from '../alerting/index.js';
+import { createAlertingRuntime, type AlertingRuntime, type Declared, type HostResolver, type NamespaceLease } from '../alerting/index.js';
 import type { ServerConfig } from '../config/index.js';
+import { createOnCallRuntime, type OnCallRuntime, type OnCallRuntimeOptions } from '../oncall/index.js';
 import type { Store } from '../store/index.js';
-import { startAlerting, type AlertingHandle, type AlertingOptions } from './alerting.js';
+
+export interface NamespaceRuntime {
+  alerting: AlertingRuntime;
+  oncall: OnCallRuntime;
+}
 
 export interface Namespaces {
-  open(namespace: string): Promise<AlertingHandle>;
-  get(namespace: string): AlertingHandle | null;
+  open(namespace: string): Promise<NamespaceRuntime>;
+  get(namespace: string): NamespaceRuntime | null;
   /** `[namespace, service]` pairs other namespaces expose to `reader`. */
   sharedWith(reader: string): Array<[string, string]>;
   stop(): Promise<void>;
@@ -23,26 +29,42 @@ export interface NamespacesOptions {
   publicUrl: () => string;
   now: () => number;
   manualClock?: boolean;
-  senders?: AlertingOptions['senders'];
-  resolver: AlertingOptions['resolver'];
+  senders?: OnCallRuntimeOptions['senders'];
+  resolver: HostResolver;
+  lease?: NamespaceLease;
 }
 
 export function createNamespaces(o: NamespacesOptions): Namespaces {
-  const running = new Map<string, AlertingHandle>();
-  const starting = new Map<string, Promise<AlertingHandle>>();
+  const running = new Map<string, NamespaceRuntime>();
+  const starting = new Map<string, Promise<NamespaceRuntime>>();
+
+  async function start(namespace: string): Promise<NamespaceRuntime> {
+    let oncall: OnCallRuntime | null = null;
+    const alerting = await createAlertingRuntime({
+      namespace, store: o.store, logger: o.logger, fromFile: namespace === 'default' ? o.declared : null,
+      now: o.now, manualClock: o.manualClock, resolver: o.resolver, lease: o.lease,
+      paging: async (book) => {
+        oncall = await createOnCallRuntime({
+          namespace, store: o.store, logger: o.logger.child({ namespace }), notifications: o.config.notifications,
+          dataDir: o.config.dataDir, publicUrl: o.publicUrl, book, now: o.now, senders: o.senders,
+        });
+        return oncall;
+      },
+    });
+    alerting.start();
+    return { alerting, oncall: oncall! };
+  }
+
   return {
     open(namespace) {
       const have = running.get(namespace);
       if (have) return Promise.resolve(have);
       let p = starting.get(namespace);
       if (!p) {
-        p = startAlerting({
-          namespace, store: o.store, logger: o.logger, fromFile: namespace === 'default' ? o.declared : null, notifications: o.config.notifications,
-          dataDir: o.config.dataDir, publicUrl: o.publicUrl, now: o.now, manualClock: o.manualClock, senders: o.senders, resolver: o.resolver,
-        }).then((h) => {
-          running.set(namespace, h);
+        p = start(namespace).then((r) => {
+          running.set(namespace, r);
           starting.delete(namespace);
-          return h;
+          return r;
         }, (err: unknown) => {
           starting.delete(namespace);
           throw err;
@@ -52,10 +74,10 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
       return p;
     },
     get: (namespace) => running.get(namespace) ?? null,
-    sharedWith: (reader) => [...running].flatMap(([ns, h]) => (ns === reader ? [] : h.exposures().filter(([to]) => to === reader).map(([, svc]): [string, string] => [ns, svc]))),
+    sharedWith: (reader) => [...running].flatMap(([ns, r]) => (ns === reader ? [] : r.alerting.exposures().filter(([to]) => to === reader).map(([, svc]): [string, string] => [ns, svc]))),
     async stop() {
       await Promise.allSettled([...starting.values()]);
-      await Promise.all([...running.values()].map((h) => h.stop()));
+      await Promise.all([...running.values()].map((r) => r.alerting.stop()));
     },
   };
 }

@@ -3,7 +3,8 @@
 // through the API.
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
-import { createHostResolver, type Declared } from '../alerting/index.js';
+import { createHostResolver, type AlertingRuntime, type Declared } from '../alerting/index.js';
+import type { OnCallRuntimeOptions } from '../oncall/index.js';
 import { buildApi } from '../api/index.js';
 import {
   DECODED_PER_BODY_BYTE, buildGrpcReceiver, buildHttpReceiver, closeGrpc, createCollectorMetrics, createPipeline, decodeLimits, listenGrpc, type Pipeline,
@@ -11,7 +12,6 @@ import {
 import { adminTokenFile, readLocalToken, type ServerConfig } from '../config/index.js';
 import { PROBLEM_TEXT, configNamespaces, openStore, type Retention, type Store } from '../store/index.js';
 import { createRateLimiter, createTokenBook, ensureAdminToken, isLoopback, type TokenBook } from '../access/index.js';
-import type { AlertingHandle, AlertingOptions } from './alerting.js';
 import { ingestAuthorizer } from './ingest-access.js';
 import { createNamespaces, type Namespaces } from './namespaces.js';
 import { createLogger } from './logger.js';
@@ -21,9 +21,9 @@ export interface RunningServer {
   logger: Logger;
   store: Store;
   pipeline: Pipeline;
-  /** The `default` namespace's alerting part. */
-  alerting: AlertingHandle;
-  alertingFor(namespace: string): Promise<AlertingHandle>;
+  /** The `default` namespace's alerting runtime. */
+  alerting: AlertingRuntime;
+  alertingFor(namespace: string): Promise<AlertingRuntime>;
   /** The admin token of the `default` namespace, as saved in the data directory. */
   adminToken: string;
   apiUrl: string;
@@ -40,7 +40,7 @@ export interface StartOptions {
   now?: () => number;
   /** Nothing timed runs by itself: the caller drives `alerting.tick(now)` (tests). */
   manualClock?: boolean;
-  senders?: AlertingOptions['senders'];
+  senders?: OnCallRuntimeOptions['senders'];
 }
 
 const VERSION = '0.1.0';
@@ -74,7 +74,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     version: VERSION,
     store: () => openedStore,
     tokens: () => tokens,
-    alerting: (ns) => namespaces?.get(ns) ?? null,
+    alerting: (ns) => namespaces?.get(ns)?.alerting ?? null,
     oncall: (ns) => namespaces?.get(ns)?.oncall ?? null,
     openNamespace: async (ns) => {
       if (namespaces) await namespaces.open(ns);
@@ -170,8 +170,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       logger,
       store,
       pipeline,
-      alerting: namespaces!.get('default')!,
-      alertingFor: (ns) => namespaces!.open(ns),
+      alerting: namespaces!.get('default')!.alerting,
+      alertingFor: async (ns) => (await namespaces!.open(ns)).alerting,
       adminToken: readLocalToken(config.dataDir) ?? '',
       apiUrl,
       otlpHttpUrl: `http://${hostForUrl}:${httpPort}`,

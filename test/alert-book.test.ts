@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { createAlertBook, type AlertNotice } from '../alerting/index.js';
 import { openStore } from '../store/index.js';
-import { makeDataDir } from './support/server.js';
+import { makeDataDir, removeDataDir } from './support/server.js';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 const subject = { namespace: 'default', key: 'check:checkout-http', labels: { service: 'checkout', severity: 'page' }, policy: { failureThreshold: 2, successThreshold: 2 } };
@@ -51,5 +51,5 @@ test('a restart while firing: still firing after it, and RESOLVED is sent', asyn
   ]);
   assert.match(history[0]!.reason, /2 consecutive successes/);
   await store.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await removeDataDir(dataDir);
 });

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { checkJob, createAlertBook, createHostResolver, createCheckEngine, spreadOffset, type AlertNotice, type CheckEngine } from '../alerting/index.js';
 import { checksSchema } from '../config/index.js';
 import { openStore, type Store } from '../store/index.js';
-import { makeDataDir } from './support/server.js';
+import { makeDataDir, removeDataDir } from './support/server.js';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 let healthy = true;
@@ -29,7 +29,7 @@ before(async () => {
 after(async () => {
   target.close();
   await store.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await removeDataDir(dataDir);
 });
 
 /** Runs the engine until `until`, jumping from one due time to the next. */

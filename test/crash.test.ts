@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { spawnServer } from './support/child-server.js';
 import { encodedTraces, sendAll } from './support/load.js';
-import { makeDataDir, postOtlp, startTestServer } from './support/server.js';
+import { makeDataDir, postOtlp, startTestServer, removeDataDir } from './support/server.js';
 import { encodeTraces, kv, span } from './support/otlp-proto.js';
 
 test('every acknowledged span survives kill -9', async (t) => {
@@ -33,6 +33,6 @@ test('every acknowledged span survives kill -9', async (t) => {
     assert.equal(res.status, 200);
   } finally {
     await restarted.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await removeDataDir(dataDir);
   }
 });

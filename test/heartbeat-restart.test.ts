@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { checksSchema } from '../config/index.js';
 import { eventually } from './support/services.js';
-import { makeDataDir, startTestServer } from './support/server.js';
+import { makeDataDir, startTestServer, removeDataDir } from './support/server.js';
 
 test('the last ping is remembered across a restart', async () => {
   const dataDir = makeDataDir();
@@ -25,6 +25,6 @@ test('the last ping is remembered across a restart', async () => {
     assert.ok(Math.abs(Date.parse(m[1]!) - pingedAt) < 2000, 'the ping from before the restart');
   } finally {
     await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await removeDataDir(dataDir);
   }
 });

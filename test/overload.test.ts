@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { openStore } from '../store/index.js';
 import { scrape, spawnServer } from './support/child-server.js';
 import { encodedTraces, sendAll } from './support/load.js';
-import { makeDataDir } from './support/server.js';
+import { makeDataDir, removeDataDir } from './support/server.js';
 
 test('overload answers 429 with Retry-After, RSS stays bounded, every 200 is stored', async (t) => {
   const dataDir = makeDataDir();
@@ -43,6 +43,6 @@ test('overload answers 429 with Retry-After, RSS stays bounded, every 200 is sto
     }
   } finally {
     await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await removeDataDir(dataDir);
   }
 });

@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { buildDirectory, whoIsOnCall } from '../oncall/index.js';
 import { declaredPart } from '../config/index.js';
-import { makeDataDir } from './support/server.js';
+import { makeDataDir, removeDataDir } from './support/server.js';
 import { micro } from './support/services.js';
 import { startSmtp } from './support/smtp.js';
 import { ACK_LINK, advance, advanceUntil, pagingDeclared, startPagingServer, startTarget } from './support/paging.js';
@@ -115,6 +115,6 @@ test('a failing check pages whoever is on call; the email link acknowledges and 
   } finally {
     await server.close();
     await Promise.all([smtp.close(), target.close(), new Promise<void>((resolve) => chat.close(() => resolve()))]);
-    rmSync(dataDir, { recursive: true, force: true });
+    await removeDataDir(dataDir);
   }
 });

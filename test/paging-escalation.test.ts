@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { buildDirectory, whoIsOnCall } from '../oncall/index.js';
 import { declaredPart } from '../config/index.js';
-import { makeDataDir } from './support/server.js';
+import { makeDataDir, removeDataDir } from './support/server.js';
 import { startSmtp } from './support/smtp.js';
 import { advance, advanceUntil, pagingDeclared, startPagingServer, startTarget } from './support/paging.js';
 
@@ -58,7 +58,7 @@ test('unacknowledged, the next step pages after its delay; a restart mid-escalat
   } finally {
     await server.close();
     await Promise.all([smtp.close(), target.close()]);
-    rmSync(dataDir, { recursive: true, force: true });
+    await removeDataDir(dataDir);
   }
 });
 
@@ -80,7 +80,7 @@ test('the policy repeats while nobody acknowledges, then stops', async () => {
   } finally {
     await server.close();
     await Promise.all([smtp.close(), target.close()]);
-    rmSync(dataDir, { recursive: true, force: true });
+    await removeDataDir(dataDir);
   }
 });
 
@@ -103,6 +103,6 @@ test('an alert that fired while no route matched is paged once a route for it is
   } finally {
     await server.close();
     await Promise.all([smtp.close(), target.close()]);
-    rmSync(dataDir, { recursive: true, force: true });
+    await removeDataDir(dataDir);
   }
 });

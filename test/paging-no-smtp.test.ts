@@ -7,7 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { advance, advanceUntil, pagingDeclared, startTarget } from './support/paging.js';
-import { makeDataDir, startTestServer } from './support/server.js';
+import { makeDataDir, startTestServer, removeDataDir } from './support/server.js';
 import { micro } from './support/services.js';
 import { startSmtp } from './support/smtp.js';
 
@@ -74,6 +74,6 @@ test('pages wait for an SMTP server, then go exactly once when micro apply decla
   } finally {
     await server.close();
     await Promise.all([smtp.close(), target.close()]);
-    rmSync(dataDir, { recursive: true, force: true });
+    await removeDataDir(dataDir);
   }
 });

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { makeDataDir } from './support/server.js';
+import { makeDataDir, removeDataDir } from './support/server.js';
 import { startSmtp, startSwitchableSmtp } from './support/smtp.js';
 import { advance, advanceUntil, pagingDeclared, startPagingServer, startTarget } from './support/paging.js';
 
@@ -55,7 +55,7 @@ test('a page due while SMTP is down arrives once it is back, exactly once; the n
   } finally {
     await server.close();
     await Promise.all([relay.close(), target.close()]);
-    rmSync(dataDir, { recursive: true, force: true });
+    await removeDataDir(dataDir);
   }
 });
 

@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { createClient } from '@clickhouse/client';
 import { EMPTY_MAP, LAYOUTS, RowBinaryWriter, openStore, type Store } from '../store/index.js';
-import { makeDataDir } from './support/server.js';
+import { makeDataDir, removeDataDir } from './support/server.js';
 
 const DAY = 86400;
 let store: Store;
@@ -33,7 +33,7 @@ before(async () => {
 after(async () => {
   await store.close();
   await dropDatabase?.();
-  rmSync(dataDir, { recursive: true, force: true });
+  await removeDataDir(dataDir);
 });
 
 test('migrations apply once, are recorded, and a second run changes nothing', async () => {

@@ -45,6 +45,22 @@ globalThis.fetch = (input: string | URL | Request, init?: RequestInit): Promise<
   return rawFetch(input, init);
 };
 
+/**
+ * Removes a data directory once the embedded engine is done with it: chDB finishes merges in the
+ * background after its session closes, so the directory can still change for a few seconds.
+ */
+export async function removeDataDir(dir: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch (err) {
+      if (attempt >= 60) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 export function makeDataDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'micro-test-'));
 }
@@ -79,7 +95,7 @@ export async function startTestServer(
     logLines,
     async stop() {
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await removeDataDir(dataDir);
     },
   });
 }

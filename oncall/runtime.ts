@@ -1,29 +1,25 @@
-// The on-call part of the server: the directory (people, schedules, policies, routes, webhooks,
+// One namespace's on-call runtime: the directory (people, schedules, policies, routes, webhooks,
 // overrides), the pager with its senders, acknowledge links, calendar feeds, and the warnings
-// raised as alerts. Time comes from the caller (`tick(now)`), so tests drive it with a clock.
+// raised as alerts. It takes alerting's hand-off (PagingHandOff). Time comes from the caller
+// (`tick(now)`), so tests drive it with a clock.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { AlertBook, NoticeGroup } from '../alerting/index.js';
+import type { AlertBook, PagingHandOff } from '../alerting/index.js';
 import { ConfigError, EMPTY_DECLARED, overrideInputSchema, type Declared, type NotificationsConfig, type OverrideInput } from '../config/index.js';
-import {
-  buildDirectory, createPager, feedToken, loadSigningKey, noEmail, onCallWarnings, openSecret, postWebhook, sealSecret, sendTestPage, smtpSender, testPageRecipients,
-  verifyAckToken, verifyFeedToken, type Directory, type OnCallService, type Senders, type StoredOverride,
-} from '../oncall/index.js';
+import { buildDirectory, type Directory } from './directory.js';
+import { createPager } from './pager.js';
+import { noEmail, postWebhook, smtpSender, type Senders } from './senders.js';
+import type { OnCallService, StoredOverride } from './service.js';
+import { feedToken, loadSigningKey, openSecret, sealSecret, verifyAckToken, verifyFeedToken } from './signed-links.js';
+import { sendTestPage, testPageRecipients } from './test-page.js';
+import { onCallWarnings } from './warnings.js';
 import { notificationHistory, readConfigObjects, searchLogs, writeConfigObjects, type Store } from '../store/index.js';
 
-export interface PagingHandle extends OnCallService {
-  deliver(group: NoticeGroup, now: number): Promise<void>;
-  tick(now: number): Promise<void>;
-  /** Waits for the pages being sent (a manual clock's tick ends when its pages are out). */
-  settle(): Promise<void>;
-  reload(declared: Declared): Promise<void>;
-  /** The declarations as they may be stored: an SMTP password given in plain text is sealed. */
-  sealSecrets(declared: Declared): Declared;
-  stop(): Promise<void>;
-}
+/** On call for one namespace: what the API reads and changes, and what alerting hands pages to. */
+export interface OnCallRuntime extends OnCallService, PagingHandOff {}
 
-export interface PagingOptions {
+export interface OnCallRuntimeOptions {
   store: Store;
   logger: Logger;
   namespace: string;
@@ -38,7 +34,7 @@ export interface PagingOptions {
 
 const WARNING_EVERY_MS = 60_000;
 
-export async function startPaging(o: PagingOptions): Promise<PagingHandle> {
+export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCallRuntime> {
   const NS = o.namespace;
   const log = o.logger.child({ component: 'pager' });
   const signingKey = loadSigningKey(o.dataDir);
@@ -159,7 +155,8 @@ export async function startPaging(o: PagingOptions): Promise<PagingHandle> {
       await pager.drain();
       smtp?.close();
     },
-    sealSecrets(d) {
+    // An SMTP password given in plain text is sealed before it is stored.
+    prepare(d) {
       const auth = d.notifications?.smtp?.auth;
       if (!auth || !d.notifications?.smtp) return d;
       if (auth.passSealed !== undefined && openSecret(signingKey, auth.passSealed) === null) {
