@@ -10,3 +10,4 @@ export const httpUrl = z.string().refine((v) => /^https?:\/\//.test(v) && URL.ca
 
 export const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const namespaceName = z.string().regex(NAMESPACE_PATTERN, 'must be a namespace: lower-case letters, digits and dashes (at most 63)');
+export const emailAddress = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an email address like alice@example.com');

@@ -7,8 +7,8 @@ export {
 } from './alerting-schema.js';
 export { DECLARED_SECTIONS, EMPTY_DECLARED, declaredCrossIssues, declaredPart, declaredSchema, declaredShape, type Declared } from './declared-schema.js';
 export {
-  notificationsSchema, oncallReferenceIssues, overrideInputSchema, policySchema, routeSchema, scheduleSchema, userSchema, webhookSchema,
+  contactChannel, notificationsSchema, oncallReferenceIssues, overrideInputSchema, policySchema, routeSchema, scheduleSchema, userSchema, webhookSchema,
   type NotificationsConfig, type OverrideConfig, type OverrideInput, type PolicyConfig, type RouteConfig, type ScheduleConfig, type UserConfig, type WebhookConfig,
 } from './oncall-schema.js';
 export { adminTokenFile, readLocalToken } from './data-dir.js';
-export { NAMESPACE_PATTERN, namespaceName } from './fields.js';
+export { NAMESPACE_PATTERN, emailAddress, httpUrl, namespaceName } from './fields.js';

@@ -1,20 +1,30 @@
 // People, schedules, escalation policies, routes and webhook channels as declared in micro.yaml
 // and through the API (one schema for both), and the server's notification settings (SMTP).
 import { z } from 'zod';
-import { httpUrl, objectName, timeOfDay, timeZone } from './fields.js';
+import { emailAddress, httpUrl, objectName, timeOfDay, timeZone } from './fields.js';
 import { durationMs } from './units.js';
 
 const id = objectName;
-const email = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an email address like alice@example.com');
+const email = emailAddress;
 const instant = z.string().datetime({ offset: true });
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-/** A way to reach a person: an email address or a webhook (a phone bridge, a chat DM...). */
-const contactSchema = z.object({
-  name: id,
-  email: email.optional(),
-  webhook: httpUrl.optional(),
-}).strict().refine((c) => (c.email === undefined) !== (c.webhook === undefined), { message: 'give either email or webhook', path: ['email'] });
+/**
+ * A way to reach a person: `{ name, <channel>: <address> }` with one channel (email, webhook, log,
+ * whatever on call's channel registry has); that channel checks the address when it is applied.
+ */
+const contactSchema = z.object({ name: id }).catchall(z.string().min(1)).superRefine((c, ctx) => {
+  const channels = Object.keys(c).filter((k) => k !== 'name');
+  if (channels.length !== 1) {
+    ctx.addIssue({ code: 'custom', path: [], message: `give one channel and its address, like { name: phone, webhook: https://... } (got ${channels.join(', ') || 'none'})` });
+  }
+});
+
+/** A contact method's channel and address. */
+export function contactChannel(c: z.output<typeof contactSchema>): [channel: string, address: string] {
+  const channel = Object.keys(c).find((k) => k !== 'name')!;
+  return [channel, c[channel]!];
+}
 
 export const userSchema = z.object({
   id,

@@ -1,13 +1,14 @@
 // The on-call directory: people, schedules, policies, routes and webhook channels as the pure
 // functions use them, built from what is declared (plus overrides added by hand).
-import type { Declared, OverrideInput, ScheduleConfig, UserConfig } from '../config/index.js';
+import { contactChannel, type Declared, type OverrideInput, type ScheduleConfig, type UserConfig } from '../config/index.js';
 import { parseTarget, type EscalationPolicy, type Route } from './escalation.js';
 import type { Override, Schedule } from './schedule.js';
 
 export interface ContactMethod {
   /** Unique within the person: `email` for the person's own address. */
   name: string;
-  channel: 'email' | 'webhook';
+  /** The channel's kind (channels/index.ts). */
+  channel: string;
   address: string;
   /** When it is used after a step reaches the person. */
   afterMs: number;
@@ -34,7 +35,10 @@ const WEEK = 7 * DAY;
 function person(u: UserConfig): Person {
   const all = [
     ...(u.email ? [{ name: 'email', channel: 'email' as const, address: u.email }] : []),
-    ...u.contacts.map((c) => ({ name: c.name, channel: c.email ? ('email' as const) : ('webhook' as const), address: (c.email ?? c.webhook)! })),
+    ...u.contacts.map((c) => {
+      const [channel, address] = contactChannel(c);
+      return { name: c.name, channel, address };
+    }),
   ];
   // Without notification rules every contact method is used at once; with them, only those named.
   const contacts = u.notificationRules

@@ -6,7 +6,10 @@ export { personCalendar, scheduleCalendar } from './calendar.js';
 export { emailMessage, escapeHtml, webhookPayload, type EmailMessage, type Page, type PageLogLine } from './messages.js';
 export { createPager, type AlertView, type Pager, type PagerOptions } from './pager.js';
 export { episodeId, firingNotificationId, plannedFiring, plannedResolved, type Escalation, type PlannedNotification } from './paging-plan.js';
-export { messageIdOf, noEmail, postWebhook, sendPage, smtpSender, type EmailSender, type Senders, type OutgoingEmail, type SendOutcome, type WebhookSender } from './senders.js';
+export {
+  CHANNEL_PLUGINS, channelPlugin, createChannels, messageIdOf, postWebhook, sendPage, smtpSender, validateWith,
+  type Channel, type ChannelContext, type ChannelPlugin, type Channels, type Delivery, type OutgoingEmail, type SendOutcome,
+} from './channels/index.js';
 export type { AckOutcome, OnCallService, StoredOverride } from './service.js';
 export { ackToken, ackTokenNamespace, feedToken, loadSigningKey, openSecret, sealSecret, verifyAckToken, verifyFeedToken, type AckClaim } from './signed-links.js';
 export { sendTestPage, testPageRecipients, type TestPageResult } from './test-page.js';

@@ -12,7 +12,7 @@ import type { Directory } from './directory.js';
 import { routeFor } from './escalation.js';
 import type { Page, PageLogLine } from './messages.js';
 import { episodeId, plannedFiring, plannedResolved, type Escalation, type PlannedNotification } from './paging-plan.js';
-import { sendPage, type SendOutcome, type Senders } from './senders.js';
+import { sendPage, type Channels, type SendOutcome } from './channels/index.js';
 import { ackToken } from './signed-links.js';
 
 export interface AlertView {
@@ -28,7 +28,7 @@ export interface PagerOptions {
   directory: () => Directory;
   /** The alert as the alert book knows it now. */
   alert: (key: string) => AlertView | undefined;
-  senders: Senders;
+  channels: Channels;
   publicUrl: () => string;
   signingKey: Buffer;
   ackLinkTtlMs: number;
@@ -117,7 +117,7 @@ export function createPager(o: PagerOptions): Pager {
     try {
       // RESOLVED threads under the first page that reached the same person the same way.
       const page = n.kind === 'resolved' ? [...e.notifications.values()].find((x) => x.kind === 'firing' && x.recipient === n.recipient && x.contact === n.contact) : undefined;
-      outcome = await sendPage(o.senders, await buildPage(e, n, now), n, n.id, o.publicUrl(), page?.id);
+      outcome = await sendPage(o.channels, await buildPage(e, n, now), n, n.id, o.publicUrl(), page?.id);
     } catch (err) {
       outcome = { status: 'retryable', error: (err as Error).message };
     }
@@ -223,7 +223,7 @@ export function createPager(o: PagerOptions): Pager {
         const mine = e.notifications;
         const planned = plannedFiring(e, d, mine, now);
         if (e.resolvedAt !== null) {
-          const reached = [...mine.values()].filter((n) => n.kind === 'firing' && n.status === 'sent').map((n) => ({ ...n, channel: n.channel as 'email' | 'webhook' }));
+          const reached = [...mine.values()].filter((n) => n.kind === 'firing' && n.status === 'sent');
           planned.push(...plannedResolved(e, reached, e.resolvedAt));
         }
         for (const p of planned) if (!mine.has(p.id)) mine.set(p.id, newRow(e, p));

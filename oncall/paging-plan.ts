@@ -22,7 +22,8 @@ export interface Escalation {
 export interface PlannedNotification {
   id: string;
   kind: 'firing' | 'resolved';
-  channel: 'email' | 'webhook';
+  /** The channel's kind (channels/index.ts): email, webhook, log... */
+  channel: string;
   /** A person's id, or a webhook channel's. */
   recipient: string;
   contact: string;

@@ -1,15 +1,15 @@
 // One namespace's on-call runtime: the directory (people, schedules, policies, routes, webhooks,
-// overrides), the pager with its senders, acknowledge links, calendar feeds, and the warnings
+// overrides), the pager with its channels, acknowledge links, calendar feeds, and the warnings
 // raised as alerts. It takes alerting's hand-off (PagingHandOff). Time comes from the caller
 // (`tick(now)`), so tests drive it with a clock.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { AlertBook, PagingHandOff } from '../alerting/index.js';
-import { ConfigError, EMPTY_DECLARED, overrideInputSchema, type Declared, type NotificationsConfig, type OverrideInput } from '../config/index.js';
+import { ConfigError, EMPTY_DECLARED, contactChannel, overrideInputSchema, type Declared, type NotificationsConfig, type OverrideInput } from '../config/index.js';
 import { buildDirectory, type Directory } from './directory.js';
 import { createPager } from './pager.js';
-import { noEmail, postWebhook, smtpSender, type Senders } from './senders.js';
+import { CHANNEL_PLUGINS, channelPlugin, createChannels } from './channels/index.js';
 import type { OnCallService, StoredOverride } from './service.js';
 import { feedToken, loadSigningKey, openSecret, sealSecret, verifyAckToken, verifyFeedToken } from './signed-links.js';
 import { sendTestPage, testPageRecipients } from './test-page.js';
@@ -28,8 +28,6 @@ export interface OnCallRuntimeOptions {
   publicUrl: () => string;
   book: AlertBook;
   now: () => number;
-  /** For tests: other senders than SMTP and fetch. */
-  senders?: Partial<Senders>;
 }
 
 const WARNING_EVERY_MS = 60_000;
@@ -38,22 +36,9 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
   const NS = o.namespace;
   const log = o.logger.child({ component: 'pager' });
   const signingKey = loadSigningKey(o.dataDir);
-  // The namespace's own notifications (micro apply) when declared, else the server's. Emails wait
-  // (held, not failed) while there is no SMTP server, and go once one is configured.
+  // The namespace's own notifications (micro apply) when declared, else the server's.
   let notifications: NotificationsConfig = o.notifications;
-  let smtpKey = '';
-  let smtp: ReturnType<typeof smtpSender> | null = null;
-  const useNotifications = (n: NotificationsConfig): boolean => {
-    const key = JSON.stringify(n.smtp ?? null);
-    notifications = n;
-    if (key === smtpKey) return false;
-    smtp?.close();
-    smtpKey = key;
-    smtp = n.smtp ? smtpSender({ ...n.smtp, auth: n.smtp.auth ? { user: n.smtp.auth.user, pass: smtpPassword(n.smtp.auth) } : undefined }) : null;
-    log.info({ smtp: n.smtp ? `${n.smtp.host}:${n.smtp.port}` : null }, n.smtp ? 'SMTP configured' : 'no SMTP server: emails are held');
-    return true;
-  };
-  const smtpPassword = (a: NonNullable<NonNullable<NotificationsConfig['smtp']>['auth']>): string | undefined => {
+  const secret = (a: NonNullable<NonNullable<NotificationsConfig['smtp']>['auth']>): string | undefined => {
     if (a.pass) return a.pass;
     if (a.passSealed) return openSecret(signingKey, a.passSealed) ?? undefined;
     if (a.passwordFile) {
@@ -65,9 +50,16 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
     }
     return process.env.MICRO_SMTP_PASSWORD;
   };
-  useNotifications(o.notifications);
-  const senders: Senders = { email: o.senders?.email ?? ((mail) => (smtp ? smtp.send(mail) : noEmail(mail))), webhook: o.senders?.webhook ?? postWebhook };
-  const smtpConfigured = (): boolean => Boolean(smtp) || Boolean(o.senders?.email);
+  const channels = createChannels({ namespace: NS, notifications: () => notifications, secret, logger: log });
+  /** Takes new settings; true when a channel that could not send now can (held pages may go). */
+  const useNotifications = (n: NotificationsConfig): boolean => {
+    const before = [...channels.values()].filter((c) => !c.isConfigured()).length;
+    notifications = n;
+    for (const c of channels.values()) c.reconfigure();
+    return [...channels.values()].filter((c) => !c.isConfigured()).length < before;
+  };
+  const unconfigured = () => CHANNEL_PLUGINS.filter((p) => p.unconfigured && !channels.get(p.kind)?.isConfigured())
+    .map((p) => ({ kind: p.kind, ...p.unconfigured! }));
   let declared: Declared | null = null;
   let overrides: StoredOverride[] = [];
   let directory: Directory = buildDirectory(EMPTY_DECLARED);
@@ -90,7 +82,7 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
     namespace: NS,
     directory: () => directory,
     alert: (key) => o.book.get(NS, key)?.state,
-    senders,
+    channels,
     publicUrl: o.publicUrl,
     signingKey,
     get ackLinkTtlMs() {
@@ -112,7 +104,7 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
     }
   }
 
-  const warningsAt = (now: number) => onCallWarnings(directory, { now, smtpConfigured: smtpConfigured(), failedContacts: failedContacts() });
+  const warningsAt = (now: number) => onCallWarnings(directory, { now, unconfigured: unconfigured(), failedContacts: failedContacts() });
 
   function failedContacts(): Set<string> {
     const last = new Map<string, { status: string; at: number }>();
@@ -128,7 +120,7 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
 
   const restored = await pager.load(o.now());
   overrides = await loadOverrides();
-  log.info({ escalationsRestored: restored, smtp: Boolean(o.notifications.smtp) }, 'pager ready');
+  log.info({ escalationsRestored: restored, channels: [...channels.keys()] }, 'pager ready');
 
   return {
     namespace: NS,
@@ -142,7 +134,7 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
     },
     async reload(d) {
       declared = d;
-      if (useNotifications(d.notifications ?? o.notifications) && smtpConfigured()) {
+      if (useNotifications(d.notifications ?? o.notifications)) {
         pager.release(o.now());
         lastWarningsAt = -Infinity;
       }
@@ -153,10 +145,19 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
     settle: () => pager.drain(),
     async stop() {
       await pager.drain();
-      smtp?.close();
+      for (const c of channels.values()) c.close();
     },
-    // An SMTP password given in plain text is sealed before it is stored.
+    // Every contact address is checked by its channel; an SMTP password given in plain text is
+    // sealed before it is stored.
     prepare(d) {
+      const problems = d.users.flatMap((u, ui) => u.contacts.flatMap((c, ci) => {
+        const [kind, address] = contactChannel(c);
+        const plugin = channelPlugin(kind);
+        if (!plugin) return [`users.${ui}.contacts.${ci}: "${kind}" is not a channel (${CHANNEL_PLUGINS.map((p) => p.kind).join(', ')})`];
+        const problem = plugin.validate(address);
+        return problem ? [`users.${ui}.contacts.${ci}.${kind}: ${problem}`] : [];
+      }));
+      if (problems.length > 0) throw new ConfigError(problems);
       const auth = d.notifications?.smtp?.auth;
       if (!auth || !d.notifications?.smtp) return d;
       if (auth.passSealed !== undefined && openSecret(signingKey, auth.passSealed) === null) {
@@ -194,7 +195,7 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
       const now = o.now();
       const people = testPageRecipients(directory, target, now);
       if (people === null) return null;
-      return sendTestPage({ store: o.store, namespace: NS, directory, senders, publicUrl: o.publicUrl() }, people, by, now);
+      return sendTestPage({ store: o.store, namespace: NS, directory, channels, publicUrl: o.publicUrl() }, people, by, now);
     },
     escalations: () => pager.escalations(),
     notificationHistory: (alertKey) => notificationHistory(o.store, NS, alertKey),

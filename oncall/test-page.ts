@@ -3,7 +3,7 @@
 import { appendNotifications, type NotificationRow, type Store } from '../store/index.js';
 import type { Directory } from './directory.js';
 import type { Page } from './messages.js';
-import { sendPage, type Senders } from './senders.js';
+import { sendPage, type Channels } from './channels/index.js';
 import { whoIsOnCall } from './schedule.js';
 
 export interface TestPageResult {
@@ -19,7 +19,7 @@ export interface TestPageDeps {
   store: Pick<Store, 'insertJson'>;
   namespace: string;
   directory: Directory;
-  senders: Senders;
+  channels: Channels;
   publicUrl: string;
 }
 
@@ -46,7 +46,7 @@ export async function sendTestPage(deps: TestPageDeps, people: string[], by: str
         firedAt: now, resolvedAt: null, recipient: { id: personId, name: person!.name, timezone: person!.timezone }, step: 0, pass: 0, policy: '',
         ackUrl: null, alertUrl: `${deps.publicUrl.replace(/\/$/, '')}/api/v1/oncall`, logLines: [],
       };
-      const outcome = await sendPage(deps.senders, page, row, row.id, deps.publicUrl);
+      const outcome = await sendPage(deps.channels, page, row, row.id, deps.publicUrl);
       const error = outcome.status === 'success' ? '' : outcome.error;
       await appendNotifications(deps.store, [{ ...row, status: outcome.status === 'success' ? 'sent' : 'failed', error }]);
       out.push({ recipient: personId, contact: c.name, channel: c.channel, address: c.address, status: outcome.status === 'success' ? 'sent' : 'failed', error });

@@ -7,7 +7,8 @@ import { shifts } from './schedule.js';
 export interface OnCallWarning {
   /** Stable, so a warning that persists is one alert: `gap:primary`, `unreachable:bob`... */
   key: string;
-  kind: 'schedule-gap' | 'unreachable-person' | 'policy-reaches-nobody' | 'no-smtp';
+  /** schedule-gap, unreachable-person, policy-reaches-nobody, or a channel's own (no-smtp). */
+  kind: string;
   subject: string;
   message: string;
 }
@@ -18,7 +19,8 @@ export interface WarningContext {
   now: number;
   /** How far ahead schedules are checked (default 14 days). */
   horizonMs?: number;
-  smtpConfigured: boolean;
+  /** Channels that cannot send now (email without an SMTP server), with the warning each raises. */
+  unconfigured: ReadonlyArray<{ kind: string; key: string; subject: string; message: (people: number) => string }>;
   /** Contact methods whose last notification failed for good: `person\u0000contact`. */
   failedContacts: ReadonlySet<string>;
 }
@@ -28,7 +30,7 @@ export function onCallWarnings(d: Directory, c: WarningContext): OnCallWarning[]
   const to = c.now + (c.horizonMs ?? 14 * 86400_000);
   const working = (personId: string): boolean => {
     const p = d.people.get(personId);
-    return Boolean(p?.contacts.some((m) => !c.failedContacts.has(`${personId}\u0000${m.name}`) && (m.channel === 'webhook' || c.smtpConfigured)));
+    return Boolean(p?.contacts.some((m) => !c.failedContacts.has(`${personId}\u0000${m.name}`) && !c.unconfigured.some((u) => u.kind === m.channel)));
   };
   const onCallSoon = new Map<string, string>();
   for (const s of d.schedules.values()) {
@@ -53,9 +55,9 @@ export function onCallWarnings(d: Directory, c: WarningContext): OnCallWarning[]
     }));
     if (!reaches) out.push({ key: `policy:${p.id}`, kind: 'policy-reaches-nobody', subject: p.id, message: `policy ${p.id} reaches nobody: no step has a target with a working contact method` });
   }
-  const emailPeople = [...d.people.values()].filter((p) => p.contacts.some((m) => m.channel === 'email'));
-  if (!c.smtpConfigured && emailPeople.length > 0) {
-    out.push({ key: 'no-smtp', kind: 'no-smtp', subject: 'notifications.smtp', message: `${emailPeople.length} people have email contact methods but no SMTP server is configured (notifications.smtp)` });
+  for (const u of c.unconfigured) {
+    const people = [...d.people.values()].filter((p) => p.contacts.some((m) => m.channel === u.kind)).length;
+    if (people > 0) out.push({ key: u.key, kind: u.key, subject: u.subject, message: u.message(people) });
   }
   return out;
 }

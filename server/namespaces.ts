@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import { createAlertingRuntime, type AlertingRuntime, type Declared, type HostResolver, type NamespaceLease } from '../alerting/index.js';
 import type { ServerConfig } from '../config/index.js';
-import { createOnCallRuntime, type OnCallRuntime, type OnCallRuntimeOptions } from '../oncall/index.js';
+import { createOnCallRuntime, type OnCallRuntime } from '../oncall/index.js';
 import type { Store } from '../store/index.js';
 
 export interface NamespaceRuntime {
@@ -29,7 +29,6 @@ export interface NamespacesOptions {
   publicUrl: () => string;
   now: () => number;
   manualClock?: boolean;
-  senders?: OnCallRuntimeOptions['senders'];
   resolver: HostResolver;
   lease?: NamespaceLease;
 }
@@ -46,7 +45,7 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
       paging: async (book) => {
         oncall = await createOnCallRuntime({
           namespace, store: o.store, logger: o.logger.child({ namespace }), notifications: o.config.notifications,
-          dataDir: o.config.dataDir, publicUrl: o.publicUrl, book, now: o.now, senders: o.senders,
+          dataDir: o.config.dataDir, publicUrl: o.publicUrl, book, now: o.now,
         });
         return oncall;
       },

@@ -4,7 +4,6 @@
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
 import { createHostResolver, type AlertingRuntime, type Declared } from '../alerting/index.js';
-import type { OnCallRuntimeOptions } from '../oncall/index.js';
 import { buildApi } from '../api/index.js';
 import {
   DECODED_PER_BODY_BYTE, buildGrpcReceiver, buildHttpReceiver, closeGrpc, createCollectorMetrics, createPipeline, decodeLimits, listenGrpc, type Pipeline,
@@ -40,7 +39,6 @@ export interface StartOptions {
   now?: () => number;
   /** Nothing timed runs by itself: the caller drives `alerting.tick(now)` (tests). */
   manualClock?: boolean;
-  senders?: OnCallRuntimeOptions['senders'];
 }
 
 const VERSION = '0.1.0';
@@ -132,7 +130,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     namespaces = createNamespaces({
       store, logger, config, declared: opts.declared ?? null,
       // Links in pages point at the public URL; by default the API's own address.
-      publicUrl: () => config.publicUrl ?? apiUrl, now, manualClock: opts.manualClock, senders: opts.senders,
+      publicUrl: () => config.publicUrl ?? apiUrl, now, manualClock: opts.manualClock,
       resolver: createHostResolver({ servers: config.dnsServers }),
     });
     for (const ns of new Set(['default', ...book.namespaces(), ...(await configNamespaces(store))])) await namespaces.open(ns);

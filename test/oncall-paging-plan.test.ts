@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { declaredPart, loadConfigFile, parseDuration, type Declared } from '../config/index.js';
 import { parseDeclared } from '../alerting/index.js';
-import {
+import { CHANNEL_PLUGINS,
   ackToken, buildDirectory, emailMessage, firingNotificationId, onCallWarnings, plannedFiring, plannedResolved, scheduleCalendar, verifyAckToken, webhookPayload,
   type Escalation, type Page,
 } from '../oncall/index.js';
@@ -110,7 +110,8 @@ test('warnings: a gap, a person on call nobody can reach, a policy that reaches 
     schedules: [{ id: 'primary', timezone: 'UTC', rotations: [{ participants: ['alice'], shift: '1d', handoff: '09:00', rules: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' }] }] }],
     policies: [{ id: 'default', steps: [{ notify: ['schedule:primary'] }] }],
   } as unknown as Partial<Declared>);
-  const w = onCallWarnings(d, { now: T0, smtpConfigured: false, failedContacts: new Set() });
+  const noSmtp = CHANNEL_PLUGINS.filter((p) => p.kind === 'email').map((p) => ({ kind: p.kind, ...p.unconfigured! }));
+  const w = onCallWarnings(d, { now: T0, unconfigured: noSmtp, failedContacts: new Set() });
   assert.deepEqual(w.map((x) => x.key).sort(), ['gap:primary', 'no-smtp', 'policy:default', 'unreachable:alice']);
   assert.match(w.find((x) => x.kind === 'schedule-gap')!.message, /nobody is on call for primary from 2026-11-24T17:00:00Z to 2026-11-25T09:00:00Z/);
 });

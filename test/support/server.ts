@@ -67,7 +67,7 @@ export function makeDataDir(): string {
 
 export async function startTestServer(
   overrides: Partial<ServerConfigInput> = {}, dataDir = makeDataDir(), checks: CheckConfig[] = [], rules: RuleConfig[] = [],
-  opts: Pick<StartOptions, 'now' | 'manualClock' | 'senders'> & { declared?: Partial<Declared> } = {},
+  opts: Pick<StartOptions, 'now' | 'manualClock'> & { declared?: Partial<Declared> } = {},
 ): Promise<TestServer> {
   const logLines: string[] = [];
   const logDestination = new Writable({
@@ -87,7 +87,7 @@ export async function startTestServer(
     ...(clickhouseUrl ? { clickhouseUrl } : {}),
     ...overrides,
   });
-  const server = await startServer(config, { logDestination, declared: declaredPart({ checks, rules, ...opts.declared }), now: opts.now, manualClock: opts.manualClock, senders: opts.senders });
+  const server = await startServer(config, { logDestination, declared: declaredPart({ checks, rules, ...opts.declared }), now: opts.now, manualClock: opts.manualClock });
   adminTokens.set(new URL(server.apiUrl).origin, server.adminToken);
   process.env.MICRO_TOKEN = server.adminToken;
   return Object.assign(server, {
