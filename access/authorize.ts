@@ -23,13 +23,23 @@ export type Authorization =
  * `authorization` is the request's Authorization header; `needed` the scopes any one of which
  * allows the request. A caller without a token may ingest into `default` from loopback only.
  */
-export function authorize(p: AccessPolicy, authorization: string | undefined, remoteAddress: string, needed: readonly Scope[]): Authorization {
-  if ((authorization === undefined || authorization === '') && needed.includes('ingest') && !p.requireIngestToken && isLoopback(remoteAddress)) {
+export function authorize(
+  p: AccessPolicy,
+  authorization: string | undefined,
+  remoteAddress: string,
+  needed: readonly Scope[],
+): Authorization {
+  if (
+    (authorization === undefined || authorization === '') &&
+    needed.includes('ingest') &&
+    !p.requireIngestToken &&
+    isLoopback(remoteAddress)
+  ) {
     return { ok: true, namespace: 'default', token: null };
   }
   const book = p.tokens();
   if (!book) return { ok: false, status: 503 };
-  const bearer = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] ?? '-' : undefined;
+  const bearer = authorization ? (/^Bearer\s+(\S+)$/i.exec(authorization)?.[1] ?? '-') : undefined;
   const now = p.now();
   const auth = book.authenticate(bearer, now);
   if (!auth.ok) return { ok: false, status: 401, reason: auth.reason };

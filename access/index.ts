@@ -1,4 +1,13 @@
-export { SCOPES, createTokenBook, grants, parseToken, type Authentication, type Scope, type TokenBook, type TokenView } from './tokens.js';
+export {
+  SCOPES,
+  createTokenBook,
+  grants,
+  parseToken,
+  type Authentication,
+  type Scope,
+  type TokenBook,
+  type TokenView,
+} from './tokens.js';
 export { ensureAdminToken } from './bootstrap.js';
 export { createRateLimiter, type RateLimiter } from './rate-limit.js';
 

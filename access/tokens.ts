@@ -41,7 +41,11 @@ export type Authentication =
 
 export interface TokenBook {
   load(): Promise<void>;
-  create(input: { namespace: string; scope: Scope; name: string; expiresAt: number | null }, by: string, now: number): Promise<{ token: TokenView; secret: string }>;
+  create(
+    input: { namespace: string; scope: Scope; name: string; expiresAt: number | null },
+    by: string,
+    now: number,
+  ): Promise<{ token: TokenView; secret: string }>;
   revoke(id: string, by: string, now: number): Promise<TokenView | null>;
   get(id: string, now: number): TokenView | null;
   list(now: number, namespace?: string): TokenView[];
@@ -53,14 +57,24 @@ export interface TokenBook {
 
 const USE_NOTE_EVERY_MS = 60_000;
 
-export function createTokenBook(store: Pick<Store, 'query' | 'insertJson'>, onError: (err: unknown) => void): TokenBook {
+export function createTokenBook(
+  store: Pick<Store, 'query' | 'insertJson'>,
+  onError: (err: unknown) => void,
+): TokenBook {
   const tokens = new Map<string, TokenRow>();
   const lastUsed = new Map<string, number>();
   const lastNoted = new Map<string, number>();
 
   const view = (t: TokenRow, now: number): TokenView => ({
-    id: t.id, namespace: t.namespace, name: t.name, scope: t.scope as Scope, createdAt: t.createdAt, createdBy: t.createdBy,
-    expiresAt: t.expiresAt || null, revokedAt: t.revokedAt || null, lastUsedAt: lastUsed.get(t.id) ?? null,
+    id: t.id,
+    namespace: t.namespace,
+    name: t.name,
+    scope: t.scope as Scope,
+    createdAt: t.createdAt,
+    createdBy: t.createdBy,
+    expiresAt: t.expiresAt || null,
+    revokedAt: t.revokedAt || null,
+    lastUsedAt: lastUsed.get(t.id) ?? null,
     state: t.revokedAt ? 'revoked' : t.expiresAt && now >= t.expiresAt ? 'expired' : 'active',
   });
 
@@ -72,10 +86,27 @@ export function createTokenBook(store: Pick<Store, 'query' | 'insertJson'>, onEr
     async create(input, by, now) {
       const id = randomBytes(8).toString('hex');
       const secret = randomBytes(32).toString('base64url');
-      const row: TokenRow = { id, namespace: input.namespace, name: input.name, scope: input.scope, secretHash: hash(secret), createdAt: now, createdBy: by, expiresAt: input.expiresAt ?? 0, revokedAt: 0 };
+      const row: TokenRow = {
+        id,
+        namespace: input.namespace,
+        name: input.name,
+        scope: input.scope,
+        secretHash: hash(secret),
+        createdAt: now,
+        createdBy: by,
+        expiresAt: input.expiresAt ?? 0,
+        revokedAt: 0,
+      };
       await saveToken(store, row);
       tokens.set(id, row);
-      await book.audit(input.namespace, by, 'token.created', id, JSON.stringify({ name: input.name, scope: input.scope, expiresAt: input.expiresAt }), now);
+      await book.audit(
+        input.namespace,
+        by,
+        'token.created',
+        id,
+        JSON.stringify({ name: input.name, scope: input.scope, expiresAt: input.expiresAt }),
+        now,
+      );
       return { token: view(row, now), secret: `micro_${id}_${secret}` };
     },
     async revoke(id, by, now) {
@@ -90,7 +121,8 @@ export function createTokenBook(store: Pick<Store, 'query' | 'insertJson'>, onEr
       return view(tokens.get(id)!, now);
     },
     get: (id, now) => (tokens.has(id) ? view(tokens.get(id)!, now) : null),
-    list: (now, namespace) => [...tokens.values()].filter((t) => namespace === undefined || t.namespace === namespace).map((t) => view(t, now)),
+    list: (now, namespace) =>
+      [...tokens.values()].filter((t) => namespace === undefined || t.namespace === namespace).map((t) => view(t, now)),
     namespaces: () => [...new Set([...tokens.values()].filter((t) => !t.revokedAt).map((t) => t.namespace))],
     authenticate(text, now) {
       if (!text) return { ok: false, reason: 'missing' };

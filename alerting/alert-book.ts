@@ -4,8 +4,16 @@
 // RESOLVED, and `load` rebuilds everything from the log.
 import { alertHistory, appendAlertEvents, latestAlertEvents, type AlertEventRow, type Store } from '../store/index.js';
 import {
-  DEFAULT_POLICY, acknowledgeAlert, initialAlertState, nextAlertState, resolveAlert,
-  type AlertEvent, type AlertPolicy, type AlertState, type CheckOutcome, type Step,
+  DEFAULT_POLICY,
+  acknowledgeAlert,
+  initialAlertState,
+  nextAlertState,
+  resolveAlert,
+  type AlertEvent,
+  type AlertPolicy,
+  type AlertState,
+  type CheckOutcome,
+  type Step,
 } from './state-machine.js';
 
 export interface AlertSubject {
@@ -47,7 +55,11 @@ export interface AlertBook {
 
 const PAGED: ReadonlySet<string> = new Set(['firing', 'acknowledged', 'resolved']);
 
-export function createAlertBook(store: Pick<Store, 'insertJson' | 'query'>, page: PagingSink, onPagingError: (err: unknown) => void = () => undefined): AlertBook {
+export function createAlertBook(
+  store: Pick<Store, 'insertJson' | 'query'>,
+  page: PagingSink,
+  onPagingError: (err: unknown) => void = () => undefined,
+): AlertBook {
   const alerts = new Map<string, TrackedAlert>();
   const id = (ns: string, key: string) => `${ns}\u0000${key}`;
   let seq = 0;
@@ -58,14 +70,32 @@ export function createAlertBook(store: Pick<Store, 'insertJson' | 'query'>, page
       return step.state;
     }
     const snapshot = JSON.stringify(step.state);
-    await appendAlertEvents(store, step.events.map((e) => ({
-      namespace: alert.namespace, alertKey: alert.alertKey, at: e.at, seq: seq++, kind: e.kind, from: e.from, to: e.to,
-      reason: e.reason, notify: e.notify, labels: alert.labels, state: snapshot,
-    })));
+    await appendAlertEvents(
+      store,
+      step.events.map((e) => ({
+        namespace: alert.namespace,
+        alertKey: alert.alertKey,
+        at: e.at,
+        seq: seq++,
+        kind: e.kind,
+        from: e.from,
+        to: e.to,
+        reason: e.reason,
+        notify: e.notify,
+        labels: alert.labels,
+        state: snapshot,
+      })),
+    );
     alert.state = step.state;
     for (const event of step.events) {
       if (!PAGED.has(event.kind)) continue;
-      await page({ namespace: alert.namespace, alertKey: alert.alertKey, labels: alert.labels, event, state: step.state }).catch(onPagingError);
+      await page({
+        namespace: alert.namespace,
+        alertKey: alert.alertKey,
+        labels: alert.labels,
+        event,
+        state: step.state,
+      }).catch(onPagingError);
     }
     return step.state;
   }
@@ -74,7 +104,12 @@ export function createAlertBook(store: Pick<Store, 'insertJson' | 'query'>, page
     async load(namespace) {
       const rows = await latestAlertEvents(store, namespace);
       for (const r of rows) {
-        alerts.set(id(namespace, r.alertKey), { namespace, alertKey: r.alertKey, labels: r.labels, state: JSON.parse(r.state) as AlertState });
+        alerts.set(id(namespace, r.alertKey), {
+          namespace,
+          alertKey: r.alertKey,
+          labels: r.labels,
+          state: JSON.parse(r.state) as AlertState,
+        });
         seq = Math.max(seq, r.seq + 1);
       }
       return rows.length;
@@ -83,7 +118,12 @@ export function createAlertBook(store: Pick<Store, 'insertJson' | 'query'>, page
       const key = id(subject.namespace, subject.key);
       let alert = alerts.get(key);
       if (!alert) {
-        alert = { namespace: subject.namespace, alertKey: subject.key, labels: subject.labels, state: initialAlertState(now) };
+        alert = {
+          namespace: subject.namespace,
+          alertKey: subject.key,
+          labels: subject.labels,
+          state: initialAlertState(now),
+        };
         alerts.set(key, alert);
       }
       alert.labels = subject.labels;

@@ -2,9 +2,21 @@
 // routes, webhooks), validated by the one schema, compared with what is stored, and applied as
 // one change set.
 import {
-  ConfigError, DECLARED_SECTIONS, EMPTY_DECLARED, declaredCrossIssues, declaredSchema, formatIssues, type Declared,
+  ConfigError,
+  DECLARED_SECTIONS,
+  EMPTY_DECLARED,
+  declaredCrossIssues,
+  declaredSchema,
+  formatIssues,
+  type Declared,
 } from '../config/index.js';
-import { readConfigObjects, writeConfigObjects, type ConfigObject, type ConfigWrite, type Store } from '../store/index.js';
+import {
+  readConfigObjects,
+  writeConfigObjects,
+  type ConfigObject,
+  type ConfigWrite,
+  type Store,
+} from '../store/index.js';
 
 export type { Declared };
 
@@ -29,7 +41,11 @@ export function parseDeclared(input: unknown): Declared {
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -41,7 +57,11 @@ export interface ApplyPlan {
   unchanged: number;
 }
 
-export function planApply(current: ConfigObject[], desired: Declared, prune: boolean): { plan: ApplyPlan; writes: ConfigWrite[] } {
+export function planApply(
+  current: ConfigObject[],
+  desired: Declared,
+  prune: boolean,
+): { plan: ApplyPlan; writes: ConfigWrite[] } {
   const plan: ApplyPlan = { created: [], changed: [], removed: [], unchanged: 0 };
   const writes: ConfigWrite[] = [];
   const wanted = new Map<string, { kind: string; name: string; spec: string }>();
@@ -51,10 +71,20 @@ export function planApply(current: ConfigObject[], desired: Declared, prune: boo
       wanted.set(`${kind}\u0000${name}`, { kind, name, spec: canonical(item) });
     }
   }
-  if (desired.routes.length > 0) wanted.set(`${ROUTES_KIND}\u0000${ROUTES_KIND}`, { kind: ROUTES_KIND, name: ROUTES_KIND, spec: canonical(desired.routes) });
+  if (desired.routes.length > 0)
+    wanted.set(`${ROUTES_KIND}\u0000${ROUTES_KIND}`, {
+      kind: ROUTES_KIND,
+      name: ROUTES_KIND,
+      spec: canonical(desired.routes),
+    });
   if (desired.notifications) {
-    if (desired.notifications.smtp?.auth?.pass !== undefined) throw new Error('an SMTP password reached the store unsealed');
-    wanted.set(`${NOTIFICATIONS_KIND}\u0000${NOTIFICATIONS_KIND}`, { kind: NOTIFICATIONS_KIND, name: NOTIFICATIONS_KIND, spec: canonical(desired.notifications) });
+    if (desired.notifications.smtp?.auth?.pass !== undefined)
+      throw new Error('an SMTP password reached the store unsealed');
+    wanted.set(`${NOTIFICATIONS_KIND}\u0000${NOTIFICATIONS_KIND}`, {
+      kind: NOTIFICATIONS_KIND,
+      name: NOTIFICATIONS_KIND,
+      spec: canonical(desired.notifications),
+    });
   }
   const have = new Map(current.filter((o) => DECLARED_KINDS.has(o.kind)).map((o) => [`${o.kind}\u0000${o.name}`, o]));
   for (const [key, w] of wanted) {
@@ -78,7 +108,10 @@ export function planApply(current: ConfigObject[], desired: Declared, prune: boo
 }
 
 export async function applyDeclared(
-  store: Pick<Store, 'query' | 'insertJson'>, namespace: string, desired: Declared, opts: { prune: boolean; dryRun?: boolean; author: string; now: number },
+  store: Pick<Store, 'query' | 'insertJson'>,
+  namespace: string,
+  desired: Declared,
+  opts: { prune: boolean; dryRun?: boolean; author: string; now: number },
 ): Promise<ApplyPlan> {
   const { plan, writes } = planApply(await readConfigObjects(store, namespace), desired, opts.prune);
   if (!opts.dryRun) await writeConfigObjects(store, namespace, writes, opts.author, opts.now);
@@ -86,7 +119,11 @@ export async function applyDeclared(
 }
 
 /** What is stored, validated again (a stored object that no longer validates is reported, not run). */
-export async function loadDeclared(store: Pick<Store, 'query'>, namespace: string, onInvalid: (name: string, err: unknown) => void = () => undefined): Promise<Declared> {
+export async function loadDeclared(
+  store: Pick<Store, 'query'>,
+  namespace: string,
+  onInvalid: (name: string, err: unknown) => void = () => undefined,
+): Promise<Declared> {
   const out: Declared = structuredClone(EMPTY_DECLARED);
   const objects = await readConfigObjects(store, namespace);
   for (const o of objects) {

@@ -20,7 +20,12 @@ export interface NoticeGroup {
 
 export interface DispatcherOptions {
   deliver: (group: NoticeGroup) => Promise<void>;
-  firing: () => ReadonlyArray<{ key: string; labels: Record<string, string>; acknowledged: boolean; notice: AlertNotice | null }>;
+  firing: () => ReadonlyArray<{
+    key: string;
+    labels: Record<string, string>;
+    acknowledged: boolean;
+    notice: AlertNotice | null;
+  }>;
   silences: () => readonly Silence[];
   maintenance: () => readonly MaintenanceWindow[];
   inhibitRules?: readonly InhibitRule[];
@@ -47,7 +52,17 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const groupKey = (labels: Record<string, string>) => groupBy.map((l) => `${l}=${labels[l] ?? ''}`).join(',');
 
   const mute = (n: AlertNotice, now: number): string | null =>
-    muteReason(n.labels, n.alertKey, { silences: o.silences(), maintenance: o.maintenance(), firing: o.firing().filter((f) => f.key !== n.alertKey), inhibitRules: o.inhibitRules }, now);
+    muteReason(
+      n.labels,
+      n.alertKey,
+      {
+        silences: o.silences(),
+        maintenance: o.maintenance(),
+        firing: o.firing().filter((f) => f.key !== n.alertKey),
+        inhibitRules: o.inhibitRules,
+      },
+      now,
+    );
 
   async function flush(now: number, force: boolean): Promise<void> {
     for (const [key, p] of pending) {
@@ -70,7 +85,15 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       heldBack.delete(notice.alertKey);
       if (notice.event.kind !== 'firing') lastPaged.delete(notice.alertKey);
       const key = groupKey(notice.labels);
-      const p = pending.get(key) ?? { since: now, group: { key, labels: Object.fromEntries(groupBy.map((l) => [l, notice.labels[l] ?? ''])), notices: [], repeat: false } };
+      const p = pending.get(key) ?? {
+        since: now,
+        group: {
+          key,
+          labels: Object.fromEntries(groupBy.map((l) => [l, notice.labels[l] ?? ''])),
+          notices: [],
+          repeat: false,
+        },
+      };
       p.group.notices.push(notice);
       pending.set(key, p);
       await flush(now, false);
@@ -96,7 +119,14 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
         if (last === undefined) {
           lastPaged.set(f.key, now);
           if (mute(f.notice, now)) heldBack.add(f.key);
-          else await o.deliver({ key: groupKey(f.labels), labels: f.labels, notices: [f.notice], repeat: false, restored: true });
+          else
+            await o.deliver({
+              key: groupKey(f.labels),
+              labels: f.labels,
+              notices: [f.notice],
+              repeat: false,
+              restored: true,
+            });
           continue;
         }
         if (now - last < repeatMs || mute(f.notice, now)) continue;

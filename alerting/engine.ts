@@ -55,14 +55,12 @@ interface Scheduled {
   running: boolean;
 }
 
-
 /** A stable offset in [0, interval) from the name, so thousands of checks do not start together. */
 export function spreadOffset(name: string, intervalMs: number): number {
   let h = 2166136261;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
   return (h >>> 0) % Math.max(1, intervalMs);
 }
-
 
 export function createCheckEngine(opts: EngineOptions): CheckEngine {
   const scheduled = new Map<string, Scheduled>();
@@ -88,7 +86,11 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
       opts.onStart?.(s.check.name, at, now());
       const result = await s.check.run(at, heartbeats);
       s.lastResult = { ...result, at };
-      await opts.book.record({ namespace: opts.namespace, key: s.check.key, labels: s.check.labels, policy: s.check.policy }, { ok: result.ok, message: result.message }, at);
+      await opts.book.record(
+        { namespace: opts.namespace, key: s.check.key, labels: s.check.labels, policy: s.check.policy },
+        { ok: result.ok, message: result.message },
+        at,
+      );
     } catch (err) {
       opts.onError?.(err, s.check.name);
     }
@@ -97,7 +99,11 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
   // At most `maxConcurrent` runs at once; the others wait their turn in order.
   let active = 0;
   const waiting: Array<() => void> = [];
-  const slot = (): Promise<void> => (active < maxConcurrent ? (active++, Promise.resolve()) : new Promise((r) => waiting.push(r)));
+  const slot = (): Promise<void> => {
+    if (active >= maxConcurrent) return new Promise((r) => waiting.push(r));
+    active++;
+    return Promise.resolve();
+  };
   const release = (): void => {
     const next = waiting.shift();
     if (next) next();
@@ -130,14 +136,20 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
         const prev = scheduled.get(job.name);
         if (prev && prev.check.fingerprint === job.fingerprint) continue;
         scheduled.set(job.name, {
-          check: job, lastResult: prev?.lastResult ?? null, createdAt: prev?.createdAt ?? t, lastPing: prev?.lastPing ?? null, running: false,
+          check: job,
+          lastResult: prev?.lastResult ?? null,
+          createdAt: prev?.createdAt ?? t,
+          lastPing: prev?.lastPing ?? null,
+          running: false,
           nextRunAt: t + spreadOffset(job.key, job.intervalMs),
         });
       }
       if (started) engine.start();
     },
     async runDue(t) {
-      const due = [...scheduled.values()].filter((s) => !s.running && s.nextRunAt <= t).sort((a, b) => a.nextRunAt - b.nextRunAt);
+      const due = [...scheduled.values()]
+        .filter((s) => !s.running && s.nextRunAt <= t)
+        .sort((a, b) => a.nextRunAt - b.nextRunAt);
       await Promise.all(due.map((s) => launch(s, t)));
       return due.length;
     },
@@ -148,7 +160,7 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
     },
     ping(name, t) {
       const s = scheduled.get(name);
-      if (!s || s.check.kind !== 'heartbeat') return false;
+      if (s?.check.kind !== 'heartbeat') return false;
       s.lastPing = t;
       s.nextRunAt = Math.min(s.nextRunAt, t);
       if (started) engine.start();
@@ -165,13 +177,22 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
       const s = scheduled.get(name);
       return s ? s.check.run(t, heartbeats) : null;
     },
-    status: () => [...scheduled.values()].map((s) => {
-      const alert = opts.book.get(opts.namespace, s.check.key)?.state;
-      return {
-        name: s.check.name, service: s.check.service, kind: s.check.kind, phase: alert?.phase ?? 'ok',
-        acknowledged: Boolean(alert?.acknowledged), since: alert?.lastChangeAt ?? s.createdAt, lastResult: s.lastResult, nextRunAt: s.nextRunAt,
-      };
-    }).sort((a, b) => a.name.localeCompare(b.name)),
+    status: () =>
+      [...scheduled.values()]
+        .map((s) => {
+          const alert = opts.book.get(opts.namespace, s.check.key)?.state;
+          return {
+            name: s.check.name,
+            service: s.check.service,
+            kind: s.check.kind,
+            phase: alert?.phase ?? 'ok',
+            acknowledged: Boolean(alert?.acknowledged),
+            since: alert?.lastChangeAt ?? s.createdAt,
+            lastResult: s.lastResult,
+            nextRunAt: s.nextRunAt,
+          };
+        })
+        .sort((a, b) => a.name.localeCompare(b.name)),
     start() {
       started = true;
       if (timer) clearTimeout(timer);

@@ -38,7 +38,9 @@ export interface InhibitRule {
 }
 
 /** A service that is down (an absence rule firing) mutes the other alerts of that service. */
-export const DEFAULT_INHIBIT_RULES: InhibitRule[] = [{ source: [{ name: 'condition', op: '=', value: 'absence' }], target: [], equal: ['service'] }];
+export const DEFAULT_INHIBIT_RULES: InhibitRule[] = [
+  { source: [{ name: 'condition', op: '=', value: 'absence' }], target: [], equal: ['service'] },
+];
 
 const MATCHER = /^\s*([a-zA-Z_][a-zA-Z0-9_.]*)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*$/;
 
@@ -61,15 +63,25 @@ export function matches(labels: Record<string, string>, matchers: readonly Match
   return matchers.every((m) => {
     const v = labels[m.name] ?? '';
     switch (m.op) {
-      case '=': return v === m.value;
-      case '!=': return v !== m.value;
-      case '=~': return new RegExp(`^(?:${m.value})$`).test(v);
-      case '!~': return !new RegExp(`^(?:${m.value})$`).test(v);
+      case '=':
+        return v === m.value;
+      case '!=':
+        return v !== m.value;
+      case '=~':
+        return new RegExp(`^(?:${m.value})$`).test(v);
+      case '!~':
+        return !new RegExp(`^(?:${m.value})$`).test(v);
+      default:
+        return false;
     }
   });
 }
 
-export function activeSilence(labels: Record<string, string>, silences: readonly Silence[], now: number): Silence | null {
+export function activeSilence(
+  labels: Record<string, string>,
+  silences: readonly Silence[],
+  now: number,
+): Silence | null {
   return silences.find((s) => s.startsAt <= now && now < s.endsAt && matches(labels, s.matchers)) ?? null;
 }
 
@@ -109,16 +121,28 @@ export function windowOpen(w: MaintenanceWindow, now: number): boolean {
   return w.startsAt !== undefined && w.endsAt !== undefined && w.startsAt <= now && now < w.endsAt;
 }
 
-export function activeMaintenance(labels: Record<string, string>, windows: readonly MaintenanceWindow[], now: number): MaintenanceWindow | null {
+export function activeMaintenance(
+  labels: Record<string, string>,
+  windows: readonly MaintenanceWindow[],
+  now: number,
+): MaintenanceWindow | null {
   return windows.find((w) => windowOpen(w, now) && matches(labels, w.matchers)) ?? null;
 }
 
 export function inhibitingAlert(
-  labels: Record<string, string>, key: string, firing: ReadonlyArray<{ key: string; labels: Record<string, string> }>, rules: readonly InhibitRule[] = DEFAULT_INHIBIT_RULES,
+  labels: Record<string, string>,
+  key: string,
+  firing: ReadonlyArray<{ key: string; labels: Record<string, string> }>,
+  rules: readonly InhibitRule[] = DEFAULT_INHIBIT_RULES,
 ): string | null {
   for (const rule of rules) {
     if (!matches(labels, rule.target)) continue;
-    const source = firing.find((f) => f.key !== key && matches(f.labels, rule.source) && rule.equal.every((l) => (f.labels[l] ?? '') === (labels[l] ?? '')));
+    const source = firing.find(
+      (f) =>
+        f.key !== key &&
+        matches(f.labels, rule.source) &&
+        rule.equal.every((l) => (f.labels[l] ?? '') === (labels[l] ?? '')),
+    );
     if (source) return source.key;
   }
   return null;
@@ -134,7 +158,8 @@ export interface MuteContext {
 /** Why a notice for this alert is kept from people right now, or null if it is not. */
 export function muteReason(labels: Record<string, string>, key: string, ctx: MuteContext, now: number): string | null {
   const silence = activeSilence(labels, ctx.silences, now);
-  if (silence) return `silenced by ${silence.author} until ${new Date(silence.endsAt).toISOString()}: ${silence.comment}`;
+  if (silence)
+    return `silenced by ${silence.author} until ${new Date(silence.endsAt).toISOString()}: ${silence.comment}`;
   const window = activeMaintenance(labels, ctx.maintenance, now);
   if (window) return `in maintenance window ${window.name}`;
   const by = inhibitingAlert(labels, key, ctx.firing, ctx.inhibitRules);

@@ -26,12 +26,18 @@ function targetHost(check: CheckConfig): string | null {
   return null;
 }
 
-const dialable = (a: ResolvedAddress, port: string): string => (a.family === 6 ? `[${a.address}]:${port}` : `${a.address}:${port}`);
+const dialable = (a: ResolvedAddress, port: string): string =>
+  a.family === 6 ? `[${a.address}]:${port}` : `${a.address}:${port}`;
 
-export async function runCheckOnce(check: CheckConfig, now: number, heartbeats: HeartbeatLog, resolver: HostResolver): Promise<CheckResult> {
+export async function runCheckOnce(
+  check: CheckConfig,
+  now: number,
+  heartbeats: HeartbeatLog,
+  resolver: HostResolver,
+): Promise<CheckResult> {
   const host = targetHost(check);
   let addresses: ResolvedAddress[] | null = null;
-  let timeoutMs = (check.http?.timeout ?? check.tcp?.timeout ?? check.grpc?.timeout ?? check.timeout);
+  let timeoutMs = check.http?.timeout ?? check.tcp?.timeout ?? check.grpc?.timeout ?? check.timeout;
   if (host !== null) {
     // The name is resolved within the check's own deadline; what the lookup took comes off it.
     const started = performance.now();
@@ -44,18 +50,48 @@ export async function runCheckOnce(check: CheckConfig, now: number, heartbeats: 
   const lookup = addresses ? fixedLookup(addresses) : undefined;
   if (check.http) {
     const h = check.http;
-    return runHttpCheck({
-      url: h.url, method: h.method, headers: h.headers, body: h.body, expectStatus: h.expectStatus, bodyContains: h.bodyContains, bodyRegex: h.bodyRegex,
-      jsonPath: h.jsonPath, maxResponseTimeMs: h.maxResponseTime, timeoutMs, certExpiryMs: h.certExpiry, insecure: h.insecure, lookup,
-    }, () => now);
+    return runHttpCheck(
+      {
+        url: h.url,
+        method: h.method,
+        headers: h.headers,
+        body: h.body,
+        expectStatus: h.expectStatus,
+        bodyContains: h.bodyContains,
+        bodyRegex: h.bodyRegex,
+        jsonPath: h.jsonPath,
+        maxResponseTimeMs: h.maxResponseTime,
+        timeoutMs,
+        certExpiryMs: h.certExpiry,
+        insecure: h.insecure,
+        lookup,
+      },
+      () => now,
+    );
   }
   if (check.tcp) return runTcpCheck({ host: check.tcp.host, port: check.tcp.port, timeoutMs, lookup });
   if (check.grpc) {
     const port = /:(\d+)$/.exec(check.grpc.address)?.[1];
     const resolvedAddress = addresses && port ? dialable(addresses[0]!, port) : undefined;
-    return runGrpcCheck({ address: check.grpc.address, service: check.grpc.service, tls: check.grpc.tls, timeoutMs, resolvedAddress });
+    return runGrpcCheck({
+      address: check.grpc.address,
+      service: check.grpc.service,
+      tls: check.grpc.tls,
+      timeoutMs,
+      resolvedAddress,
+    });
   }
   const hb = check.heartbeat!;
-  const s = heartbeatStatus({ periodMs: hb.period, cron: hb.cron, timezone: hb.timezone, graceMs: hb.grace }, heartbeats.lastPing(check.name), heartbeats.createdAt(check.name), now);
-  return { ok: s.ok, message: s.message, latencyMs: 0, details: { state: s.state, dueAt: new Date(s.dueAt).toISOString() } };
+  const s = heartbeatStatus(
+    { periodMs: hb.period, cron: hb.cron, timezone: hb.timezone, graceMs: hb.grace },
+    heartbeats.lastPing(check.name),
+    heartbeats.createdAt(check.name),
+    now,
+  );
+  return {
+    ok: s.ok,
+    message: s.message,
+    latencyMs: 0,
+    details: { state: s.state, dueAt: new Date(s.dueAt).toISOString() },
+  };
 }

@@ -67,8 +67,18 @@ export interface AlertingRuntimeOptions {
 
 /** The firing notice of a firing alert, from its state (for repeats, held-back pages and restarts). */
 const firingNotice = (a: TrackedAlert): AlertNotice => ({
-  namespace: a.namespace, alertKey: a.alertKey, labels: a.labels, state: a.state,
-  event: { kind: 'firing', at: a.state.firingSince ?? a.state.lastChangeAt, from: 'pending', to: 'firing', reason: a.state.lastMessage, notify: true },
+  namespace: a.namespace,
+  alertKey: a.alertKey,
+  labels: a.labels,
+  state: a.state,
+  event: {
+    kind: 'firing',
+    at: a.state.firingSince ?? a.state.lastChangeAt,
+    from: 'pending',
+    to: 'firing',
+    reason: a.state.lastMessage,
+    notify: true,
+  },
 });
 
 export async function createAlertingRuntime(o: AlertingRuntimeOptions): Promise<AlertingRuntime> {
@@ -84,10 +94,29 @@ export async function createAlertingRuntime(o: AlertingRuntimeOptions): Promise<
   let paging: PagingHandOff | null = null;
   const dispatcher = createDispatcher({
     deliver: async (group) => {
-      logger.warn({ group: group.key, repeat: group.repeat, restored: group.restored, alerts: group.notices.map((n) => ({ alert: n.alertKey, event: n.event.kind, reason: n.event.reason })) }, 'page');
+      logger.warn(
+        {
+          group: group.key,
+          repeat: group.repeat,
+          restored: group.restored,
+          alerts: group.notices.map((n) => ({ alert: n.alertKey, event: n.event.kind, reason: n.event.reason })),
+        },
+        'page',
+      );
       await paging?.deliver(group, now());
     },
-    firing: () => (book ? book.list(NS).filter((a) => a.state.phase === 'firing').map((a) => ({ key: a.alertKey, labels: a.labels, acknowledged: Boolean(a.state.acknowledged), notice: firingNotice(a) })) : []),
+    firing: () =>
+      book
+        ? book
+            .list(NS)
+            .filter((a) => a.state.phase === 'firing')
+            .map((a) => ({
+              key: a.alertKey,
+              labels: a.labels,
+              acknowledged: Boolean(a.state.acknowledged),
+              notice: firingNotice(a),
+            }))
+        : [],
     silences: () => silences,
     maintenance: () => maintenance,
     onMuted: (n, reason) => logger.info({ alert: n.alertKey, event: n.event.kind, reason }, 'notice held back'),
@@ -95,20 +124,36 @@ export async function createAlertingRuntime(o: AlertingRuntimeOptions): Promise<
   book = createAlertBook(
     store,
     async (n) => {
-      logger.warn({ alert: n.alertKey, event: n.event.kind, labels: n.labels, reason: n.event.reason }, `alert ${n.event.kind}`);
+      logger.warn(
+        { alert: n.alertKey, event: n.event.kind, labels: n.labels, reason: n.event.reason },
+        `alert ${n.event.kind}`,
+      );
       await dispatcher.handle(n, now());
     },
     (err) => logger.error({ err }, 'paging failed'),
   );
   const restored = await book.load(NS);
   paging = await o.paging(book);
-  const engine = createCheckEngine({ book, namespace: NS, now, onError: (err, check) => logger.error({ err, check }, 'a check failed to run') });
+  const engine = createCheckEngine({
+    book,
+    namespace: NS,
+    now,
+    onError: (err, check) => logger.error({ err, check }, 'a check failed to run'),
+  });
   const reload = async (): Promise<Declared> => {
-    const declared = await loadDeclared(store, NS, (name, err) => logger.error({ err, object: name }, 'a stored object no longer validates'));
-    engine.setJobs([...declared.checks.map((c) => checkJob(c, o.resolver)), ...declared.rules.map((r) => ruleJob(r, store, NS))], now());
+    const declared = await loadDeclared(store, NS, (name, err) =>
+      logger.error({ err, object: name }, 'a stored object no longer validates'),
+    );
+    engine.setJobs(
+      [...declared.checks.map((c) => checkJob(c, o.resolver)), ...declared.rules.map((r) => ruleJob(r, store, NS))],
+      now(),
+    );
     maintenance = declared.maintenance.map((m) => ({
-      name: m.name, matchers: m.matchers.map(parseMatcher), weekly: m.weekly,
-      startsAt: m.startsAt ? Date.parse(m.startsAt) : undefined, endsAt: m.endsAt ? Date.parse(m.endsAt) : undefined,
+      name: m.name,
+      matchers: m.matchers.map(parseMatcher),
+      weekly: m.weekly,
+      startsAt: m.startsAt ? Date.parse(m.startsAt) : undefined,
+      endsAt: m.endsAt ? Date.parse(m.endsAt) : undefined,
     }));
     silences = await listSilences(store, NS);
     exposures = declared.exposures.flatMap((e) => e.services.map((svc): [string, string] => [e.namespace, svc]));
@@ -116,8 +161,17 @@ export async function createAlertingRuntime(o: AlertingRuntimeOptions): Promise<
     return declared;
   };
   // A config file that declares anything is applied at start, as `micro apply -f` would.
-  if (o.fromFile && Object.values(o.fromFile).some((section: unknown) => (Array.isArray(section) ? section.length > 0 : section !== undefined))) {
-    const plan = await applyDeclared(store, NS, paging.prepare(o.fromFile), { prune: true, author: 'config file', now: now() });
+  if (
+    o.fromFile &&
+    Object.values(o.fromFile).some((section: unknown) =>
+      Array.isArray(section) ? section.length > 0 : section !== undefined,
+    )
+  ) {
+    const plan = await applyDeclared(store, NS, paging.prepare(o.fromFile), {
+      prune: true,
+      author: 'config file',
+      now: now(),
+    });
     logger.info({ plan }, 'applied the declarations of the config file');
   }
   const declared = await reload();
@@ -136,7 +190,18 @@ export async function createAlertingRuntime(o: AlertingRuntimeOptions): Promise<
     checksRunning = may;
     return may;
   };
-  logger.info({ checks: declared.checks.length, rules: declared.rules.length, maintenance: declared.maintenance.length, users: declared.users.length, schedules: declared.schedules.length, policies: declared.policies.length, alertsRestored: restored }, 'alerting engine ready');
+  logger.info(
+    {
+      checks: declared.checks.length,
+      rules: declared.rules.length,
+      maintenance: declared.maintenance.length,
+      users: declared.users.length,
+      schedules: declared.schedules.length,
+      policies: declared.policies.length,
+      alertsRestored: restored,
+    },
+    'alerting engine ready',
+  );
 
   return {
     namespace: NS,
@@ -155,7 +220,9 @@ export async function createAlertingRuntime(o: AlertingRuntimeOptions): Promise<
         // One round at a time; sends in flight are the pager's (it never sends one twice).
         if (ticking) return;
         ticking = true;
-        round().catch((err: unknown) => logger.error({ err }, 'alerting tick failed')).finally(() => (ticking = false));
+        round()
+          .catch((err: unknown) => logger.error({ err }, 'alerting tick failed'))
+          .finally(() => (ticking = false));
       }, 1000);
       ticker.unref();
       followLease(now()).catch((err: unknown) => logger.error({ err }, 'alerting start failed'));

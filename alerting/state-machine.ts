@@ -11,7 +11,14 @@
 
 export type Phase = 'ok' | 'pending' | 'firing';
 
-export type AlertEventKind = 'pending' | 'cleared' | 'firing' | 'resolved' | 'acknowledged' | 'flapping-started' | 'flapping-stopped';
+export type AlertEventKind =
+  | 'pending'
+  | 'cleared'
+  | 'firing'
+  | 'resolved'
+  | 'acknowledged'
+  | 'flapping-started'
+  | 'flapping-stopped';
 
 export interface AlertPolicy {
   /** Consecutive failures before firing (default 1). */
@@ -26,7 +33,14 @@ export interface AlertPolicy {
   flapStop: number;
 }
 
-export const DEFAULT_POLICY: AlertPolicy = { failureThreshold: 1, successThreshold: 1, forMs: 0, flapWindow: 21, flapStart: 0.5, flapStop: 0.25 };
+export const DEFAULT_POLICY: AlertPolicy = {
+  failureThreshold: 1,
+  successThreshold: 1,
+  forMs: 0,
+  flapWindow: 21,
+  flapStart: 0.5,
+  flapStop: 0.25,
+};
 
 export interface AlertState {
   phase: Phase;
@@ -62,8 +76,17 @@ export interface CheckOutcome {
 
 export function initialAlertState(now: number): AlertState {
   return {
-    phase: 'ok', consecutiveFailures: 0, consecutiveSuccesses: 0, failingSince: null, firingSince: null, resolvedAt: null,
-    acknowledged: null, flapping: false, recent: [], lastMessage: '', lastChangeAt: now,
+    phase: 'ok',
+    consecutiveFailures: 0,
+    consecutiveSuccesses: 0,
+    failingSince: null,
+    firingSince: null,
+    resolvedAt: null,
+    acknowledged: null,
+    flapping: false,
+    recent: [],
+    lastMessage: '',
+    lastChangeAt: now,
   };
 }
 
@@ -85,9 +108,18 @@ export interface Step {
   events: AlertEvent[];
 }
 
-export function nextAlertState(prev: AlertState, result: CheckOutcome, now: number, policy: AlertPolicy = DEFAULT_POLICY): Step {
+export function nextAlertState(
+  prev: AlertState,
+  result: CheckOutcome,
+  now: number,
+  policy: AlertPolicy = DEFAULT_POLICY,
+): Step {
   const events: AlertEvent[] = [];
-  const s: AlertState = { ...prev, recent: [...prev.recent, result.ok].slice(-policy.flapWindow), lastMessage: result.message };
+  const s: AlertState = {
+    ...prev,
+    recent: [...prev.recent, result.ok].slice(-policy.flapWindow),
+    lastMessage: result.message,
+  };
   const move = (kind: AlertEventKind, to: Phase, reason: string, notify: boolean): void => {
     events.push({ kind, at: now, from: s.phase, to, reason, notify });
     if (to !== s.phase) s.lastChangeAt = now;
@@ -98,17 +130,32 @@ export function nextAlertState(prev: AlertState, result: CheckOutcome, now: numb
   const ratio = flapRatio(s.recent);
   if (!s.flapping && s.recent.length >= Math.min(policy.flapWindow, 7) && ratio >= policy.flapStart) {
     s.flapping = true;
-    events.push({ kind: 'flapping-started', at: now, from: s.phase, to: s.phase, reason: `state changed in ${Math.round(ratio * 100)}% of the last ${s.recent.length} results`, notify: false });
+    events.push({
+      kind: 'flapping-started',
+      at: now,
+      from: s.phase,
+      to: s.phase,
+      reason: `state changed in ${Math.round(ratio * 100)}% of the last ${s.recent.length} results`,
+      notify: false,
+    });
   } else if (s.flapping && ratio < policy.flapStop) {
     s.flapping = false;
-    events.push({ kind: 'flapping-stopped', at: now, from: s.phase, to: s.phase, reason: `state changes fell to ${Math.round(ratio * 100)}%`, notify: false });
+    events.push({
+      kind: 'flapping-stopped',
+      at: now,
+      from: s.phase,
+      to: s.phase,
+      reason: `state changes fell to ${Math.round(ratio * 100)}%`,
+      notify: false,
+    });
   }
 
   if (result.ok) {
     s.consecutiveSuccesses++;
     s.consecutiveFailures = 0;
     s.failingSince = null;
-    if (s.phase === 'pending' && !s.flapping) move('cleared', 'ok', `recovered before firing: ${result.message}`, false);
+    if (s.phase === 'pending' && !s.flapping)
+      move('cleared', 'ok', `recovered before firing: ${result.message}`, false);
     else if (s.phase === 'firing' && s.consecutiveSuccesses >= policy.successThreshold && !s.flapping) {
       move('resolved', 'ok', `${s.consecutiveSuccesses} consecutive successes: ${result.message}`, true);
       s.firingSince = null;
@@ -123,10 +170,19 @@ export function nextAlertState(prev: AlertState, result: CheckOutcome, now: numb
     const longEnough = now - s.failingSince >= policy.forMs;
     const confirmed = s.consecutiveFailures >= policy.failureThreshold && longEnough;
     if (s.phase !== 'firing' && (confirmed || s.flapping)) {
-      const why = s.flapping && !confirmed ? `flapping: ${result.message}` : `${s.consecutiveFailures} consecutive failures: ${result.message}`;
+      const why =
+        s.flapping && !confirmed
+          ? `flapping: ${result.message}`
+          : `${s.consecutiveFailures} consecutive failures: ${result.message}`;
       move('firing', 'firing', why, true);
       s.firingSince = now;
-    } else if (s.phase === 'ok') move('pending', 'pending', `failure ${s.consecutiveFailures} of ${policy.failureThreshold}: ${result.message}`, false);
+    } else if (s.phase === 'ok')
+      move(
+        'pending',
+        'pending',
+        `failure ${s.consecutiveFailures} of ${policy.failureThreshold}: ${result.message}`,
+        false,
+      );
   }
   return { state: s, events };
 }
@@ -136,17 +192,32 @@ export function acknowledgeAlert(prev: AlertState, by: string, now: number): Ste
   if (prev.phase !== 'firing' || prev.acknowledged) return { state: prev, events: [] };
   return {
     state: { ...prev, acknowledged: { by, at: now } },
-    events: [{ kind: 'acknowledged', at: now, from: 'firing', to: 'firing', reason: `acknowledged by ${by}`, notify: false }],
+    events: [
+      { kind: 'acknowledged', at: now, from: 'firing', to: 'firing', reason: `acknowledged by ${by}`, notify: false },
+    ],
   };
 }
 
 /** Resolves by hand (`micro resolve`), whatever the results say. */
 export function resolveAlert(prev: AlertState, by: string, now: number): Step {
   if (prev.phase === 'ok') return { state: prev, events: [] };
-  const event: AlertEvent = { kind: prev.phase === 'firing' ? 'resolved' : 'cleared', at: now, from: prev.phase, to: 'ok', reason: `resolved by ${by}`, notify: prev.phase === 'firing' };
+  const event: AlertEvent = {
+    kind: prev.phase === 'firing' ? 'resolved' : 'cleared',
+    at: now,
+    from: prev.phase,
+    to: 'ok',
+    reason: `resolved by ${by}`,
+    notify: prev.phase === 'firing',
+  };
   return {
     state: {
-      ...prev, phase: 'ok', firingSince: null, acknowledged: null, consecutiveFailures: 0, failingSince: null, lastChangeAt: now,
+      ...prev,
+      phase: 'ok',
+      firingSince: null,
+      acknowledged: null,
+      consecutiveFailures: 0,
+      failingSince: null,
+      lastChangeAt: now,
       resolvedAt: prev.phase === 'firing' ? now : prev.resolvedAt,
     },
     events: [event],

@@ -34,18 +34,26 @@ declare module 'fastify' {
  */
 export function requiredScopes(access: RouteAccess | undefined, method: string, fromLoopback: boolean): Scope[] | null {
   switch (access) {
-    case 'public': return null;
-    case 'local': return fromLoopback ? null : ['read'];
-    case 'read': return ['read'];
-    case 'write': return ['write'];
-    case 'admin': return ['admin'];
-    case 'machine': return ['ingest', 'write'];
-    default: return method === 'GET' || method === 'HEAD' ? ['read'] : ['write'];
+    case 'public':
+      return null;
+    case 'local':
+      return fromLoopback ? null : ['read'];
+    case 'read':
+      return ['read'];
+    case 'write':
+      return ['write'];
+    case 'admin':
+      return ['admin'];
+    case 'machine':
+      return ['ingest', 'write'];
+    default:
+      return method === 'GET' || method === 'HEAD' ? ['read'] : ['write'];
   }
 }
 
 const WHY: Record<string, string> = {
-  missing: 'this needs a token: send Authorization: Bearer <token> (micro token create; the CLI uses MICRO_TOKEN or the data directory\'s admin token)',
+  missing:
+    "this needs a token: send Authorization: Bearer <token> (micro token create; the CLI uses MICRO_TOKEN or the data directory's admin token)",
   malformed: 'the token is not one of ours: send Authorization: Bearer micro_...',
   unknown: 'the token is not valid',
   revoked: 'the token was revoked',
@@ -64,29 +72,52 @@ function routeAccess(req: FastifyRequest): RouteAccess | undefined {
 /** Asks to act on another namespace than the token's: `micro --namespace`, for the default admin. */
 export const NAMESPACE_HEADER = 'x-micro-namespace';
 
-function actingNamespace(req: FastifyRequest, own: string, token: TokenView | null, exists: (ns: string) => boolean): string {
+function actingNamespace(
+  req: FastifyRequest,
+  own: string,
+  token: TokenView | null,
+  exists: (ns: string) => boolean,
+): string {
   const asked = req.headers[NAMESPACE_HEADER];
   if (asked === undefined || asked === own) return own;
   const ns = String(asked);
-  if (!NAMESPACE_PATTERN.test(ns)) throw new ApiError('BAD_REQUEST', `${NAMESPACE_HEADER}: "${ns.slice(0, 80)}" is not a namespace name`);
+  if (!NAMESPACE_PATTERN.test(ns))
+    throw new ApiError('BAD_REQUEST', `${NAMESPACE_HEADER}: "${ns.slice(0, 80)}" is not a namespace name`);
   if (token?.namespace !== 'default' || token.scope !== 'admin') {
-    throw new ApiError('FORBIDDEN', `only the default namespace's admin may act on another namespace; this token is of ${own}`);
+    throw new ApiError(
+      'FORBIDDEN',
+      `only the default namespace's admin may act on another namespace; this token is of ${own}`,
+    );
   }
   if (!exists(ns)) throw new ApiError('NOT_FOUND', `no namespace is named "${ns}"`);
   return ns;
 }
 
-export function installAccess(app: FastifyInstance, policy: AccessPolicy, namespaceExists: (ns: string) => boolean = () => true): void {
+export function installAccess(
+  app: FastifyInstance,
+  policy: AccessPolicy,
+  namespaceExists: (ns: string) => boolean = () => true,
+): void {
   // Every route says who may call it; one that does not is a mistake caught when the API is built.
   app.addHook('onRoute', (route) => {
-    if (!route.config?.access) throw new Error(`the route ${String(route.method)} ${route.url} declares no access (config: { access })`);
+    if (!route.config?.access)
+      throw new Error(`the route ${String(route.method)} ${route.url} declares no access (config: { access })`);
   });
   app.addHook('onResponse', async (req, reply) => {
     const a = (req as FastifyRequest & { access?: RequestAccess | null }).access;
     const path = req.url.split('?')[0]!;
     if (!a?.token || reply.statusCode >= 400 || !AUDITED(req.method, routeAccess(req))) return;
     const query = (req.query ?? {}) as Record<string, unknown>;
-    await policy.tokens()?.audit(a.namespace, `token:${a.token.id} (${a.token.name})`, `${req.method} ${req.routeOptions.url ?? path}`, path, JSON.stringify({ status: reply.statusCode, ...(query.dryRun ? { dryRun: true } : {}) }), policy.now())
+    await policy
+      .tokens()
+      ?.audit(
+        a.namespace,
+        `token:${a.token.id} (${a.token.name})`,
+        `${req.method} ${req.routeOptions.url ?? path}`,
+        path,
+        JSON.stringify({ status: reply.statusCode, ...(query.dryRun ? { dryRun: true } : {}) }),
+        policy.now(),
+      )
       .catch((err: unknown) => req.log.error({ err }, 'audit log write failed'));
   });
   app.decorateRequest('access', null);
@@ -97,7 +128,10 @@ export function installAccess(app: FastifyInstance, policy: AccessPolicy, namesp
     if (needed === null) return;
     const a = authorize(policy, req.headers.authorization, remote, needed);
     if (a.ok) {
-      (req as FastifyRequest & { access: RequestAccess }).access = { namespace: actingNamespace(req, a.namespace, a.token, namespaceExists), token: a.token };
+      (req as FastifyRequest & { access: RequestAccess }).access = {
+        namespace: actingNamespace(req, a.namespace, a.token, namespaceExists),
+        token: a.token,
+      };
       return;
     }
     if (a.status === 503) throw new ApiError('NOT_READY', 'the server is still starting; try again in a moment');
@@ -105,9 +139,16 @@ export function installAccess(app: FastifyInstance, policy: AccessPolicy, namesp
       reply.header('www-authenticate', 'Bearer');
       throw new ApiError('UNAUTHENTICATED', WHY[a.reason]);
     }
-    if (a.status === 403) throw new ApiError('FORBIDDEN', `a ${a.scope} token cannot ${req.method} ${path}: it needs ${needed.join(' or ')}`);
+    if (a.status === 403)
+      throw new ApiError(
+        'FORBIDDEN',
+        `a ${a.scope} token cannot ${req.method} ${path}: it needs ${needed.join(' or ')}`,
+      );
     reply.header('retry-after', String(Math.max(1, Math.ceil(a.retryInMillis / 1000))));
-    throw new ApiError('RATE_LIMITED', `this token sends too many requests; retry in ${Math.ceil(a.retryInMillis / 1000)} s`);
+    throw new ApiError(
+      'RATE_LIMITED',
+      `this token sends too many requests; retry in ${Math.ceil(a.retryInMillis / 1000)} s`,
+    );
   });
 }
 

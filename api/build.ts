@@ -54,12 +54,24 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'micro-observe API', version: deps.version, description: 'Telemetry, healthchecks, alerting and on-call for the Micro platform.' },
+      info: {
+        title: 'micro-observe API',
+        version: deps.version,
+        description: 'Telemetry, healthchecks, alerting and on-call for the Micro platform.',
+      },
       components: {
         schemas: {
           Error: {
             type: 'object',
-            properties: { error: { type: 'object', properties: { code: { type: 'string', enum: Object.values(API_ERRORS).map((e) => e.code) }, message: { type: 'string' } } } },
+            properties: {
+              error: {
+                type: 'object',
+                properties: {
+                  code: { type: 'string', enum: Object.values(API_ERRORS).map((e) => e.code) },
+                  message: { type: 'string' },
+                },
+              },
+            },
           },
         },
       },
@@ -74,22 +86,39 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((req, reply) => {
-    const { status, body } = toErrorResponse(new ApiError('NOT_FOUND', `there is nothing at ${req.method} ${req.url.split('?')[0]}`));
+    const { status, body } = toErrorResponse(
+      new ApiError('NOT_FOUND', `there is nothing at ${req.method} ${req.url.split('?')[0]}`),
+    );
     return reply.code(status).send(body);
   });
 
   // Ajv coerces "1e309" and "Infinity" to Infinity and lets it past `maximum`: refuse any number a
   // schema coerced that is not finite, before a handler binds it as a query parameter.
   app.addHook('preHandler', async (req) => {
-    for (const [where, values] of [['query', req.query], ['params', req.params]] as const) {
+    for (const [where, values] of [
+      ['query', req.query],
+      ['params', req.params],
+    ] as const) {
       for (const [name, v] of Object.entries((values ?? {}) as Record<string, unknown>)) {
-        if (typeof v === 'number' && !Number.isFinite(v)) throw new ApiError('BAD_REQUEST', `${where === 'query' ? 'querystring' : 'params'}/${name} must be a finite number`);
+        if (typeof v === 'number' && !Number.isFinite(v))
+          throw new ApiError(
+            'BAD_REQUEST',
+            `${where === 'query' ? 'querystring' : 'params'}/${name} must be a finite number`,
+          );
       }
     }
   });
 
-  installAccess(app, { tokens: deps.tokens, now: deps.now ?? Date.now, limiter: deps.rateLimiter ?? null, requireIngestToken: deps.requireIngestToken ?? false },
-    (ns) => deps.alerting(ns) !== null);
+  installAccess(
+    app,
+    {
+      tokens: deps.tokens,
+      now: deps.now ?? Date.now,
+      limiter: deps.rateLimiter ?? null,
+      requireIngestToken: deps.requireIngestToken ?? false,
+    },
+    (ns) => deps.alerting(ns) !== null,
+  );
 
   app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => {
@@ -100,7 +129,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     const text = await deps.registry.metrics();
     return reply.header('content-type', deps.registry.contentType).send(text);
   });
-  app.get('/api/v1/status', { config: { access: 'read' }, schema: { summary: 'Version, store and settings of this server' } }, async () => deps.status());
+  app.get(
+    '/api/v1/status',
+    { config: { access: 'read' }, schema: { summary: 'Version, store and settings of this server' } },
+    async () => deps.status(),
+  );
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const now = deps.now ?? Date.now;
@@ -110,7 +143,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return s;
   };
   // Telemetry reads see the namespace's own rows and the services other namespaces expose to it.
-  telemetryRoutes(app, { store, namespaceOf: (req) => ({ namespace: namespaceOf(req), shared: deps.sharedWith(namespaceOf(req)) }) });
+  telemetryRoutes(app, {
+    store,
+    namespaceOf: (req) => ({ namespace: namespaceOf(req), shared: deps.sharedWith(namespaceOf(req)) }),
+  });
   const alertingOf = (ns: string) => {
     const a = deps.alerting(ns);
     if (!a) throw new ApiError('NOT_READY', 'the alerting engine is still starting; try again in a moment');
@@ -135,7 +171,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       if (!t) throw new ApiError('NOT_READY', 'the server is still starting; try again in a moment');
       return t;
     },
-    store, openNamespace: deps.openNamespace, auditLog: (s, ns, limit) => auditLog(s, ns, limit), now,
+    store,
+    openNamespace: deps.openNamespace,
+    auditLog: (s, ns, limit) => auditLog(s, ns, limit),
+    now,
   });
   return app;
 }

@@ -18,11 +18,23 @@ export const API_ERRORS = {
   TOKEN_NOT_FOUND: { code: 'MICRO_ERR_TOKEN_NOT_FOUND', status: 404, message: 'no such token' },
   INVALID_CONFIG: { code: 'MICRO_ERR_INVALID_CONFIG', status: 400, message: 'the configuration is not valid' },
   CONFLICT: { code: 'MICRO_ERR_CONFLICT', status: 409, message: 'the request conflicts with the current state' },
-  UNSUPPORTED_MEDIA_TYPE: { code: 'MICRO_ERR_UNSUPPORTED_MEDIA_TYPE', status: 415, message: 'the content type is not supported' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    code: 'MICRO_ERR_UNSUPPORTED_MEDIA_TYPE',
+    status: 415,
+    message: 'the content type is not supported',
+  },
   BODY_TOO_LARGE: { code: 'MICRO_ERR_BODY_TOO_LARGE', status: 413, message: 'the request body is too large' },
   NOT_READY: { code: 'MICRO_ERR_NOT_READY', status: 503, message: 'the server is not ready yet' },
-  STORE_FULL: { code: 'MICRO_ERR_STORE_FULL', status: 507, message: 'the store is out of disk space; nothing was changed, retry later' },
-  STORE_UNAVAILABLE: { code: 'MICRO_ERR_STORE_UNAVAILABLE', status: 503, message: 'the store cannot be reached or is overloaded; nothing was changed, retry later' },
+  STORE_FULL: {
+    code: 'MICRO_ERR_STORE_FULL',
+    status: 507,
+    message: 'the store is out of disk space; nothing was changed, retry later',
+  },
+  STORE_UNAVAILABLE: {
+    code: 'MICRO_ERR_STORE_UNAVAILABLE',
+    status: 503,
+    message: 'the store cannot be reached or is overloaded; nothing was changed, retry later',
+  },
   INTERNAL: { code: 'MICRO_ERR_INTERNAL', status: 500, message: 'something went wrong on the server' },
 } as const;
 
@@ -50,7 +62,11 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   let message: string = API_ERRORS.INTERNAL.message;
   if (err instanceof StoreError && err.transient) {
     kind = err.problem === 'out-of-space' ? 'STORE_FULL' : 'STORE_UNAVAILABLE';
-    return { status: API_ERRORS[kind].status, body: { error: { code: API_ERRORS[kind].code, message: API_ERRORS[kind].message } }, retryAfterSeconds: STORE_RETRY_AFTER_S };
+    return {
+      status: API_ERRORS[kind].status,
+      body: { error: { code: API_ERRORS[kind].code, message: API_ERRORS[kind].message } },
+      retryAfterSeconds: STORE_RETRY_AFTER_S,
+    };
   }
   if (err instanceof ApiError) {
     kind = err.kind;
@@ -60,7 +76,8 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
     if (e?.validation) [kind, message] = ['BAD_REQUEST', e.message ?? API_ERRORS.BAD_REQUEST.message];
     else if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') kind = 'UNSUPPORTED_MEDIA_TYPE';
     else if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') kind = 'BODY_TOO_LARGE';
-    else if (e?.statusCode && e.statusCode >= 400 && e.statusCode < 500) [kind, message] = ['BAD_REQUEST', e.message ?? API_ERRORS.BAD_REQUEST.message];
+    else if (e?.statusCode && e.statusCode >= 400 && e.statusCode < 500)
+      [kind, message] = ['BAD_REQUEST', e.message ?? API_ERRORS.BAD_REQUEST.message];
     if (kind !== 'INTERNAL' && kind !== 'BAD_REQUEST') message = API_ERRORS[kind].message;
   }
   return { status: API_ERRORS[kind].status, body: { error: { code: API_ERRORS[kind].code, message } } };

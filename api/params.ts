@@ -10,19 +10,30 @@ export function parseDurationParam(name: string, value: string | undefined, fall
   const raw = value ?? fallback;
   if (raw === undefined || raw === '') return undefined;
   const n = parseDuration(raw);
-  if (n === null) throw new ApiError('BAD_REQUEST', `${name}: "${raw}" is not a duration of at most 100 years; write it like 500ms, 30s, 15m, 2h or 7d`);
+  if (n === null)
+    throw new ApiError(
+      'BAD_REQUEST',
+      `${name}: "${raw}" is not a duration of at most 100 years; write it like 500ms, 30s, 15m, 2h or 7d`,
+    );
   return n;
 }
 
 /** `since` back from now, capped to 31 days. */
-export function rangeFromSince(since: string | undefined, fallback: string, now = Date.now()): TimeRange & { sinceMs: number } {
+export function rangeFromSince(
+  since: string | undefined,
+  fallback: string,
+  now = Date.now(),
+): TimeRange & { sinceMs: number } {
   const sinceMs = Math.min(parseDurationParam('since', since, fallback)!, MAX_RANGE_MS);
   return { fromMs: now - sinceMs, toMs: now + 1, sinceMs };
 }
 
 export function asList(v: string | string[] | undefined): string[] {
   if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  return (Array.isArray(v) ? v : [v])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function describeSince(sinceMs: number): string {

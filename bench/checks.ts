@@ -13,7 +13,8 @@ const CHECKS = Number(process.env.BENCH_CHECKS ?? 10_000);
 const INTERVAL_S = Number(process.env.BENCH_CHECK_INTERVAL ?? 10);
 const SECONDS = Number(process.env.BENCH_CHECK_SECONDS ?? 30);
 
-const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
+const q = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
 
 async function main(): Promise<void> {
   const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
@@ -24,12 +25,14 @@ async function main(): Promise<void> {
   // Baseline: the same executor in a closed loop, 256 at a time, for 5 s.
   let done = 0;
   const until = performance.now() + 5000;
-  await Promise.all(Array.from({ length: 256 }, async () => {
-    while (performance.now() < until) {
-      await runHttpCheck({ url, timeoutMs: 2000 });
-      done++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 256 }, async () => {
+      while (performance.now() < until) {
+        await runHttpCheck({ url, timeoutMs: 2000 });
+        done++;
+      }
+    }),
+  );
   const capacity = done / 5;
   console.log(`bench/checks: baseline, the HTTP check executor in a closed loop: ${Math.round(capacity)} checks/s`);
 
@@ -40,13 +43,24 @@ async function main(): Promise<void> {
   const lateness: number[] = [];
   let failed = 0;
   const engine = createCheckEngine({
-    book, namespace: 'bench', maxConcurrent: 256,
+    book,
+    namespace: 'bench',
+    maxConcurrent: 256,
     onStart: (_name, scheduledAt, startedAt) => lateness.push(startedAt - scheduledAt),
     onError: () => failed++,
   });
-  const checks = checksSchema.parse(Array.from({ length: CHECKS }, (_, i) => ({ name: `c${i}`, interval: `${INTERVAL_S}s`, http: { url, timeout: '2s' } })));
+  const checks = checksSchema.parse(
+    Array.from({ length: CHECKS }, (_, i) => ({
+      name: `c${i}`,
+      interval: `${INTERVAL_S}s`,
+      http: { url, timeout: '2s' },
+    })),
+  );
   const t0 = Date.now();
-  engine.setJobs(checks.map((c) => checkJob(c, createHostResolver())), t0);
+  engine.setJobs(
+    checks.map((c) => checkJob(c, createHostResolver())),
+    t0,
+  );
   engine.start();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   await engine.stop();
@@ -54,10 +68,18 @@ async function main(): Promise<void> {
   const ok = engine.status().filter((s) => s.lastResult?.ok).length;
   const target = CHECKS / INTERVAL_S;
   const rate = lateness.length / elapsed;
-  console.log(`  ${CHECKS} checks every ${INTERVAL_S} s for ${SECONDS} s: ${lateness.length} runs, ${Math.round(rate)} checks/s sustained (target ${Math.round(target)}/s); ${ok} last results ok, ${failed} errors`);
-  console.log(`  start jitter (how late against the schedule): p50 ${q(lateness, 0.5).toFixed(1)} ms, p99 ${q(lateness, 0.99).toFixed(1)} ms, max ${Math.max(...lateness).toFixed(1)} ms`);
-  console.log(`\n| checks | sustained | target | ratio | capacity (closed loop) | load | start jitter p50 | p99 |\n|---|---|---|---|---|---|---|---|`);
-  console.log(`| ${CHECKS} | ${Math.round(rate)}/s | ${Math.round(target)}/s | ${(rate / target).toFixed(2)} | ${Math.round(capacity)}/s | ${(target / capacity).toFixed(2)} | ${q(lateness, 0.5).toFixed(1)} ms | ${q(lateness, 0.99).toFixed(1)} ms |`);
+  console.log(
+    `  ${CHECKS} checks every ${INTERVAL_S} s for ${SECONDS} s: ${lateness.length} runs, ${Math.round(rate)} checks/s sustained (target ${Math.round(target)}/s); ${ok} last results ok, ${failed} errors`,
+  );
+  console.log(
+    `  start jitter (how late against the schedule): p50 ${q(lateness, 0.5).toFixed(1)} ms, p99 ${q(lateness, 0.99).toFixed(1)} ms, max ${Math.max(...lateness).toFixed(1)} ms`,
+  );
+  console.log(
+    `\n| checks | sustained | target | ratio | capacity (closed loop) | load | start jitter p50 | p99 |\n|---|---|---|---|---|---|---|---|`,
+  );
+  console.log(
+    `| ${CHECKS} | ${Math.round(rate)}/s | ${Math.round(target)}/s | ${(rate / target).toFixed(2)} | ${Math.round(capacity)}/s | ${(target / capacity).toFixed(2)} | ${q(lateness, 0.5).toFixed(1)} ms | ${q(lateness, 0.99).toFixed(1)} ms |`,
+  );
   await store.close();
   rmSync(dataDir, { recursive: true, force: true });
   server.close();

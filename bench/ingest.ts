@@ -21,31 +21,73 @@ type Signal = 'traces' | 'logs';
 function spanRequest(): Buffer {
   const traceId = randomBytes(16);
   const spans = Array.from({ length: ITEMS_PER_REQUEST }, (_, i) => ({
-    trace_id: traceId, span_id: randomBytes(8), parent_span_id: randomBytes(8),
-    name: `GET /api/v1/items/{id}`, kind: 2 + (i % 2),
-    start_time_unix_nano: nanos(i * 10_000), end_time_unix_nano: nanos(i * 10_000 + 1_000_000 + (i % 97) * 1000),
-    attributes: [kv('http.method', 'GET'), kv('http.route', '/api/v1/items/{id}'), kv('http.status_code', i % 50 === 0 ? 500 : 200),
-      kv('http.url', `https://shop.example.com/api/v1/items/${i}?q=${i * 7}`), kv('net.peer.name', `db-${i % 3}`), kv('thread.id', i % 16)],
-    events: i % 50 === 0 ? [{ time_unix_nano: nanos(i * 10_000 + 500), name: 'exception', attributes: [kv('exception.message', 'timeout')] }] : [],
+    trace_id: traceId,
+    span_id: randomBytes(8),
+    parent_span_id: randomBytes(8),
+    name: `GET /api/v1/items/{id}`,
+    kind: 2 + (i % 2),
+    start_time_unix_nano: nanos(i * 10_000),
+    end_time_unix_nano: nanos(i * 10_000 + 1_000_000 + (i % 97) * 1000),
+    attributes: [
+      kv('http.method', 'GET'),
+      kv('http.route', '/api/v1/items/{id}'),
+      kv('http.status_code', i % 50 === 0 ? 500 : 200),
+      kv('http.url', `https://shop.example.com/api/v1/items/${i}?q=${i * 7}`),
+      kv('net.peer.name', `db-${i % 3}`),
+      kv('thread.id', i % 16),
+    ],
+    events:
+      i % 50 === 0
+        ? [
+            {
+              time_unix_nano: nanos(i * 10_000 + 500),
+              name: 'exception',
+              attributes: [kv('exception.message', 'timeout')],
+            },
+          ]
+        : [],
     status: { code: i % 50 === 0 ? 2 : 0 },
   }));
   return encodeTraces({
-    resource_spans: [{
-      resource: { attributes: [kv('service.name', 'bench'), kv('service.version', '1.4.2'), kv('service.instance.id', 'bench-1'), kv('host.name', 'node-7'), kv('telemetry.sdk.language', 'nodejs')] },
-      scope_spans: [{ scope: { name: '@opentelemetry/instrumentation-http', version: '0.52.0' }, spans }],
-    }],
+    resource_spans: [
+      {
+        resource: {
+          attributes: [
+            kv('service.name', 'bench'),
+            kv('service.version', '1.4.2'),
+            kv('service.instance.id', 'bench-1'),
+            kv('host.name', 'node-7'),
+            kv('telemetry.sdk.language', 'nodejs'),
+          ],
+        },
+        scope_spans: [{ scope: { name: '@opentelemetry/instrumentation-http', version: '0.52.0' }, spans }],
+      },
+    ],
   });
 }
 
 function logRequest(): Buffer {
   const traceId = randomBytes(16);
   const records = Array.from({ length: ITEMS_PER_REQUEST }, (_, i) => ({
-    time_unix_nano: nanos(i * 10_000), observed_time_unix_nano: nanos(i * 10_000 + 100), severity_number: i % 10 === 0 ? 13 : 9, severity_text: i % 10 === 0 ? 'WARN' : 'INFO',
-    body: { string_value: `request ${i} served in ${(i % 97) + 1} ms for user ${i * 31 % 1000} with cart of ${i % 7} items` },
+    time_unix_nano: nanos(i * 10_000),
+    observed_time_unix_nano: nanos(i * 10_000 + 100),
+    severity_number: i % 10 === 0 ? 13 : 9,
+    severity_text: i % 10 === 0 ? 'WARN' : 'INFO',
+    body: {
+      string_value: `request ${i} served in ${(i % 97) + 1} ms for user ${(i * 31) % 1000} with cart of ${i % 7} items`,
+    },
     attributes: [kv('http.route', '/api/v1/items/{id}'), kv('user.id', String((i * 31) % 1000))],
-    trace_id: traceId, span_id: randomBytes(8),
+    trace_id: traceId,
+    span_id: randomBytes(8),
   }));
-  return encodeLogs({ resource_logs: [{ resource: { attributes: [kv('service.name', 'bench'), kv('host.name', 'node-7')] }, scope_logs: [{ scope: { name: 'pino' }, log_records: records }] }] });
+  return encodeLogs({
+    resource_logs: [
+      {
+        resource: { attributes: [kv('service.name', 'bench'), kv('host.name', 'node-7')] },
+        scope_logs: [{ scope: { name: 'pino' }, log_records: records }],
+      },
+    ],
+  });
 }
 
 /** The same rows inserted straight into the embedded engine, in batches the collector would form. */
@@ -80,7 +122,10 @@ async function engineRate(signal: Signal, bodies: Buffer[], batchRows: number): 
   return (bodies.length * ITEMS_PER_REQUEST) / seconds;
 }
 
-async function endToEndRate(signal: Signal, bodies: Buffer[]): Promise<{ rate: number; retries: number; where: string; rowsPerInsert: number }> {
+async function endToEndRate(
+  signal: Signal,
+  bodies: Buffer[],
+): Promise<{ rate: number; retries: number; where: string; rowsPerInsert: number }> {
   const dataDir = makeDataDir();
   const server = await spawnServer(dataDir, (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean));
   const cpuBefore = await scrape(server.apiUrl, 'micro_process_cpu_seconds_total');
@@ -91,7 +136,11 @@ async function endToEndRate(signal: Signal, bodies: Buffer[]): Promise<{ rate: n
     while (next < bodies.length) {
       const body = bodies[next++]!;
       for (;;) {
-        const res = await fetch(`${server.otlpHttpUrl}/v1/${signal}`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: body as BodyInit });
+        const res = await fetch(`${server.otlpHttpUrl}/v1/${signal}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-protobuf' },
+          body: body as BodyInit,
+        });
         await res.arrayBuffer();
         if (res.status === 200) break;
         if (res.status !== 429 && res.status !== 503) throw new Error(`${signal} export answered ${res.status}`);
@@ -103,7 +152,11 @@ async function endToEndRate(signal: Signal, bodies: Buffer[]): Promise<{ rate: n
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - started) / 1000;
   const text = await (await fetch(`${server.apiUrl}/metrics`)).text();
-  const sum = (name: string) => text.split('\n').filter((l) => l.startsWith(name)).reduce((a, l) => a + Number(l.split(' ').pop()), 0);
+  const sum = (name: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(name))
+      .reduce((a, l) => a + Number(l.split(' ').pop()), 0);
   const cpu = (await scrape(server.apiUrl, 'micro_process_cpu_seconds_total')) - cpuBefore;
   const decode = sum('micro_collector_decode_seconds_total');
   const insert = sum('micro_collector_flush_seconds_sum');
@@ -115,20 +168,25 @@ async function endToEndRate(signal: Signal, bodies: Buffer[]): Promise<{ rate: n
     rate: items / seconds,
     retries,
     rowsPerInsert: Math.round(items / flushes),
-    where: `wall ${seconds.toFixed(2)} s; server CPU ${cpu.toFixed(2)} s (${((cpu / items) * 1e6).toFixed(1)} s per 1M); decode ${decode.toFixed(2)} s; ` +
+    where:
+      `wall ${seconds.toFixed(2)} s; server CPU ${cpu.toFixed(2)} s (${((cpu / items) * 1e6).toFixed(1)} s per 1M); decode ${decode.toFixed(2)} s; ` +
       `${flushes} inserts, ${insert.toFixed(2)} s in flight (${(items / flushes).toFixed(0)} rows each)`,
   };
 }
 
 async function main(): Promise<void> {
-  console.log(`bench/ingest: ${REQUESTS} requests x ${ITEMS_PER_REQUEST} items per signal, ${CONCURRENCY} in flight, OTLP/HTTP protobuf over loopback`);
+  console.log(
+    `bench/ingest: ${REQUESTS} requests x ${ITEMS_PER_REQUEST} items per signal, ${CONCURRENCY} in flight, OTLP/HTTP protobuf over loopback`,
+  );
   const results: string[] = [];
   for (const signal of ['traces', 'logs'] as const) {
     process.stdout.write(`  encoding ${signal} requests... `);
     const bodies = Array.from({ length: REQUESTS }, signal === 'traces' ? spanRequest : logRequest);
     const mb = bodies.reduce((a, b) => a + b.length, 0) / 2 ** 20;
     console.log(`${mb.toFixed(1)} MiB (${Math.round((mb * 2 ** 20) / (REQUESTS * ITEMS_PER_REQUEST))} bytes an item)`);
-    process.stdout.write(`  engine baseline (RowBinary straight into embedded ClickHouse, ${BATCH_ROWS}-row batches)... `);
+    process.stdout.write(
+      `  engine baseline (RowBinary straight into embedded ClickHouse, ${BATCH_ROWS}-row batches)... `,
+    );
     const engine = await engineRate(signal, bodies, BATCH_ROWS);
     console.log(`${Math.round(engine)} /s`);
     process.stdout.write('  end to end (collector, acknowledged once stored)... ');
@@ -140,9 +198,13 @@ async function main(): Promise<void> {
     console.log(`${Math.round(engineSameBatch)} /s`);
     const unit = signal === 'traces' ? 'spans/s' : 'log records/s';
     const n = (v: number) => Math.round(v).toLocaleString('en');
-    results.push(`| ${signal} | ${n(e2e.rate)} ${unit} | ${n(engine)} | ${(e2e.rate / engine).toFixed(2)} | ${n(engineSameBatch)} | ${(e2e.rate / engineSameBatch).toFixed(2)} |`);
+    results.push(
+      `| ${signal} | ${n(e2e.rate)} ${unit} | ${n(engine)} | ${(e2e.rate / engine).toFixed(2)} | ${n(engineSameBatch)} | ${(e2e.rate / engineSameBatch).toFixed(2)} |`,
+    );
   }
-  console.log(`\n| signal | end to end | engine, ${BATCH_ROWS}-row batches | ratio | engine, same batches as end to end | ratio |\n|---|---|---|---|---|---|`);
+  console.log(
+    `\n| signal | end to end | engine, ${BATCH_ROWS}-row batches | ratio | engine, same batches as end to end | ratio |\n|---|---|---|---|---|---|`,
+  );
   for (const r of results) console.log(r);
 }
 

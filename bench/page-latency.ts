@@ -13,15 +13,23 @@ import { SMTPServer } from 'smtp-server';
 import { makeDataDir, startTestServer } from '../test/support/server.js';
 
 const RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 20);
-const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
+const q = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** An SMTP server that notes when each message is accepted, and what its subject says. */
-async function smtpSink(): Promise<{ port: number; accepted: Array<{ at: number; subject: string }>; close(): Promise<void> }> {
+async function smtpSink(): Promise<{
+  port: number;
+  accepted: Array<{ at: number; subject: string }>;
+  close(): Promise<void>;
+}> {
   const accepted: Array<{ at: number; subject: string }> = [];
   const server = new SMTPServer({
     // No reverse DNS of the client: there is no resolver to ask here, and it is the relay's time, not ours.
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false, disableReverseLookup: true,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    disableReverseLookup: true,
     onData(stream, _session, callback) {
       let head = '';
       stream.on('data', (c: Buffer) => {
@@ -34,7 +42,11 @@ async function smtpSink(): Promise<{ port: number; accepted: Array<{ at: number;
     },
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { port: (server.server.address() as AddressInfo).port, accepted, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    accepted,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 async function flakyTarget(): Promise<{ url: string; port: number; set(ok: boolean): void; close(): void }> {
@@ -54,7 +66,12 @@ async function waitFor(what: string, done: () => boolean, timeoutMs: number): Pr
 }
 
 /** Fails the target, waits for the FIRING email, restores it, waits for RESOLVED; RUNS times. */
-async function measure(name: string, target: Awaited<ReturnType<typeof flakyTarget>>, smtp: Awaited<ReturnType<typeof smtpSink>>, resolvedTimeoutMs: number): Promise<number[]> {
+async function measure(
+  name: string,
+  target: Awaited<ReturnType<typeof flakyTarget>>,
+  smtp: Awaited<ReturnType<typeof smtpSink>>,
+  resolvedTimeoutMs: number,
+): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     // Fail at a random point of the check cycle, as outages do.
@@ -62,12 +79,20 @@ async function measure(name: string, target: Awaited<ReturnType<typeof flakyTarg
     const before = smtp.accepted.length;
     const failedAt = Date.now();
     target.set(false);
-    await waitFor(`${name}: the page`, () => smtp.accepted.slice(before).some((m) => /FIRING/i.test(m.subject)), 60_000);
+    await waitFor(
+      `${name}: the page`,
+      () => smtp.accepted.slice(before).some((m) => /FIRING/i.test(m.subject)),
+      60_000,
+    );
     const page = smtp.accepted.slice(before).find((m) => /FIRING/i.test(m.subject))!;
     out.push(page.at - failedAt);
     target.set(true);
     const n = smtp.accepted.length;
-    await waitFor(`${name}: recovery`, () => smtp.accepted.slice(n).some((m) => /RESOLVED/i.test(m.subject)), resolvedTimeoutMs);
+    await waitFor(
+      `${name}: recovery`,
+      () => smtp.accepted.slice(n).some((m) => /RESOLVED/i.test(m.subject)),
+      resolvedTimeoutMs,
+    );
     process.stderr.write(`${name} run ${i + 1}/${RUNS}: ${out[i]} ms\n`);
   }
   return out;
@@ -77,14 +102,31 @@ async function microObserve(): Promise<number[]> {
   const smtp = await smtpSink();
   const target = await flakyTarget();
   const dataDir = makeDataDir();
-  const server = await startTestServer({ logLevel: 'warn', notifications: { smtp: { host: '127.0.0.1', port: smtp.port, from: 'pager@example.com' } } }, dataDir, [], [], {
-    declared: {
-      checks: [{ name: 'web', service: 'web', interval: 1000, timeout: 500, failureThreshold: 2, successThreshold: 1, labels: { severity: 'page' }, http: { url: target.url, method: 'GET', insecure: false, expectStatus: 200 } }],
-      users: [{ id: 'alice', email: 'alice@example.com', timezone: 'UTC', contacts: [] }],
-      policies: [{ id: 'default', repeat: 0, steps: [{ notify: ['user:alice'], after: 0 }] }],
-      routes: [{ match: { severity: 'page' }, policy: 'default' }],
+  const server = await startTestServer(
+    { logLevel: 'warn', notifications: { smtp: { host: '127.0.0.1', port: smtp.port, from: 'pager@example.com' } } },
+    dataDir,
+    [],
+    [],
+    {
+      declared: {
+        checks: [
+          {
+            name: 'web',
+            service: 'web',
+            interval: 1000,
+            timeout: 500,
+            failureThreshold: 2,
+            successThreshold: 1,
+            labels: { severity: 'page' },
+            http: { url: target.url, method: 'GET', insecure: false, expectStatus: 200 },
+          },
+        ],
+        users: [{ id: 'alice', email: 'alice@example.com', timezone: 'UTC', contacts: [] }],
+        policies: [{ id: 'default', repeat: 0, steps: [{ notify: ['user:alice'], after: 0 }] }],
+        routes: [{ match: { severity: 'page' }, policy: 'default' }],
+      },
     },
-  });
+  );
   try {
     await sleep(2500);
     return await measure('micro-observe', target, smtp, 30_000);
@@ -96,7 +138,11 @@ async function microObserve(): Promise<number[]> {
   }
 }
 
-const BINARIES = { prometheus: '/usr/bin/prometheus', alertmanager: '/usr/bin/prometheus-alertmanager', blackbox: '/usr/bin/prometheus-blackbox-exporter' };
+const BINARIES = {
+  prometheus: '/usr/bin/prometheus',
+  alertmanager: '/usr/bin/prometheus-alertmanager',
+  blackbox: '/usr/bin/prometheus-blackbox-exporter',
+};
 
 /** The same through blackbox_exporter → Prometheus → Alertmanager → SMTP, tuned to the bone. */
 async function prometheusChain(): Promise<number[] | null> {
@@ -109,9 +155,17 @@ async function prometheusChain(): Promise<number[] | null> {
   const [bb, prom, am] = [port(0), port(1), port(2)];
   mkdirSync(path.join(dir, 'prom'));
   mkdirSync(path.join(dir, 'am'));
-  writeFileSync(path.join(dir, 'blackbox.yml'), 'modules:\n  http_2xx:\n    prober: http\n    timeout: 900ms\n    http:\n      valid_status_codes: [200]\n');
-  writeFileSync(path.join(dir, 'rules.yml'), 'groups:\n  - name: web\n    interval: 1s\n    rules:\n      - alert: WebDown\n        expr: probe_success{job="web"} == 0\n        for: 1s\n        labels: { severity: page }\n');
-  writeFileSync(path.join(dir, 'prometheus.yml'), `global: { scrape_interval: 1s, evaluation_interval: 1s }
+  writeFileSync(
+    path.join(dir, 'blackbox.yml'),
+    'modules:\n  http_2xx:\n    prober: http\n    timeout: 900ms\n    http:\n      valid_status_codes: [200]\n',
+  );
+  writeFileSync(
+    path.join(dir, 'rules.yml'),
+    'groups:\n  - name: web\n    interval: 1s\n    rules:\n      - alert: WebDown\n        expr: probe_success{job="web"} == 0\n        for: 1s\n        labels: { severity: page }\n',
+  );
+  writeFileSync(
+    path.join(dir, 'prometheus.yml'),
+    `global: { scrape_interval: 1s, evaluation_interval: 1s }
 rule_files: [${path.join(dir, 'rules.yml')}]
 alerting: { alertmanagers: [{ static_configs: [{ targets: ['127.0.0.1:${am}'] }] }] }
 scrape_configs:
@@ -119,19 +173,32 @@ scrape_configs:
     metrics_path: /probe
     params: { module: [http_2xx], target: ['${target.url}'] }
     static_configs: [{ targets: ['127.0.0.1:${bb}'] }]
-`);
-  writeFileSync(path.join(dir, 'alertmanager.yml'), `global: { smtp_smarthost: '127.0.0.1:${smtp.port}', smtp_from: 'am@example.com', smtp_require_tls: false }
+`,
+  );
+  writeFileSync(
+    path.join(dir, 'alertmanager.yml'),
+    `global: { smtp_smarthost: '127.0.0.1:${smtp.port}', smtp_from: 'am@example.com', smtp_require_tls: false }
 route: { receiver: mail, group_by: [alertname], group_wait: 0s, group_interval: 1s, repeat_interval: 4h }
 receivers: [{ name: mail, email_configs: [{ to: 'alice@example.com', send_resolved: true, headers: { Subject: '{{ .Status | toUpper }} {{ .CommonLabels.alertname }}' } }] }]
-`);
+`,
+  );
   const run = (bin: string, args: string[]) => {
     const c = spawn(bin, args, { stdio: 'ignore' });
     children.push(c);
   };
   try {
     run(BINARIES.blackbox, [`--config.file=${path.join(dir, 'blackbox.yml')}`, `--web.listen-address=127.0.0.1:${bb}`]);
-    run(BINARIES.alertmanager, [`--config.file=${path.join(dir, 'alertmanager.yml')}`, `--storage.path=${path.join(dir, 'am')}`, `--web.listen-address=127.0.0.1:${am}`, '--cluster.listen-address=']);
-    run(BINARIES.prometheus, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'prom')}`, `--web.listen-address=127.0.0.1:${prom}`]);
+    run(BINARIES.alertmanager, [
+      `--config.file=${path.join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${path.join(dir, 'am')}`,
+      `--web.listen-address=127.0.0.1:${am}`,
+      '--cluster.listen-address=',
+    ]);
+    run(BINARIES.prometheus, [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(dir, 'prom')}`,
+      `--web.listen-address=127.0.0.1:${prom}`,
+    ]);
     await sleep(8000);
     return await measure('prometheus chain', target, smtp, 60_000);
   } finally {
@@ -149,14 +216,17 @@ async function main(): Promise<void> {
     process.stderr.write(`the Prometheus chain could not be measured: ${(err as Error).message}\n`);
     return null;
   });
-  const line = (name: string, xs: number[]) => `${name.padEnd(44)} median ${String(q(xs, 0.5)).padStart(5)} ms   max ${String(Math.max(...xs)).padStart(5)} ms   (${xs.length} runs)`;
+  const line = (name: string, xs: number[]) =>
+    `${name.padEnd(44)} median ${String(q(xs, 0.5)).padStart(5)} ms   max ${String(Math.max(...xs)).padStart(5)} ms   (${xs.length} runs)`;
   console.log('\nbench/page-latency: HTTP target fails -> page accepted by SMTP (1 s interval, failure threshold 2)');
   console.log(line('micro-observe', ours));
   if (theirs) {
     console.log(line('Prometheus + blackbox_exporter + Alertmanager', theirs));
     console.log(`ratio (micro-observe / Prometheus chain), median: ${(q(ours, 0.5) / q(theirs, 0.5)).toFixed(2)}`);
   } else {
-    console.log('Prometheus chain: not installed here (apt install prometheus prometheus-alertmanager prometheus-blackbox-exporter to compare in the same run)');
+    console.log(
+      'Prometheus chain: not installed here (apt install prometheus prometheus-alertmanager prometheus-blackbox-exporter to compare in the same run)',
+    );
   }
   console.log(`target: median under 1000 ms: ${q(ours, 0.5) < 1000 ? 'met' : 'NOT met'}`);
 }

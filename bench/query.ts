@@ -1,9 +1,7 @@
 // bench/query: trace by id (p50/p99) and the stats query, at 1M and 10M stored spans, on the
 // embedded engine. Targets: trace by id ≤ 20 ms p50 at 10M and ≤ 1.5x its 1M figure; stats ≤ 100 ms.
 import { rmSync } from 'node:fs';
-import {
-  RowBinaryWriter, instanceStats, openStore, serviceActivity, traceById, type Store,
-} from '../store/index.js';
+import { RowBinaryWriter, instanceStats, openStore, serviceActivity, traceById, type Store } from '../store/index.js';
 import { makeDataDir } from '../test/support/server.js';
 import { BENCH_SERVICES, writeRuntimeGauges, writeTraces } from './spans.js';
 
@@ -29,12 +27,18 @@ async function fill(store: Store, spans: number, sample: string[], fromMs: numbe
     done += writeTraces(w, Math.min(BATCH_TRACES, (spans - done) / 10), fromMs, toMs, sample);
     const o = await store.insertRowBinary('otel_traces', Buffer.from(w.bytes()));
     if (o.status !== 'success') throw new Error(JSON.stringify(o));
-    process.stdout.write(`\r  stored ${(done / 1e6).toFixed(1)}M spans (${Math.round(done / ((performance.now() - started) / 1000)).toLocaleString('en')} spans/s)   `);
+    process.stdout.write(
+      `\r  stored ${(done / 1e6).toFixed(1)}M spans (${Math.round(done / ((performance.now() - started) / 1000)).toLocaleString('en')} spans/s)   `,
+    );
   }
   process.stdout.write('\n');
 }
 
-async function measure(store: Store, label: string, sample: string[]): Promise<{ p50: number; p99: number; stats: number; statsAll: number }> {
+async function measure(
+  store: Store,
+  label: string,
+  sample: string[],
+): Promise<{ p50: number; p99: number; stats: number; statsAll: number }> {
   process.stdout.write('  merging parts (OPTIMIZE … FINAL), as background merges would... ');
   const t = await time(() => store.query('OPTIMIZE TABLE otel_traces FINAL'));
   console.log(`${(t / 1000).toFixed(1)} s`);
@@ -49,7 +53,10 @@ async function measure(store: Store, label: string, sample: string[]): Promise<{
   const now = Date.now();
   const range = { fromMs: now - 15 * 60_000, toMs: now };
   const stats = async (services: string[]) => {
-    await Promise.all([instanceStats(store, 'default', services, range), serviceActivity(store, 'default', services, range)]);
+    await Promise.all([
+      instanceStats(store, 'default', services, range),
+      serviceActivity(store, 'default', services, range),
+    ]);
   };
   const statsTimes: number[] = [];
   const statsAllTimes: number[] = [];
@@ -61,10 +68,19 @@ async function measure(store: Store, label: string, sample: string[]): Promise<{
     runtimeTimes.push(await time(() => instanceStats(store, 'default', [], range)));
     activityTimes.push(await time(() => serviceActivity(store, 'default', [], range)));
   }
-  console.log(`  stats of all services, its two reads alone: runtime metrics ${quantile(runtimeTimes, 0.5).toFixed(1)} ms, spans (RED per service, operation, instance) ${quantile(activityTimes, 0.5).toFixed(1)} ms`);
-  const r = { p50: quantile(times, 0.5), p99: quantile(times, 0.99), stats: quantile(statsTimes, 0.5), statsAll: quantile(statsAllTimes, 0.5) };
-  console.log(`  ${label}: trace by id p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (${ids.length} traces); ` +
-    `stats of one service ${r.stats.toFixed(1)} ms, of all ${r.statsAll.toFixed(1)} ms (median of 15, last 15 minutes)`);
+  console.log(
+    `  stats of all services, its two reads alone: runtime metrics ${quantile(runtimeTimes, 0.5).toFixed(1)} ms, spans (RED per service, operation, instance) ${quantile(activityTimes, 0.5).toFixed(1)} ms`,
+  );
+  const r = {
+    p50: quantile(times, 0.5),
+    p99: quantile(times, 0.99),
+    stats: quantile(statsTimes, 0.5),
+    statsAll: quantile(statsAllTimes, 0.5),
+  };
+  console.log(
+    `  ${label}: trace by id p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (${ids.length} traces); ` +
+      `stats of one service ${r.stats.toFixed(1)} ms, of all ${r.statsAll.toFixed(1)} ms (median of 15, last 15 minutes)`,
+  );
   return r;
 }
 
@@ -77,7 +93,9 @@ async function main(): Promise<void> {
     await store.prepare({ traces: 7 * 86400, logs: 7 * 86400, metrics: 30 * 86400 });
     const now = Date.now();
     const fromMs = now - HOURS * 3600_000;
-    console.log(`bench/query: spans spread over the last ${HOURS} h, 20 services, traces of 10 spans; runtime metrics every 10 s per instance`);
+    console.log(
+      `bench/query: spans spread over the last ${HOURS} h, 20 services, traces of 10 spans; runtime metrics every 10 s per instance`,
+    );
     const w = new RowBinaryWriter();
     writeRuntimeGauges(w, fromMs, now);
     await store.insertRowBinary('otel_metrics_gauge', Buffer.from(w.bytes()));
@@ -87,11 +105,20 @@ async function main(): Promise<void> {
     if (total > first) {
       await fill(store, total - first, sample, fromMs, now);
       const big = await measure(store, `${(total / 1e6).toFixed(0)}M spans`, sample);
-      console.log('\n| stored spans | trace by id p50 | p99 | stats (one service) | stats (all) |\n|---|---|---|---|---|');
-      for (const [n, r] of [[first, small], [total, big]] as const) {
-        console.log(`| ${(n / 1e6).toFixed(0)}M | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.stats.toFixed(1)} ms | ${r.statsAll.toFixed(1)} ms |`);
+      console.log(
+        '\n| stored spans | trace by id p50 | p99 | stats (one service) | stats (all) |\n|---|---|---|---|---|',
+      );
+      for (const [n, r] of [
+        [first, small],
+        [total, big],
+      ] as const) {
+        console.log(
+          `| ${(n / 1e6).toFixed(0)}M | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.stats.toFixed(1)} ms | ${r.statsAll.toFixed(1)} ms |`,
+        );
       }
-      console.log(`\ntrace by id at ${(total / 1e6).toFixed(0)}M is ${(big.p50 / small.p50).toFixed(2)}x its ${(first / 1e6).toFixed(0)}M figure (target ≤ 1.5x, and ≤ 20 ms p50); stats target ≤ 100 ms`);
+      console.log(
+        `\ntrace by id at ${(total / 1e6).toFixed(0)}M is ${(big.p50 / small.p50).toFixed(2)}x its ${(first / 1e6).toFixed(0)}M figure (target ≤ 1.5x, and ≤ 20 ms p50); stats target ≤ 100 ms`,
+      );
     }
   } finally {
     await store.close();

@@ -29,20 +29,30 @@ export function withCommonOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--api <url>', 'the micro-observe API').env('MICRO_API').default(DEFAULT_API))
     .addOption(new Option('-o, --output <format>', 'table or json').choices(['table', 'json']).default('table'))
-    .addOption(new Option('--namespace <name>', "act on this namespace (the default namespace's admin may act on any; default: the token's own)").env('MICRO_NAMESPACE'));
+    .addOption(
+      new Option(
+        '--namespace <name>',
+        "act on this namespace (the default namespace's admin may act on any; default: the token's own)",
+      ).env('MICRO_NAMESPACE'),
+    );
 }
 
 function describeNetworkError(err: unknown, api: string): string {
   // undici puts the socket's error code on `cause`, or on each of `cause.errors` (IPv4 and IPv6).
   const cause = (err as { cause?: { code?: string; errors?: Array<{ code?: string }> } }).cause;
   const code = cause?.code ?? cause?.errors?.[0]?.code ?? (err as { code?: string }).code;
-  if (code === 'ECONNREFUSED') return `cannot reach the micro-observe API at ${api}: connection refused (is \`micro server\` running? set --api or MICRO_API)`;
+  if (code === 'ECONNREFUSED')
+    return `cannot reach the micro-observe API at ${api}: connection refused (is \`micro server\` running? set --api or MICRO_API)`;
   if (code === 'ENOTFOUND') return `cannot reach the micro-observe API at ${api}: unknown host`;
   const detail = (cause as { message?: string } | undefined)?.message;
   return `cannot reach the micro-observe API at ${api}: ${(err as Error).message}${detail ? ` (${detail})` : ''}`;
 }
 
-export function apiUrl(api: string, path: string, query: Record<string, string | number | boolean | string[] | undefined> = {}): URL {
+export function apiUrl(
+  api: string,
+  path: string,
+  query: Record<string, string | number | boolean | string[] | undefined> = {},
+): URL {
   let url: URL;
   try {
     url = new URL(path, api.endsWith('/') ? api : `${api}/`);
@@ -67,7 +77,11 @@ export function cliToken(): string | null {
 /** The header that asks to act on another namespace than the token's (the default admin's right). */
 export const NAMESPACE_HEADER = 'x-micro-namespace';
 
-export async function apiRequest(url: URL, opts: Pick<CommonOptions, 'api' | 'namespace'>, init: RequestInit = {}): Promise<Response> {
+export async function apiRequest(
+  url: URL,
+  opts: Pick<CommonOptions, 'api' | 'namespace'>,
+  init: RequestInit = {},
+): Promise<Response> {
   let res: Response;
   const api = opts.api;
   const token = cliToken();
@@ -88,19 +102,27 @@ export async function apiRequest(url: URL, opts: Pick<CommonOptions, 'api' | 'na
     } catch {
       /* not JSON: keep the status */
     }
-    if (res.status === 401 && !token) message += ' (set MICRO_TOKEN, or MICRO_DATA_DIR to the server\'s data directory)';
+    if (res.status === 401 && !token) message += " (set MICRO_TOKEN, or MICRO_DATA_DIR to the server's data directory)";
     throw new CliError(message);
   }
   return res;
 }
 
-export async function getJson<T>(opts: CommonOptions, path: string, query: Parameters<typeof apiUrl>[2] = {}): Promise<T> {
+export async function getJson<T>(
+  opts: CommonOptions,
+  path: string,
+  query: Parameters<typeof apiUrl>[2] = {},
+): Promise<T> {
   const res = await apiRequest(apiUrl(opts.api, path, query), opts);
   return (await res.json()) as T;
 }
 
 export async function postJson<T>(opts: CommonOptions, path: string, body: unknown = {}): Promise<T> {
-  const res = await apiRequest(apiUrl(opts.api, path), opts, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await apiRequest(apiUrl(opts.api, path), opts, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return (await res.json()) as T;
 }
 

@@ -23,9 +23,22 @@ const program = new Command('micro')
   .exitOverride();
 
 for (const cmd of [
-  serverCommand(), statsCommand(), traceCommand(), logsCommand(), servicesCommand(), depsCommand(),
-  healthCommand(), alertsCommand(), ackCommand(), resolveCommand(), checkCommand(), applyCommand(), silenceCommand(),
-  oncallCommand(), pageCommand(), tokenCommand(),
+  serverCommand(),
+  statsCommand(),
+  traceCommand(),
+  logsCommand(),
+  servicesCommand(),
+  depsCommand(),
+  healthCommand(),
+  alertsCommand(),
+  ackCommand(),
+  resolveCommand(),
+  checkCommand(),
+  applyCommand(),
+  silenceCommand(),
+  oncallCommand(),
+  pageCommand(),
+  tokenCommand(),
 ]) {
   program.addCommand(cmd.exitOverride());
 }

@@ -4,6 +4,7 @@ import ms from 'ms';
 import { parseDuration } from '../config/index.js';
 import { CliError } from './api-client.js';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC
 const ANSI = /\u001b\[[0-9;]*m/g;
 const width = (s: string): number => [...s.replace(ANSI, '')].length;
 
@@ -56,7 +57,11 @@ export function count(n: number | null | undefined): string {
 }
 
 export function rate(perSecond: number): string {
-  return perSecond >= 10 ? `${perSecond.toFixed(0)}/s` : perSecond >= 0.1 ? `${perSecond.toFixed(2)}/s` : `${(perSecond * 60).toFixed(1)}/min`;
+  return perSecond >= 10
+    ? `${perSecond.toFixed(0)}/s`
+    : perSecond >= 0.1
+      ? `${perSecond.toFixed(2)}/s`
+      : `${(perSecond * 60).toFixed(1)}/min`;
 }
 
 export function ago(ms_: number | null | undefined, now = Date.now()): string {
@@ -77,7 +82,8 @@ export function durationFlag(flag: string, value: string | undefined): number | 
 export function durationFlag(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = parseDuration(value);
-  if (n === null) throw new CliError(`${flag}: "${value}" is not a duration; write it like 500ms, 30s, 15m, 2h or 7d`, 2);
+  if (n === null)
+    throw new CliError(`${flag}: "${value}" is not a duration; write it like 500ms, 30s, 15m, 2h or 7d`, 2);
   return n;
 }
 

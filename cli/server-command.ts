@@ -1,6 +1,12 @@
 // `micro server`: runs the collector, the store and the API in this process.
 import { Command, Option } from 'commander';
-import { ConfigError, declaredPart, loadConfigFile, resolveServerConfig, type ServerConfigInput } from '../config/index.js';
+import {
+  ConfigError,
+  declaredPart,
+  loadConfigFile,
+  resolveServerConfig,
+  type ServerConfigInput,
+} from '../config/index.js';
 
 interface ServerFlags {
   config?: string;
@@ -41,7 +47,10 @@ function withSmtpSecret(n: ServerConfigInput['notifications']): ServerConfigInpu
   }
   if (!n?.smtp) return n;
   const user = process.env.MICRO_SMTP_USER ?? auth?.user;
-  if (!user) throw new ConfigError(['notifications.smtp.auth.user: MICRO_SMTP_PASSWORD is set, so give the user too (here or in MICRO_SMTP_USER)']);
+  if (!user)
+    throw new ConfigError([
+      'notifications.smtp.auth.user: MICRO_SMTP_PASSWORD is set, so give the user too (here or in MICRO_SMTP_USER)',
+    ]);
   return { ...n, smtp: { ...n.smtp, auth: { user, pass } } };
 }
 
@@ -49,25 +58,74 @@ export function serverCommand(): Command {
   return new Command('server')
     .description('run the collector, the store and the API (embedded ClickHouse unless --clickhouse-url is given)')
     .addOption(new Option('-c, --config <file>', 'micro.yaml with server settings and retention').env('MICRO_CONFIG'))
-    .addOption(new Option('--data-dir <dir>', 'where the embedded store keeps its data (default ./data)').env('MICRO_DATA_DIR'))
-    .addOption(new Option('--clickhouse-url <url>', 'use a ClickHouse server: http://user:pass@host:8123/db').env('MICRO_CLICKHOUSE_URL'))
+    .addOption(
+      new Option('--data-dir <dir>', 'where the embedded store keeps its data (default ./data)').env('MICRO_DATA_DIR'),
+    )
+    .addOption(
+      new Option('--clickhouse-url <url>', 'use a ClickHouse server: http://user:pass@host:8123/db').env(
+        'MICRO_CLICKHOUSE_URL',
+      ),
+    )
     .addOption(new Option('--host <host>', 'address to listen on (default 127.0.0.1)').env('MICRO_HOST'))
     .addOption(new Option('--api-port <port>', 'HTTP API port (default 8080)').env('MICRO_API_PORT'))
     .addOption(new Option('--otlp-http-port <port>', 'OTLP/HTTP port (default 4318)').env('MICRO_OTLP_HTTP_PORT'))
     .addOption(new Option('--otlp-grpc-port <port>', 'OTLP/gRPC port (default 4317)').env('MICRO_OTLP_GRPC_PORT'))
-    .addOption(new Option('--public-url <url>', 'the address people reach the API at, for links').env('MICRO_PUBLIC_URL'))
-    .addOption(new Option('--retention-traces <duration>', 'keep traces this long (default 7d)').env('MICRO_RETENTION_TRACES'))
-    .addOption(new Option('--retention-logs <duration>', 'keep logs this long (default 7d)').env('MICRO_RETENTION_LOGS'))
-    .addOption(new Option('--retention-metrics <duration>', 'keep metrics this long (default 30d)').env('MICRO_RETENTION_METRICS'))
-    .addOption(new Option('--max-body-size <size>', 'largest OTLP request accepted (default 16MiB)').env('MICRO_MAX_BODY_SIZE'))
-    .addOption(new Option('--max-queue-size <size>', 'accepted data waiting to be stored before 429s (default 256MiB)').env('MICRO_MAX_QUEUE_SIZE'))
-    .addOption(new Option('--flush-interval <duration>', 'how long a batch gathers rows before it is stored, once an insert slot is free (default 50ms)').env('MICRO_FLUSH_INTERVAL'))
-    .addOption(new Option('--batch-rows <n>', 'rows that make a batch ready at once (default 50000)').env('MICRO_BATCH_ROWS'))
-    .addOption(new Option('--max-inflight-inserts <n>', 'inserts in flight per table (default 1)').env('MICRO_MAX_INFLIGHT_INSERTS'))
-    .addOption(new Option('--require-ingest-token', 'refuse telemetry without a token, even from loopback (always so beyond loopback)').env('MICRO_REQUIRE_INGEST_TOKEN'))
-    .addOption(new Option('--api-rate-limit <n>', 'API requests per second per token (default 100)').env('MICRO_API_RATE_LIMIT'))
-    .addOption(new Option('--ingest-rate-limit <n>', 'OTLP export requests per second per token (default 1000)').env('MICRO_INGEST_RATE_LIMIT'))
-    .addOption(new Option('--dns-servers <list>', "DNS servers checks resolve names with, comma-separated (default: the system's)").env('MICRO_DNS_SERVERS'))
+    .addOption(
+      new Option('--public-url <url>', 'the address people reach the API at, for links').env('MICRO_PUBLIC_URL'),
+    )
+    .addOption(
+      new Option('--retention-traces <duration>', 'keep traces this long (default 7d)').env('MICRO_RETENTION_TRACES'),
+    )
+    .addOption(
+      new Option('--retention-logs <duration>', 'keep logs this long (default 7d)').env('MICRO_RETENTION_LOGS'),
+    )
+    .addOption(
+      new Option('--retention-metrics <duration>', 'keep metrics this long (default 30d)').env(
+        'MICRO_RETENTION_METRICS',
+      ),
+    )
+    .addOption(
+      new Option('--max-body-size <size>', 'largest OTLP request accepted (default 16MiB)').env('MICRO_MAX_BODY_SIZE'),
+    )
+    .addOption(
+      new Option('--max-queue-size <size>', 'accepted data waiting to be stored before 429s (default 256MiB)').env(
+        'MICRO_MAX_QUEUE_SIZE',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--flush-interval <duration>',
+        'how long a batch gathers rows before it is stored, once an insert slot is free (default 50ms)',
+      ).env('MICRO_FLUSH_INTERVAL'),
+    )
+    .addOption(
+      new Option('--batch-rows <n>', 'rows that make a batch ready at once (default 50000)').env('MICRO_BATCH_ROWS'),
+    )
+    .addOption(
+      new Option('--max-inflight-inserts <n>', 'inserts in flight per table (default 1)').env(
+        'MICRO_MAX_INFLIGHT_INSERTS',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--require-ingest-token',
+        'refuse telemetry without a token, even from loopback (always so beyond loopback)',
+      ).env('MICRO_REQUIRE_INGEST_TOKEN'),
+    )
+    .addOption(
+      new Option('--api-rate-limit <n>', 'API requests per second per token (default 100)').env('MICRO_API_RATE_LIMIT'),
+    )
+    .addOption(
+      new Option('--ingest-rate-limit <n>', 'OTLP export requests per second per token (default 1000)').env(
+        'MICRO_INGEST_RATE_LIMIT',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--dns-servers <list>',
+        "DNS servers checks resolve names with, comma-separated (default: the system's)",
+      ).env('MICRO_DNS_SERVERS'),
+    )
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug or trace').env('MICRO_LOG_LEVEL'))
     .action(async (flags: ServerFlags) => {
       const file: Partial<ReturnType<typeof loadConfigFile>> = flags.config ? loadConfigFile(flags.config) : {};
@@ -121,7 +179,8 @@ export function serverCommand(): Command {
 export function explainStartError(err: unknown): string {
   if (err instanceof ConfigError) return err.message;
   const e = err as { code?: string; message?: string; address?: string; port?: number };
-  if (e?.code === 'EADDRINUSE') return `cannot listen on ${e.address}:${e.port}: the port is in use (choose another with --api-port, --otlp-http-port or --otlp-grpc-port)`;
+  if (e?.code === 'EADDRINUSE')
+    return `cannot listen on ${e.address}:${e.port}: the port is in use (choose another with --api-port, --otlp-http-port or --otlp-grpc-port)`;
   if (e?.code === 'EACCES') return `cannot listen on ${e.address}:${e.port}: permission denied`;
   return `the server could not start: ${e?.message ?? String(err)}`;
 }

@@ -18,9 +18,25 @@ export interface WaterfallSpan {
 
 // The attributes worth a glance, in the order they are shown (old and new semantic conventions).
 const KEY_ATTRIBUTES = [
-  'http.request.method', 'http.method', 'http.route', 'url.path', 'http.target', 'http.url', 'url.full',
-  'http.response.status_code', 'http.status_code', 'rpc.service', 'rpc.method', 'rpc.grpc.status_code',
-  'db.system', 'db.operation', 'db.statement', 'db.query.text', 'messaging.destination.name', 'peer.service', 'server.address',
+  'http.request.method',
+  'http.method',
+  'http.route',
+  'url.path',
+  'http.target',
+  'http.url',
+  'url.full',
+  'http.response.status_code',
+  'http.status_code',
+  'rpc.service',
+  'rpc.method',
+  'rpc.grpc.status_code',
+  'db.system',
+  'db.operation',
+  'db.statement',
+  'db.query.text',
+  'messaging.destination.name',
+  'peer.service',
+  'server.address',
 ];
 
 function keyAttributes(s: WaterfallSpan): string {
@@ -31,7 +47,10 @@ function keyAttributes(s: WaterfallSpan): string {
     if (parts.length >= 4) break;
   }
   const exception = s.events.find((e) => e.name === 'exception');
-  if (exception) parts.push(`exception: ${exception.attributes['exception.message'] ?? exception.attributes['exception.type'] ?? ''}`);
+  if (exception)
+    parts.push(
+      `exception: ${exception.attributes['exception.message'] ?? exception.attributes['exception.type'] ?? ''}`,
+    );
   return parts.join(' ');
 }
 
@@ -41,10 +60,12 @@ export function orderTree(spans: WaterfallSpan[]): Array<{ span: WaterfallSpan; 
   const children = new Map<string, WaterfallSpan[]>();
   const roots: WaterfallSpan[] = [];
   for (const s of spans) {
-    if (s.parentSpanId && ids.has(s.parentSpanId)) children.set(s.parentSpanId, [...(children.get(s.parentSpanId) ?? []), s]);
+    if (s.parentSpanId && ids.has(s.parentSpanId))
+      children.set(s.parentSpanId, [...(children.get(s.parentSpanId) ?? []), s]);
     else roots.push(s);
   }
-  const byStart = (a: WaterfallSpan, b: WaterfallSpan) => (BigInt(a.startNs) < BigInt(b.startNs) ? -1 : BigInt(a.startNs) > BigInt(b.startNs) ? 1 : 0);
+  const byStart = (a: WaterfallSpan, b: WaterfallSpan) =>
+    BigInt(a.startNs) < BigInt(b.startNs) ? -1 : BigInt(a.startNs) > BigInt(b.startNs) ? 1 : 0;
   const out: Array<{ span: WaterfallSpan; prefix: string }> = [];
   const walk = (s: WaterfallSpan, lead: string, tail: string, depth: number): void => {
     out.push({ span: s, prefix: depth === 0 ? '' : lead });
@@ -72,7 +93,8 @@ export function renderWaterfall(traceId: string, spans: WaterfallSpan[], barWidt
   const labels = rows.map(({ span, prefix }) => `${prefix}${span.service} ${span.operation}`);
   const labelWidth = Math.min(60, Math.max(...labels.map((l) => [...l].length)));
   const lines = [
-    pc.bold(`trace ${traceId}`) + `  ${spans.length} spans, ${services.size} service${services.size > 1 ? 's' : ''}, ${millis(totalMs)}` +
+    pc.bold(`trace ${traceId}`) +
+      `  ${spans.length} spans, ${services.size} service${services.size > 1 ? 's' : ''}, ${millis(totalMs)}` +
       (errors ? pc.red(`, ${errors} error${errors > 1 ? 's' : ''}`) : ''),
     '',
   ];
@@ -80,11 +102,16 @@ export function renderWaterfall(traceId: string, spans: WaterfallSpan[], barWidt
     const offsetMs = Number(BigInt(span.startNs) - start) / 1e6;
     const from = Math.min(barWidth - 1, Math.floor((offsetMs / totalMs) * barWidth));
     const len = Math.max(1, Math.round((span.durationMs / totalMs) * barWidth));
-    const bar = ' '.repeat(from) + '█'.repeat(Math.min(len, barWidth - from)) + ' '.repeat(Math.max(0, barWidth - from - len));
+    const bar =
+      ' '.repeat(from) + '█'.repeat(Math.min(len, barWidth - from)) + ' '.repeat(Math.max(0, barWidth - from - len));
     const failed = span.status === 'Error';
     let label = labels[i]!;
     if ([...label].length > labelWidth) label = `${[...label].slice(0, labelWidth - 1).join('')}…`;
-    const status = failed ? pc.red(`ERROR${span.statusMessage ? ` ${span.statusMessage}` : ''}`) : span.status === 'Ok' ? 'OK' : '';
+    const status = failed
+      ? pc.red(`ERROR${span.statusMessage ? ` ${span.statusMessage}` : ''}`)
+      : span.status === 'Ok'
+        ? 'OK'
+        : '';
     const line = `${label.padEnd(labelWidth)}  ${failed ? pc.red(bar) : pc.cyan(bar)}  ${millis(span.durationMs).padStart(8)}  ${span.kind.padEnd(8)} ${status} ${pc.dim(keyAttributes(span))}`;
     lines.push(failed ? line.replace(label, pc.red(label)) : line);
   });

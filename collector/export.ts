@@ -41,14 +41,22 @@ export interface ExportContext {
 export const DECODED_PER_BODY_BYTE = 8;
 
 export async function handleExport(
-  ctx: ExportContext, signal: Signal, encoding: Encoding, transport: 'http' | 'grpc', body: Buffer, namespace: string,
+  ctx: ExportContext,
+  signal: Signal,
+  encoding: Encoding,
+  transport: 'http' | 'grpc',
+  body: Buffer,
+  namespace: string,
 ): Promise<ExportResult> {
   // Refuse before decoding when already full: decoding is the expensive part.
   if (ctx.pipeline.queuedBytes() >= ctx.maxQueueBytes) {
     ctx.metrics.rejected.labels(signal, 'overloaded').inc();
     return { kind: 'overloaded', message: 'the store is behind; retry later', retryInMillis: 1000 };
   }
-  const rows = new RequestRows(Math.min(ctx.maxDecodedBytes, ctx.maxQueueBytes), (ctx.now() - ctx.retentionMs[signal]) * 1e6);
+  const rows = new RequestRows(
+    Math.min(ctx.maxDecodedBytes, ctx.maxQueueBytes),
+    (ctx.now() - ctx.retentionMs[signal]) * 1e6,
+  );
   const started = process.hrtime.bigint();
   try {
     DECODERS[signal][encoding](body, namespace, rows);
@@ -58,9 +66,10 @@ export async function handleExport(
       ctx.metrics.rejected.labels(signal, 'too-large').inc();
       return { kind: 'too-large', message: err.message };
     }
-    const message = err instanceof MalformedInputError || err instanceof RangeError || err instanceof SyntaxError
-      ? err.message
-      : `could not decode the ${encoding} body: ${(err as Error).message}`;
+    const message =
+      err instanceof MalformedInputError || err instanceof RangeError || err instanceof SyntaxError
+        ? err.message
+        : `could not decode the ${encoding} body: ${(err as Error).message}`;
     ctx.metrics.rejected.labels(signal, 'malformed').inc();
     return { kind: 'bad-request', message: `malformed OTLP ${signal} request: ${message}` };
   }
@@ -69,11 +78,17 @@ export async function handleExport(
   // Malformed items alone are a bad request; items only too old are well-formed, answered with
   // partial success (every one rejected, and why), which senders do not retry either.
   if (rows.accepted === 0 && rows.rejected > 0 && rows.rejectedBy.has('invalid-item')) {
-    return { kind: 'bad-request', message: `every item was rejected (${rows.rejected}); the first because of ${rows.firstError}` };
+    return {
+      kind: 'bad-request',
+      message: `every item was rejected (${rows.rejected}); the first because of ${rows.firstError}`,
+    };
   }
   if (rows.retained > ctx.maxQueueBytes) {
     ctx.metrics.rejected.labels(signal, 'too-large').inc(rows.accepted);
-    return { kind: 'too-large', message: `the request's rows (${rows.retained} bytes) are more than the queue holds (${ctx.maxQueueBytes}); split it` };
+    return {
+      kind: 'too-large',
+      message: `the request's rows (${rows.retained} bytes) are more than the queue holds (${ctx.maxQueueBytes}); split it`,
+    };
   }
   const outcome = await ctx.pipeline.submit(rows);
   if (outcome.status === 'success') return { kind: 'ok', rejected: rows.rejected, message: rows.firstError };
@@ -83,7 +98,9 @@ export async function handleExport(
   }
   // The store's own state (a full disk...) is logged once when it changes, by whoever watches
   // its write health, not once per refused request.
-  ctx.metrics.rejected.labels(signal, outcome.reason === 'overloaded' ? 'overloaded' : outcome.problem ?? outcome.reason).inc(rows.accepted);
+  ctx.metrics.rejected
+    .labels(signal, outcome.reason === 'overloaded' ? 'overloaded' : (outcome.problem ?? outcome.reason))
+    .inc(rows.accepted);
   return {
     kind: outcome.reason === 'overloaded' ? 'overloaded' : 'unavailable',
     message: outcome.message,

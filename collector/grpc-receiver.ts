@@ -51,13 +51,25 @@ export function buildGrpcReceiver(ctx: ExportContext, opts: GrpcReceiverOptions,
       const fail = (code: grpc.status, message: string, retryInMillis?: number): void => {
         ctx.metrics.requests.labels(signal, 'grpc', grpc.status[code] ?? String(code)).inc();
         const metadata = new grpc.Metadata();
-        if (retryInMillis !== undefined) metadata.set('grpc-status-details-bin', statusMessage(code, message, retryInMillis));
+        if (retryInMillis !== undefined)
+          metadata.set('grpc-status-details-bin', statusMessage(code, message, retryInMillis));
         callback({ code, details: message, metadata });
       };
       const authorization = call.metadata.get('authorization')[0];
-      const auth = opts.authorize(typeof authorization === 'string' ? authorization : authorization?.toString('utf8'), peerAddress(call.getPeer()));
+      const auth = opts.authorize(
+        typeof authorization === 'string' ? authorization : authorization?.toString('utf8'),
+        peerAddress(call.getPeer()),
+      );
       if (!auth.ok) {
-        return fail(auth.status === 401 ? grpc.status.UNAUTHENTICATED : auth.status === 403 ? grpc.status.PERMISSION_DENIED : grpc.status.RESOURCE_EXHAUSTED, auth.message, auth.retryInMillis);
+        return fail(
+          auth.status === 401
+            ? grpc.status.UNAUTHENTICATED
+            : auth.status === 403
+              ? grpc.status.PERMISSION_DENIED
+              : grpc.status.RESOURCE_EXHAUSTED,
+          auth.message,
+          auth.retryInMillis,
+        );
       }
       handleExport(ctx, signal, 'protobuf', 'grpc', call.request, auth.namespace).then(
         (result) => {
@@ -89,10 +101,14 @@ export function buildGrpcReceiver(ctx: ExportContext, opts: GrpcReceiverOptions,
 
 export function listenGrpc(server: grpc.Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
-      if (err) reject(err);
-      else resolve(bound);
-    });
+    server.bindAsync(
+      `${host.includes(':') ? `[${host}]` : host}:${port}`,
+      grpc.ServerCredentials.createInsecure(),
+      (err, bound) => {
+        if (err) reject(err);
+        else resolve(bound);
+      },
+    );
   });
 }
 

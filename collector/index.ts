@@ -1,6 +1,11 @@
 export { DECODED_PER_BODY_BYTE, handleExport, type ExportContext, type ExportResult } from './export.js';
 export { buildGrpcReceiver, closeGrpc, listenGrpc, type GrpcReceiverOptions } from './grpc-receiver.js';
-export { buildHttpReceiver, type HttpReceiverOptions, type IngestAuthorization, type IngestAuthorizer } from './http-receiver.js';
+export {
+  buildHttpReceiver,
+  type HttpReceiverOptions,
+  type IngestAuthorization,
+  type IngestAuthorizer,
+} from './http-receiver.js';
 export { limits as decodeLimits } from './otlp/attributes.js';
 export { RequestRows, type Encoding, type Signal } from './otlp/request-rows.js';
 export { createPipeline, type Pipeline, type PipelineOptions, type SubmitOutcome } from './pipeline.js';

@@ -1,7 +1,14 @@
 // Batches rows per table and stores them, acknowledging a request only once every row it
 // brought is stored. Memory is bounded by the bytes queued: past the limit a request is turned
 // away as retryable (HTTP 429 / gRPC RESOURCE_EXHAUSTED) before anything of it is queued.
-import { PROBLEM_TEXT, type InsertOutcome, type RowBinaryWriter, type Store, type StoreProblem, type TableName } from '../store/index.js';
+import {
+  PROBLEM_TEXT,
+  type InsertOutcome,
+  type RowBinaryWriter,
+  type Store,
+  type StoreProblem,
+  type TableName,
+} from '../store/index.js';
 import type { RequestRows } from './otlp/request-rows.js';
 import type { CollectorMetrics } from './self-metrics.js';
 
@@ -20,7 +27,13 @@ export interface PipelineOptions {
 
 export type SubmitOutcome =
   | { status: 'success' }
-  | { status: 'retryable'; retryInMillis: number; reason: 'overloaded' | 'store-unavailable' | 'shutting-down'; message: string; problem?: StoreProblem }
+  | {
+      status: 'retryable';
+      retryInMillis: number;
+      reason: 'overloaded' | 'store-unavailable' | 'shutting-down';
+      message: string;
+      problem?: StoreProblem;
+    }
   | { status: 'failure'; message: string };
 
 interface Batch {
@@ -136,11 +149,22 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
   return {
     queuedBytes: () => queuedBytes,
     async submit(rows) {
-      if (closing) return { status: 'retryable', retryInMillis: 1000, reason: 'shutting-down', message: 'the server is shutting down' };
+      if (closing)
+        return {
+          status: 'retryable',
+          retryInMillis: 1000,
+          reason: 'shutting-down',
+          message: 'the server is shutting down',
+        };
       const size = rows.retained;
       if (size === 0) return { status: 'success' };
       if (queuedBytes + size > opts.maxQueueBytes) {
-        return { status: 'retryable', retryInMillis: 1000, reason: 'overloaded', message: `the store is behind: ${queuedBytes} bytes wait to be written` };
+        return {
+          status: 'retryable',
+          retryInMillis: 1000,
+          reason: 'overloaded',
+          message: `the store is behind: ${queuedBytes} bytes wait to be written`,
+        };
       }
       const waits: Array<Promise<InsertOutcome>> = [];
       for (const [table, w] of rows.writers) {
@@ -153,11 +177,15 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
       metrics.queueRows.set(queuedRows);
       const outcomes = await Promise.all(waits);
       const failed = outcomes.find((o) => o.status === 'failure');
-      if (failed && failed.status === 'failure') return { status: 'failure', message: `the store refused the rows: ${failed.error}` };
+      if (failed && failed.status === 'failure')
+        return { status: 'failure', message: `the store refused the rows: ${failed.error}` };
       const retry = outcomes.find((o) => o.status === 'retryable');
       if (retry && retry.status === 'retryable') {
         return {
-          status: 'retryable', retryInMillis: retry.retryInMillis, reason: 'store-unavailable', problem: retry.problem,
+          status: 'retryable',
+          retryInMillis: retry.retryInMillis,
+          reason: 'store-unavailable',
+          problem: retry.problem,
           message: `${PROBLEM_TEXT[retry.problem]}; nothing of this request was kept, retry it: ${retry.error}`,
         };
       }

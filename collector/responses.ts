@@ -3,12 +3,18 @@
 import protobuf from 'protobufjs/minimal.js';
 import type { Encoding, Signal } from './otlp/request-rows.js';
 
-const REJECTED_FIELD: Record<Signal, string> = { traces: 'rejectedSpans', logs: 'rejectedLogRecords', metrics: 'rejectedDataPoints' };
+const REJECTED_FIELD: Record<Signal, string> = {
+  traces: 'rejectedSpans',
+  logs: 'rejectedLogRecords',
+  metrics: 'rejectedDataPoints',
+};
 
 export function exportResponse(signal: Signal, encoding: Encoding, rejected: number, message: string | null): Buffer {
   if (encoding === 'json') {
     if (rejected === 0) return Buffer.from('{}');
-    return Buffer.from(JSON.stringify({ partialSuccess: { [REJECTED_FIELD[signal]]: String(rejected), errorMessage: message ?? '' } }));
+    return Buffer.from(
+      JSON.stringify({ partialSuccess: { [REJECTED_FIELD[signal]]: String(rejected), errorMessage: message ?? '' } }),
+    );
   }
   if (rejected === 0) return Buffer.alloc(0);
   // Export*PartialSuccess { int64 rejected_* = 1; string error_message = 2; } in field 1.

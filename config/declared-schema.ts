@@ -4,7 +4,15 @@
 import { z } from 'zod';
 import { checksSchema, declaredSilencesSchema, maintenanceListSchema, rulesSchema } from './alerting-schema.js';
 import { namespaceName } from './fields.js';
-import { notificationsSchema, oncallReferenceIssues, policySchema, routeSchema, scheduleSchema, userSchema, webhookSchema } from './oncall-schema.js';
+import {
+  notificationsSchema,
+  oncallReferenceIssues,
+  policySchema,
+  routeSchema,
+  scheduleSchema,
+  userSchema,
+  webhookSchema,
+} from './oncall-schema.js';
 
 export const declaredShape = {
   checks: checksSchema.default([]),
@@ -17,10 +25,16 @@ export const declaredShape = {
   routes: z.array(routeSchema).default([]),
   webhooks: z.array(webhookSchema).default([]),
   /** Services of this namespace that another namespace may read (traces, logs, stats). */
-  exposures: z.array(z.object({
-    namespace: namespaceName,
-    services: z.array(z.string().min(1)).min(1, 'name the services to expose'),
-  }).strict()).default([]),
+  exposures: z
+    .array(
+      z
+        .object({
+          namespace: namespaceName,
+          services: z.array(z.string().min(1)).min(1, 'name the services to expose'),
+        })
+        .strict(),
+    )
+    .default([]),
   /** How this namespace's pages are sent (SMTP); the server's own settings when absent. */
   notifications: notificationsSchema.optional(),
 };
@@ -28,7 +42,18 @@ export const declaredShape = {
 export const declaredSchema = z.object(declaredShape).strict();
 export type Declared = z.output<typeof declaredSchema>;
 
-export const EMPTY_DECLARED: Declared = { checks: [], rules: [], maintenance: [], silences: [], users: [], schedules: [], policies: [], routes: [], webhooks: [], exposures: [] };
+export const EMPTY_DECLARED: Declared = {
+  checks: [],
+  rules: [],
+  maintenance: [],
+  silences: [],
+  users: [],
+  schedules: [],
+  policies: [],
+  routes: [],
+  webhooks: [],
+  exposures: [],
+};
 
 /**
  * How each section is stored: its kind, and the field that names an object (unique within the
@@ -61,7 +86,11 @@ function duplicateNameIssues(raw: unknown): Array<{ path: Array<string | number>
     items.forEach((item, i) => {
       const n = (item as Record<string, unknown> | null)?.[key];
       if (typeof n !== 'string') return;
-      if (seen.has(n)) out.push({ path: [section, i, key], message: `another ${what} (#${seen.get(n)! + 1}) is already named "${n}"` });
+      if (seen.has(n))
+        out.push({
+          path: [section, i, key],
+          message: `another ${what} (#${seen.get(n)! + 1}) is already named "${n}"`,
+        });
       else seen.set(n, i);
     });
   }
@@ -73,12 +102,17 @@ function duplicateNameIssues(raw: unknown): Array<{ path: Array<string | number>
  * invalid) and, once everything parses, references to people, schedules, policies and webhooks
  * that are not declared.
  */
-export function declaredCrossIssues(raw: unknown, parsed: Declared | null): Array<{ path: Array<string | number>; message: string }> {
+export function declaredCrossIssues(
+  raw: unknown,
+  parsed: Declared | null,
+): Array<{ path: Array<string | number>; message: string }> {
   return [...duplicateNameIssues(raw), ...(parsed ? oncallReferenceIssues(parsed) : [])];
 }
 
 /** The declared sections of anything shaped like micro.yaml (missing sections are empty). */
 export function declaredPart(file: Partial<Declared>): Declared {
-  const part = Object.fromEntries(Object.keys(EMPTY_DECLARED).map((k) => [k, file[k as keyof Declared] ?? []])) as Declared;
+  const part = Object.fromEntries(
+    Object.keys(EMPTY_DECLARED).map((k) => [k, file[k as keyof Declared] ?? []]),
+  ) as Declared;
   return file.notifications ? { ...part, notifications: file.notifications } : part;
 }

@@ -3,7 +3,13 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { declaredCrossIssues, type Declared } from './declared-schema.js';
 import { notificationsSchema } from './oncall-schema.js';
-import { configFileSchema, retentionSchema, serverSchema, type ServerConfig, type ServerConfigInput } from './server-schema.js';
+import {
+  configFileSchema,
+  retentionSchema,
+  serverSchema,
+  type ServerConfig,
+  type ServerConfigInput,
+} from './server-schema.js';
 
 /** A configuration that does not validate; `problems` name each field (and file line). */
 export class ConfigError extends Error {
@@ -15,7 +21,8 @@ export class ConfigError extends Error {
 const pathOf = (issue: z.core.$ZodIssue): string => issue.path.map(String).join('.') || '(top level)';
 
 function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
   return issue.message;
 }
 
@@ -40,12 +47,19 @@ export function loadConfigFile(path: string): z.output<typeof configFileSchema> 
     // yaml refuses documents whose aliases expand beyond maxAliasCount (a "billion laughs" file).
     raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (err) {
-    throw new ConfigError([`${path}: ${(err as Error).message.replace(/\.$/, '')}; the file cannot be read as configuration`]);
+    throw new ConfigError([
+      `${path}: ${(err as Error).message.replace(/\.$/, '')}; the file cannot be read as configuration`,
+    ]);
   }
   const parsed = configFileSchema.safeParse(raw);
   const cross = declaredCrossIssues(raw, parsed.success ? (parsed.data as Declared) : null);
   if (parsed.success && cross.length === 0) return parsed.data;
-  const issues = [...(parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path as Array<string | number>, message: describe(i) }))), ...cross];
+  const issues = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => ({ path: i.path as Array<string | number>, message: describe(i) }))),
+    ...cross,
+  ];
   const lineOf = (p: Array<string | number>): number => {
     const node = doc.getIn(p, true) as { range?: [number, number] } | undefined;
     return node?.range ? lines.linePos(node.range[0]).line : 0;
@@ -54,7 +68,9 @@ export function loadConfigFile(path: string): z.output<typeof configFileSchema> 
     issues
       .map((i) => ({ ...i, line: lineOf(i.path) }))
       .sort((a, b) => a.line - b.line)
-      .map((i) => `${path}${i.line ? `:${i.line}` : ''}: ${i.path.map(String).join('.') || '(top level)'}: ${i.message}`),
+      .map(
+        (i) => `${path}${i.line ? `:${i.line}` : ''}: ${i.path.map(String).join('.') || '(top level)'}: ${i.message}`,
+      ),
   );
 }
 

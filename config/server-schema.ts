@@ -2,7 +2,7 @@
 // command line (and later the API). Every error message names the field.
 import { z } from 'zod';
 import { declaredShape } from './declared-schema.js';
-import { notificationsSchema, type NotificationsConfig } from './oncall-schema.js';
+import type { notificationsSchema, NotificationsConfig } from './oncall-schema.js';
 import { byteSize, durationMs } from './units.js';
 
 const HOUR = 3600_000;
@@ -21,7 +21,9 @@ export const serverSchema = z
     dataDir: z.string().min(1).default('./data'),
     clickhouseUrl: z
       .string()
-      .refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), { message: 'must be an http(s) URL such as http://user:pass@host:8123/db' })
+      .refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), {
+        message: 'must be an http(s) URL such as http://user:pass@host:8123/db',
+      })
       .optional(),
     host: z.string().min(1).default('127.0.0.1'),
     apiPort: port.default(8080),
@@ -42,8 +44,27 @@ export const serverSchema = z
     apiRateLimit: z.coerce.number().int().min(1).max(1_000_000).default(100),
     ingestRateLimit: z.coerce.number().int().min(1).max(1_000_000).default(1000),
     /** DNS servers checks resolve names with ("10.0.0.2", "127.0.0.1:5353"); the system's when absent. */
-    dnsServers: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v),
-      z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]+)(:\d{1,5})?$/, 'must be an IP address, with an optional :port')).min(1)).optional(),
+    dnsServers: z
+      .preprocess(
+        (v) =>
+          typeof v === 'string'
+            ? v
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean)
+            : v,
+        z
+          .array(
+            z
+              .string()
+              .regex(
+                /^(\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]+)(:\d{1,5})?$/,
+                'must be an IP address, with an optional :port',
+              ),
+          )
+          .min(1),
+      )
+      .optional(),
   })
   .strict();
 
@@ -56,5 +77,11 @@ export const configFileSchema = z
   })
   .strict();
 
-export type ServerConfig = z.output<typeof serverSchema> & { retention: z.output<typeof retentionSchema>; notifications: NotificationsConfig };
-export type ServerConfigInput = z.input<typeof serverSchema> & { retention?: z.input<typeof retentionSchema>; notifications?: z.input<typeof notificationsSchema> };
+export type ServerConfig = z.output<typeof serverSchema> & {
+  retention: z.output<typeof retentionSchema>;
+  notifications: NotificationsConfig;
+};
+export type ServerConfigInput = z.input<typeof serverSchema> & {
+  retention?: z.input<typeof retentionSchema>;
+  notifications?: z.input<typeof notificationsSchema>;
+};

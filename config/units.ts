@@ -16,7 +16,10 @@ export const durationMs = (min = 0) =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
     const n = parseDuration(v);
     if (n === null) {
-      ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration of at most 100 years: write it like 500ms, 30s, 15m, 12h, 7d or 1w` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${v}" is not a duration of at most 100 years: write it like 500ms, 30s, 15m, 12h, 7d or 1w`,
+      });
       return z.NEVER;
     }
     if (n < min) {
@@ -31,7 +34,10 @@ export const byteSize = (min = 1) =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
     const n = typeof v === 'number' ? v : bytes.parse(v.replace(/iB$/i, 'B'));
     if (n === null || !Number.isFinite(n) || n < min) {
-      ctx.addIssue({ code: 'custom', message: `"${v}" is not a size of at least ${bytes.format(min)}: write it like 16MiB or 512KiB` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${v}" is not a size of at least ${bytes.format(min)}: write it like 16MiB or 512KiB`,
+      });
       return z.NEVER;
     }
     return Math.floor(n);

@@ -48,7 +48,9 @@ let running: Instrumented | null = null;
 export function instrument(opts: InstrumentOptions = {}): Instrumented {
   if (running) return running;
   const serviceName = opts.serviceName ?? process.env.OTEL_SERVICE_NAME;
-  const attributes: Record<string, string> = { 'service.instance.id': process.env.OTEL_SERVICE_INSTANCE_ID ?? randomUUID() };
+  const attributes: Record<string, string> = {
+    'service.instance.id': process.env.OTEL_SERVICE_INSTANCE_ID ?? randomUUID(),
+  };
   if (opts.serviceVersion) attributes['service.version'] = opts.serviceVersion;
   const metricReader = new PeriodicExportingMetricReader({
     exporter: new OTLPMetricExporter(),
@@ -71,8 +73,10 @@ export function instrument(opts: InstrumentOptions = {}): Instrumented {
   registerProcessMetrics(metrics.getMeter('micro-observe/instrument'));
 
   const otelLogger = logs.getLogger('micro-observe/instrument');
-  const emit = (severityNumber: SeverityNumber, severityText: string): LogFn => (message, attrs) =>
-    otelLogger.emit({ severityNumber, severityText, body: message, attributes: attrs, context: context.active() });
+  const emit =
+    (severityNumber: SeverityNumber, severityText: string): LogFn =>
+    (message, attrs) =>
+      otelLogger.emit({ severityNumber, severityText, body: message, attributes: attrs, context: context.active() });
   let stopped: Promise<void> | null = null;
   const shutdown = (): Promise<void> => (stopped ??= sdk.shutdown().catch(() => undefined));
   running = {
@@ -83,14 +87,20 @@ export function instrument(opts: InstrumentOptions = {}): Instrumented {
       error: emit(SeverityNumber.ERROR, 'ERROR'),
     },
     async flush() {
-      await Promise.all([metricReader.forceFlush(), (logs.getLoggerProvider() as { forceFlush?: () => Promise<void> }).forceFlush?.()]);
+      await Promise.all([
+        metricReader.forceFlush(),
+        (logs.getLoggerProvider() as { forceFlush?: () => Promise<void> }).forceFlush?.(),
+      ]);
     },
     shutdown,
   };
   if (opts.handleSignals !== false) {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
-        shutdown().then(() => process.exit(0), () => process.exit(1));
+        shutdown().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
       });
     }
   }

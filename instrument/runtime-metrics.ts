@@ -19,7 +19,10 @@ export function registerProcessMetrics(meter: Meter): void {
   let lastAt = performance.now();
   const cpus = availableParallelism();
   meter
-    .createObservableGauge('process.cpu.utilization', { unit: '1', description: 'CPU time used since the last measurement, over the elapsed time and the CPUs available' })
+    .createObservableGauge('process.cpu.utilization', {
+      unit: '1',
+      description: 'CPU time used since the last measurement, over the elapsed time and the CPUs available',
+    })
     .addCallback((r) => {
       const cpu = process.cpuUsage();
       const at = performance.now();

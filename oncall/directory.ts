@@ -1,6 +1,12 @@
 // The on-call directory: people, schedules, policies, routes and webhook channels as the pure
 // functions use them, built from what is declared (plus overrides added by hand).
-import { contactChannel, type Declared, type OverrideInput, type ScheduleConfig, type UserConfig } from '../config/index.js';
+import {
+  contactChannel,
+  type Declared,
+  type OverrideInput,
+  type ScheduleConfig,
+  type UserConfig,
+} from '../config/index.js';
 import { parseTarget, type EscalationPolicy, type Route } from './escalation.js';
 import type { Override, Schedule } from './schedule.js';
 
@@ -44,11 +50,26 @@ function person(u: UserConfig): Person {
   const contacts = u.notificationRules
     ? u.notificationRules.map((r) => ({ ...all.find((c) => c.name === r.contact)!, afterMs: r.after }))
     : all.map((c) => ({ ...c, afterMs: 0 }));
-  return { id: u.id, name: u.name ?? u.id, timezone: u.timezone, contacts: contacts.sort((a, b) => a.afterMs - b.afterMs) };
+  return {
+    id: u.id,
+    name: u.name ?? u.id,
+    timezone: u.timezone,
+    contacts: contacts.sort((a, b) => a.afterMs - b.afterMs),
+  };
 }
 
-const toOverride = (o: { kind: Override['kind']; user?: string; with?: string; start: string; end: string }): Override => ({
-  kind: o.kind, user: o.user, with: o.with, start: Date.parse(o.start), end: Date.parse(o.end),
+const toOverride = (o: {
+  kind: Override['kind'];
+  user?: string;
+  with?: string;
+  start: string;
+  end: string;
+}): Override => ({
+  kind: o.kind,
+  user: o.user,
+  with: o.with,
+  start: Date.parse(o.start),
+  end: Date.parse(o.end),
 });
 
 export function scheduleOf(s: ScheduleConfig, extraOverrides: readonly Override[] = []): Schedule {
@@ -70,8 +91,19 @@ export function scheduleOf(s: ScheduleConfig, extraOverrides: readonly Override[
 export function buildDirectory(d: Declared, overrides: readonly OverrideInput[] = []): Directory {
   return {
     people: new Map(d.users.map((u) => [u.id, person(u)])),
-    schedules: new Map(d.schedules.map((s) => [s.id, scheduleOf(s, overrides.filter((o) => o.schedule === s.id).map(toOverride))])),
-    policies: new Map(d.policies.map((p) => [p.id, { id: p.id, repeat: p.repeat, steps: p.steps.map((s) => ({ notify: s.notify.map(parseTarget), afterMs: s.after })) }])),
+    schedules: new Map(
+      d.schedules.map((s) => [s.id, scheduleOf(s, overrides.filter((o) => o.schedule === s.id).map(toOverride))]),
+    ),
+    policies: new Map(
+      d.policies.map((p) => [
+        p.id,
+        {
+          id: p.id,
+          repeat: p.repeat,
+          steps: p.steps.map((s) => ({ notify: s.notify.map(parseTarget), afterMs: s.after })),
+        },
+      ]),
+    ),
     routes: d.routes.map((r) => ({ match: r.match, policy: r.policy })),
     webhooks: new Map(d.webhooks.map((w) => [w.id, w.url])),
   };

@@ -75,7 +75,12 @@ export function timeline(policy: EscalationPolicy, firedAt: number): Array<{ at:
  * resolved (at or before the step's time).
  */
 export function dueSteps(
-  policy: EscalationPolicy, schedules: ReadonlyMap<string, Schedule>, firedAt: number, stoppedAt: number | null, from: number, to: number,
+  policy: EscalationPolicy,
+  schedules: ReadonlyMap<string, Schedule>,
+  firedAt: number,
+  stoppedAt: number | null,
+  from: number,
+  to: number,
 ): DueStep[] {
   return timeline(policy, firedAt)
     .filter((s) => s.at > from && s.at <= to && (stoppedAt === null || s.at < stoppedAt))
@@ -86,7 +91,11 @@ export function dueSteps(
 }
 
 /** Everyone a step reaches at `at`: people (a schedule: whoever is on call then) and webhook channels. */
-export function stepRecipients(step: EscalationStep, schedules: ReadonlyMap<string, Schedule>, at: number): { people: string[]; webhooks: string[] } {
+export function stepRecipients(
+  step: EscalationStep,
+  schedules: ReadonlyMap<string, Schedule>,
+  at: number,
+): { people: string[]; webhooks: string[] } {
   const people = new Set<string>();
   const webhooks: string[] = [];
   for (const t of step.notify) {

@@ -17,7 +17,9 @@ export interface WallTime {
 
 export function toInstant(w: WallTime, zone: string): number {
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
-  const offsets = [...new Set([offsetAt(asUtc - 86400_000, zone), offsetAt(asUtc, zone), offsetAt(asUtc + 86400_000, zone)])];
+  const offsets = [
+    ...new Set([offsetAt(asUtc - 86400_000, zone), offsetAt(asUtc, zone), offsetAt(asUtc + 86400_000, zone)]),
+  ];
   const candidates = offsets.map((o) => asUtc - o * MINUTE);
   const valid = candidates.filter((ms) => {
     const d = DateTime.fromMillis(ms, { zone });
@@ -37,16 +39,24 @@ export function toInstant(w: WallTime, zone: string): number {
 }
 
 /** The local calendar date of an instant, and the weekday (1 = Monday … 7 = Sunday). */
-export function localDate(ms: number, zone: string): { year: number; month: number; day: number; weekday: number; minuteOfDay: number } {
+export function localDate(
+  ms: number,
+  zone: string,
+): { year: number; month: number; day: number; weekday: number; minuteOfDay: number } {
   const d = DateTime.fromMillis(ms, { zone });
   return { year: d.year, month: d.month, day: d.day, weekday: d.weekday, minuteOfDay: d.hour * 60 + d.minute };
 }
 
 /** The calendar date `days` after the given one (no time zone involved). */
-export function addDays(date: { year: number; month: number; day: number }, days: number): { year: number; month: number; day: number } {
+export function addDays(
+  date: { year: number; month: number; day: number },
+  days: number,
+): { year: number; month: number; day: number } {
   const d = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 
-export const daysBetween = (a: { year: number; month: number; day: number }, b: { year: number; month: number; day: number }): number =>
-  Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86400_000);
+export const daysBetween = (
+  a: { year: number; month: number; day: number },
+  b: { year: number; month: number; day: number },
+): number => Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86400_000);

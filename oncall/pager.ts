@@ -6,7 +6,14 @@
 // clients treat as one message.
 import type { NoticeGroup } from '../alerting/index.js';
 import {
-  appendNotifications, latestNotifications, loadEscalations, saveEscalation, type EscalationRow, type NotificationRow, type NotificationStatus, type Store,
+  appendNotifications,
+  latestNotifications,
+  loadEscalations,
+  saveEscalation,
+  type EscalationRow,
+  type NotificationRow,
+  type NotificationStatus,
+  type Store,
 } from '../store/index.js';
 import type { Directory } from './directory.js';
 import { routeFor } from './escalation.js';
@@ -74,20 +81,42 @@ export function createPager(o: PagerOptions): Pager {
   const event = (message: string, fields: Record<string, unknown>) => o.onEvent?.(message, fields);
 
   const rowOf = (e: Running): EscalationRow => ({
-    namespace: e.namespace, alertKey: e.alertKey, firedAt: e.firedAt, policy: e.policy, startedAt: e.startedAt, stoppedAt: e.stoppedAt ?? 0,
-    stopReason: e.stopReason, resolvedAt: e.resolvedAt ?? 0, labels: e.labels, notice: JSON.stringify({ firingReason: e.firingReason, resolvedReason: e.resolvedReason }),
+    namespace: e.namespace,
+    alertKey: e.alertKey,
+    firedAt: e.firedAt,
+    policy: e.policy,
+    startedAt: e.startedAt,
+    stoppedAt: e.stoppedAt ?? 0,
+    stopReason: e.stopReason,
+    resolvedAt: e.resolvedAt ?? 0,
+    labels: e.labels,
+    notice: JSON.stringify({ firingReason: e.firingReason, resolvedReason: e.resolvedReason }),
   });
-  const openFor = (key: string): Running | undefined => [...escalations.values()].find((e) => e.alertKey === key && e.stoppedAt === null);
-  const routeOf = (labels: Record<string, string>, namespace: string): string | null => routeFor(o.directory().routes, { ...labels, namespace });
+  const openFor = (key: string): Running | undefined =>
+    [...escalations.values()].find((e) => e.alertKey === key && e.stoppedAt === null);
+  const routeOf = (labels: Record<string, string>, namespace: string): string | null =>
+    routeFor(o.directory().routes, { ...labels, namespace });
 
-  async function record(e: Running, n: NotificationRow, status: NotificationStatus, now: number, extra: Partial<NotificationRow> = {}): Promise<NotificationRow> {
+  async function record(
+    e: Running,
+    n: NotificationRow,
+    status: NotificationStatus,
+    now: number,
+    extra: Partial<NotificationRow> = {},
+  ): Promise<NotificationRow> {
     const next = { ...n, ...extra, status, at: now };
     await appendNotifications(o.store, [next]);
     e.notifications.set(n.id, next);
     return next;
   }
 
-  async function stop(e: Running, at: number, reason: string, now: number, resolved: { at: number; reason: string } | null): Promise<void> {
+  async function stop(
+    e: Running,
+    at: number,
+    reason: string,
+    now: number,
+    resolved: { at: number; reason: string } | null,
+  ): Promise<void> {
     if (e.stoppedAt === null) [e.stoppedAt, e.stopReason] = [at, reason];
     if (resolved && e.resolvedAt === null) [e.resolvedAt, e.resolvedReason] = [resolved.at, resolved.reason];
     await saveEscalation(o.store, rowOf(e), now);
@@ -101,11 +130,23 @@ export function createPager(o: PagerOptions): Pager {
     const logLines = service ? await o.recentLogs(service, e.firedAt - 15 * 60_000, now).catch(() => []) : [];
     const firing = n.kind === 'firing';
     return {
-      kind: firing ? 'firing' : 'resolved', namespace: e.namespace, alertKey: e.alertKey, labels: e.labels,
-      reason: firing ? e.firingReason : e.resolvedReason, firedAt: e.firedAt, resolvedAt: firing ? null : e.resolvedAt,
-      recipient: n.channel === 'email' || person ? { id: n.recipient, name: person?.name ?? n.recipient, timezone: person?.timezone ?? 'UTC' } : null,
-      step: n.step, pass: n.pass, policy: e.policy,
-      ackUrl: firing ? `${base}/ack/${ackToken(o.signingKey, { namespace: e.namespace, alertKey: e.alertKey, firedAt: e.firedAt, recipient: n.recipient, expiresAt: now + o.ackLinkTtlMs })}` : null,
+      kind: firing ? 'firing' : 'resolved',
+      namespace: e.namespace,
+      alertKey: e.alertKey,
+      labels: e.labels,
+      reason: firing ? e.firingReason : e.resolvedReason,
+      firedAt: e.firedAt,
+      resolvedAt: firing ? null : e.resolvedAt,
+      recipient:
+        n.channel === 'email' || person
+          ? { id: n.recipient, name: person?.name ?? n.recipient, timezone: person?.timezone ?? 'UTC' }
+          : null,
+      step: n.step,
+      pass: n.pass,
+      policy: e.policy,
+      ackUrl: firing
+        ? `${base}/ack/${ackToken(o.signingKey, { namespace: e.namespace, alertKey: e.alertKey, firedAt: e.firedAt, recipient: n.recipient, expiresAt: now + o.ackLinkTtlMs })}`
+        : null,
       alertUrl: `${base}/api/v1/alerts/${encodeURIComponent(e.alertKey)}/history`,
       logLines,
     };
@@ -116,12 +157,24 @@ export function createPager(o: PagerOptions): Pager {
     let outcome: SendOutcome;
     try {
       // RESOLVED threads under the first page that reached the same person the same way.
-      const page = n.kind === 'resolved' ? [...e.notifications.values()].find((x) => x.kind === 'firing' && x.recipient === n.recipient && x.contact === n.contact) : undefined;
+      const page =
+        n.kind === 'resolved'
+          ? [...e.notifications.values()].find(
+              (x) => x.kind === 'firing' && x.recipient === n.recipient && x.contact === n.contact,
+            )
+          : undefined;
       outcome = await sendPage(o.channels, await buildPage(e, n, now), n, n.id, o.publicUrl(), page?.id);
     } catch (err) {
       outcome = { status: 'retryable', error: (err as Error).message };
     }
-    const fields = { id: n.id, alert: n.alertKey, kind: n.kind, channel: n.channel, recipient: n.recipient, attempt: n.attempt };
+    const fields = {
+      id: n.id,
+      alert: n.alertKey,
+      kind: n.kind,
+      channel: n.channel,
+      recipient: n.recipient,
+      attempt: n.attempt,
+    };
     if (outcome.status !== 'held') held.delete(n.id);
     if (outcome.status === 'held') {
       held.add(n.id);
@@ -134,7 +187,8 @@ export function createPager(o: PagerOptions): Pager {
       await record(e, n, 'retrying', now, { error: outcome.error, nextAttemptAt: now + backoff(n.attempt) });
       event('page failed, will retry', { ...fields, error: outcome.error });
     } else {
-      const error = outcome.status === 'retryable' ? `gave up after ${n.attempt} attempts: ${outcome.error}` : outcome.error;
+      const error =
+        outcome.status === 'retryable' ? `gave up after ${n.attempt} attempts: ${outcome.error}` : outcome.error;
       await record(e, n, 'failed', now, { error });
       event('page failed', { ...fields, error });
     }
@@ -142,8 +196,23 @@ export function createPager(o: PagerOptions): Pager {
 
   function newRow(e: Running, p: PlannedNotification): NotificationRow {
     return {
-      namespace: e.namespace, id: p.id, at: p.dueAt, alertKey: e.alertKey, firedAt: e.firedAt, kind: p.kind, channel: p.channel, recipient: p.recipient,
-      contact: p.contact, address: p.address, step: p.step, pass: p.pass, status: 'pending', attempt: 0, error: '', dueAt: p.dueAt, nextAttemptAt: p.dueAt,
+      namespace: e.namespace,
+      id: p.id,
+      at: p.dueAt,
+      alertKey: e.alertKey,
+      firedAt: e.firedAt,
+      kind: p.kind,
+      channel: p.channel,
+      recipient: p.recipient,
+      contact: p.contact,
+      address: p.address,
+      step: p.step,
+      pass: p.pass,
+      status: 'pending',
+      attempt: 0,
+      error: '',
+      dueAt: p.dueAt,
+      nextAttemptAt: p.dueAt,
     };
   }
 
@@ -161,7 +230,7 @@ export function createPager(o: PagerOptions): Pager {
       }
       if (e.stoppedAt !== null && e.resolvedAt !== null) continue;
       const a = o.alert(e.alertKey);
-      if (!a || a.phase !== 'firing' || a.firingSince !== e.firedAt) {
+      if (a?.phase !== 'firing' || a.firingSince !== e.firedAt) {
         const at = a?.resolvedAt ?? now;
         await stop(e, at, 'resolved', now, { at, reason: a ? 'recovered' : 'the alert no longer exists' });
       } else if (a.acknowledged && e.stoppedAt === null) {
@@ -173,7 +242,8 @@ export function createPager(o: PagerOptions): Pager {
   return {
     release(now) {
       for (const e of escalations.values()) {
-        for (const n of e.notifications.values()) if (held.has(n.id) && n.status === 'retrying') e.notifications.set(n.id, { ...n, nextAttemptAt: now });
+        for (const n of e.notifications.values())
+          if (held.has(n.id) && n.status === 'retrying') e.notifications.set(n.id, { ...n, nextAttemptAt: now });
       }
     },
     async load(now) {
@@ -181,14 +251,25 @@ export function createPager(o: PagerOptions): Pager {
       for (const r of rows) {
         const notice = JSON.parse(r.notice || '{}') as { firingReason?: string; resolvedReason?: string };
         escalations.set(episodeId(r), {
-          namespace: r.namespace, alertKey: r.alertKey, firedAt: r.firedAt, policy: r.policy, startedAt: r.startedAt, stoppedAt: r.stoppedAt || null,
-          stopReason: r.stopReason, resolvedAt: r.resolvedAt || null, labels: r.labels, firingReason: notice.firingReason ?? '', resolvedReason: notice.resolvedReason ?? '',
+          namespace: r.namespace,
+          alertKey: r.alertKey,
+          firedAt: r.firedAt,
+          policy: r.policy,
+          startedAt: r.startedAt,
+          stoppedAt: r.stoppedAt || null,
+          stopReason: r.stopReason,
+          resolvedAt: r.resolvedAt || null,
+          labels: r.labels,
+          firingReason: notice.firingReason ?? '',
+          resolvedReason: notice.resolvedReason ?? '',
           notifications: new Map(),
         });
       }
       for (const n of await latestNotifications(o.store, o.namespace, rows)) {
         // Interrupted mid-send: unknown whether it went, so it goes again (same Message-ID).
-        escalations.get(episodeId(n))?.notifications.set(n.id, n.status === 'sending' ? { ...n, status: 'retrying', nextAttemptAt: n.at } : n);
+        escalations
+          .get(episodeId(n))
+          ?.notifications.set(n.id, n.status === 'sending' ? { ...n, status: 'retrying', nextAttemptAt: n.at } : n);
       }
       return rows.length;
     },
@@ -200,14 +281,31 @@ export function createPager(o: PagerOptions): Pager {
           if (escalations.has(episodeId({ alertKey: n.alertKey, firedAt })) || group.repeat) continue;
           const policy = routeOf(n.labels, n.namespace) ?? '';
           const e: Running = {
-            namespace: n.namespace, alertKey: n.alertKey, firedAt, policy, startedAt: now, stoppedAt: null, stopReason: '', resolvedAt: null,
-            labels: n.labels, firingReason: n.state.lastMessage || n.event.reason, resolvedReason: '', notifications: new Map(),
+            namespace: n.namespace,
+            alertKey: n.alertKey,
+            firedAt,
+            policy,
+            startedAt: now,
+            stoppedAt: null,
+            stopReason: '',
+            resolvedAt: null,
+            labels: n.labels,
+            firingReason: n.state.lastMessage || n.event.reason,
+            resolvedReason: '',
+            notifications: new Map(),
           };
           await saveEscalation(o.store, rowOf(e), now);
           escalations.set(episodeId(e), e);
-          event(policy ? 'escalation started' : 'no route pages this alert', { alert: n.alertKey, policy, labels: n.labels });
+          event(policy ? 'escalation started' : 'no route pages this alert', {
+            alert: n.alertKey,
+            policy,
+            labels: n.labels,
+          });
         } else {
-          const e = n.event.kind === 'resolved' ? [...escalations.values()].find((x) => x.alertKey === n.alertKey && x.resolvedAt === null) : openFor(n.alertKey);
+          const e =
+            n.event.kind === 'resolved'
+              ? [...escalations.values()].find((x) => x.alertKey === n.alertKey && x.resolvedAt === null)
+              : openFor(n.alertKey);
           if (!e) continue;
           if (n.event.kind === 'acknowledged') await stop(e, n.event.at, n.event.reason || 'acknowledged', now, null);
           else await stop(e, n.event.at, 'resolved', now, { at: n.event.at, reason: n.event.reason });
@@ -239,12 +337,23 @@ export function createPager(o: PagerOptions): Pager {
           // Sent in the background: a slow mail server holds up no check, no acknowledgement and
           // no other page; `inFlight` keeps the same notification from going out twice at once.
           const p = attempt(e, n, now)
-            .catch((err: unknown) => event('a page attempt could not be recorded; it is tried again', { id: n.id, error: (err as Error).message }))
+            .catch((err: unknown) =>
+              event('a page attempt could not be recorded; it is tried again', {
+                id: n.id,
+                error: (err as Error).message,
+              }),
+            )
             .finally(() => inFlight.delete(n.id));
           inFlight.set(n.id, p);
         }
         // Done with: stopped, resolved, nothing left to send, and a day old.
-        if (e.stoppedAt !== null && e.resolvedAt !== null && now - e.resolvedAt > 86400_000 && [...mine.values()].every((n) => TERMINAL.has(n.status))) escalations.delete(key);
+        if (
+          e.stoppedAt !== null &&
+          e.resolvedAt !== null &&
+          now - e.resolvedAt > 86400_000 &&
+          [...mine.values()].every((n) => TERMINAL.has(n.status))
+        )
+          escalations.delete(key);
       }
     },
 

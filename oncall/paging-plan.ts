@@ -41,11 +41,22 @@ export interface LoggedStatus {
 
 export const episodeId = (e: Pick<Escalation, 'alertKey' | 'firedAt'>): string => `${e.alertKey}|${e.firedAt}`;
 
-export function firingNotificationId(e: Escalation, pass: number, step: number, recipient: string, contact: string): string {
+export function firingNotificationId(
+  e: Escalation,
+  pass: number,
+  step: number,
+  recipient: string,
+  contact: string,
+): string {
   return `${episodeId(e)}|firing|p${pass}s${step}|${recipient}|${contact}`;
 }
 
-export function plannedFiring(e: Escalation, d: Directory, log: ReadonlyMap<string, LoggedStatus>, now: number): PlannedNotification[] {
+export function plannedFiring(
+  e: Escalation,
+  d: Directory,
+  log: ReadonlyMap<string, LoggedStatus>,
+  now: number,
+): PlannedNotification[] {
   const policy = d.policies.get(e.policy);
   if (!policy) return [];
   const out: PlannedNotification[] = [];
@@ -67,7 +78,8 @@ export function plannedFiring(e: Escalation, d: Directory, log: ReadonlyMap<stri
         failed++;
         lastFailure = Math.max(lastFailure, logged.at);
       }
-      if (!logged && n.dueAt <= now && (e.stoppedAt === null || n.dueAt < e.stoppedAt)) out.push({ ...n, id, kind: 'firing', step, pass });
+      if (!logged && n.dueAt <= now && (e.stoppedAt === null || n.dueAt < e.stoppedAt))
+        out.push({ ...n, id, kind: 'firing', step, pass });
       return logged;
     };
     for (const personId of people) {
@@ -75,7 +87,13 @@ export function plannedFiring(e: Escalation, d: Directory, log: ReadonlyMap<stri
       let failedAt: number | null = null;
       for (const c of person?.contacts ?? []) {
         const dueAt = failedAt === null ? at + c.afterMs : Math.min(at + c.afterMs, Math.max(at, failedAt));
-        const logged = consider({ channel: c.channel, recipient: personId, contact: c.name, address: c.address, dueAt });
+        const logged = consider({
+          channel: c.channel,
+          recipient: personId,
+          contact: c.name,
+          address: c.address,
+          dueAt,
+        });
         failedAt = logged?.status === 'failed' ? logged.at : null;
       }
     }
@@ -98,7 +116,9 @@ export function plannedFiring(e: Escalation, d: Directory, log: ReadonlyMap<stri
  * each, through the contact method that reached them.
  */
 export function plannedResolved(
-  e: Escalation, sentFiring: ReadonlyArray<Pick<PlannedNotification, 'channel' | 'recipient' | 'contact' | 'address'>>, resolvedAt: number,
+  e: Escalation,
+  sentFiring: ReadonlyArray<Pick<PlannedNotification, 'channel' | 'recipient' | 'contact' | 'address'>>,
+  resolvedAt: number,
 ): PlannedNotification[] {
   const seen = new Set<string>();
   const out: PlannedNotification[] = [];

@@ -6,7 +6,15 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { AlertBook, PagingHandOff } from '../alerting/index.js';
-import { ConfigError, EMPTY_DECLARED, contactChannel, overrideInputSchema, type Declared, type NotificationsConfig, type OverrideInput } from '../config/index.js';
+import {
+  ConfigError,
+  EMPTY_DECLARED,
+  contactChannel,
+  overrideInputSchema,
+  type Declared,
+  type NotificationsConfig,
+  type OverrideInput,
+} from '../config/index.js';
 import { buildDirectory, type Directory } from './directory.js';
 import { createPager } from './pager.js';
 import { CHANNEL_PLUGINS, channelPlugin, createChannels } from './channels/index.js';
@@ -58,8 +66,11 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
     for (const c of channels.values()) c.reconfigure();
     return [...channels.values()].filter((c) => !c.isConfigured()).length < before;
   };
-  const unconfigured = () => CHANNEL_PLUGINS.filter((p) => p.unconfigured && !channels.get(p.kind)?.isConfigured())
-    .map((p) => ({ kind: p.kind, ...p.unconfigured! }));
+  const unconfigured = () =>
+    CHANNEL_PLUGINS.filter((p) => p.unconfigured && !channels.get(p.kind)?.isConfigured()).map((p) => ({
+      kind: p.kind,
+      ...p.unconfigured!,
+    }));
   let declared: Declared | null = null;
   let overrides: StoredOverride[] = [];
   let directory: Directory = buildDirectory(EMPTY_DECLARED);
@@ -88,7 +99,8 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
     get ackLinkTtlMs() {
       return notifications.ackLinkTtl;
     },
-    recentLogs: (service, from, to) => searchLogs(o.store, NS, { fromMs: from, toMs: to }, { services: [service], minLevel: 'warn', limit: 10 }),
+    recentLogs: (service, from, to) =>
+      searchLogs(o.store, NS, { fromMs: from, toMs: to }, { services: [service], minLevel: 'warn', limit: 10 }),
     // Addresses are people's contact details: logged by recipient and contact name only.
     onEvent: (message, fields) => log.info(fields, message),
   });
@@ -97,14 +109,28 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
   async function raiseWarnings(now: number): Promise<void> {
     const current = new Map(warningsAt(now).map((w) => [`oncall:${w.key}`, w]));
     for (const [key, w] of current) {
-      await o.book.record({ namespace: NS, key, labels: { service: 'micro-observe', oncall: w.kind, subject: w.subject, severity: 'warning' } }, { ok: false, message: w.message }, now);
+      await o.book.record(
+        {
+          namespace: NS,
+          key,
+          labels: { service: 'micro-observe', oncall: w.kind, subject: w.subject, severity: 'warning' },
+        },
+        { ok: false, message: w.message },
+        now,
+      );
     }
     for (const a of o.book.list(NS)) {
-      if (a.alertKey.startsWith('oncall:') && !current.has(a.alertKey) && a.state.phase !== 'ok') await o.book.record({ namespace: NS, key: a.alertKey, labels: a.labels }, { ok: true, message: 'no longer the case' }, now);
+      if (a.alertKey.startsWith('oncall:') && !current.has(a.alertKey) && a.state.phase !== 'ok')
+        await o.book.record(
+          { namespace: NS, key: a.alertKey, labels: a.labels },
+          { ok: true, message: 'no longer the case' },
+          now,
+        );
     }
   }
 
-  const warningsAt = (now: number) => onCallWarnings(directory, { now, unconfigured: unconfigured(), failedContacts: failedContacts() });
+  const warningsAt = (now: number) =>
+    onCallWarnings(directory, { now, unconfigured: unconfigured(), failedContacts: failedContacts() });
 
   function failedContacts(): Set<string> {
     const last = new Map<string, { status: string; at: number }>();
@@ -150,33 +176,54 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
     // Every contact address is checked by its channel; an SMTP password given in plain text is
     // sealed before it is stored.
     prepare(d) {
-      const problems = d.users.flatMap((u, ui) => u.contacts.flatMap((c, ci) => {
-        const [kind, address] = contactChannel(c);
-        const plugin = channelPlugin(kind);
-        if (!plugin) return [`users.${ui}.contacts.${ci}: "${kind}" is not a channel (${CHANNEL_PLUGINS.map((p) => p.kind).join(', ')})`];
-        const problem = plugin.validate(address);
-        return problem ? [`users.${ui}.contacts.${ci}.${kind}: ${problem}`] : [];
-      }));
+      const problems = d.users.flatMap((u, ui) =>
+        u.contacts.flatMap((c, ci) => {
+          const [kind, address] = contactChannel(c);
+          const plugin = channelPlugin(kind);
+          if (!plugin)
+            return [
+              `users.${ui}.contacts.${ci}: "${kind}" is not a channel (${CHANNEL_PLUGINS.map((p) => p.kind).join(', ')})`,
+            ];
+          const problem = plugin.validate(address);
+          return problem ? [`users.${ui}.contacts.${ci}.${kind}: ${problem}`] : [];
+        }),
+      );
       if (problems.length > 0) throw new ConfigError(problems);
       const auth = d.notifications?.smtp?.auth;
       if (!auth || !d.notifications?.smtp) return d;
       if (auth.passSealed !== undefined && openSecret(signingKey, auth.passSealed) === null) {
-        throw new ConfigError(['notifications.smtp.auth.passSealed: was sealed by another server (another signing key); give the password again']);
+        throw new ConfigError([
+          'notifications.smtp.auth.passSealed: was sealed by another server (another signing key); give the password again',
+        ]);
       }
       if (auth.pass === undefined) {
         if (auth.passwordFile === undefined && auth.passSealed === undefined) {
-          throw new ConfigError(['notifications.smtp.auth: give the password (MICRO_SMTP_PASSWORD where micro apply runs) or auth.passwordFile']);
+          throw new ConfigError([
+            'notifications.smtp.auth: give the password (MICRO_SMTP_PASSWORD where micro apply runs) or auth.passwordFile',
+          ]);
         }
         return d;
       }
       const { pass, ...rest } = auth;
-      return { ...d, notifications: { ...d.notifications, smtp: { ...d.notifications.smtp, auth: { ...rest, passSealed: sealSecret(signingKey, pass) } } } };
+      return {
+        ...d,
+        notifications: {
+          ...d.notifications,
+          smtp: { ...d.notifications.smtp, auth: { ...rest, passSealed: sealSecret(signingKey, pass) } },
+        },
+      };
     },
     directory: () => directory,
     overrides: () => overrides,
     async addOverride(input: OverrideInput, author) {
       const id = randomUUID().slice(0, 8);
-      await writeConfigObjects(o.store, NS, [{ kind: 'override', name: id, spec: JSON.stringify(input) }], author, o.now());
+      await writeConfigObjects(
+        o.store,
+        NS,
+        [{ kind: 'override', name: id, spec: JSON.stringify(input) }],
+        author,
+        o.now(),
+      );
       overrides = await loadOverrides();
       rebuild();
       log.info({ override: id, schedule: input.schedule, kind: input.kind, author }, 'override added');
@@ -195,7 +242,12 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
       const now = o.now();
       const people = testPageRecipients(directory, target, now);
       if (people === null) return null;
-      return sendTestPage({ store: o.store, namespace: NS, directory, channels, publicUrl: o.publicUrl() }, people, by, now);
+      return sendTestPage(
+        { store: o.store, namespace: NS, directory, channels, publicUrl: o.publicUrl() },
+        people,
+        by,
+        now,
+      );
     },
     escalations: () => pager.escalations(),
     notificationHistory: (alertKey) => notificationHistory(o.store, NS, alertKey),
@@ -209,7 +261,7 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
       if (!v.ok || v.claim.namespace !== NS) return { status: v.ok ? 'invalid' : v.reason };
       const { alertKey, firedAt, recipient } = v.claim;
       const a = o.book.get(NS, alertKey);
-      if (!a || a.state.phase !== 'firing' || a.state.firingSince !== firedAt) return { status: 'over', alertKey };
+      if (a?.state.phase !== 'firing' || a.state.firingSince !== firedAt) return { status: 'over', alertKey };
       if (a.state.acknowledged) return { status: 'already-acknowledged', alertKey, by: a.state.acknowledged.by };
       const by = `${directory.people.get(recipient)?.name ?? recipient} (email link)`;
       await o.book.acknowledge(NS, alertKey, by, now);

@@ -64,14 +64,18 @@ function checkInstant(t: number): void {
 function stepBudget(): () => void {
   let left = MAX_SCHEDULE_STEPS;
   return () => {
-    if (--left < 0) throw new ScheduleRangeError(`more than ${MAX_SCHEDULE_STEPS} handoffs in the range; ask for a shorter one`);
+    if (--left < 0)
+      throw new ScheduleRangeError(`more than ${MAX_SCHEDULE_STEPS} handoffs in the range; ask for a shorter one`);
   };
 }
 
 function handoffParts(r: Rotation): { weekday: number | null; minute: number } {
   const m = /^(?:(mon|tue|wed|thu|fri|sat|sun)\w*\s+)?(\d{1,2}:\d{2})$/i.exec(r.handoff.trim());
   if (!m) throw new Error(`handoff "${r.handoff}" is not like "Mon 09:00" or "09:00"`);
-  return { weekday: m[1] ? WEEKDAYS.indexOf(m[1].toLowerCase().slice(0, 3) as Weekday) + 1 : null, minute: minuteOfDay(m[2]!) };
+  return {
+    weekday: m[1] ? WEEKDAYS.indexOf(m[1].toLowerCase().slice(0, 3) as Weekday) + 1 : null,
+    minute: minuteOfDay(m[2]!),
+  };
 }
 
 const calendarShift = (r: Rotation): boolean => r.shiftMs % DAY === 0;
@@ -82,7 +86,7 @@ function handoffAt(r: Rotation, zone: string, k: number): number {
   const [y, mo, d] = (r.start ?? '2024-01-01').split('-').map(Number) as [number, number, number];
   let first = { year: y, month: mo, day: d };
   if (weekday !== null) {
-    const wd = (new Date(Date.UTC(y, mo - 1, d)).getUTCDay() + 6) % 7 + 1; // 1 = Monday
+    const wd = ((new Date(Date.UTC(y, mo - 1, d)).getUTCDay() + 6) % 7) + 1; // 1 = Monday
     first = addDays(first, (weekday - wd + 7) % 7);
   }
   if (calendarShift(r)) {
@@ -99,8 +103,14 @@ function shiftIndex(r: Rotation, zone: string, at: number): number {
   let k = Math.floor((at - origin) / r.shiftMs);
   // Calendar shifts drift from the estimate by DST hours only: a few steps at most.
   const step = stepBudget();
-  while (handoffAt(r, zone, k) > at) (k--, step());
-  while (handoffAt(r, zone, k + 1) <= at) (k++, step());
+  while (handoffAt(r, zone, k) > at) {
+    k--;
+    step();
+  }
+  while (handoffAt(r, zone, k + 1) <= at) {
+    k++;
+    step();
+  }
   return k;
 }
 
@@ -131,7 +141,8 @@ function applyOverrides(users: string[], overrides: readonly Override[], at: num
   return [...new Set(out)];
 }
 
-const onCallAt = (s: Schedule, at: number): string[] => applyOverrides(fromRotations(s, at).users, s.overrides ?? [], at);
+const onCallAt = (s: Schedule, at: number): string[] =>
+  applyOverrides(fromRotations(s, at).users, s.overrides ?? [], at);
 
 /** Every instant in [from, to) where who is on call may change. */
 function boundaries(s: Schedule, from: number, to: number): number[] {

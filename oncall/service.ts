@@ -27,7 +27,9 @@ export interface OnCallService {
   escalations(): ReturnType<Pager['escalations']>;
   notificationHistory(alertKey: string): Promise<NotificationRow[]>;
   /** What an acknowledge link names, checked (without acknowledging). */
-  checkAckLink(token: string): { ok: true; alertKey: string; recipient: string } | { ok: false; reason: 'invalid' | 'expired' };
+  checkAckLink(
+    token: string,
+  ): { ok: true; alertKey: string; recipient: string } | { ok: false; reason: 'invalid' | 'expired' };
   acknowledgeByLink(token: string): Promise<AckOutcome>;
   feedToken(kind: 'schedule' | 'user', id: string): string;
   verifyFeedToken(kind: 'schedule' | 'user', id: string, token: string): boolean;

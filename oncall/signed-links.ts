@@ -36,9 +36,12 @@ export function ackToken(key: Buffer, c: AckClaim): string {
 
 export function verifyAckToken(key: Buffer, token: string, now: number): Verified<AckClaim> {
   const [payload, sig, extra] = token.split('.');
-  if (!payload || !sig || extra !== undefined || !sameSignature(sig, sign(key, 'ack', payload))) return { ok: false, reason: 'invalid' };
+  if (!payload || !sig || extra !== undefined || !sameSignature(sig, sign(key, 'ack', payload)))
+    return { ok: false, reason: 'invalid' };
   try {
-    const [namespace, alertKey, firedAt, recipient, expiresAt] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [string, string, number, string, number];
+    const [namespace, alertKey, firedAt, recipient, expiresAt] = JSON.parse(
+      Buffer.from(payload, 'base64url').toString('utf8'),
+    ) as [string, string, number, string, number];
     if (now >= expiresAt) return { ok: false, reason: 'expired' };
     return { ok: true, claim: { namespace, alertKey, firedAt, recipient, expiresAt } };
   } catch {
@@ -61,7 +64,13 @@ export function feedToken(key: Buffer, namespace: string, kind: 'schedule' | 'us
   return sign(key, 'ical', JSON.stringify([namespace, kind, id])).slice(0, 32);
 }
 
-export function verifyFeedToken(key: Buffer, namespace: string, kind: 'schedule' | 'user', id: string, token: string): boolean {
+export function verifyFeedToken(
+  key: Buffer,
+  namespace: string,
+  kind: 'schedule' | 'user',
+  id: string,
+  token: string,
+): boolean {
   return sameSignature(token, feedToken(key, namespace, kind, id));
 }
 

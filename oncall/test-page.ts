@@ -24,32 +24,76 @@ export interface TestPageDeps {
 }
 
 /** Who a test page for `target` reaches: the person, or whoever is on call for the schedule now. */
-export function testPageRecipients(d: Directory, target: { kind: 'user' | 'schedule'; id: string }, now: number): string[] | null {
+export function testPageRecipients(
+  d: Directory,
+  target: { kind: 'user' | 'schedule'; id: string },
+  now: number,
+): string[] | null {
   if (target.kind === 'user') return d.people.has(target.id) ? [target.id] : null;
   const s = d.schedules.get(target.id);
   return s ? whoIsOnCall(s, now).users : null;
 }
 
-export async function sendTestPage(deps: TestPageDeps, people: string[], by: string, now: number): Promise<TestPageResult[]> {
+export async function sendTestPage(
+  deps: TestPageDeps,
+  people: string[],
+  by: string,
+  now: number,
+): Promise<TestPageResult[]> {
   const alertKey = `test:${now}`;
   const out: TestPageResult[] = [];
   for (const personId of people) {
     const person = deps.directory.people.get(personId);
     for (const c of person?.contacts ?? []) {
       const row: NotificationRow = {
-        namespace: deps.namespace, id: `${alertKey}|${personId}|${c.name}`, at: now, alertKey, firedAt: now, kind: 'test', channel: c.channel, recipient: personId,
-        contact: c.name, address: c.address, step: 0, pass: 0, status: 'sending', attempt: 1, error: '', dueAt: now, nextAttemptAt: now,
+        namespace: deps.namespace,
+        id: `${alertKey}|${personId}|${c.name}`,
+        at: now,
+        alertKey,
+        firedAt: now,
+        kind: 'test',
+        channel: c.channel,
+        recipient: personId,
+        contact: c.name,
+        address: c.address,
+        step: 0,
+        pass: 0,
+        status: 'sending',
+        attempt: 1,
+        error: '',
+        dueAt: now,
+        nextAttemptAt: now,
       };
       await appendNotifications(deps.store, [row]);
       const page: Page = {
-        kind: 'test', namespace: deps.namespace, alertKey, labels: {}, reason: `a test page sent by ${by}: if you read this, paging reaches you through "${c.name}"`,
-        firedAt: now, resolvedAt: null, recipient: { id: personId, name: person!.name, timezone: person!.timezone }, step: 0, pass: 0, policy: '',
-        ackUrl: null, alertUrl: `${deps.publicUrl.replace(/\/$/, '')}/api/v1/oncall`, logLines: [],
+        kind: 'test',
+        namespace: deps.namespace,
+        alertKey,
+        labels: {},
+        reason: `a test page sent by ${by}: if you read this, paging reaches you through "${c.name}"`,
+        firedAt: now,
+        resolvedAt: null,
+        recipient: { id: personId, name: person!.name, timezone: person!.timezone },
+        step: 0,
+        pass: 0,
+        policy: '',
+        ackUrl: null,
+        alertUrl: `${deps.publicUrl.replace(/\/$/, '')}/api/v1/oncall`,
+        logLines: [],
       };
       const outcome = await sendPage(deps.channels, page, row, row.id, deps.publicUrl);
       const error = outcome.status === 'success' ? '' : outcome.error;
-      await appendNotifications(deps.store, [{ ...row, status: outcome.status === 'success' ? 'sent' : 'failed', error }]);
-      out.push({ recipient: personId, contact: c.name, channel: c.channel, address: c.address, status: outcome.status === 'success' ? 'sent' : 'failed', error });
+      await appendNotifications(deps.store, [
+        { ...row, status: outcome.status === 'success' ? 'sent' : 'failed', error },
+      ]);
+      out.push({
+        recipient: personId,
+        contact: c.name,
+        channel: c.channel,
+        address: c.address,
+        status: outcome.status === 'success' ? 'sent' : 'failed',
+        error,
+      });
     }
   }
   return out;

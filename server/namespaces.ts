@@ -2,7 +2,13 @@
 // namespace with tokens or declarations, and on demand for a new one. The runtimes are alerting's
 // and oncall's; here they are only put together (alerting hands its alerts to on call).
 import type { Logger } from 'pino';
-import { createAlertingRuntime, type AlertingRuntime, type Declared, type HostResolver, type NamespaceLease } from '../alerting/index.js';
+import {
+  createAlertingRuntime,
+  type AlertingRuntime,
+  type Declared,
+  type HostResolver,
+  type NamespaceLease,
+} from '../alerting/index.js';
 import type { ServerConfig } from '../config/index.js';
 import { createOnCallRuntime, type OnCallRuntime } from '../oncall/index.js';
 import type { Store } from '../store/index.js';
@@ -40,12 +46,24 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
   async function start(namespace: string): Promise<NamespaceRuntime> {
     let oncall: OnCallRuntime | null = null;
     const alerting = await createAlertingRuntime({
-      namespace, store: o.store, logger: o.logger, fromFile: namespace === 'default' ? o.declared : null,
-      now: o.now, manualClock: o.manualClock, resolver: o.resolver, lease: o.lease,
+      namespace,
+      store: o.store,
+      logger: o.logger,
+      fromFile: namespace === 'default' ? o.declared : null,
+      now: o.now,
+      manualClock: o.manualClock,
+      resolver: o.resolver,
+      lease: o.lease,
       paging: async (book) => {
         oncall = await createOnCallRuntime({
-          namespace, store: o.store, logger: o.logger.child({ namespace }), notifications: o.config.notifications,
-          dataDir: o.config.dataDir, publicUrl: o.publicUrl, book, now: o.now,
+          namespace,
+          store: o.store,
+          logger: o.logger.child({ namespace }),
+          notifications: o.config.notifications,
+          dataDir: o.config.dataDir,
+          publicUrl: o.publicUrl,
+          book,
+          now: o.now,
         });
         return oncall;
       },
@@ -60,20 +78,31 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
       if (have) return Promise.resolve(have);
       let p = starting.get(namespace);
       if (!p) {
-        p = start(namespace).then((r) => {
-          running.set(namespace, r);
-          starting.delete(namespace);
-          return r;
-        }, (err: unknown) => {
-          starting.delete(namespace);
-          throw err;
-        });
+        p = start(namespace).then(
+          (r) => {
+            running.set(namespace, r);
+            starting.delete(namespace);
+            return r;
+          },
+          (err: unknown) => {
+            starting.delete(namespace);
+            throw err;
+          },
+        );
         starting.set(namespace, p);
       }
       return p;
     },
     get: (namespace) => running.get(namespace) ?? null,
-    sharedWith: (reader) => [...running].flatMap(([ns, r]) => (ns === reader ? [] : r.alerting.exposures().filter(([to]) => to === reader).map(([, svc]): [string, string] => [ns, svc]))),
+    sharedWith: (reader) =>
+      [...running].flatMap(([ns, r]) =>
+        ns === reader
+          ? []
+          : r.alerting
+              .exposures()
+              .filter(([to]) => to === reader)
+              .map(([, svc]): [string, string] => [ns, svc]),
+      ),
     async stop() {
       await Promise.allSettled([...starting.values()]);
       await Promise.all([...running.values()].map((r) => r.alerting.stop()));

@@ -6,7 +6,15 @@ import type { DestinationStream, Logger } from 'pino';
 import { createHostResolver, type AlertingRuntime, type Declared } from '../alerting/index.js';
 import { buildApi } from '../api/index.js';
 import {
-  DECODED_PER_BODY_BYTE, buildGrpcReceiver, buildHttpReceiver, closeGrpc, createCollectorMetrics, createPipeline, decodeLimits, listenGrpc, type Pipeline,
+  DECODED_PER_BODY_BYTE,
+  buildGrpcReceiver,
+  buildHttpReceiver,
+  closeGrpc,
+  createCollectorMetrics,
+  createPipeline,
+  decodeLimits,
+  listenGrpc,
+  type Pipeline,
 } from '../collector/index.js';
 import { adminTokenFile, readLocalToken, type ServerConfig } from '../config/index.js';
 import { PROBLEM_TEXT, configNamespaces, openStore, type Retention, type Store } from '../store/index.js';
@@ -98,7 +106,11 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
 
   let store: Store;
   try {
-    store = await openStore(config.clickhouseUrl ? { kind: 'server', url: config.clickhouseUrl } : { kind: 'embedded', dataDir: config.dataDir });
+    store = await openStore(
+      config.clickhouseUrl
+        ? { kind: 'server', url: config.clickhouseUrl }
+        : { kind: 'embedded', dataDir: config.dataDir },
+    );
     storeDescription = store.describe;
     store.onWriteHealth((h) => {
       metrics.storeWritable.set(h.ok ? 1 : 0);
@@ -109,9 +121,14 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         return;
       }
       metrics.storeWriteProblem.labels(h.problem).set(1);
-      readiness.storeWrites = { ok: false, detail: `${PROBLEM_TEXT[h.problem]}, so it cannot take writes: ${h.message}` };
-      logger.error({ problem: h.problem, err: h.message },
-        `${PROBLEM_TEXT[h.problem]}, so it cannot take writes: telemetry is answered 503 / UNAVAILABLE with Retry-After and changes 507/503 until it can`);
+      readiness.storeWrites = {
+        ok: false,
+        detail: `${PROBLEM_TEXT[h.problem]}, so it cannot take writes: ${h.message}`,
+      };
+      logger.error(
+        { problem: h.problem, err: h.message },
+        `${PROBLEM_TEXT[h.problem]}, so it cannot take writes: telemetry is answered 503 / UNAVAILABLE with Retry-After and changes 507/503 until it can`,
+      );
     });
     readiness.store = { ok: true, detail: store.describe };
     const prepared = await store.prepare(retentionSeconds(config));
@@ -120,7 +137,11 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const book = createTokenBook(store, (err) => logger.error({ err }, 'token audit failed'));
     await book.load();
     const admin = await ensureAdminToken(book, config.dataDir, now());
-    if (admin.created) logger.info({ token: admin.id, file: adminTokenFile(config.dataDir) }, 'created the admin token of the default namespace');
+    if (admin.created)
+      logger.info(
+        { token: admin.id, file: adminTokenFile(config.dataDir) },
+        'created the admin token of the default namespace',
+      );
     tokens = book;
     // Other servers on the same ClickHouse create and revoke tokens too: reread them now and then.
     tokenRefresh = setInterval(() => {
@@ -128,13 +149,22 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     }, 30_000);
     tokenRefresh.unref();
     namespaces = createNamespaces({
-      store, logger, config, declared: opts.declared ?? null,
+      store,
+      logger,
+      config,
+      declared: opts.declared ?? null,
       // Links in pages point at the public URL; by default the API's own address.
-      publicUrl: () => config.publicUrl ?? apiUrl, now, manualClock: opts.manualClock,
+      publicUrl: () => config.publicUrl ?? apiUrl,
+      now,
+      manualClock: opts.manualClock,
       resolver: createHostResolver({ servers: config.dnsServers }),
     });
-    for (const ns of new Set(['default', ...book.namespaces(), ...(await configNamespaces(store))])) await namespaces.open(ns);
-    logger.info({ store: store.describe, applied: prepared.migrations.applied, retentionChanges: prepared.retention }, 'store ready');
+    for (const ns of new Set(['default', ...book.namespaces(), ...(await configNamespaces(store))]))
+      await namespaces.open(ns);
+    logger.info(
+      { store: store.describe, applied: prepared.migrations.applied, retentionChanges: prepared.retention },
+      'store ready',
+    );
   } catch (err) {
     await api.close();
     throw err;
@@ -151,9 +181,21 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     },
     metrics,
   );
-  const ctx = { pipeline, metrics, logger, maxQueueBytes: config.maxQueueSize, maxDecodedBytes: config.maxBodySize * DECODED_PER_BODY_BYTE,
-    retentionMs: config.retention, now };
-  const authorize = ingestAuthorizer({ tokens: () => tokens, requireIngestToken, limiter: createRateLimiter(config.ingestRateLimit, config.ingestRateLimit * 2), now });
+  const ctx = {
+    pipeline,
+    metrics,
+    logger,
+    maxQueueBytes: config.maxQueueSize,
+    maxDecodedBytes: config.maxBodySize * DECODED_PER_BODY_BYTE,
+    retentionMs: config.retention,
+    now,
+  };
+  const authorize = ingestAuthorizer({
+    tokens: () => tokens,
+    requireIngestToken,
+    limiter: createRateLimiter(config.ingestRateLimit, config.ingestRateLimit * 2),
+    now,
+  });
   const http = buildHttpReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
   const grpc = buildGrpcReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
   let closed = false;
@@ -187,7 +229,10 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         logger.flush();
       },
     };
-    logger.info({ api: running.apiUrl, otlpHttp: running.otlpHttpUrl, otlpGrpc: running.otlpGrpcAddress }, 'micro-observe is running');
+    logger.info(
+      { api: running.apiUrl, otlpHttp: running.otlpHttpUrl, otlpGrpc: running.otlpGrpcAddress },
+      'micro-observe is running',
+    );
     return running;
   } catch (err) {
     await Promise.allSettled([http.close(), closeGrpc(grpc, 0), api.close()]);

@@ -18,13 +18,24 @@ export interface AlertEventRow {
   state: string;
 }
 
-
 export async function appendAlertEvents(store: Pick<Store, 'insertJson'>, events: AlertEventRow[]): Promise<void> {
   if (events.length === 0) return;
-  await store.insertJson('micro_alert_events', events.map((e) => ({
-    Namespace: e.namespace, AlertKey: e.alertKey, At: dateTime64Text(e.at), Seq: e.seq, Kind: e.kind, FromPhase: e.from, ToPhase: e.to,
-    Reason: e.reason, Notify: e.notify, Labels: e.labels, State: e.state,
-  })));
+  await store.insertJson(
+    'micro_alert_events',
+    events.map((e) => ({
+      Namespace: e.namespace,
+      AlertKey: e.alertKey,
+      At: dateTime64Text(e.at),
+      Seq: e.seq,
+      Kind: e.kind,
+      FromPhase: e.from,
+      ToPhase: e.to,
+      Reason: e.reason,
+      Notify: e.notify,
+      Labels: e.labels,
+      State: e.state,
+    })),
+  );
 }
 
 interface Row {
@@ -41,7 +52,17 @@ interface Row {
 }
 
 const fromRow = (namespace: string, r: Row): AlertEventRow => ({
-  namespace, alertKey: r.alertKey, at: Number(r.at), seq: Number(r.seq), kind: r.kind, from: r.from, to: r.to, reason: r.reason, notify: r.notify, labels: r.labels, state: r.state,
+  namespace,
+  alertKey: r.alertKey,
+  at: Number(r.at),
+  seq: Number(r.seq),
+  kind: r.kind,
+  from: r.from,
+  to: r.to,
+  reason: r.reason,
+  notify: r.notify,
+  labels: r.labels,
+  state: r.state,
 });
 
 const COLUMNS = `AlertKey AS alertKey, toString(toUnixTimestamp64Milli(At)) AS at, toString(Seq) AS seq, Kind AS kind, FromPhase AS from, ToPhase AS to,
@@ -58,7 +79,12 @@ export async function latestAlertEvents(store: Pick<Store, 'query'>, namespace: 
 }
 
 /** One alert's events, newest first. */
-export async function alertHistory(store: Pick<Store, 'query'>, namespace: string, alertKey: string, limit = 100): Promise<AlertEventRow[]> {
+export async function alertHistory(
+  store: Pick<Store, 'query'>,
+  namespace: string,
+  alertKey: string,
+  limit = 100,
+): Promise<AlertEventRow[]> {
   const rows = await store.query<Row>(
     `SELECT ${COLUMNS} FROM micro_alert_events WHERE Namespace = {ns:String} AND AlertKey = {key:String}
      ORDER BY At DESC, Seq DESC LIMIT {limit:UInt32}`,

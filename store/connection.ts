@@ -26,7 +26,9 @@ export async function connect(target: StoreTarget): Promise<StoreConnection> {
       }
     }
     const { createChdbConnection } = await import('chdb/connection');
-    const client = createClient({ connection: createChdbConnection({ path: dir }) } as Parameters<typeof createClient>[0]);
+    const client = createClient({ connection: createChdbConnection({ path: dir }) } as Parameters<
+      typeof createClient
+    >[0]);
     return { kind: 'embedded', client, describe: `embedded ClickHouse at ${dir}` };
   }
   const url = new URL(target.url);

@@ -25,19 +25,30 @@ const TRANSIENT_CODES: Record<string, Exclude<StoreProblem, 'rejected'>> = {
 };
 
 const OUT_OF_SPACE = /no space left on device|not enough space|ENOSPC|disk quota exceeded|EDQUOT|errno: 28\b/i;
-const UNREACHABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+const UNREACHABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
 
 export function classifyStoreError(err: unknown): StoreFailure {
   const e = err as { code?: string | number; type?: string; message?: string } | null;
   const message = e?.message ?? String(err);
   const code = e?.code === undefined ? '' : String(e.code);
-  if (OUT_OF_SPACE.test(message) || code === 'ENOSPC' || code === 'EDQUOT') return { problem: 'out-of-space', transient: true, message };
+  if (OUT_OF_SPACE.test(message) || code === 'ENOSPC' || code === 'EDQUOT')
+    return { problem: 'out-of-space', transient: true, message };
   const known = TRANSIENT_CODES[code];
   if (known) return { problem: known, transient: true, message };
   if (UNREACHABLE_ERRNO.has(code)) return { problem: 'unreachable', transient: true, message };
   // A ClickHouse error with a type (CANNOT_PARSE_INPUT...) fails the same way again; an error
   // without one is the connection's (refused, reset, timed out), which may pass.
-  if (typeof e?.type === 'string' && !/MEMORY|TOO_MANY|TIMEOUT|NETWORK|SOCKET/.test(e.type)) return { problem: 'rejected', transient: false, message };
+  if (typeof e?.type === 'string' && !/MEMORY|TOO_MANY|TIMEOUT|NETWORK|SOCKET/.test(e.type))
+    return { problem: 'rejected', transient: false, message };
   return { problem: 'unreachable', transient: true, message };
 }
 

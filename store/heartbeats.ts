@@ -2,7 +2,12 @@
 import { dateTime64Text } from './datetime.js';
 import type { Store } from './store.js';
 
-export async function recordPing(store: Pick<Store, 'insertJson'>, namespace: string, name: string, at: number): Promise<void> {
+export async function recordPing(
+  store: Pick<Store, 'insertJson'>,
+  namespace: string,
+  name: string,
+  at: number,
+): Promise<void> {
   await store.insertJson('micro_heartbeat_pings', [{ Namespace: namespace, Name: name, At: dateTime64Text(at) }]);
 }
 

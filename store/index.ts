@@ -1,24 +1,66 @@
 export { openStore, type Store, type StoreOptions } from './store.js';
 export { redactUrl, type StoreTarget } from './connection.js';
 export type { InsertOutcome } from './insert.js';
-export { PROBLEM_TEXT, StoreError, classifyStoreError, type StoreFailure, type StoreProblem, type WriteHealth } from './errors.js';
+export {
+  PROBLEM_TEXT,
+  StoreError,
+  classifyStoreError,
+  type StoreFailure,
+  type StoreProblem,
+  type WriteHealth,
+} from './errors.js';
 export type { MigrationReport } from './migrations.js';
 export type { RetentionChange } from './retention.js';
 export type { Retention, Signal } from './schema.js';
 export { RowBinaryWriter, encodeStringMap, EMPTY_MAP, type Str } from './row-binary.js';
 export { LAYOUTS, type TableName } from './tables.js';
 export {
-  MAX_LIMIT, SEVERITY_LEVELS, dependencies, instanceStats, listServices, searchLogs, searchTraces, serviceActivity, traceById,
-  type Activity, type DependencyEdge, type InstanceRequests, type InstanceStats, type LogFilter, type LogLine, type OperationRed, type Red, type ServiceSummary,
-  type ReadScope, type SeverityLevel, type SpanRecord, type TimeRange, type TraceFilter, type TraceSummary,
+  MAX_LIMIT,
+  SEVERITY_LEVELS,
+  dependencies,
+  instanceStats,
+  listServices,
+  searchLogs,
+  searchTraces,
+  serviceActivity,
+  traceById,
+  type Activity,
+  type DependencyEdge,
+  type InstanceRequests,
+  type InstanceStats,
+  type LogFilter,
+  type LogLine,
+  type OperationRed,
+  type Red,
+  type ServiceSummary,
+  type ReadScope,
+  type SeverityLevel,
+  type SpanRecord,
+  type TimeRange,
+  type TraceFilter,
+  type TraceSummary,
 } from './queries/index.js';
 export { alertHistory, appendAlertEvents, latestAlertEvents, type AlertEventRow } from './alert-events.js';
 export { errorRateOver, lastTelemetryAt, latencyOver, logCountOver, runtimeStatMax } from './queries/index.js';
 export { readConfigObjects, writeConfigObjects, type ConfigObject, type ConfigWrite } from './config-objects.js';
 export { lastPings, recordPing } from './heartbeats.js';
 export {
-  appendNotifications, latestNotifications, loadEscalations, notificationHistory, saveEscalation,
-  type EscalationRow, type NotificationRow, type NotificationStatus,
+  appendNotifications,
+  latestNotifications,
+  loadEscalations,
+  notificationHistory,
+  saveEscalation,
+  type EscalationRow,
+  type NotificationRow,
+  type NotificationStatus,
 } from './notifications.js';
-export { appendAudit, auditLog, loadTokens, saveToken, tokenLastUse, type AuditEvent, type TokenRow } from './tokens.js';
+export {
+  appendAudit,
+  auditLog,
+  loadTokens,
+  saveToken,
+  tokenLastUse,
+  type AuditEvent,
+  type TokenRow,
+} from './tokens.js';
 export { configNamespaces } from './namespaces.js';

@@ -22,7 +22,9 @@ const RETRY_MS = 1000;
 
 export function outcomeOf(err: unknown): InsertOutcome {
   const f = classifyStoreError(err);
-  return f.transient ? { status: 'retryable', retryInMillis: RETRY_MS, error: f.message, problem: f.problem } : { status: 'failure', error: f.message };
+  return f.transient
+    ? { status: 'retryable', retryInMillis: RETRY_MS, error: f.message, problem: f.problem }
+    : { status: 'failure', error: f.message };
 }
 
 function scratchDir(): string {

@@ -1,7 +1,15 @@
 // Versioned migrations, applied in order at start and recorded in `micro_migrations`. Every
 // statement is idempotent (IF NOT EXISTS), so a migration interrupted half-way runs again whole.
 import type { ClickHouseClient } from '@clickhouse/client';
-import { INSTANCE_FROM_RESOURCE, METRIC_TABLES, RESOURCE_TABLES, logsDdl, metricsDdl, tracesDdl, type Retention } from './schema.js';
+import {
+  INSTANCE_FROM_RESOURCE,
+  METRIC_TABLES,
+  RESOURCE_TABLES,
+  logsDdl,
+  metricsDdl,
+  tracesDdl,
+  type Retention,
+} from './schema.js';
 
 export interface Migration {
   readonly version: number;
@@ -205,13 +213,19 @@ export async function migrate(client: ClickHouseClient, retention: Retention): P
       version UInt32, name String, applied_at DateTime64(3) DEFAULT now64(3)
     ) ENGINE = MergeTree ORDER BY version`,
   });
-  const rows = await (await client.query({ query: 'SELECT version FROM micro_migrations', format: 'JSONEachRow' })).json<{ version: number }>();
+  const rows = await (
+    await client.query({ query: 'SELECT version FROM micro_migrations', format: 'JSONEachRow' })
+  ).json<{ version: number }>();
   const done = new Set(rows.map((r) => Number(r.version)));
   const applied: MigrationReport['applied'] = [];
   for (const m of MIGRATIONS) {
     if (done.has(m.version)) continue;
     for (const statement of m.statements(retention)) await client.command({ query: statement });
-    await client.insert({ table: 'micro_migrations', values: [{ version: m.version, name: m.name }], format: 'JSONEachRow' });
+    await client.insert({
+      table: 'micro_migrations',
+      values: [{ version: m.version, name: m.name }],
+      format: 'JSONEachRow',
+    });
     applied.push({ version: m.version, name: m.name });
   }
   return { applied, current: Math.max(0, ...MIGRATIONS.map((m) => m.version)) };

@@ -44,15 +44,40 @@ export interface NotificationRow {
 }
 
 export async function saveEscalation(store: Pick<Store, 'insertJson'>, e: EscalationRow, now: number): Promise<void> {
-  await store.insertJson('micro_escalations', [{
-    Namespace: e.namespace, AlertKey: e.alertKey, FiredAt: dateTime64Text(e.firedAt), Version: nextVersion(now), Policy: e.policy,
-    StartedAt: dateTime64Text(e.startedAt), StoppedAt: dateTime64Text(e.stoppedAt), StopReason: e.stopReason, ResolvedAt: dateTime64Text(e.resolvedAt), Labels: e.labels, Notice: e.notice,
-  }]);
+  await store.insertJson('micro_escalations', [
+    {
+      Namespace: e.namespace,
+      AlertKey: e.alertKey,
+      FiredAt: dateTime64Text(e.firedAt),
+      Version: nextVersion(now),
+      Policy: e.policy,
+      StartedAt: dateTime64Text(e.startedAt),
+      StoppedAt: dateTime64Text(e.stoppedAt),
+      StopReason: e.stopReason,
+      ResolvedAt: dateTime64Text(e.resolvedAt),
+      Labels: e.labels,
+      Notice: e.notice,
+    },
+  ]);
 }
 
 /** Escalations still running, and those stopped since `stoppedSince` (their RESOLVED may be due). */
-export async function loadEscalations(store: Pick<Store, 'query'>, namespace: string, stoppedSince: number): Promise<EscalationRow[]> {
-  const rows = await store.query<{ alertKey: string; firedAt: string; policy: string; startedAt: string; stoppedAt: string; stopReason: string; resolvedAt: string; labels: Record<string, string>; notice: string }>(
+export async function loadEscalations(
+  store: Pick<Store, 'query'>,
+  namespace: string,
+  stoppedSince: number,
+): Promise<EscalationRow[]> {
+  const rows = await store.query<{
+    alertKey: string;
+    firedAt: string;
+    policy: string;
+    startedAt: string;
+    stoppedAt: string;
+    stopReason: string;
+    resolvedAt: string;
+    labels: Record<string, string>;
+    notice: string;
+  }>(
     `SELECT AlertKey AS alertKey, toString(toUnixTimestamp64Milli(FiredAt)) AS firedAt, argMax(Policy, Version) AS policy,
        toString(toUnixTimestamp64Milli(argMax(StartedAt, Version))) AS startedAt, toString(toUnixTimestamp64Milli(argMax(StoppedAt, Version))) AS stoppedAt,
        argMax(StopReason, Version) AS stopReason, toString(toUnixTimestamp64Milli(argMax(ResolvedAt, Version))) AS resolvedAt, argMax(Labels, Version) AS labels, argMax(Notice, Version) AS notice
@@ -62,32 +87,75 @@ export async function loadEscalations(store: Pick<Store, 'query'>, namespace: st
     { ns: namespace, since: stoppedSince },
   );
   return rows.map((r) => ({
-    namespace, alertKey: r.alertKey, firedAt: Number(r.firedAt), policy: r.policy, startedAt: Number(r.startedAt), stoppedAt: Number(r.stoppedAt),
-    stopReason: r.stopReason, resolvedAt: Number(r.resolvedAt), labels: r.labels, notice: r.notice,
+    namespace,
+    alertKey: r.alertKey,
+    firedAt: Number(r.firedAt),
+    policy: r.policy,
+    startedAt: Number(r.startedAt),
+    stoppedAt: Number(r.stoppedAt),
+    stopReason: r.stopReason,
+    resolvedAt: Number(r.resolvedAt),
+    labels: r.labels,
+    notice: r.notice,
   }));
 }
 
 export async function appendNotifications(store: Pick<Store, 'insertJson'>, rows: NotificationRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await store.insertJson('micro_notifications', rows.map((n) => ({
-    Namespace: n.namespace, Id: n.id, At: dateTime64Text(n.at), Seq: nextVersion(), AlertKey: n.alertKey, FiredAt: dateTime64Text(n.firedAt), Kind: n.kind,
-    Channel: n.channel, Recipient: n.recipient, Contact: n.contact, Address: n.address, Step: n.step, Pass: n.pass, Status: n.status,
-    Attempt: n.attempt, Error: n.error, DueAt: dateTime64Text(n.dueAt), NextAttemptAt: dateTime64Text(n.nextAttemptAt),
-  })));
+  await store.insertJson(
+    'micro_notifications',
+    rows.map((n) => ({
+      Namespace: n.namespace,
+      Id: n.id,
+      At: dateTime64Text(n.at),
+      Seq: nextVersion(),
+      AlertKey: n.alertKey,
+      FiredAt: dateTime64Text(n.firedAt),
+      Kind: n.kind,
+      Channel: n.channel,
+      Recipient: n.recipient,
+      Contact: n.contact,
+      Address: n.address,
+      Step: n.step,
+      Pass: n.pass,
+      Status: n.status,
+      Attempt: n.attempt,
+      Error: n.error,
+      DueAt: dateTime64Text(n.dueAt),
+      NextAttemptAt: dateTime64Text(n.nextAttemptAt),
+    })),
+  );
 }
 
 const NOTIFICATION_COLUMNS = `Id AS id, toString(toUnixTimestamp64Milli(At)) AS at, AlertKey AS alertKey, toString(toUnixTimestamp64Milli(FiredAt)) AS firedAt,
   Kind AS kind, Channel AS channel, Recipient AS recipient, Contact AS contact, Address AS address, Step AS step, Pass AS pass, Status AS status,
   Attempt AS attempt, Error AS error, toString(toUnixTimestamp64Milli(DueAt)) AS dueAt, toString(toUnixTimestamp64Milli(NextAttemptAt)) AS nextAttemptAt`;
 
-type RawNotification = Omit<NotificationRow, 'namespace' | 'at' | 'firedAt' | 'dueAt' | 'nextAttemptAt'> & { at: string; firedAt: string; dueAt: string; nextAttemptAt: string };
+type RawNotification = Omit<NotificationRow, 'namespace' | 'at' | 'firedAt' | 'dueAt' | 'nextAttemptAt'> & {
+  at: string;
+  firedAt: string;
+  dueAt: string;
+  nextAttemptAt: string;
+};
 
 const fromRaw = (namespace: string, r: RawNotification): NotificationRow => ({
-  ...r, namespace, at: Number(r.at), firedAt: Number(r.firedAt), dueAt: Number(r.dueAt), nextAttemptAt: Number(r.nextAttemptAt), step: Number(r.step), pass: Number(r.pass), attempt: Number(r.attempt),
+  ...r,
+  namespace,
+  at: Number(r.at),
+  firedAt: Number(r.firedAt),
+  dueAt: Number(r.dueAt),
+  nextAttemptAt: Number(r.nextAttemptAt),
+  step: Number(r.step),
+  pass: Number(r.pass),
+  attempt: Number(r.attempt),
 });
 
 /** The latest row of every notification of the given episodes. */
-export async function latestNotifications(store: Pick<Store, 'query'>, namespace: string, episodes: Array<{ alertKey: string; firedAt: number }>): Promise<NotificationRow[]> {
+export async function latestNotifications(
+  store: Pick<Store, 'query'>,
+  namespace: string,
+  episodes: Array<{ alertKey: string; firedAt: number }>,
+): Promise<NotificationRow[]> {
   if (episodes.length === 0) return [];
   const rows = await store.query<RawNotification>(
     `SELECT ${NOTIFICATION_COLUMNS} FROM micro_notifications
@@ -100,7 +168,12 @@ export async function latestNotifications(store: Pick<Store, 'query'>, namespace
 }
 
 /** Every recorded change of the notifications of one alert, newest first (its history). */
-export async function notificationHistory(store: Pick<Store, 'query'>, namespace: string, alertKey: string, limit = 200): Promise<NotificationRow[]> {
+export async function notificationHistory(
+  store: Pick<Store, 'query'>,
+  namespace: string,
+  alertKey: string,
+  limit = 200,
+): Promise<NotificationRow[]> {
   const rows = await store.query<RawNotification>(
     `SELECT ${NOTIFICATION_COLUMNS} FROM micro_notifications WHERE Namespace = {ns:String} AND AlertKey = {key:String}
      ORDER BY Seq DESC LIMIT {limit:UInt32}`,

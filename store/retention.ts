@@ -12,7 +12,8 @@ export interface RetentionChange {
 export async function currentTtlSeconds(client: ClickHouseClient): Promise<Map<string, number | null>> {
   const rows = await (
     await client.query({
-      query: 'SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)}',
+      query:
+        'SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)}',
       query_params: { names: TABLE_TTL.map((t) => t.table) },
       format: 'JSONEachRow',
     })

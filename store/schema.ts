@@ -14,16 +14,25 @@ export const INSTANCE_FROM_RESOURCE =
   "if(ResourceAttributes['service.instance.id'] != '', ResourceAttributes['service.instance.id'], ResourceAttributes['host.name'])";
 
 export const METRIC_TABLES = [
-  'otel_metrics_gauge', 'otel_metrics_sum', 'otel_metrics_histogram', 'otel_metrics_exponential_histogram', 'otel_metrics_summary',
+  'otel_metrics_gauge',
+  'otel_metrics_sum',
+  'otel_metrics_histogram',
+  'otel_metrics_exponential_histogram',
+  'otel_metrics_summary',
 ] as const;
 
 /** Tables whose rows carry ResourceAttributes. */
 export const RESOURCE_TABLES = [
-  'otel_traces', 'otel_logs', 'otel_metrics_gauge', 'otel_metrics_sum', 'otel_metrics_histogram', 'otel_metrics_exponential_histogram', 'otel_metrics_summary',
+  'otel_traces',
+  'otel_logs',
+  'otel_metrics_gauge',
+  'otel_metrics_sum',
+  'otel_metrics_histogram',
+  'otel_metrics_exponential_histogram',
+  'otel_metrics_summary',
 ] as const;
 
-const ttlExpr = (timeExpr: string, seconds: number): string =>
-  `${timeExpr} + toIntervalSecond(${Math.floor(seconds)})`;
+const ttlExpr = (timeExpr: string, seconds: number): string => `${timeExpr} + toIntervalSecond(${Math.floor(seconds)})`;
 
 /** The TTL expression of each table, by signal: what retention changes in place. */
 export const TABLE_TTL: ReadonlyArray<{ table: string; signal: Signal; timeExpr: string }> = [
@@ -189,15 +198,25 @@ SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`;
 
 export function metricsDdl(r: Retention): string[] {
   return [
-    metricTable('otel_metrics_gauge', `
+    metricTable(
+      'otel_metrics_gauge',
+      `
     Value Float64 CODEC(ZSTD(1)),
-    Flags UInt32 CODEC(ZSTD(1)),${EXEMPLARS}`, r),
-    metricTable('otel_metrics_sum', `
+    Flags UInt32 CODEC(ZSTD(1)),${EXEMPLARS}`,
+      r,
+    ),
+    metricTable(
+      'otel_metrics_sum',
+      `
     Value Float64 CODEC(ZSTD(1)),
     Flags UInt32 CODEC(ZSTD(1)),${EXEMPLARS}
     AggregationTemporality Int32 CODEC(ZSTD(1)),
-    IsMonotonic Boolean CODEC(Delta, ZSTD(1)),`, r),
-    metricTable('otel_metrics_histogram', `
+    IsMonotonic Boolean CODEC(Delta, ZSTD(1)),`,
+      r,
+    ),
+    metricTable(
+      'otel_metrics_histogram',
+      `
     Count UInt64 CODEC(Delta, ZSTD(1)),
     Sum Float64 CODEC(ZSTD(1)),
     BucketCounts Array(UInt64) CODEC(ZSTD(1)),
@@ -205,8 +224,12 @@ export function metricsDdl(r: Retention): string[] {
     Flags UInt32 CODEC(ZSTD(1)),
     Min Float64 CODEC(ZSTD(1)),
     Max Float64 CODEC(ZSTD(1)),
-    AggregationTemporality Int32 CODEC(ZSTD(1)),`, r),
-    metricTable('otel_metrics_exponential_histogram', `
+    AggregationTemporality Int32 CODEC(ZSTD(1)),`,
+      r,
+    ),
+    metricTable(
+      'otel_metrics_exponential_histogram',
+      `
     Count UInt64 CODEC(Delta, ZSTD(1)),
     Sum Float64 CODEC(ZSTD(1)),
     Scale Int32 CODEC(ZSTD(1)),
@@ -218,14 +241,20 @@ export function metricsDdl(r: Retention): string[] {
     Flags UInt32 CODEC(ZSTD(1)),
     Min Float64 CODEC(ZSTD(1)),
     Max Float64 CODEC(ZSTD(1)),
-    AggregationTemporality Int32 CODEC(ZSTD(1)),`, r),
-    metricTable('otel_metrics_summary', `
+    AggregationTemporality Int32 CODEC(ZSTD(1)),`,
+      r,
+    ),
+    metricTable(
+      'otel_metrics_summary',
+      `
     Count UInt64 CODEC(Delta, ZSTD(1)),
     Sum Float64 CODEC(ZSTD(1)),
     ValueAtQuantiles Nested (
         Quantile Float64,
         Value Float64
     ) CODEC(ZSTD(1)),
-    Flags UInt32 CODEC(ZSTD(1)),`, r),
+    Flags UInt32 CODEC(ZSTD(1)),`,
+      r,
+    ),
   ];
 }

@@ -36,7 +36,8 @@ export interface StoreOptions {
 export async function openStore(target: StoreTarget, opts: StoreOptions = {}): Promise<Store> {
   const conn = await connect(target);
   const client: ClickHouseClient = conn.client;
-  const inserter = conn.kind === 'embedded' ? embeddedInserter(client) : { insert: serverInserter(client), dispose: () => undefined };
+  const inserter =
+    conn.kind === 'embedded' ? embeddedInserter(client) : { insert: serverInserter(client), dispose: () => undefined };
   const insert = inserter.insert;
   const now = opts.now ?? Date.now;
   let health: WriteHealth = { ok: true };

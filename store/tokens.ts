@@ -20,22 +20,47 @@ export interface TokenRow {
 }
 
 export async function saveToken(store: Pick<Store, 'insertJson'>, t: TokenRow): Promise<void> {
-  await store.insertJson('micro_tokens', [{
-    Id: t.id, Version: nextVersion(), Namespace: t.namespace, Name: t.name, Scope: t.scope, SecretHash: t.secretHash,
-    CreatedAt: dateTime64Text(t.createdAt), CreatedBy: t.createdBy, ExpiresAt: dateTime64Text(t.expiresAt), RevokedAt: dateTime64Text(t.revokedAt),
-  }]);
+  await store.insertJson('micro_tokens', [
+    {
+      Id: t.id,
+      Version: nextVersion(),
+      Namespace: t.namespace,
+      Name: t.name,
+      Scope: t.scope,
+      SecretHash: t.secretHash,
+      CreatedAt: dateTime64Text(t.createdAt),
+      CreatedBy: t.createdBy,
+      ExpiresAt: dateTime64Text(t.expiresAt),
+      RevokedAt: dateTime64Text(t.revokedAt),
+    },
+  ]);
 }
 
 /** Every token, newest version of each. */
 export async function loadTokens(store: Pick<Store, 'query'>): Promise<TokenRow[]> {
-  const rows = await store.query<{ id: string; namespace: string; name: string; scope: string; secretHash: string; createdAt: string; createdBy: string; expiresAt: string; revokedAt: string }>(
+  const rows = await store.query<{
+    id: string;
+    namespace: string;
+    name: string;
+    scope: string;
+    secretHash: string;
+    createdAt: string;
+    createdBy: string;
+    expiresAt: string;
+    revokedAt: string;
+  }>(
     `SELECT Id AS id, argMax(Namespace, Version) AS namespace, argMax(Name, Version) AS name, argMax(Scope, Version) AS scope, argMax(SecretHash, Version) AS secretHash,
        toString(toUnixTimestamp64Milli(argMax(CreatedAt, Version))) AS createdAt, argMax(CreatedBy, Version) AS createdBy,
        toString(toUnixTimestamp64Milli(argMax(ExpiresAt, Version))) AS expiresAt, toString(toUnixTimestamp64Milli(argMax(RevokedAt, Version))) AS revokedAt
      FROM micro_tokens GROUP BY Id ORDER BY createdAt`,
     {},
   );
-  return rows.map((r) => ({ ...r, createdAt: Number(r.createdAt), expiresAt: Number(r.expiresAt), revokedAt: Number(r.revokedAt) }));
+  return rows.map((r) => ({
+    ...r,
+    createdAt: Number(r.createdAt),
+    expiresAt: Number(r.expiresAt),
+    revokedAt: Number(r.revokedAt),
+  }));
 }
 
 export interface AuditEvent {
@@ -50,7 +75,17 @@ export interface AuditEvent {
 
 export async function appendAudit(store: Pick<Store, 'insertJson'>, events: AuditEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await store.insertJson('micro_audit', events.map((e) => ({ Namespace: e.namespace, At: dateTime64Text(e.at), Actor: e.actor, Action: e.action, Target: e.target, Detail: e.detail })));
+  await store.insertJson(
+    'micro_audit',
+    events.map((e) => ({
+      Namespace: e.namespace,
+      At: dateTime64Text(e.at),
+      Actor: e.actor,
+      Action: e.action,
+      Target: e.target,
+      Detail: e.detail,
+    })),
+  );
 }
 
 export async function auditLog(store: Pick<Store, 'query'>, namespace: string, limit = 200): Promise<AuditEvent[]> {

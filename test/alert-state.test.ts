@@ -3,18 +3,36 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  DEFAULT_POLICY, acknowledgeAlert, flapRatio, initialAlertState, nextAlertState, resolveAlert, type AlertPolicy, type AlertState, type AlertEvent,
+  DEFAULT_POLICY,
+  acknowledgeAlert,
+  flapRatio,
+  initialAlertState,
+  nextAlertState,
+  resolveAlert,
+  type AlertPolicy,
+  type AlertState,
+  type AlertEvent,
 } from '../alerting/index.js';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 
 /** Feeds results ('+' success, '-' failure) one second apart; returns the final state and every event. */
-function run(results: string, policy: Partial<AlertPolicy> = {}, start: AlertState = initialAlertState(T0), stepMs = 1000) {
+function run(
+  results: string,
+  policy: Partial<AlertPolicy> = {},
+  start: AlertState = initialAlertState(T0),
+  stepMs = 1000,
+) {
   const p = { ...DEFAULT_POLICY, ...policy };
   let state = start;
   const events: AlertEvent[] = [];
   [...results].forEach((c, i) => {
-    const step = nextAlertState(state, { ok: c === '+', message: c === '+' ? '200 OK' : 'connection refused' }, T0 + (i + 1) * stepMs, p);
+    const step = nextAlertState(
+      state,
+      { ok: c === '+', message: c === '+' ? '200 OK' : 'connection refused' },
+      T0 + (i + 1) * stepMs,
+      p,
+    );
     state = step.state;
     events.push(...step.events);
   });
@@ -44,11 +62,14 @@ describe('thresholds', () => {
 
   test('events carry their time, the phases and a reason; only firing and resolved notify', () => {
     const r = run('--++', { failureThreshold: 2, successThreshold: 2 });
-    assert.deepEqual(r.events.map((e) => [e.kind, e.at - T0, e.from, e.to, e.notify]), [
-      ['pending', 1000, 'ok', 'pending', false],
-      ['firing', 2000, 'pending', 'firing', true],
-      ['resolved', 4000, 'firing', 'ok', true],
-    ]);
+    assert.deepEqual(
+      r.events.map((e) => [e.kind, e.at - T0, e.from, e.to, e.notify]),
+      [
+        ['pending', 1000, 'ok', 'pending', false],
+        ['firing', 2000, 'pending', 'firing', true],
+        ['resolved', 4000, 'firing', 'ok', true],
+      ],
+    );
     assert.match(r.events[1]!.reason, /2 consecutive failures: connection refused/);
     assert.equal(r.state.firingSince, null);
   });
@@ -64,7 +85,10 @@ describe('acknowledgement and manual resolve', () => {
   test('an acknowledgement holds until the alert resolves, then clears', () => {
     let { state } = run('--', { failureThreshold: 2 });
     const acked = acknowledgeAlert(state, 'alice', T0 + 10_000);
-    assert.deepEqual(acked.events.map((e) => e.kind), ['acknowledged']);
+    assert.deepEqual(
+      acked.events.map((e) => e.kind),
+      ['acknowledged'],
+    );
     state = acked.state;
     assert.deepEqual(state.acknowledged, { by: 'alice', at: T0 + 10_000 });
     state = run('-', { failureThreshold: 2 }, state).state;
@@ -80,7 +104,10 @@ describe('acknowledgement and manual resolve', () => {
     const { state } = run('-');
     const r = resolveAlert(state, 'bob', T0 + 5000);
     assert.equal(r.state.phase, 'ok');
-    assert.deepEqual(r.events.map((e) => [e.kind, e.reason, e.notify]), [['resolved', 'resolved by bob', true]]);
+    assert.deepEqual(
+      r.events.map((e) => [e.kind, e.reason, e.notify]),
+      [['resolved', 'resolved by bob', true]],
+    );
   });
 });
 

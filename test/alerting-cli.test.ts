@@ -18,7 +18,16 @@ before(async () => {
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', () => r()));
   const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/health`;
   const checks = checksSchema.parse([
-    { name: 'checkout-http', service: 'checkout', interval: '1s', retryInterval: '200ms', failureThreshold: 2, successThreshold: 2, labels: { severity: 'page' }, http: { url, expectStatus: 200, timeout: '500ms' } },
+    {
+      name: 'checkout-http',
+      service: 'checkout',
+      interval: '1s',
+      retryInterval: '200ms',
+      failureThreshold: 2,
+      successThreshold: 2,
+      labels: { severity: 'page' },
+      http: { url, expectStatus: 200, timeout: '500ms' },
+    },
     { name: 'nightly-backup', heartbeat: { period: '1d', grace: '1h' } },
   ]);
   server = await startTestServer({}, undefined, checks);
@@ -34,10 +43,22 @@ const json = async <T>(args: string[]): Promise<T> => {
   return JSON.parse(r.stdout) as T;
 };
 type Checks = { checks: Array<{ name: string; phase: string; lastResult: { ok: boolean; message: string } | null }> };
-type Alerts = { alerts: Array<{ name: string; state: string; labels: Record<string, string>; acknowledged: { by: string } | null; firingSince: number | null }> };
+type Alerts = {
+  alerts: Array<{
+    name: string;
+    state: string;
+    labels: Record<string, string>;
+    acknowledged: { by: string } | null;
+    firingSince: number | null;
+  }>;
+};
 
 test('a failing target fires, is acknowledged, then resolves', async () => {
-  await eventually('the first result', () => json<Checks>(['health']), (c) => c.checks.find((x) => x.name === 'checkout-http')?.lastResult?.ok === true);
+  await eventually(
+    'the first result',
+    () => json<Checks>(['health']),
+    (c) => c.checks.find((x) => x.name === 'checkout-http')?.lastResult?.ok === true,
+  );
   const table = await micro(['health', 'checkout', ...api()]);
   assert.match(table.stdout, /^CHECK\s+SERVICE\s+KIND\s+STATE\s+SINCE\s+LAST RESULT\s+LATENCY$/m);
   assert.match(table.stdout, /^checkout-http\s+checkout\s+http\s+ok\s+.*ok: status 200 in/m);
@@ -45,12 +66,19 @@ test('a failing target fires, is acknowledged, then resolves', async () => {
 
   healthy = false;
   const started = Date.now();
-  const firing = await eventually('firing', () => json<Alerts>(['alerts', '--state', 'firing']), (a) => a.alerts.length === 1);
+  const firing = await eventually(
+    'firing',
+    () => json<Alerts>(['alerts', '--state', 'firing']),
+    (a) => a.alerts.length === 1,
+  );
   // Measured by the server's clock (when it fired), not by how fast the CLI polls on a busy machine.
   const confirmedIn = firing.alerts[0]!.firingSince! - started;
   assert.ok(confirmedIn < 2000, `confirmed in ${confirmedIn} ms, under two intervals`);
   assert.deepEqual(firing.alerts[0]!.labels, { check: 'checkout-http', service: 'checkout', severity: 'page' });
-  assert.ok(server.logLines.some((l) => l.includes('"event":"firing"') && l.includes('checkout-http')), 'handed to the paging layer');
+  assert.ok(
+    server.logLines.some((l) => l.includes('"event":"firing"') && l.includes('checkout-http')),
+    'handed to the paging layer',
+  );
 
   const test_ = await micro(['check', 'test', 'checkout-http', ...api()]);
   assert.equal(test_.code, 1);
@@ -62,9 +90,15 @@ test('a failing target fires, is acknowledged, then resolves', async () => {
   assert.equal((await json<Alerts>(['alerts', '--state', 'acked'])).alerts[0]?.acknowledged?.by, 'alice');
 
   healthy = true;
-  await eventually('resolved', () => json<Alerts>(['alerts', '--state', 'resolved']), (a) => a.alerts.length === 1);
+  await eventually(
+    'resolved',
+    () => json<Alerts>(['alerts', '--state', 'resolved']),
+    (a) => a.alerts.length === 1,
+  );
   assert.equal((await json<Alerts>(['alerts', '--state', 'firing'])).alerts.length, 0);
-  const history = (await (await fetch(`${server.apiUrl}/api/v1/alerts/checkout-http/history`)).json()) as { events: Array<{ kind: string }> };
+  const history = (await (await fetch(`${server.apiUrl}/api/v1/alerts/checkout-http/history`)).json()) as {
+    events: Array<{ kind: string }>;
+  };
   assert.deepEqual(history.events.map((e) => e.kind).reverse(), ['pending', 'firing', 'acknowledged', 'resolved']);
   const ok = await micro(['check', 'test', 'checkout-http', ...api()]);
   assert.equal(ok.code, 0);

@@ -12,13 +12,29 @@ after(async () => {
   await server.stop();
 });
 
-const post = (body: unknown) => fetch(`${server.apiUrl}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: unknown) =>
+  fetch(`${server.apiUrl}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 const alerts = async (state: string) =>
-  (JSON.parse((await micro(['alerts', '--state', state, '--api', server.apiUrl, '-o', 'json'])).stdout) as { alerts: Array<{ name: string; labels: Record<string, string>; message: string }> }).alerts;
+  (
+    JSON.parse((await micro(['alerts', '--state', state, '--api', server.apiUrl, '-o', 'json'])).stdout) as {
+      alerts: Array<{ name: string; labels: Record<string, string>; message: string }>;
+    }
+  ).alerts;
 
 test('a Prometheus alert fires, then resolves when its endsAt passes', async () => {
   const labels = { alertname: 'HighLatency', service: 'checkout', severity: 'page' };
-  const r = await post([{ labels, annotations: { summary: 'p99 above 1s' }, startsAt: new Date().toISOString(), generatorURL: 'http://prometheus/graph' }]);
+  const r = await post([
+    {
+      labels,
+      annotations: { summary: 'p99 above 1s' },
+      startsAt: new Date().toISOString(),
+      generatorURL: 'http://prometheus/graph',
+    },
+  ]);
   assert.equal(r.status, 200);
   assert.deepEqual(await r.json(), { firing: 1, resolved: 0 });
   const firing = await alerts('firing');

@@ -50,24 +50,52 @@ after(async () => {
 test('apply creates, is idempotent, changes and removes', async () => {
   const first = await apply(file('micro.yaml', EXAMPLE));
   assert.equal(first.code, 0, first.stderr);
-  assert.equal(first.stdout, 'created check checkout-http\ncreated check nightly-backup\ncreated rule checkout-errors\n3 created, 0 changed, 0 removed, 0 unchanged\n');
+  assert.equal(
+    first.stdout,
+    'created check checkout-http\ncreated check nightly-backup\ncreated rule checkout-errors\n3 created, 0 changed, 0 removed, 0 unchanged\n',
+  );
   const again = await apply(file('micro.yaml', EXAMPLE));
   assert.equal(again.stdout, '0 created, 0 changed, 0 removed, 3 unchanged\n');
-  const health = JSON.parse((await micro(['health', '--api', server.apiUrl, '-o', 'json'])).stdout) as { checks: Array<{ name: string; kind: string }> };
-  assert.deepEqual(health.checks.map((c) => [c.name, c.kind]), [['checkout-errors', 'rule'], ['checkout-http', 'http'], ['nightly-backup', 'heartbeat']]);
+  const health = JSON.parse((await micro(['health', '--api', server.apiUrl, '-o', 'json'])).stdout) as {
+    checks: Array<{ name: string; kind: string }>;
+  };
+  assert.deepEqual(
+    health.checks.map((c) => [c.name, c.kind]),
+    [
+      ['checkout-errors', 'rule'],
+      ['checkout-http', 'http'],
+      ['nightly-backup', 'heartbeat'],
+    ],
+  );
 
-  const edited = EXAMPLE.replace('interval: 1s', 'interval: 5s').replace(/  - name: nightly-backup\n    heartbeat:\n      period: 1d\n      grace: 1h\n/, '');
+  const edited = EXAMPLE.replace('interval: 1s', 'interval: 5s').replace(
+    / {2}- name: nightly-backup\n {4}heartbeat:\n {6}period: 1d\n {6}grace: 1h\n/,
+    '',
+  );
   const dry = await apply(file('edited.yaml', edited), '--dry-run');
-  assert.equal(dry.stdout, 'would change check checkout-http\nwould remove check nightly-backup\n0 created, 1 changed, 1 removed, 1 unchanged (dry run: nothing applied)\n');
+  assert.equal(
+    dry.stdout,
+    'would change check checkout-http\nwould remove check nightly-backup\n0 created, 1 changed, 1 removed, 1 unchanged (dry run: nothing applied)\n',
+  );
   const second = await apply(file('edited.yaml', edited));
-  assert.equal(second.stdout, 'changed check checkout-http\nremoved check nightly-backup\n0 created, 1 changed, 1 removed, 1 unchanged\n');
-  const config = (await (await fetch(`${server.apiUrl}/api/v1/config`)).json()) as { checks: Array<{ name: string; interval: number }> };
-  assert.deepEqual(config.checks.map((c) => [c.name, c.interval]), [['checkout-http', 5000]]);
+  assert.equal(
+    second.stdout,
+    'changed check checkout-http\nremoved check nightly-backup\n0 created, 1 changed, 1 removed, 1 unchanged\n',
+  );
+  const config = (await (await fetch(`${server.apiUrl}/api/v1/config`)).json()) as {
+    checks: Array<{ name: string; interval: number }>;
+  };
+  assert.deepEqual(
+    config.checks.map((c) => [c.name, c.interval]),
+    [['checkout-http', 5000]],
+  );
 });
 
 test('a file with invalid fields is refused whole, each field named with its line', async () => {
   const before_ = await (await fetch(`${server.apiUrl}/api/v1/config`)).text();
-  const bad = file('bad.yaml', `checks:
+  const bad = file(
+    'bad.yaml',
+    `checks:
   - name: ok-check
     tcp: { host: 127.0.0.1, port: 5432 }
   - name: broken
@@ -84,7 +112,8 @@ rules:
   - name: r
     service: s
     errorRate: { above: 2 }
-`);
+`,
+  );
   const r = await apply(bad);
   assert.equal(r.code, 2);
   const lines = [
@@ -101,7 +130,11 @@ rules:
   assert.match(r.stderr, /nothing was applied/);
   assert.equal(await (await fetch(`${server.apiUrl}/api/v1/config`)).text(), before_, 'nothing changed');
 
-  const api = await fetch(`${server.apiUrl}/api/v1/config/apply`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ checks: [{ name: 'x', tcp: { host: 'h', port: 70000 } }], alerts: [] }) });
+  const api = await fetch(`${server.apiUrl}/api/v1/config/apply`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ checks: [{ name: 'x', tcp: { host: 'h', port: 70000 } }], alerts: [] }),
+  });
   assert.equal(api.status, 400);
   const body = (await api.json()) as { error: { code: string; message: string } };
   assert.equal(body.error.code, 'MICRO_ERR_INVALID_CONFIG');
@@ -124,7 +157,10 @@ test('silences declared in micro.yaml are applied like the rest, and listed with
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^created declared-silence deploy-window$/m);
   const list = await micro(['silence', 'list', '--api', server.apiUrl]);
-  assert.match(list.stdout, /^deploy-window\s+active\s+service=checkout,severity=~page\|ticket\s+.*release-bot\s+rolling out v2$/m);
+  assert.match(
+    list.stdout,
+    /^deploy-window\s+active\s+service=checkout,severity=~page\|ticket\s+.*release-bot\s+rolling out v2$/m,
+  );
   const added = await micro(['silence', 'add', 'service=search', '--comment', 'by hand', '--api', server.apiUrl]);
   assert.equal(added.code, 0);
   // A file without the silence removes the declared one, never the one added by hand.

@@ -29,7 +29,17 @@ before(async () => {
       return;
     }
     const answers = q.questions![0]!.type === 'A' ? [{ type: 'A' as const, name, ttl: 60, data: '127.0.0.1' }] : [];
-    dns.send(dnsPacket.encode({ id: q.id, type: 'response', flags: dnsPacket.RECURSION_DESIRED, questions: q.questions, answers }), rinfo.port, rinfo.address);
+    dns.send(
+      dnsPacket.encode({
+        id: q.id,
+        type: 'response',
+        flags: dnsPacket.RECURSION_DESIRED,
+        questions: q.questions,
+        answers,
+      }),
+      rinfo.port,
+      rinfo.address,
+    );
   });
   await new Promise<void>((r) => dns.bind(0, '127.0.0.1', r));
   dnsPort = (dns.address() as AddressInfo).port;
@@ -53,26 +63,58 @@ test('the resolver: IP literals, the hosts file, a DNS answer, and a silent serv
   const started = Date.now();
   const silent = await Promise.all(Array.from({ length: 50 }, (_, i) => r.resolve(`silent-${i}.test`, 400)));
   assert.ok(Date.now() - started < 1500, `50 lookups at once took ${Date.now() - started} ms`);
-  for (const [i, s] of silent.entries()) assert.deepEqual(s, { ok: false, message: `DNS lookup of silent-${i}.test timed out after 400 ms` });
+  for (const [i, s] of silent.entries())
+    assert.deepEqual(s, { ok: false, message: `DNS lookup of silent-${i}.test timed out after 400 ms` });
   // While 50 lookups hang, a good one still answers at once.
   const hanging = Array.from({ length: 50 }, (_, i) => r.resolve(`hang-${i}.test`, 2000));
   const t0 = Date.now();
   assert.equal((await r.resolve('good.test', 1000)).ok, true);
   assert.ok(Date.now() - t0 < 500);
   await Promise.all(hanging);
-  assert.deepEqual([...parseHosts('127.0.0.1 a b # c\n::1 a\n# x\nbad line\n')].map(([k, v]) => [k, v.map((a) => a.address)]), [['a', ['127.0.0.1', '::1']], ['b', ['127.0.0.1']]]);
+  assert.deepEqual(
+    [...parseHosts('127.0.0.1 a b # c\n::1 a\n# x\nbad line\n')].map(([k, v]) => [k, v.map((a) => a.address)]),
+    [
+      ['a', ['127.0.0.1', '::1']],
+      ['b', ['127.0.0.1']],
+    ],
+  );
 });
 
 test('eight checks on names DNS never answers fail with "timed out"; the healthy checks never leave ok, also after they are removed', async () => {
   const bad = Array.from({ length: 8 }, (_, i) => ({
-    name: `bad-${i}`, interval: '1s', timeout: '800ms', failureThreshold: 1, ...(i % 2 === 0 ? { http: { url: `http://bad-${i}.test/` } } : { tcp: { host: `bad-${i}.test`, port: 80 } }),
+    name: `bad-${i}`,
+    interval: '1s',
+    timeout: '800ms',
+    failureThreshold: 1,
+    ...(i % 2 === 0 ? { http: { url: `http://bad-${i}.test/` } } : { tcp: { host: `bad-${i}.test`, port: 80 } }),
   }));
   const good = [
-    { name: 'good-dns', interval: '1s', timeout: '800ms', failureThreshold: 1, http: { url: `http://good.test:${targetPort}/` } },
-    { name: 'good-hosts', interval: '1s', timeout: '800ms', failureThreshold: 1, http: { url: `http://localhost:${targetPort}/` } },
-    { name: 'good-tcp', interval: '1s', timeout: '800ms', failureThreshold: 1, tcp: { host: 'good.test', port: targetPort } },
+    {
+      name: 'good-dns',
+      interval: '1s',
+      timeout: '800ms',
+      failureThreshold: 1,
+      http: { url: `http://good.test:${targetPort}/` },
+    },
+    {
+      name: 'good-hosts',
+      interval: '1s',
+      timeout: '800ms',
+      failureThreshold: 1,
+      http: { url: `http://localhost:${targetPort}/` },
+    },
+    {
+      name: 'good-tcp',
+      interval: '1s',
+      timeout: '800ms',
+      failureThreshold: 1,
+      tcp: { host: 'good.test', port: targetPort },
+    },
   ];
-  server = await startTestServer({ dnsServers: [`127.0.0.1:${dnsPort}`] } as never, undefined, [...good, ...bad] as never);
+  server = await startTestServer({ dnsServers: [`127.0.0.1:${dnsPort}`] } as never, undefined, [
+    ...good,
+    ...bad,
+  ] as never);
   type Status = { checks: Array<{ name: string; phase: string; lastResult: { ok: boolean; message: string } | null }> };
   const read = async () => (await (await fetch(`${server.apiUrl}/api/v1/checks`)).json()) as Status;
   const seen = new Set<string>();
@@ -92,7 +134,11 @@ test('eight checks on names DNS never answers fail with "timed out"; the healthy
   assert.equal(seen.size, 8, 'every bad check reported its lookup');
   assert.ok(swallowed.some((n) => n === 'bad-0.test'));
   // The bad checks removed: the healthy ones go on, ok.
-  const res = await fetch(`${server.apiUrl}/api/v1/config/apply`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ checks: good }) });
+  const res = await fetch(`${server.apiUrl}/api/v1/config/apply`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ checks: good }),
+  });
   assert.equal(res.status, 200, await res.text());
   const later = await eventually('two more rounds of healthy checks', read, (s) => s.checks.length === 3);
   for (const c of later.checks) assert.equal(c.phase, 'ok', c.name);

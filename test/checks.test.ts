@@ -13,17 +13,20 @@ const DAY = 86400_000;
 let mode: 'ok' | 'fail' | 'hang' | 'slow' = 'ok';
 let target: http.Server;
 let base = '';
-const listen = (s: net.Server): Promise<number> => new Promise((r) => s.listen(0, '127.0.0.1', () => r((s.address() as net.AddressInfo).port)));
+const listen = (s: net.Server): Promise<number> =>
+  new Promise((r) => s.listen(0, '127.0.0.1', () => r((s.address() as net.AddressInfo).port)));
 
 before(async () => {
-  target = http.createServer((req, res) => {
+  target = http.createServer((_req, res) => {
     if (mode === 'hang') return; // never answers
     const answer = () => {
       if (mode === 'fail') {
         res.writeHead(500).end('boom');
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'healthy', db: { ok: true, latency: 3 } }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'healthy', db: { ok: true, latency: 3 } }));
     };
     if (mode === 'slow') setTimeout(answer, 300);
     else answer();
@@ -38,10 +41,21 @@ after(() => {
 describe('http', () => {
   test('status, body and JSON path conditions', async () => {
     mode = 'ok';
-    const ok = await runHttpCheck({ url: `${base}/health`, timeoutMs: 1000, expectStatus: 200, bodyContains: 'healthy', bodyRegex: '"ok":\\s*true', jsonPath: { path: '$.db.ok', equals: true } });
+    const ok = await runHttpCheck({
+      url: `${base}/health`,
+      timeoutMs: 1000,
+      expectStatus: 200,
+      bodyContains: 'healthy',
+      bodyRegex: '"ok":\\s*true',
+      jsonPath: { path: '$.db.ok', equals: true },
+    });
     assert.equal(ok.ok, true, ok.message);
     assert.match(ok.message, /^status 200 in [\d.]+ ms$/);
-    const wrongJson = await runHttpCheck({ url: base, timeoutMs: 1000, jsonPath: { path: '$.status', equals: 'degraded' } });
+    const wrongJson = await runHttpCheck({
+      url: base,
+      timeoutMs: 1000,
+      jsonPath: { path: '$.status', equals: 'degraded' },
+    });
     assert.deepEqual([wrongJson.ok, wrongJson.message], [false, '$.status is "healthy", expected "degraded"']);
     const missing = await runHttpCheck({ url: base, timeoutMs: 1000, bodyContains: 'nope' });
     assert.deepEqual([missing.ok, missing.message], [false, 'the body does not contain "nope"']);
@@ -71,7 +85,10 @@ describe('http', () => {
 
   test('TLS certificate expiry, judged at the injected time', async () => {
     const serve = async (notBefore: number, notAfter: number) => {
-      const pems = await generate([{ name: 'commonName', value: 'localhost' }], { notBeforeDate: new Date(notBefore), notAfterDate: new Date(notAfter) });
+      const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+        notBeforeDate: new Date(notBefore),
+        notAfterDate: new Date(notAfter),
+      });
       const s = https.createServer({ key: pems.private, cert: pems.cert }, (_req, res) => res.end('ok'));
       const port = await listen(s);
       return { s, url: `https://127.0.0.1:${port}/`, ca: pems.cert };
@@ -110,19 +127,29 @@ describe('grpc health', () => {
   test('SERVING, NOT_SERVING and unavailable', async () => {
     let status = 1;
     const server = new grpc.Server();
-    server.addService({
-      Check: {
-        path: '/grpc.health.v1.Health/Check', requestStream: false, responseStream: false,
-        requestSerialize: (b: Buffer) => b, requestDeserialize: (b: Buffer) => b, responseSerialize: (b: Buffer) => b, responseDeserialize: (b: Buffer) => b,
+    server.addService(
+      {
+        Check: {
+          path: '/grpc.health.v1.Health/Check',
+          requestStream: false,
+          responseStream: false,
+          requestSerialize: (b: Buffer) => b,
+          requestDeserialize: (b: Buffer) => b,
+          responseSerialize: (b: Buffer) => b,
+          responseDeserialize: (b: Buffer) => b,
+        },
       },
-    }, {
-      Check: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
-        const w = protobuf.Writer.create();
-        w.uint32(8).int32(status);
-        cb(null, Buffer.from(w.finish()));
+      {
+        Check: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
+          const w = protobuf.Writer.create();
+          w.uint32(8).int32(status);
+          cb(null, Buffer.from(w.finish()));
+        },
       },
-    });
-    const port = await new Promise<number>((r, j) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? j(e) : r(p))));
+    );
+    const port = await new Promise<number>((r, j) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? j(e) : r(p))),
+    );
     const address = `127.0.0.1:${port}`;
     const serving = await runGrpcCheck({ address, timeoutMs: 1000 });
     assert.equal(serving.ok, true, serving.message);
@@ -168,16 +195,27 @@ describe('heartbeats, with an injected clock', () => {
     const f = heartbeatStatus(fall, Date.parse('2026-10-31T05:30:00Z'), created, Date.parse('2026-11-01T05:45:00Z'));
     assert.equal(new Date(f.dueAt).toISOString(), '2026-11-01T05:30:00.000Z', '01:30 EDT, the first 01:30');
     assert.equal(f.state, 'late');
-    assert.equal(heartbeatStatus(fall, Date.parse('2026-10-31T05:30:00Z'), created, Date.parse('2026-11-01T06:00:01Z')).state, 'down');
+    assert.equal(
+      heartbeatStatus(fall, Date.parse('2026-10-31T05:30:00Z'), created, Date.parse('2026-11-01T06:00:01Z')).state,
+      'down',
+    );
   });
 
   test('cron in London and Lord Howe (a 30-minute DST shift)', () => {
     const london = { cron: '0 9 * * 1-5', timezone: 'Europe/London', graceMs: 600_000 };
     const friday = Date.parse('2026-03-27T09:00:00Z'); // 09:00 GMT, Friday
-    assert.equal(new Date(heartbeatStatus(london, friday, created, friday).dueAt).toISOString(), '2026-03-30T08:00:00.000Z', 'Monday 09:00 BST');
+    assert.equal(
+      new Date(heartbeatStatus(london, friday, created, friday).dueAt).toISOString(),
+      '2026-03-30T08:00:00.000Z',
+      'Monday 09:00 BST',
+    );
     const lordHowe = { cron: '0 12 * * *', timezone: 'Australia/Lord_Howe', graceMs: 60_000 };
     // DST ends on 2026-04-05 at 02:00 (+11:00 → +10:30).
     const before_ = Date.parse('2026-04-04T01:00:00Z'); // 12:00 +11:00
-    assert.equal(new Date(heartbeatStatus(lordHowe, before_, created, before_).dueAt).toISOString(), '2026-04-05T01:30:00.000Z', '12:00 +10:30');
+    assert.equal(
+      new Date(heartbeatStatus(lordHowe, before_, created, before_).dueAt).toISOString(),
+      '2026-04-05T01:30:00.000Z',
+      '12:00 +10:30',
+    );
   });
 });

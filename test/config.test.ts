@@ -30,7 +30,11 @@ test('defaults', () => {
 });
 
 test('durations and sizes in their usual spellings', () => {
-  const c = resolveServerConfig({ retention: { traces: '12h', logs: '2w', metrics: 90 * 86400_000 }, maxQueueSize: '64MiB', flushInterval: '1s' });
+  const c = resolveServerConfig({
+    retention: { traces: '12h', logs: '2w', metrics: 90 * 86400_000 },
+    maxQueueSize: '64MiB',
+    flushInterval: '1s',
+  });
   assert.equal(c.retention.traces, 12 * 3600_000);
   assert.equal(c.retention.logs, 14 * 86400_000);
   assert.equal(c.maxQueueSize, 64 * 1024 * 1024);
@@ -39,7 +43,12 @@ test('durations and sizes in their usual spellings', () => {
 
 test('every invalid field is named', () => {
   try {
-    resolveServerConfig({ apiPort: 70000, retention: { traces: 'soon', logs: '5m' }, clickhouseUrl: 'ftp://x', maxQueueSize: 'lots' });
+    resolveServerConfig({
+      apiPort: 70000,
+      retention: { traces: 'soon', logs: '5m' },
+      clickhouseUrl: 'ftp://x',
+      maxQueueSize: 'lots',
+    });
     assert.fail('should not validate');
   } catch (err) {
     assert.ok(err instanceof ConfigError);
@@ -53,7 +62,10 @@ test('every invalid field is named', () => {
 });
 
 test('micro.yaml: problems name the field and the line', () => {
-  const p = file('bad.yaml', 'server:\n  apiPort: 8080\n  otlpHttpPort: nope\nretention:\n  traces: 7d\n  logs: forever\nalerts: []\n');
+  const p = file(
+    'bad.yaml',
+    'server:\n  apiPort: 8080\n  otlpHttpPort: nope\nretention:\n  traces: 7d\n  logs: forever\nalerts: []\n',
+  );
   try {
     loadConfigFile(p);
     assert.fail('should not validate');
@@ -71,7 +83,9 @@ test('micro.yaml: problems name the field and the line', () => {
 
 test('micro server refuses a bad setting with one sentence and exit code 2', () => {
   const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
-  const r = spawnSync(process.execPath, [main, 'server', '--retention-traces', 'tomorrow', '--data-dir', dir], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [main, 'server', '--retention-traces', 'tomorrow', '--data-dir', dir], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /retention\.traces: "tomorrow" is not a duration/);
 });
@@ -81,24 +95,43 @@ test('docker-compose.yml runs micro-observe against the ClickHouse service', asy
   const { readFileSync } = await import('node:fs');
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as {
-    services: Record<string, { environment?: Record<string, string>; depends_on?: object; build?: string; image?: string }>;
+    services: Record<
+      string,
+      { environment?: Record<string, string>; depends_on?: object; build?: string; image?: string }
+    >;
   };
   assert.ok(compose.services.clickhouse?.image?.startsWith('clickhouse/clickhouse-server'));
   const micro = compose.services.micro!;
   assert.equal(micro.build, '.');
   assert.match(micro.environment!.MICRO_CLICKHOUSE_URL!, /^http:\/\/micro:.*@clickhouse:8123\/micro$/);
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: docker-compose's own variable syntax, as written in the file
   const url = micro.environment!.MICRO_CLICKHOUSE_URL!.replace('${CLICKHOUSE_PASSWORD:-change-me}', 'pw');
   assert.doesNotThrow(() => resolveServerConfig({ clickhouseUrl: url, host: micro.environment!.MICRO_HOST }));
 });
 
 test('a YAML alias bomb is refused as a file that cannot be read, by micro apply and micro server alike (exit 2)', () => {
   const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-  for (const x of 'bcdefgh') levels.push(`${x}: &${x} [${Array(9).fill(`*${String.fromCharCode(x.charCodeAt(0) - 1)}`).join(',')}]`);
-  for (const [name, text] of [['bomb.yaml', `${levels.join('\n')}\nchecks: *h\n`], ['bomb-small.yaml', `${levels.slice(0, 4).join('\n')}\nusers: *d\n`]] as const) {
+  for (const x of 'bcdefgh')
+    levels.push(
+      `${x}: &${x} [${Array(9)
+        .fill(`*${String.fromCharCode(x.charCodeAt(0) - 1)}`)
+        .join(',')}]`,
+    );
+  for (const [name, text] of [
+    ['bomb.yaml', `${levels.join('\n')}\nchecks: *h\n`],
+    ['bomb-small.yaml', `${levels.slice(0, 4).join('\n')}\nusers: *d\n`],
+  ] as const) {
     const p = file(name, text);
-    assert.throws(() => loadConfigFile(p), (err: unknown) => err instanceof ConfigError && /alias count.*cannot be read as configuration/.test(err.problems.join()));
+    assert.throws(
+      () => loadConfigFile(p),
+      (err: unknown) =>
+        err instanceof ConfigError && /alias count.*cannot be read as configuration/.test(err.problems.join()),
+    );
     const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
-    for (const args of [['apply', '-f', p, '--api', 'http://127.0.0.1:9'], ['server', '--config', p, '--data-dir', dir]]) {
+    for (const args of [
+      ['apply', '-f', p, '--api', 'http://127.0.0.1:9'],
+      ['server', '--config', p, '--data-dir', dir],
+    ]) {
       const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 20_000 });
       assert.equal(r.status, 2, `${args[0]}: ${r.stderr}`);
       assert.match(r.stderr, new RegExp(`${name}: Excessive alias count.*cannot be read as configuration`));

@@ -1,6 +1,5 @@
 // kill -9 during ingest, restart on the same data dir: every acknowledged span is there.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { spawnServer } from './support/child-server.js';
 import { encodedTraces, sendAll } from './support/load.js';
@@ -25,11 +24,21 @@ test('every acknowledged span survives kill -9', async (t) => {
 
   const restarted = await startTestServer({}, dataDir);
   try {
-    const rows = await restarted.store.query<{ TraceId: string; n: string }>("SELECT TraceId, count() AS n FROM otel_traces WHERE ServiceName = 'crash' GROUP BY TraceId");
+    const rows = await restarted.store.query<{ TraceId: string; n: string }>(
+      "SELECT TraceId, count() AS n FROM otel_traces WHERE ServiceName = 'crash' GROUP BY TraceId",
+    );
     const stored = new Map(rows.map((r) => [r.TraceId, Number(r.n)]));
     for (const id of acked) assert.equal(stored.get(id), 500, `acknowledged trace ${id} is stored whole`);
     // And the restarted server takes new data.
-    const res = await postOtlp(restarted, 'traces', encodeTraces({ resource_spans: [{ resource: { attributes: [kv('service.name', 'after-crash')] }, scope_spans: [{ spans: [span('after')] }] }] }));
+    const res = await postOtlp(
+      restarted,
+      'traces',
+      encodeTraces({
+        resource_spans: [
+          { resource: { attributes: [kv('service.name', 'after-crash')] }, scope_spans: [{ spans: [span('after')] }] },
+        ],
+      }),
+    );
     assert.equal(res.status, 200);
   } finally {
     await restarted.close();

@@ -34,7 +34,11 @@ after(async () => {
 let seq = 0;
 async function sendTraces(): Promise<Response> {
   const spans = Array.from({ length: 20 }, () => span(`op-${seq++}`));
-  const res = await fetch(`${server.otlpHttpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: encodeTraces(traceRequest('disk-svc', spans)) as BodyInit });
+  const res = await fetch(`${server.otlpHttpUrl}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-protobuf' },
+    body: encodeTraces(traceRequest('disk-svc', spans)) as BodyInit,
+  });
   if (res.status === 200) acknowledged += spans.length;
   return res;
 }
@@ -43,17 +47,27 @@ function grpcExport(): Promise<{ code: grpc.status; details: string }> {
   const client = new grpc.Client(server.otlpGrpcAddress, grpc.credentials.createInsecure());
   const body = Buffer.from(encodeTraces(traceRequest('disk-svc', [span('grpc-op')])));
   return new Promise((resolve) => {
-    client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (b: Buffer) => b, (b: Buffer) => b, body, new grpc.Metadata(), (err) => {
-      client.close();
-      if (!err) acknowledged += 1;
-      resolve(err ? { code: err.code, details: err.details } : { code: grpc.status.OK, details: '' });
-    });
+    client.makeUnaryRequest(
+      '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      body,
+      new grpc.Metadata(),
+      (err) => {
+        client.close();
+        if (!err) acknowledged += 1;
+        resolve(err ? { code: err.code, details: err.details } : { code: grpc.status.OK, details: '' });
+      },
+    );
   });
 }
 
 const metric = async (name: string): Promise<string> => {
   const text = await (await fetch(`${server.apiUrl}/metrics`)).text();
-  return text.split('\n').filter((l) => l.startsWith(name)).join('\n');
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(name))
+    .join('\n');
 };
 
 test('a full data directory: 503 / UNAVAILABLE / 507 with Retry-After, /readyz and a metric say why; all acknowledged is kept', async () => {
@@ -85,7 +99,8 @@ test('a full data directory: 503 / UNAVAILABLE / 507 with Retry-After, /readyz a
 
   // A change through the API: 507 with Retry-After and a sentence, not "something went wrong".
   const apply = await fetch(`${server.apiUrl}/api/v1/silences`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ matchers: ['service=disk-svc'], duration: '1h', comment: 'disk', author: 'test' }),
   });
   assert.equal(apply.status, 507, await apply.clone().text());
@@ -95,11 +110,18 @@ test('a full data directory: 503 / UNAVAILABLE / 507 with Retry-After, /readyz a
 
   // Room again: readiness returns without any traffic (the write probe), and sends go through.
   unlinkSync(filler);
-  await eventually('/readyz back to 200', async () => (await fetch(`${server.apiUrl}/readyz`)).status, (s) => s === 200, 15_000);
+  await eventually(
+    '/readyz back to 200',
+    async () => (await fetch(`${server.apiUrl}/readyz`)).status,
+    (s) => s === 200,
+    15_000,
+  );
   assert.match(await metric('micro_store_writable'), /^micro_store_writable 1$/m);
   assert.ok(server.logLines.some((l) => /the store takes writes again/.test(l)));
   assert.equal((await sendTraces()).status, 200);
   assert.equal((await grpcExport()).code, grpc.status.OK);
-  const rows = await server.store.query<{ n: string }>("SELECT count() AS n FROM otel_traces WHERE ServiceName = 'disk-svc'");
+  const rows = await server.store.query<{ n: string }>(
+    "SELECT count() AS n FROM otel_traces WHERE ServiceName = 'disk-svc'",
+  );
   assert.equal(Number(rows[0]!.n), acknowledged, 'every acknowledged span is stored, none twice');
 });

@@ -1,7 +1,16 @@
 // Silences, maintenance windows and inhibition, with an injected clock.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { activeSilence, inhibitingAlert, matches, muteReason, parseMatcher, windowOpen, type MaintenanceWindow, type Silence } from '../alerting/index.js';
+import {
+  activeSilence,
+  inhibitingAlert,
+  matches,
+  muteReason,
+  parseMatcher,
+  windowOpen,
+  type MaintenanceWindow,
+  type Silence,
+} from '../alerting/index.js';
 
 const at = (iso: string) => Date.parse(iso);
 const checkout = { check: 'checkout-http', service: 'checkout', severity: 'page' };
@@ -19,21 +28,37 @@ describe('matchers', () => {
 });
 
 describe('silences', () => {
-  const silence: Silence = { id: 's1', matchers: [parseMatcher('service=checkout')], startsAt: at('2026-11-23T10:00:00Z'), endsAt: at('2026-11-23T12:00:00Z'), author: 'alice', comment: 'deploying' };
+  const silence: Silence = {
+    id: 's1',
+    matchers: [parseMatcher('service=checkout')],
+    startsAt: at('2026-11-23T10:00:00Z'),
+    endsAt: at('2026-11-23T12:00:00Z'),
+    author: 'alice',
+    comment: 'deploying',
+  };
   test('from start to end, for matching alerts only', () => {
     assert.equal(activeSilence(checkout, [silence], at('2026-11-23T09:59:59Z')), null);
     assert.equal(activeSilence(checkout, [silence], at('2026-11-23T10:00:00Z'))?.id, 's1');
     assert.equal(activeSilence(checkout, [silence], at('2026-11-23T12:00:00Z')), null, 'ends at its end');
     assert.equal(activeSilence({ service: 'payments' }, [silence], at('2026-11-23T11:00:00Z')), null);
     assert.equal(
-      muteReason(checkout, 'check:checkout-http', { silences: [silence], maintenance: [], firing: [] }, at('2026-11-23T11:00:00Z')),
+      muteReason(
+        checkout,
+        'check:checkout-http',
+        { silences: [silence], maintenance: [], firing: [] },
+        at('2026-11-23T11:00:00Z'),
+      ),
       'silenced by alice until 2026-11-23T12:00:00.000Z: deploying',
     );
   });
 });
 
 describe('maintenance windows', () => {
-  const nightly: MaintenanceWindow = { name: 'db-backup', matchers: [parseMatcher('service=checkout')], weekly: { days: ['sat'], start: '23:00', end: '01:30', timezone: 'Europe/London' } };
+  const nightly: MaintenanceWindow = {
+    name: 'db-backup',
+    matchers: [parseMatcher('service=checkout')],
+    weekly: { days: ['sat'], start: '23:00', end: '01:30', timezone: 'Europe/London' },
+  };
   test('weekly, in its time zone, across midnight', () => {
     assert.ok(windowOpen(nightly, at('2026-11-21T23:30:00Z')), 'Saturday 23:30 GMT');
     assert.ok(windowOpen(nightly, at('2026-11-22T01:00:00Z')), 'Sunday 01:00 GMT, past midnight');
@@ -53,19 +78,33 @@ describe('maintenance windows', () => {
     assert.ok(!windowOpen(nightly, at('2026-04-05T00:30:00Z')), '01:30 BST');
   });
   test('one-off', () => {
-    const once: MaintenanceWindow = { name: 'migration', matchers: [], startsAt: at('2026-12-01T02:00:00Z'), endsAt: at('2026-12-01T04:00:00Z') };
+    const once: MaintenanceWindow = {
+      name: 'migration',
+      matchers: [],
+      startsAt: at('2026-12-01T02:00:00Z'),
+      endsAt: at('2026-12-01T04:00:00Z'),
+    };
     assert.ok(windowOpen(once, at('2026-12-01T03:00:00Z')));
     assert.ok(!windowOpen(once, at('2026-12-01T04:00:00Z')));
-    assert.equal(muteReason(checkout, 'k', { silences: [], maintenance: [once], firing: [] }, at('2026-12-01T03:00:00Z')), 'in maintenance window migration');
+    assert.equal(
+      muteReason(checkout, 'k', { silences: [], maintenance: [once], firing: [] }, at('2026-12-01T03:00:00Z')),
+      'in maintenance window migration',
+    );
   });
 });
 
 describe('inhibition', () => {
-  test('a service-down alert mutes the service\'s other alerts, not other services\' nor itself', () => {
-    const down = { key: 'rule:checkout-down', labels: { rule: 'checkout-down', service: 'checkout', condition: 'absence' } };
+  test("a service-down alert mutes the service's other alerts, not other services' nor itself", () => {
+    const down = {
+      key: 'rule:checkout-down',
+      labels: { rule: 'checkout-down', service: 'checkout', condition: 'absence' },
+    };
     assert.equal(inhibitingAlert(checkout, 'check:checkout-http', [down]), 'rule:checkout-down');
     assert.equal(inhibitingAlert({ service: 'payments' }, 'check:payments-http', [down]), null);
     assert.equal(inhibitingAlert(down.labels, down.key, [down]), null, 'not itself');
-    assert.equal(muteReason(checkout, 'check:checkout-http', { silences: [], maintenance: [], firing: [down] }, Date.now()), 'inhibited by rule:checkout-down');
+    assert.equal(
+      muteReason(checkout, 'check:checkout-http', { silences: [], maintenance: [], firing: [down] }, Date.now()),
+      'inhibited by rule:checkout-down',
+    );
   });
 });

@@ -46,12 +46,24 @@ interface SpanRow {
 }
 
 const spansOf = (service: string) =>
-  server.store.query<SpanRow>('SELECT * EXCEPT (Timestamp) FROM otel_traces WHERE ServiceName = {s:String} ORDER BY SpanName', { s: service });
+  server.store.query<SpanRow>(
+    'SELECT * EXCEPT (Timestamp) FROM otel_traces WHERE ServiceName = {s:String} ORDER BY SpanName',
+    { s: service },
+  );
 
-async function sendTraces(service: string, exporter: SpanExporter): Promise<{ traceId: string; rootId: string; linkedTrace: string; linkedSpan: string }> {
+async function sendTraces(
+  service: string,
+  exporter: SpanExporter,
+): Promise<{ traceId: string; rootId: string; linkedTrace: string; linkedSpan: string }> {
   const provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': service, 'service.version': '1.2.3', 'deployment.environment': 'test' }),
-    spanProcessors: [new BatchSpanProcessor({ exporter, maxExportBatchSize: 100, maxQueueSize: 5000, scheduledDelayMillis: 50 })],
+    resource: resourceFromAttributes({
+      'service.name': service,
+      'service.version': '1.2.3',
+      'deployment.environment': 'test',
+    }),
+    spanProcessors: [
+      new BatchSpanProcessor({ exporter, maxExportBatchSize: 100, maxQueueSize: 5000, scheduledDelayMillis: 50 }),
+    ],
   });
   const tracer = provider.getTracer('checkout-lib', '0.9.0');
   const linked = tracer.startSpan('linked');
@@ -65,13 +77,22 @@ async function sendTraces(service: string, exporter: SpanExporter): Promise<{ tr
   root.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream failed' });
   const ctx = trace.setSpan(context.active(), root);
   for (let i = 0; i < 998; i++) {
-    const child = tracer.startSpan(`child-${String(i).padStart(3, '0')}`, { kind: SpanKind.CLIENT, attributes: { index: i } }, ctx);
+    const child = tracer.startSpan(
+      `child-${String(i).padStart(3, '0')}`,
+      { kind: SpanKind.CLIENT, attributes: { index: i } },
+      ctx,
+    );
     child.end();
   }
   root.end();
   await provider.forceFlush();
   await provider.shutdown();
-  return { traceId: root.spanContext().traceId, rootId: root.spanContext().spanId, linkedTrace: linked.spanContext().traceId, linkedSpan: linked.spanContext().spanId };
+  return {
+    traceId: root.spanContext().traceId,
+    rootId: root.spanContext().spanId,
+    linkedTrace: linked.spanContext().traceId,
+    linkedSpan: linked.spanContext().spanId,
+  };
 }
 
 function checkTrace(rows: SpanRow[], service: string, ids: Awaited<ReturnType<typeof sendTraces>>): void {
@@ -87,7 +108,13 @@ function checkTrace(rows: SpanRow[], service: string, ids: Awaited<ReturnType<ty
   assert.equal(root.ResourceAttributes['deployment.environment'], 'test');
   assert.equal(root.ScopeName, 'checkout-lib');
   assert.equal(root.ScopeVersion, '0.9.0');
-  assert.deepEqual(root.SpanAttributes, { 'http.method': 'GET', 'http.status_code': '500', ratio: '0.25', cached: 'false', tags: '["a","b"]' });
+  assert.deepEqual(root.SpanAttributes, {
+    'http.method': 'GET',
+    'http.status_code': '500',
+    ratio: '0.25',
+    cached: 'false',
+    tags: '["a","b"]',
+  });
   assert.equal(root.StatusCode, 'Error');
   assert.equal(root.StatusMessage, 'upstream failed');
   assert.deepEqual(root['Events.Name'], ['exception']);
@@ -128,7 +155,10 @@ describe('traces from the OpenTelemetry JS SDK', () => {
 
 describe('metrics from the OpenTelemetry JS SDK (protobuf)', () => {
   test('sums, gauges, histograms and exponential histograms with their buckets', async () => {
-    const reader = new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: `${server.otlpHttpUrl}/v1/metrics` }), exportIntervalMillis: 3_600_000 });
+    const reader = new PeriodicExportingMetricReader({
+      exporter: new OTLPMetricExporter({ url: `${server.otlpHttpUrl}/v1/metrics` }),
+      exportIntervalMillis: 3_600_000,
+    });
     const provider = new MeterProvider({
       resource: resourceFromAttributes({ 'service.name': 'metrics-svc' }),
       readers: [reader],
@@ -138,7 +168,10 @@ describe('metrics from the OpenTelemetry JS SDK (protobuf)', () => {
     meter.createCounter('requests').add(7, { route: '/pay' });
     meter.createUpDownCounter('inflight').add(-3, { route: '/pay' });
     meter.createObservableGauge('memory.used', { unit: 'By' }).addCallback((r) => r.observe(123456, { kind: 'heap' }));
-    const latency = meter.createHistogram('latency', { unit: 'ms', advice: { explicitBucketBoundaries: [10, 100, 1000] } });
+    const latency = meter.createHistogram('latency', {
+      unit: 'ms',
+      advice: { explicitBucketBoundaries: [10, 100, 1000] },
+    });
     for (const v of [5, 50, 50, 500, 5000]) latency.record(v, { route: '/pay' });
     const size = meter.createHistogram('payload.size');
     for (const v of [1, 2, 4, 8, 1024]) size.record(v);
@@ -146,19 +179,41 @@ describe('metrics from the OpenTelemetry JS SDK (protobuf)', () => {
     // points a second time).
     await provider.shutdown();
 
-    const sums = await server.store.query<{ MetricName: string; Value: number; IsMonotonic: boolean; AggregationTemporality: number; Attributes: Record<string, string> }>(
+    const sums = await server.store.query<{
+      MetricName: string;
+      Value: number;
+      IsMonotonic: boolean;
+      AggregationTemporality: number;
+      Attributes: Record<string, string>;
+    }>(
       "SELECT MetricName, Value, IsMonotonic, AggregationTemporality, Attributes FROM otel_metrics_sum WHERE ServiceName = 'metrics-svc' ORDER BY MetricName",
     );
-    assert.deepEqual(sums.map((s) => [s.MetricName, s.Value, s.IsMonotonic, s.Attributes.route]), [
-      ['inflight', -3, false, '/pay'],
-      ['requests', 7, true, '/pay'],
-    ]);
-    assert.equal(sums[0]!.AggregationTemporality, 2, 'cumulative');
-    const gauges = await server.store.query<{ MetricName: string; MetricUnit: string; Value: number; Attributes: Record<string, string> }>(
-      "SELECT MetricName, MetricUnit, Value, Attributes FROM otel_metrics_gauge WHERE ServiceName = 'metrics-svc'",
+    assert.deepEqual(
+      sums.map((s) => [s.MetricName, s.Value, s.IsMonotonic, s.Attributes.route]),
+      [
+        ['inflight', -3, false, '/pay'],
+        ['requests', 7, true, '/pay'],
+      ],
     );
-    assert.deepEqual(gauges, [{ MetricName: 'memory.used', MetricUnit: 'By', Value: 123456, Attributes: { kind: 'heap' } }]);
-    const hist = await server.store.query<{ Count: string; Sum: number; BucketCounts: string[]; ExplicitBounds: number[]; Min: number; Max: number; MetricUnit: string }>(
+    assert.equal(sums[0]!.AggregationTemporality, 2, 'cumulative');
+    const gauges = await server.store.query<{
+      MetricName: string;
+      MetricUnit: string;
+      Value: number;
+      Attributes: Record<string, string>;
+    }>("SELECT MetricName, MetricUnit, Value, Attributes FROM otel_metrics_gauge WHERE ServiceName = 'metrics-svc'");
+    assert.deepEqual(gauges, [
+      { MetricName: 'memory.used', MetricUnit: 'By', Value: 123456, Attributes: { kind: 'heap' } },
+    ]);
+    const hist = await server.store.query<{
+      Count: string;
+      Sum: number;
+      BucketCounts: string[];
+      ExplicitBounds: number[];
+      Min: number;
+      Max: number;
+      MetricUnit: string;
+    }>(
       "SELECT Count, Sum, BucketCounts, ExplicitBounds, Min, Max, MetricUnit FROM otel_metrics_histogram WHERE ServiceName = 'metrics-svc'",
     );
     assert.equal(hist.length, 1);
@@ -168,13 +223,22 @@ describe('metrics from the OpenTelemetry JS SDK (protobuf)', () => {
     assert.deepEqual(hist[0]!.BucketCounts.map(Number), [1, 2, 1, 1], 'histogram buckets survive');
     assert.equal(hist[0]!.Min, 5);
     assert.equal(hist[0]!.Max, 5000);
-    const exp = await server.store.query<{ Count: string; Sum: number; Scale: number; PositiveBucketCounts: string[]; ZeroCount: string }>(
+    const exp = await server.store.query<{
+      Count: string;
+      Sum: number;
+      Scale: number;
+      PositiveBucketCounts: string[];
+      ZeroCount: string;
+    }>(
       "SELECT Count, Sum, Scale, PositiveBucketCounts, ZeroCount FROM otel_metrics_exponential_histogram WHERE ServiceName = 'metrics-svc'",
     );
     assert.equal(exp.length, 1);
     assert.equal(Number(exp[0]!.Count), 5);
     assert.equal(exp[0]!.Sum, 1039);
-    assert.equal(exp[0]!.PositiveBucketCounts.map(Number).reduce((a, b) => a + b, 0), 5);
+    assert.equal(
+      exp[0]!.PositiveBucketCounts.map(Number).reduce((a, b) => a + b, 0),
+      5,
+    );
   });
 });
 
@@ -182,18 +246,39 @@ describe('logs from the OpenTelemetry JS SDK (protobuf)', () => {
   test('bodies, attributes and the trace id of the active span are kept', async () => {
     const provider = new LoggerProvider({
       resource: resourceFromAttributes({ 'service.name': 'logs-svc' }),
-      processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${server.otlpHttpUrl}/v1/logs` }) })],
+      processors: [
+        new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${server.otlpHttpUrl}/v1/logs` }) }),
+      ],
     });
     const logger = provider.getLogger('logs-lib', '2.0.0');
     const tracer = new TracerProvider().getTracer('t');
     const span = tracer.startSpan('op');
     const ctx = trace.setSpan(context.active(), span);
-    logger.emit({ severityNumber: SeverityNumber.WARN, severityText: 'WARN', body: 'disk almost full', attributes: { 'disk.free': 42 }, context: ctx });
-    logger.emit({ severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: { event: 'login', user: { id: 7 } }, context: ctx });
+    logger.emit({
+      severityNumber: SeverityNumber.WARN,
+      severityText: 'WARN',
+      body: 'disk almost full',
+      attributes: { 'disk.free': 42 },
+      context: ctx,
+    });
+    logger.emit({
+      severityNumber: SeverityNumber.INFO,
+      severityText: 'INFO',
+      body: { event: 'login', user: { id: 7 } },
+      context: ctx,
+    });
     span.end();
     await provider.forceFlush();
     await provider.shutdown();
-    const rows = await server.store.query<{ Body: string; SeverityText: string; SeverityNumber: number; TraceId: string; SpanId: string; LogAttributes: Record<string, string>; ScopeName: string }>(
+    const rows = await server.store.query<{
+      Body: string;
+      SeverityText: string;
+      SeverityNumber: number;
+      TraceId: string;
+      SpanId: string;
+      LogAttributes: Record<string, string>;
+      ScopeName: string;
+    }>(
       "SELECT Body, SeverityText, SeverityNumber, TraceId, SpanId, LogAttributes, ScopeName FROM otel_logs WHERE ServiceName = 'logs-svc' ORDER BY SeverityNumber DESC",
     );
     assert.equal(rows.length, 2);

@@ -1,7 +1,6 @@
 // Sending faster than the store can write: 429 with Retry-After, the server's memory stays
 // bounded, and everything answered 200 is stored whole.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { openStore } from '../store/index.js';
 import { scrape, spawnServer } from './support/child-server.js';
@@ -15,7 +14,10 @@ test('overload answers 429 with Retry-After, RSS stays bounded, every 200 is sto
   const rssBefore = await scrape(server.apiUrl, 'micro_process_resident_memory_bytes');
   let rssMax = rssBefore;
   const sampler = setInterval(() => {
-    scrape(server.apiUrl, 'micro_process_resident_memory_bytes').then((v) => (rssMax = Math.max(rssMax, v)), () => undefined);
+    scrape(server.apiUrl, 'micro_process_resident_memory_bytes').then(
+      (v) => (rssMax = Math.max(rssMax, v)),
+      () => undefined,
+    );
   }, 100);
   let missingRetryAfter = 0;
   const status = await sendAll(server.otlpHttpUrl, traces, 48, (_t, code, retryAfter) => {
@@ -25,7 +27,9 @@ test('overload answers 429 with Retry-After, RSS stays bounded, every 200 is sto
   const codes = [...status.values()];
   const ok = codes.filter((c) => c === 200).length;
   const tooMany = codes.filter((c) => c === 429).length;
-  t.diagnostic(`overload: ${ok} answered 200, ${tooMany} answered 429, RSS ${Math.round(rssBefore / 2 ** 20)} → max ${Math.round(rssMax / 2 ** 20)} MiB`);
+  t.diagnostic(
+    `overload: ${ok} answered 200, ${tooMany} answered 429, RSS ${Math.round(rssBefore / 2 ** 20)} → max ${Math.round(rssMax / 2 ** 20)} MiB`,
+  );
   assert.ok(tooMany > 0, 'the sender outran the store and got 429s');
   assert.ok(ok > 0);
   assert.equal(ok + tooMany, traces.length, 'every request got 200 or 429');
@@ -35,10 +39,13 @@ test('overload answers 429 with Retry-After, RSS stays bounded, every 200 is sto
 
   const store = await openStore({ kind: 'embedded', dataDir });
   try {
-    const rows = await store.query<{ TraceId: string; n: string }>("SELECT TraceId, count() AS n FROM otel_traces WHERE ServiceName = 'load' GROUP BY TraceId");
+    const rows = await store.query<{ TraceId: string; n: string }>(
+      "SELECT TraceId, count() AS n FROM otel_traces WHERE ServiceName = 'load' GROUP BY TraceId",
+    );
     const stored = new Map(rows.map((r) => [r.TraceId, Number(r.n)]));
     for (const t of traces) {
-      if (status.get(t.traceId) === 200) assert.equal(stored.get(t.traceId), t.spans, `trace ${t.traceId} answered 200 is stored whole`);
+      if (status.get(t.traceId) === 200)
+        assert.equal(stored.get(t.traceId), t.spans, `trace ${t.traceId} answered 200 is stored whole`);
       else assert.equal(stored.get(t.traceId), undefined, 'a refused request left nothing behind');
     }
   } finally {

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { buildDirectory, whoIsOnCall } from '../oncall/index.js';
 import { declaredPart } from '../config/index.js';
@@ -30,7 +29,16 @@ test('a failing check pages whoever is on call; the email link acknowledges and 
   const chatUrl = `http://127.0.0.1:${(chat.address() as AddressInfo).port}/hook`;
   const declared = pagingDeclared(target.url, {
     webhooks: [{ id: 'ops-chat', url: chatUrl }],
-    policies: [{ id: 'default', repeat: 0, steps: [{ notify: ['schedule:primary', 'webhook:ops-chat'], after: 0 }, { notify: ['user:carol'], after: 600_000 }] }],
+    policies: [
+      {
+        id: 'default',
+        repeat: 0,
+        steps: [
+          { notify: ['schedule:primary', 'webhook:ops-chat'], after: 0 },
+          { notify: ['user:carol'], after: 600_000 },
+        ],
+      },
+    ],
   });
   const clock = { now: Math.floor(Date.now() / 1000) * 1000 };
   const dataDir = makeDataDir();
@@ -50,7 +58,10 @@ test('a failing check pages whoever is on call; the email link acknowledges and 
     const onCall = whoIsOnCall(schedule, firedAt).users;
     assert.equal(onCall.length, 1);
     const address = `${onCall[0]}@example.com`;
-    assert.deepEqual(smtp.mails.map((m) => m.to), [[address]]);
+    assert.deepEqual(
+      smtp.mails.map((m) => m.to),
+      [[address]],
+    );
     const page = smtp.mails[0]!;
     assert.equal(page.subject, '[FIRING] checkout: checkout-http');
     assert.match(page.text, /Failing result: .*500/);
@@ -63,7 +74,17 @@ test('a failing check pages whoever is on call; the email link acknowledges and 
 
     // The webhook channel: Alertmanager's v4 shape, with Slack's text.
     assert.equal(hooks.length, 1);
-    const hook = hooks[0]! as { version: string; status: string; alerts: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: string }>; text: string };
+    const hook = hooks[0]! as {
+      version: string;
+      status: string;
+      alerts: Array<{
+        status: string;
+        labels: Record<string, string>;
+        annotations: Record<string, string>;
+        startsAt: string;
+      }>;
+      text: string;
+    };
     assert.equal(hook.version, '4');
     assert.equal(hook.status, 'firing');
     assert.equal(hook.alerts[0]!.labels.check, 'checkout-http');
@@ -80,7 +101,11 @@ test('a failing check pages whoever is on call; the email link acknowledges and 
     assert.equal(shown.status, 200);
     const html = await shown.text();
     assert.match(html, /<form id="ack" method="post"/);
-    const acked = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    const acked = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
     assert.equal(acked.status, 200, await acked.clone().text());
     assert.match(await acked.text(), /Acknowledged by .* \(email link\)/);
     const state = server.alerting.book.get('default', 'check:checkout-http')!.state;
@@ -96,7 +121,13 @@ test('a failing check pages whoever is on call; the email link acknowledges and 
     target.status = 200;
     await advanceUntil(server, clock, () => smtp.mails.length > 1, 10_000);
     await advance(server, clock, clock.now + 2000);
-    assert.deepEqual(smtp.mails.map((m) => [m.to[0], m.subject]), [[address, '[FIRING] checkout: checkout-http'], [address, '[RESOLVED] checkout: checkout-http']]);
+    assert.deepEqual(
+      smtp.mails.map((m) => [m.to[0], m.subject]),
+      [
+        [address, '[FIRING] checkout: checkout-http'],
+        [address, '[RESOLVED] checkout: checkout-http'],
+      ],
+    );
     assert.equal(smtp.mails[1]!.inReplyTo, page.messageId, 'RESOLVED threads under the page');
     assert.equal(hooks.length, 2);
     assert.equal((hooks[1] as { status: string }).status, 'resolved');
@@ -106,9 +137,19 @@ test('a failing check pages whoever is on call; the email link acknowledges and 
     assert.equal(late.status, 409);
 
     // Every attempt was recorded: sending, then sent.
-    const history = (await (await fetch(`${server.apiUrl}/api/v1/alerts/check:checkout-http/notifications`)).json()) as { notifications: Array<{ kind: string; status: string; recipient: string }> };
+    const history = (await (
+      await fetch(`${server.apiUrl}/api/v1/alerts/check:checkout-http/notifications`)
+    ).json()) as { notifications: Array<{ kind: string; status: string; recipient: string }> };
     const statuses = history.notifications.map((n) => `${n.kind}:${n.recipient}:${n.status}`).reverse();
-    assert.deepEqual(statuses.filter((s) => s.includes(onCall[0]!)), [`firing:${onCall[0]}:sending`, `firing:${onCall[0]}:sent`, `resolved:${onCall[0]}:sending`, `resolved:${onCall[0]}:sent`]);
+    assert.deepEqual(
+      statuses.filter((s) => s.includes(onCall[0]!)),
+      [
+        `firing:${onCall[0]}:sending`,
+        `firing:${onCall[0]}:sent`,
+        `resolved:${onCall[0]}:sending`,
+        `resolved:${onCall[0]}:sent`,
+      ],
+    );
     const log = await micro(['page', 'log', 'checkout-http', '--api', server.apiUrl]);
     assert.equal(log.code, 0, log.stderr);
     assert.match(log.stdout, new RegExp(`resolved\\s+${onCall[0]}\\s+email \\(email\\)\\s+1\\s+sent`));

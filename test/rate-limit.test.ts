@@ -25,9 +25,16 @@ test('the token bucket: a burst, then one request per 1/rate, per key', () => {
 });
 
 test('too many API or ingest requests from one token: 429 with Retry-After; another token is not slowed', async () => {
-  const create = async (scope: string) => ((await (await rawFetch(`${server.apiUrl}/api/v1/tokens`, {
-    method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ scope, namespace: 'team-r' }),
-  })).json()) as { secret: string }).secret;
+  const create = async (scope: string) =>
+    (
+      (await (
+        await rawFetch(`${server.apiUrl}/api/v1/tokens`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ scope, namespace: 'team-r' }),
+        })
+      ).json()) as { secret: string }
+    ).secret;
   const [reader, other, ingest] = [await create('read'), await create('read'), await create('ingest')];
   const statuses: number[] = [];
   let retryAfter: string | null = null;
@@ -38,19 +45,29 @@ test('too many API or ingest requests from one token: 429 with Retry-After; anot
   }
   assert.ok(statuses.includes(200) && statuses.includes(429), statuses.join(','));
   assert.ok(retryAfter && Number(retryAfter) >= 1);
-  assert.equal((await rawFetch(`${server.apiUrl}/api/v1/alerts`, { headers: { authorization: `Bearer ${other}` } })).status, 200);
+  assert.equal(
+    (await rawFetch(`${server.apiUrl}/api/v1/alerts`, { headers: { authorization: `Bearer ${other}` } })).status,
+    200,
+  );
 
   const body = encodeTraces(traceRequest('svc-r', [span('x')])) as BodyInit;
   const codes: number[] = [];
   for (let i = 0; i < 10; i++) {
-    const res = await rawFetch(`${server.otlpHttpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${ingest}` }, body });
+    const res = await rawFetch(`${server.otlpHttpUrl}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${ingest}` },
+      body,
+    });
     codes.push(res.status);
   }
   assert.ok(codes.includes(200) && codes.includes(429), codes.join(','));
 });
 
 test('micro uses the admin token of the data directory when MICRO_TOKEN is unset', async () => {
-  const r = await micro(['alerts', '--api', server.apiUrl, '-o', 'json'], { MICRO_TOKEN: '', MICRO_DATA_DIR: server.dataDir });
+  const r = await micro(['alerts', '--api', server.apiUrl, '-o', 'json'], {
+    MICRO_TOKEN: '',
+    MICRO_DATA_DIR: server.dataDir,
+  });
   assert.equal(r.code, 0, r.stderr);
   const none = await micro(['alerts', '--api', server.apiUrl], { MICRO_TOKEN: '', MICRO_DATA_DIR: '/nonexistent' });
   assert.equal(none.code, 1);

@@ -16,19 +16,45 @@ const json = async <T>(args: string[]): Promise<T> => {
   return JSON.parse(r.stdout) as T;
 };
 
-interface Trace { traceId: string; rootService: string; rootOperation: string; spans: number; errors: number; services: string[]; durationMs: number }
-interface Span { spanId: string; parentSpanId: string; service: string; operation: string; kind: string; status: string; attributes: Record<string, string> }
+interface Trace {
+  traceId: string;
+  rootService: string;
+  rootOperation: string;
+  spans: number;
+  errors: number;
+  services: string[];
+  durationMs: number;
+}
+interface Span {
+  spanId: string;
+  parentSpanId: string;
+  service: string;
+  operation: string;
+  kind: string;
+  status: string;
+  attributes: Record<string, string>;
+}
 
 before(async () => {
   server = await startTestServer();
   inventory = await startService('inventory', server.otlpHttpUrl, { SERVICE_VERSION: '2.0.0' });
-  checkout = await startService('checkout', server.otlpHttpUrl, { DOWNSTREAM_URL: inventory.url, SERVICE_VERSION: '1.4.0' });
+  checkout = await startService('checkout', server.otlpHttpUrl, {
+    DOWNSTREAM_URL: inventory.url,
+    SERVICE_VERSION: '1.4.0',
+  });
   for (let i = 0; i < 5; i++) assert.equal((await fetch(`${checkout.url}/work`)).status, 200);
   for (let i = 0; i < 2; i++) assert.equal((await fetch(`${checkout.url}/fail`)).status, 500);
   // Runtime stats are sent every 500 ms; wait for two rounds of both services.
-  await eventually('runtime stats of both services', () => json<{ instances: Array<{ memoryBytes: number | null }> }>(['stats']),
-    (s) => s.instances.length === 2 && s.instances.every((i) => i.memoryBytes !== null));
-  await eventually('every span', () => json<{ traces: Trace[] }>(['trace', 'checkout', '--limit', '50']), (t) => t.traces.length === 7 && t.traces.every((x) => x.spans === 3));
+  await eventually(
+    'runtime stats of both services',
+    () => json<{ instances: Array<{ memoryBytes: number | null }> }>(['stats']),
+    (s) => s.instances.length === 2 && s.instances.every((i) => i.memoryBytes !== null),
+  );
+  await eventually(
+    'every span',
+    () => json<{ traces: Trace[] }>(['trace', 'checkout', '--limit', '50']),
+    (t) => t.traces.length === 7 && t.traces.every((x) => x.spans === 3),
+  );
 });
 after(async () => {
   await Promise.all([checkout?.stop(), inventory?.stop()]);
@@ -97,8 +123,27 @@ describe('micro trace', () => {
 describe('micro stats', () => {
   test('both instances with runtime figures, requests and errors; RED per service', async () => {
     const s = await json<{
-      instances: Array<{ service: string; instance: string; version: string; uptimeSeconds: number; cpuPercent: number; memoryBytes: number; threads: number; gcMs: number; requests: number; errors: number; startedMs: number }>;
-      services: Array<{ service: string; requests: number; errors: number; errorRate: number; p50Ms: number; p99Ms: number }>;
+      instances: Array<{
+        service: string;
+        instance: string;
+        version: string;
+        uptimeSeconds: number;
+        cpuPercent: number;
+        memoryBytes: number;
+        threads: number;
+        gcMs: number;
+        requests: number;
+        errors: number;
+        startedMs: number;
+      }>;
+      services: Array<{
+        service: string;
+        requests: number;
+        errors: number;
+        errorRate: number;
+        p50Ms: number;
+        p99Ms: number;
+      }>;
     }>(['stats']);
     assert.deepEqual(s.instances.map((i) => i.service).sort(), ['checkout', 'inventory']);
     for (const i of s.instances) {
@@ -118,7 +163,10 @@ describe('micro stats', () => {
       assert.ok(v.p99Ms >= v.p50Ms && v.p50Ms > 0);
     }
     const table = await micro(['stats', 'checkout', ...api()]);
-    assert.match(table.stdout, /^SERVICE\s+INSTANCE\s+VERSION\s+STARTED\s+UPTIME\s+CPU\s+MEMORY\s+THREADS\s+GC\s+REQUESTS\s+ERRORS$/m);
+    assert.match(
+      table.stdout,
+      /^SERVICE\s+INSTANCE\s+VERSION\s+STARTED\s+UPTIME\s+CPU\s+MEMORY\s+THREADS\s+GC\s+REQUESTS\s+ERRORS$/m,
+    );
     assert.match(table.stdout, /^checkout\s+[0-9a-f-]{36}\s+1\.4\.0\s.*MiB\s.*\s7\s+2$/m);
     assert.match(table.stdout, /^SERVICE\s+RATE\s+REQUESTS\s+ERROR %\s+P50\s+P95\s+P99$/m);
     assert.match(table.stdout, /^checkout\s+\S+\s+7\s+28\.6%/m);
@@ -132,10 +180,16 @@ describe('micro stats', () => {
   });
 
   test('--watch refreshes in place', async () => {
-    const child = spawn(process.execPath, [MICRO, 'stats', '--watch', '--interval', '300ms', ...api()], { env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [MICRO, 'stats', '--watch', '--interval', '300ms', ...api()], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    await eventually('two refreshes', async () => out, (o) => o.split('\u001b[H\u001b[2J').length >= 3);
+    await eventually(
+      'two refreshes',
+      async () => out,
+      (o) => o.split('\u001b[H\u001b[2J').length >= 3,
+    );
     child.kill('SIGINT');
     assert.match(out, /checkout/);
   });
@@ -143,7 +197,12 @@ describe('micro stats', () => {
 
 describe('micro logs', () => {
   test('lines carry the service, level and trace id of the request that wrote them', async () => {
-    const { lines } = await json<{ lines: Array<{ service: string; level: string; body: string; traceId: string }> }>(['logs', 'checkout', '-n', '100']);
+    const { lines } = await json<{ lines: Array<{ service: string; level: string; body: string; traceId: string }> }>([
+      'logs',
+      'checkout',
+      '-n',
+      '100',
+    ]);
     assert.equal(lines.filter((l) => l.body.startsWith('handling')).length, 7);
     const errors = lines.filter((l) => l.level === 'ERROR');
     assert.equal(errors.length, 2);
@@ -158,7 +217,8 @@ describe('micro logs', () => {
     const tail = await micro(['logs', 'checkout', '-n', '3', ...api()]);
     const shown = tail.stdout.trim().split('\n');
     assert.equal(shown.length, 3);
-    for (const line of shown) assert.match(line, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} (INFO |ERROR) checkout .* trace=[0-9a-f]{32}$/);
+    for (const line of shown)
+      assert.match(line, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} (INFO |ERROR) checkout .* trace=[0-9a-f]{32}$/);
   });
 
   test('-f follows new lines as they arrive', async () => {
@@ -168,15 +228,22 @@ describe('micro logs', () => {
     await new Promise((r) => setTimeout(r, 700));
     await fetch(`${checkout.url}/work?follow=1`);
     await fetch(`${checkout.url}/work?follow=2`);
-    await eventually('two followed lines', async () => out.split('\n').filter((l) => l.includes('handling /work')).length, (n) => n >= 2);
+    await eventually(
+      'two followed lines',
+      async () => out.split('\n').filter((l) => l.includes('handling /work')).length,
+      (n) => n >= 2,
+    );
     child.kill('SIGINT');
-    for (const line of out.trim().split('\n')) assert.equal((JSON.parse(line) as { service: string }).service, 'checkout');
+    for (const line of out.trim().split('\n'))
+      assert.equal((JSON.parse(line) as { service: string }).service, 'checkout');
   });
 });
 
 describe('micro services and micro deps', () => {
   test('deps show checkout → inventory with its calls and errors', async () => {
-    const { edges } = await json<{ edges: Array<{ parent: string; child: string; calls: number; errors: number }> }>(['deps']);
+    const { edges } = await json<{ edges: Array<{ parent: string; child: string; calls: number; errors: number }> }>([
+      'deps',
+    ]);
     const edge = edges.find((e) => e.parent === 'checkout' && e.child === 'inventory');
     assert.ok(edge);
     assert.ok(edge.calls >= 7);
@@ -186,8 +253,16 @@ describe('micro services and micro deps', () => {
   });
 
   test('services lists both with their traffic', async () => {
-    const { services } = await json<{ services: Array<{ service: string; instances: number; errors: number }> }>(['services']);
-    assert.deepEqual(services.map((s) => [s.service, s.instances, s.errors]), [['checkout', 1, 2], ['inventory', 1, 2]]);
+    const { services } = await json<{ services: Array<{ service: string; instances: number; errors: number }> }>([
+      'services',
+    ]);
+    assert.deepEqual(
+      services.map((s) => [s.service, s.instances, s.errors]),
+      [
+        ['checkout', 1, 2],
+        ['inventory', 1, 2],
+      ],
+    );
   });
 });
 
@@ -201,9 +276,20 @@ describe('the API', () => {
   });
 
   test('an OpenAPI document describes the routes', async () => {
-    const doc = (await (await fetch(`${server.apiUrl}/api/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${server.apiUrl}/api/v1/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     assert.match(doc.openapi, /^3\./);
-    for (const p of ['/api/v1/services', '/api/v1/stats', '/api/v1/traces', '/api/v1/traces/{traceId}', '/api/v1/logs', '/api/v1/logs/follow', '/api/v1/deps']) {
+    for (const p of [
+      '/api/v1/services',
+      '/api/v1/stats',
+      '/api/v1/traces',
+      '/api/v1/traces/{traceId}',
+      '/api/v1/logs',
+      '/api/v1/logs/follow',
+      '/api/v1/deps',
+    ]) {
       assert.ok(doc.paths[p], `${p} is documented`);
     }
   });
@@ -211,6 +297,9 @@ describe('the API', () => {
   test('an unreachable server is one sentence and a non-zero exit', async () => {
     const r = await micro(['services', '--api', 'http://127.0.0.1:59999']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^micro: cannot reach the micro-observe API at http:\/\/127\.0\.0\.1:59999: connection refused/);
+    assert.match(
+      r.stderr,
+      /^micro: cannot reach the micro-observe API at http:\/\/127\.0\.0\.1:59999: connection refused/,
+    );
   });
 });

@@ -19,21 +19,81 @@ after(async () => {
   await server.stop();
 });
 
-const bigResource = (service: string, attrBytes: number) => ({ attributes: [kv('service.name', service), kv('blob', 'x'.repeat(attrBytes))] });
+const bigResource = (service: string, attrBytes: number) => ({
+  attributes: [kv('service.name', service), kv('blob', 'x'.repeat(attrBytes))],
+});
 
 const cases: Array<[string, 'traces' | 'logs' | 'metrics', () => Uint8Array]> = [
-  ['1 MiB resource attribute × 300 spans (the report)', 'traces', () => encodeTraces({
-    resource_spans: [{ resource: bigResource('bomb', 1 << 20), scope_spans: [{ spans: Array.from({ length: 300 }, (_, i) => span(`s${i}`)) }] }],
-  })],
-  ['512 KiB resource attribute × 2000 spans', 'traces', () => encodeTraces({
-    resource_spans: [{ resource: bigResource('bomb', 1 << 19), scope_spans: [{ spans: Array.from({ length: 2000 }, (_, i) => span(`s${i}`)) }] }],
-  })],
-  ['900 KiB resource attribute × 500 log records', 'logs', () => encodeLogs({
-    resource_logs: [{ resource: bigResource('bomb', 900 << 10), scope_logs: [{ log_records: Array.from({ length: 500 }, () => ({ time_unix_nano: nanos(), body: { string_value: 'x' } })) }] }],
-  })],
-  ['700 KiB resource attribute × 400 gauge points', 'metrics', () => encodeMetrics({
-    resource_metrics: [{ resource: bigResource('bomb', 700 << 10), scope_metrics: [{ metrics: [{ name: 'g', gauge: { data_points: Array.from({ length: 400 }, () => ({ time_unix_nano: nanos(), as_double: 1 })) } }] }] }],
-  })],
+  [
+    '1 MiB resource attribute × 300 spans (the report)',
+    'traces',
+    () =>
+      encodeTraces({
+        resource_spans: [
+          {
+            resource: bigResource('bomb', 1 << 20),
+            scope_spans: [{ spans: Array.from({ length: 300 }, (_, i) => span(`s${i}`)) }],
+          },
+        ],
+      }),
+  ],
+  [
+    '512 KiB resource attribute × 2000 spans',
+    'traces',
+    () =>
+      encodeTraces({
+        resource_spans: [
+          {
+            resource: bigResource('bomb', 1 << 19),
+            scope_spans: [{ spans: Array.from({ length: 2000 }, (_, i) => span(`s${i}`)) }],
+          },
+        ],
+      }),
+  ],
+  [
+    '900 KiB resource attribute × 500 log records',
+    'logs',
+    () =>
+      encodeLogs({
+        resource_logs: [
+          {
+            resource: bigResource('bomb', 900 << 10),
+            scope_logs: [
+              {
+                log_records: Array.from({ length: 500 }, () => ({
+                  time_unix_nano: nanos(),
+                  body: { string_value: 'x' },
+                })),
+              },
+            ],
+          },
+        ],
+      }),
+  ],
+  [
+    '700 KiB resource attribute × 400 gauge points',
+    'metrics',
+    () =>
+      encodeMetrics({
+        resource_metrics: [
+          {
+            resource: bigResource('bomb', 700 << 10),
+            scope_metrics: [
+              {
+                metrics: [
+                  {
+                    name: 'g',
+                    gauge: {
+                      data_points: Array.from({ length: 400 }, () => ({ time_unix_nano: nanos(), as_double: 1 })),
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+  ],
 ];
 
 for (const [what, signal, build] of cases) {
@@ -58,12 +118,28 @@ for (const [what, signal, build] of cases) {
 }
 
 test('over gRPC: INVALID_ARGUMENT (not retried), not RESOURCE_EXHAUSTED', async () => {
-  const client = new grpc.Client(server.otlpGrpcAddress, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': 8 << 20 });
-  const body = Buffer.from(encodeTraces({
-    resource_spans: [{ resource: bigResource('bomb', 600 << 10), scope_spans: [{ spans: Array.from({ length: 300 }, (_, i) => span(`s${i}`)) }] }],
-  }));
+  const client = new grpc.Client(server.otlpGrpcAddress, grpc.credentials.createInsecure(), {
+    'grpc.max_send_message_length': 8 << 20,
+  });
+  const body = Buffer.from(
+    encodeTraces({
+      resource_spans: [
+        {
+          resource: bigResource('bomb', 600 << 10),
+          scope_spans: [{ spans: Array.from({ length: 300 }, (_, i) => span(`s${i}`)) }],
+        },
+      ],
+    }),
+  );
   const code = await new Promise<grpc.status>((resolve) => {
-    client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', (b: Buffer) => b, (b: Buffer) => b, body, new grpc.Metadata(), (err) => resolve(err ? err.code : grpc.status.OK));
+    client.makeUnaryRequest(
+      '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      body,
+      new grpc.Metadata(),
+      (err) => resolve(err ? err.code : grpc.status.OK),
+    );
   });
   client.close();
   assert.equal(grpc.status[code], 'INVALID_ARGUMENT');
@@ -71,7 +147,12 @@ test('over gRPC: INVALID_ARGUMENT (not retried), not RESOURCE_EXHAUSTED', async 
 
 test('a request near the bound but within it is stored', async () => {
   const req = encodeTraces({
-    resource_spans: [{ resource: bigResource('fits', 4 << 10), scope_spans: [{ spans: Array.from({ length: 1000 }, (_, i) => span(`s${i}`)) }] }],
+    resource_spans: [
+      {
+        resource: bigResource('fits', 4 << 10),
+        scope_spans: [{ spans: Array.from({ length: 1000 }, (_, i) => span(`s${i}`)) }],
+      },
+    ],
   });
   const res = await postOtlp(server, 'traces', req);
   assert.equal(res.status, 200);

@@ -26,10 +26,22 @@ after(async () => {
   target.close();
 });
 
-const logsAbout = (alert: string, msg: string) => server.logLines.filter((l) => l.includes(`"msg":"${msg}"`) && l.includes(alert));
+const logsAbout = (alert: string, msg: string) =>
+  server.logLines.filter((l) => l.includes(`"msg":"${msg}"`) && l.includes(alert));
 
 test('silenced and in-maintenance alerts fire without paging; the silence can be listed and expired', async () => {
-  const add = await micro(['silence', 'add', 'service=checkout', '--duration', '2h', '--comment', 'deploying v2', '--author', 'alice', ...api()]);
+  const add = await micro([
+    'silence',
+    'add',
+    'service=checkout',
+    '--duration',
+    '2h',
+    '--comment',
+    'deploying v2',
+    '--author',
+    'alice',
+    ...api(),
+  ]);
   assert.equal(add.code, 0, add.stderr);
   const id = /^silence ([0-9a-f]{12}) active until /.exec(add.stdout)?.[1];
   assert.ok(id, add.stdout);
@@ -37,7 +49,9 @@ test('silenced and in-maintenance alerts fire without paging; the silence can be
   const now = Date.now();
   const dir = mkdtempSync(path.join(tmpdir(), 'micro-silence-'));
   const file = path.join(dir, 'micro.yaml');
-  writeFileSync(file, `checks:
+  writeFileSync(
+    file,
+    `checks:
   - name: checkout-web
     service: checkout
     interval: 1s
@@ -55,13 +69,25 @@ maintenance:
     matchers: [service=payments]
     startsAt: ${new Date(now - 60_000).toISOString()}
     endsAt: ${new Date(now + 3600_000).toISOString()}
-`);
+`,
+  );
   const applied = await micro(['apply', '-f', file, ...api()]);
   assert.equal(applied.code, 0, applied.stderr);
   assert.match(applied.stdout, /created maintenance payments-upgrade/);
 
-  await eventually('all three firing', async () => JSON.parse((await micro(['alerts', '--state', 'firing', ...api(), '-o', 'json'])).stdout) as { alerts: unknown[] }, (a) => a.alerts.length === 3);
-  await eventually('the unmuted page', async () => logsAbout('search-web', 'page'), (l) => l.length === 1);
+  await eventually(
+    'all three firing',
+    async () =>
+      JSON.parse((await micro(['alerts', '--state', 'firing', ...api(), '-o', 'json'])).stdout) as {
+        alerts: unknown[];
+      },
+    (a) => a.alerts.length === 3,
+  );
+  await eventually(
+    'the unmuted page',
+    async () => logsAbout('search-web', 'page'),
+    (l) => l.length === 1,
+  );
   assert.equal(logsAbout('checkout-web', 'page').length, 0, 'silenced: no page');
   assert.equal(logsAbout('payments-web', 'page').length, 0, 'in maintenance: no page');
   assert.match(logsAbout('checkout-web', 'notice held back')[0]!, /silenced by alice until .*: deploying v2/);

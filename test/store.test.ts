@@ -1,7 +1,6 @@
 // The store on its own: migrations, retention, and the binary insert path. Runs on the embedded
 // engine, and also against a ClickHouse server when MICRO_TEST_CLICKHOUSE_URL is set.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { createClient } from '@clickhouse/client';
 import { EMPTY_MAP, LAYOUTS, RowBinaryWriter, openStore, type Store } from '../store/index.js';
@@ -38,23 +37,43 @@ after(async () => {
 
 test('migrations apply once, are recorded, and a second run changes nothing', async () => {
   const first = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
-  assert.deepEqual(first.migrations.applied.map((m) => m.version), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  assert.deepEqual(
+    first.migrations.applied.map((m) => m.version),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+  );
   const second = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(second.migrations.applied, []);
   assert.deepEqual(second.retention, []);
   const recorded = await store.query<{ version: number }>('SELECT version FROM micro_migrations ORDER BY version');
-  assert.deepEqual(recorded.map((r) => Number(r.version)), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-  const tables = await store.query<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'otel_%' ORDER BY name");
-  assert.deepEqual(tables.map((t) => t.name), [
-    'otel_logs', 'otel_metrics_exponential_histogram', 'otel_metrics_gauge', 'otel_metrics_histogram', 'otel_metrics_sum', 'otel_metrics_summary',
-    'otel_traces', 'otel_traces_trace_id_ts', 'otel_traces_trace_id_ts_mv',
-  ]);
+  assert.deepEqual(
+    recorded.map((r) => Number(r.version)),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+  );
+  const tables = await store.query<{ name: string }>(
+    "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'otel_%' ORDER BY name",
+  );
+  assert.deepEqual(
+    tables.map((t) => t.name),
+    [
+      'otel_logs',
+      'otel_metrics_exponential_histogram',
+      'otel_metrics_gauge',
+      'otel_metrics_histogram',
+      'otel_metrics_sum',
+      'otel_metrics_summary',
+      'otel_traces',
+      'otel_traces_trace_id_ts',
+      'otel_traces_trace_id_ts_mv',
+    ],
+  );
 });
 
 test('retention changes the TTLs in place', async () => {
   const changed = await store.prepare({ traces: 3 * DAY, logs: 14 * DAY, metrics: 30 * DAY });
   assert.deepEqual(changed.retention.map((c) => [c.table, c.toSeconds]).sort(), [
-    ['otel_logs', 14 * DAY], ['otel_traces', 3 * DAY], ['otel_traces_trace_id_ts', 3 * DAY],
+    ['otel_logs', 14 * DAY],
+    ['otel_traces', 3 * DAY],
+    ['otel_traces_trace_id_ts', 3 * DAY],
   ]);
   const ttl = await store.retentionSeconds();
   assert.equal(ttl.get('otel_traces'), 3 * DAY);
@@ -64,7 +83,13 @@ test('retention changes the TTLs in place', async () => {
 
 test('RowBinary inserts keep values holding blank lines and every byte pair', async () => {
   // 2570 is 0x0A0A little-endian: the byte pair that ends inline INSERT data.
-  const values = ['\n\n', 'a\n\nb', '\t\\N\r\n', 'é\u0000z', String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i))];
+  const values = [
+    '\n\n',
+    'a\n\nb',
+    '\t\\N\r\n',
+    'é\u0000z',
+    String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i)),
+  ];
   const w = new RowBinaryWriter();
   const now = BigInt(Date.now()) * 1_000_000n;
   values.forEach((v, i) => {
@@ -93,7 +118,13 @@ test('RowBinary inserts keep values holding blank lines and every byte pair', as
   assert.equal(LAYOUTS.otel_traces.columns.length, 23);
   const outcome = await store.insertRowBinary('otel_traces', Buffer.from(w.bytes()));
   assert.deepEqual(outcome, { status: 'success' });
-  const rows = await store.query<{ SpanId: string; SpanName: string; StatusMessage: string; Duration: string; SpanAttributes: Record<string, string> }>(
+  const rows = await store.query<{
+    SpanId: string;
+    SpanName: string;
+    StatusMessage: string;
+    Duration: string;
+    SpanAttributes: Record<string, string>;
+  }>(
     "SELECT SpanId, SpanName, StatusMessage, Duration, SpanAttributes FROM otel_traces WHERE ServiceName = 'binary-path' ORDER BY toUInt32(SpanId)",
   );
   assert.equal(rows.length, values.length);

@@ -41,27 +41,40 @@ export function runGrpcCheck(spec: GrpcCheckSpec): Promise<CheckResult> {
   const options: grpc.ChannelOptions = spec.resolvedAddress
     ? { 'grpc.default_authority': spec.address, ...(spec.tls ? { 'grpc.ssl_target_name_override': host } : {}) }
     : {};
-  const client = new grpc.Client(spec.resolvedAddress ?? spec.address, spec.tls ? grpc.credentials.createSsl() : grpc.credentials.createInsecure(), options);
+  const client = new grpc.Client(
+    spec.resolvedAddress ?? spec.address,
+    spec.tls ? grpc.credentials.createSsl() : grpc.credentials.createInsecure(),
+    options,
+  );
   return new Promise((resolve) => {
     client.makeUnaryRequest(
-      '/grpc.health.v1.Health/Check', (b: Buffer) => b, (b: Buffer) => b, encodeRequest(spec.service ?? ''),
+      '/grpc.health.v1.Health/Check',
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      encodeRequest(spec.service ?? ''),
       { deadline: Date.now() + spec.timeoutMs },
       (err, response) => {
         const latencyMs = Math.round((performance.now() - started) * 10) / 10;
         client.close();
         if (err) {
-          const message = err.code === grpc.status.DEADLINE_EXCEEDED ? `timed out after ${spec.timeoutMs} ms`
-            : err.code === grpc.status.UNAVAILABLE ? `unavailable: ${err.details}`
-              : err.code === grpc.status.UNIMPLEMENTED ? 'the server does not implement grpc.health.v1'
-                : `${grpc.status[err.code] ?? err.code}: ${err.details}`;
+          const message =
+            err.code === grpc.status.DEADLINE_EXCEEDED
+              ? `timed out after ${spec.timeoutMs} ms`
+              : err.code === grpc.status.UNAVAILABLE
+                ? `unavailable: ${err.details}`
+                : err.code === grpc.status.UNIMPLEMENTED
+                  ? 'the server does not implement grpc.health.v1'
+                  : `${grpc.status[err.code] ?? err.code}: ${err.details}`;
           resolve(failure(message, latencyMs));
           return;
         }
         const status = decodeStatus(response as Buffer);
         const name = STATUS[status] ?? String(status);
-        resolve(status === 1
-          ? { ok: true, message: `SERVING in ${latencyMs} ms`, latencyMs, details: { status: name, latencyMs } }
-          : failure(`health status ${name}`, latencyMs, { status: name }));
+        resolve(
+          status === 1
+            ? { ok: true, message: `SERVING in ${latencyMs} ms`, latencyMs, details: { status: name, latencyMs } }
+            : failure(`health status ${name}`, latencyMs, { status: name }),
+        );
       },
     );
   });

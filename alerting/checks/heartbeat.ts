@@ -22,7 +22,9 @@ export interface HeartbeatStatus {
 const MINUTE = 60_000;
 
 function cronNext(cron: string, tz: string, after: number): number {
-  return CronExpressionParser.parse(cron, { currentDate: new Date(after), tz }).next().getTime();
+  return CronExpressionParser.parse(cron, { currentDate: new Date(after), tz })
+    .next()
+    .getTime();
 }
 
 export function nextDue(spec: HeartbeatSpec, after: number): number {
@@ -55,7 +57,12 @@ export function nextDue(spec: HeartbeatSpec, after: number): number {
 }
 
 /** Where a heartbeat stands at `now`, given its last ping (null: never) and when it was created. */
-export function heartbeatStatus(spec: HeartbeatSpec, lastPingAt: number | null, createdAt: number, now: number): HeartbeatStatus {
+export function heartbeatStatus(
+  spec: HeartbeatSpec,
+  lastPingAt: number | null,
+  createdAt: number,
+  now: number,
+): HeartbeatStatus {
   const dueAt = nextDue(spec, lastPingAt ?? createdAt);
   const iso = (t: number) => new Date(t).toISOString();
   if (now <= dueAt) {
@@ -63,9 +70,17 @@ export function heartbeatStatus(spec: HeartbeatSpec, lastPingAt: number | null, 
       ? { state: 'new', ok: true, dueAt, message: `no ping yet; the first is due at ${iso(dueAt)}` }
       : { state: 'up', ok: true, dueAt, message: `last ping at ${iso(lastPingAt)}; next due at ${iso(dueAt)}` };
   }
-  if (now <= dueAt + spec.graceMs) return { state: 'late', ok: true, dueAt, message: `the ping due at ${iso(dueAt)} is late (grace until ${iso(dueAt + spec.graceMs)})` };
+  if (now <= dueAt + spec.graceMs)
+    return {
+      state: 'late',
+      ok: true,
+      dueAt,
+      message: `the ping due at ${iso(dueAt)} is late (grace until ${iso(dueAt + spec.graceMs)})`,
+    };
   return {
-    state: 'down', ok: false, dueAt,
+    state: 'down',
+    ok: false,
+    dueAt,
     message: `no ping since ${lastPingAt === null ? 'the check was created' : iso(lastPingAt)}; one was due at ${iso(dueAt)}, grace ended at ${iso(dueAt + spec.graceMs)}`,
   };
 }

@@ -45,40 +45,60 @@ export function runHttpCheck(spec: HttpCheckSpec, now: () => number = Date.now):
       return;
     }
     const lib = url.protocol === 'https:' ? https : http;
-    const req = lib.request(url, {
-      method: spec.method ?? 'GET',
-      headers: { 'user-agent': 'micro-observe-check/0.1', ...spec.headers },
-      signal: AbortSignal.timeout(spec.timeoutMs),
-      ...(spec.lookup ? { lookup: spec.lookup } : {}),
-      ...(url.protocol === 'https:' ? { rejectUnauthorized: !spec.insecure, ca: spec.ca, agent: false } : { agent: false }),
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= MAX_BODY) chunks.push(c);
-      });
-      res.on('error', (err) => resolve(failure(describeError(err, spec.timeoutMs), elapsed())));
-      res.on('end', () => {
-        const latencyMs = elapsed();
-        const status = res.statusCode ?? 0;
-        const details: CheckResult['details'] = { status, latencyMs };
-        const cert = url.protocol === 'https:' ? (res.socket as TLSSocket).getPeerCertificate?.() : undefined;
-        const body = Buffer.concat(chunks).toString('utf8');
-        resolve(evaluate(spec, status, body, latencyMs, cert?.valid_to ? Date.parse(cert.valid_to) : null, now(), details));
-      });
-    });
+    const req = lib.request(
+      url,
+      {
+        method: spec.method ?? 'GET',
+        headers: { 'user-agent': 'micro-observe-check/0.1', ...spec.headers },
+        signal: AbortSignal.timeout(spec.timeoutMs),
+        ...(spec.lookup ? { lookup: spec.lookup } : {}),
+        ...(url.protocol === 'https:'
+          ? { rejectUnauthorized: !spec.insecure, ca: spec.ca, agent: false }
+          : { agent: false }),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size <= MAX_BODY) chunks.push(c);
+        });
+        res.on('error', (err) => resolve(failure(describeError(err, spec.timeoutMs), elapsed())));
+        res.on('end', () => {
+          const latencyMs = elapsed();
+          const status = res.statusCode ?? 0;
+          const details: CheckResult['details'] = { status, latencyMs };
+          const cert = url.protocol === 'https:' ? (res.socket as TLSSocket).getPeerCertificate?.() : undefined;
+          const body = Buffer.concat(chunks).toString('utf8');
+          resolve(
+            evaluate(spec, status, body, latencyMs, cert?.valid_to ? Date.parse(cert.valid_to) : null, now(), details),
+          );
+        });
+      },
+    );
     req.on('error', (err) => resolve(failure(describeError(err, spec.timeoutMs), elapsed())));
     req.end(spec.body);
   });
 }
 
-function evaluate(spec: HttpCheckSpec, status: number, body: string, latencyMs: number, certExpiresAt: number | null, now: number, details: CheckResult['details']): CheckResult {
-  const expected = spec.expectStatus === undefined ? null : Array.isArray(spec.expectStatus) ? spec.expectStatus : [spec.expectStatus];
+function evaluate(
+  spec: HttpCheckSpec,
+  status: number,
+  body: string,
+  latencyMs: number,
+  certExpiresAt: number | null,
+  now: number,
+  details: CheckResult['details'],
+): CheckResult {
+  const expected =
+    spec.expectStatus === undefined ? null : Array.isArray(spec.expectStatus) ? spec.expectStatus : [spec.expectStatus];
   const statusOk = expected ? expected.includes(status) : status >= 200 && status < 300;
-  if (!statusOk) return failure(`status ${status}, expected ${expected ? expected.join(' or ') : '2xx'}`, latencyMs, details);
-  if (spec.bodyContains !== undefined && !body.includes(spec.bodyContains)) return failure(`the body does not contain ${JSON.stringify(spec.bodyContains)}`, latencyMs, details);
-  if (spec.bodyRegex !== undefined && !new RegExp(spec.bodyRegex).test(body)) return failure(`the body does not match /${spec.bodyRegex}/`, latencyMs, details);
+  if (!statusOk)
+    return failure(`status ${status}, expected ${expected ? expected.join(' or ') : '2xx'}`, latencyMs, details);
+  if (spec.bodyContains !== undefined && !body.includes(spec.bodyContains))
+    return failure(`the body does not contain ${JSON.stringify(spec.bodyContains)}`, latencyMs, details);
+  if (spec.bodyRegex !== undefined && !new RegExp(spec.bodyRegex).test(body))
+    return failure(`the body does not match /${spec.bodyRegex}/`, latencyMs, details);
   if (spec.jsonPath) {
     let found: unknown[];
     try {
@@ -87,8 +107,15 @@ function evaluate(spec: HttpCheckSpec, status: number, body: string, latencyMs: 
       return failure('the body is not JSON', latencyMs, details);
     }
     if (found.length === 0) return failure(`${spec.jsonPath.path} is not in the body`, latencyMs, details);
-    if (spec.jsonPath.equals !== undefined && !found.some((v) => v === spec.jsonPath!.equals || String(v) === String(spec.jsonPath!.equals))) {
-      return failure(`${spec.jsonPath.path} is ${JSON.stringify(found[0])}, expected ${JSON.stringify(spec.jsonPath.equals)}`, latencyMs, details);
+    if (
+      spec.jsonPath.equals !== undefined &&
+      !found.some((v) => v === spec.jsonPath!.equals || String(v) === String(spec.jsonPath!.equals))
+    ) {
+      return failure(
+        `${spec.jsonPath.path} is ${JSON.stringify(found[0])}, expected ${JSON.stringify(spec.jsonPath.equals)}`,
+        latencyMs,
+        details,
+      );
     }
   }
   if (spec.maxResponseTimeMs !== undefined && latencyMs > spec.maxResponseTimeMs) {
@@ -97,8 +124,14 @@ function evaluate(spec: HttpCheckSpec, status: number, body: string, latencyMs: 
   if (certExpiresAt !== null) {
     details.certExpiresAt = new Date(certExpiresAt).toISOString();
     const left = certExpiresAt - now;
-    if (left <= 0) return failure(`the TLS certificate expired on ${new Date(certExpiresAt).toISOString()}`, latencyMs, details);
-    if (left < (spec.certExpiryMs ?? 14 * DAY)) return failure(`the TLS certificate expires in ${Math.floor(left / DAY)} days (${new Date(certExpiresAt).toISOString()})`, latencyMs, details);
+    if (left <= 0)
+      return failure(`the TLS certificate expired on ${new Date(certExpiresAt).toISOString()}`, latencyMs, details);
+    if (left < (spec.certExpiryMs ?? 14 * DAY))
+      return failure(
+        `the TLS certificate expires in ${Math.floor(left / DAY)} days (${new Date(certExpiresAt).toISOString()})`,
+        latencyMs,
+        details,
+      );
   }
   return { ok: true, message: `status ${status} in ${latencyMs} ms`, latencyMs, details };
 }

@@ -80,10 +80,13 @@ export function createHostResolver(opts: HostResolverOptions = {}): HostResolver
       const answer = await Promise.race([Promise.all([query(4), query(6)]), deadline]);
       if (answer === 'timeout') return { ok: false, message: `DNS lookup of ${host} timed out after ${timeoutMs} ms` };
       const addresses = answer.flat();
-      return addresses.length > 0 ? { ok: true, addresses } : { ok: false, message: `unknown host: DNS has no address for ${host}` };
+      return addresses.length > 0
+        ? { ok: true, addresses }
+        : { ok: false, message: `unknown host: DNS has no address for ${host}` };
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (code === 'ETIMEOUT' || code === 'ECANCELLED') return { ok: false, message: `DNS lookup of ${host} timed out after ${timeoutMs} ms` };
+      if (code === 'ETIMEOUT' || code === 'ECANCELLED')
+        return { ok: false, message: `DNS lookup of ${host} timed out after ${timeoutMs} ms` };
       return { ok: false, message: `DNS lookup of ${host} failed: ${code ?? (err as Error).message}` };
     } finally {
       clearTimeout(timer);
@@ -107,9 +110,14 @@ export function createHostResolver(opts: HostResolverOptions = {}): HostResolver
 /** A `lookup` for net and http that answers with addresses already resolved (no second lookup). */
 export function fixedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
   return (_hostname, options, callback) => {
-    const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
+    const wanted =
+      options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
     const list = wanted.length > 0 ? wanted : addresses;
-    const cb = callback as (err: NodeJS.ErrnoException | null, address: string | ResolvedAddress[], family?: number) => void;
+    const cb = callback as (
+      err: NodeJS.ErrnoException | null,
+      address: string | ResolvedAddress[],
+      family?: number,
+    ) => void;
     process.nextTick(() => (options.all ? cb(null, [...list]) : cb(null, list[0]!.address, list[0]!.family)));
   };
 }

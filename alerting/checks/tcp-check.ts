@@ -22,6 +22,8 @@ export function runTcpCheck(spec: TcpCheckSpec): Promise<CheckResult> {
       const latencyMs = Math.round((performance.now() - started) * 10) / 10;
       done({ ok: true, message: `connected in ${latencyMs} ms`, latencyMs, details: { latencyMs } });
     });
-    socket.once('error', (err) => done(failure(describeError(err, spec.timeoutMs), Math.round(performance.now() - started))));
+    socket.once('error', (err) =>
+      done(failure(describeError(err, spec.timeoutMs), Math.round(performance.now() - started))),
+    );
   });
 }

@@ -7,10 +7,21 @@ const POLL_MS = 500;
 const LOOKBACK_MS = 30_000;
 const HEARTBEAT_MS = 15_000;
 
-export function followLogs(req: FastifyRequest, reply: FastifyReply, store: Store, namespace: ReadScope, filter: LogFilter, fromMs: number): void {
+export function followLogs(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  store: Store,
+  namespace: ReadScope,
+  filter: LogFilter,
+  fromMs: number,
+): void {
   reply.hijack();
   const res = reply.raw;
-  res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+  res.writeHead(200, {
+    'content-type': 'application/x-ndjson',
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  });
   const sent = new Map<string, number>();
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
@@ -24,7 +35,12 @@ export function followLogs(req: FastifyRequest, reply: FastifyReply, store: Stor
 
   const poll = async (): Promise<void> => {
     const now = Date.now();
-    const lines = await searchLogs(store, namespace, { fromMs: first ? fromMs : Math.max(fromMs, now - LOOKBACK_MS), toMs: now + 60_000 }, { ...filter, limit: first ? filter.limit : 5000 });
+    const lines = await searchLogs(
+      store,
+      namespace,
+      { fromMs: first ? fromMs : Math.max(fromMs, now - LOOKBACK_MS), toMs: now + 60_000 },
+      { ...filter, limit: first ? filter.limit : 5000 },
+    );
     first = false;
     for (const line of lines) {
       if (sent.has(line.key)) continue;

@@ -34,18 +34,38 @@ export function logsCommand(): Command {
     .option('-n, --lines <n>', 'how many of the newest lines', '15')
     .option('--since <duration>', 'how far back', '1h')
     .option('--grep <text>', 'only lines containing this text (any case)')
-    .addOption(new Option('--level <level>', 'only lines at this level or above').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']))
+    .addOption(
+      new Option('--level <level>', 'only lines at this level or above').choices([
+        'trace',
+        'debug',
+        'info',
+        'warn',
+        'error',
+        'fatal',
+      ]),
+    )
     .option('--trace <trace-id>', 'only lines of this trace')
     .action(async (services: string[], opts: LogsOptions) => {
       durationFlag('--since', opts.since);
       const limit = Number(opts.lines);
-      if (!Number.isInteger(limit) || limit <= 0) throw new CliError(`-n: "${opts.lines}" is not a positive whole number`, 2);
-      if (opts.trace && !/^[0-9a-fA-F]{32}$/.test(opts.trace)) throw new CliError(`--trace: "${opts.trace}" is not a trace id (32 hex digits)`, 2);
-      const query = { service: services, since: opts.since, grep: opts.grep, level: opts.level, trace: opts.trace, limit };
-      const print = (l: LogLine) => process.stdout.write(opts.output === 'json' ? `${JSON.stringify(l)}\n` : `${formatLogLine(l)}\n`);
+      if (!Number.isInteger(limit) || limit <= 0)
+        throw new CliError(`-n: "${opts.lines}" is not a positive whole number`, 2);
+      if (opts.trace && !/^[0-9a-fA-F]{32}$/.test(opts.trace))
+        throw new CliError(`--trace: "${opts.trace}" is not a trace id (32 hex digits)`, 2);
+      const query = {
+        service: services,
+        since: opts.since,
+        grep: opts.grep,
+        level: opts.level,
+        trace: opts.trace,
+        limit,
+      };
+      const print = (l: LogLine) =>
+        process.stdout.write(opts.output === 'json' ? `${JSON.stringify(l)}\n` : `${formatLogLine(l)}\n`);
       if (!opts.follow) {
         const answer = await getJson<{ lines: LogLine[]; message?: string }>(opts, 'api/v1/logs', query);
-        if (answer.lines.length === 0 && answer.message && opts.output !== 'json') process.stderr.write(`${answer.message}\n`);
+        if (answer.lines.length === 0 && answer.message && opts.output !== 'json')
+          process.stderr.write(`${answer.message}\n`);
         if (opts.output === 'json') process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
         else answer.lines.forEach(print);
         return;
@@ -55,8 +75,7 @@ export function logsCommand(): Command {
       let buffered = '';
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         buffered += decoder.decode(chunk, { stream: true });
-        let i: number;
-        while ((i = buffered.indexOf('\n')) >= 0) {
+        for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
           const text = buffered.slice(0, i);
           buffered = buffered.slice(i + 1);
           const line = JSON.parse(text) as LogLine & { error?: { message: string } };

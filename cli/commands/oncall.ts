@@ -1,20 +1,49 @@
 // `micro oncall [schedule] [--at time]`, `micro oncall shifts`, `micro oncall override`,
 // `micro oncall check`, `micro oncall feeds` and `micro page test`.
 import { Command } from 'commander';
-import { CliError, deleteJson, currentUser, getJson, postJson, withCommonOptions, type CommonOptions } from '../api-client.js';
+import {
+  CliError,
+  deleteJson,
+  currentUser,
+  getJson,
+  postJson,
+  withCommonOptions,
+  type CommonOptions,
+} from '../api-client.js';
 import { clock, durationFlag, pc, printJson, table } from '../output.js';
 
-interface Person { id: string; name: string }
-interface WhoView { schedule: string; at: number; onCall: Person[]; until: number | null; next: Person[] | null; calendarUrl: string }
-interface OverrideRow { id: string; schedule: string; kind: string; user?: string; with?: string; start: string; end: string; author: string }
+interface Person {
+  id: string;
+  name: string;
+}
+interface WhoView {
+  schedule: string;
+  at: number;
+  onCall: Person[];
+  until: number | null;
+  next: Person[] | null;
+  calendarUrl: string;
+}
+interface OverrideRow {
+  id: string;
+  schedule: string;
+  kind: string;
+  user?: string;
+  with?: string;
+  start: string;
+  end: string;
+  author: string;
+}
 
-const names = (p: Person[] | null): string => (p === null ? '-' : p.length === 0 ? pc.red('nobody') : p.map((x) => x.name).join(', '));
+const names = (p: Person[] | null): string =>
+  p === null ? '-' : p.length === 0 ? pc.red('nobody') : p.map((x) => x.name).join(', ');
 
 /** A time flag: an ISO time, `now`, or a duration from now (`2d` = in two days). */
 function timeFlag(flag: string, value: string | undefined): string | undefined {
   if (value === undefined || value === 'now') return undefined;
   if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
-    if (!Number.isFinite(Date.parse(value))) throw new CliError(`${flag}: "${value}" is not a time; write it like 2026-11-23T09:00:00Z`, 2);
+    if (!Number.isFinite(Date.parse(value)))
+      throw new CliError(`${flag}: "${value}" is not a time; write it like 2026-11-23T09:00:00Z`, 2);
     return new Date(Date.parse(value)).toISOString();
   }
   return new Date(Date.now() + durationFlag(flag, value.replace(/^\+/, ''))).toISOString();
@@ -31,7 +60,12 @@ function whoCommand(cmd: Command): Command {
         : (await getJson<{ schedules: WhoView[] }>(opts, 'api/v1/oncall', { at })).schedules;
       if (opts.output === 'json') return printJson(schedule ? views[0] : { schedules: views });
       if (views.length === 0) return void process.stdout.write('no schedules are declared (see micro apply)\n');
-      process.stdout.write(`${table(['SCHEDULE', 'ON CALL', 'UNTIL', 'NEXT'], views.map((v) => [v.schedule, names(v.onCall), v.until === null ? '-' : clock(v.until), names(v.next)]))}\n`);
+      process.stdout.write(
+        `${table(
+          ['SCHEDULE', 'ON CALL', 'UNTIL', 'NEXT'],
+          views.map((v) => [v.schedule, names(v.onCall), v.until === null ? '-' : clock(v.until), names(v.next)]),
+        )}\n`,
+      );
     });
 }
 
@@ -43,15 +77,26 @@ function shiftsCommand(): Command {
     .option('--from <time>', 'from this time (default now)')
     .action(async (schedule: string, opts: CommonOptions & { next: string; from?: string }) => {
       durationFlag('--next', opts.next);
-      const r = await getJson<{ shifts: Array<{ start: number; end: number; onCall: Person[] }> }>(opts, `api/v1/oncall/schedules/${encodeURIComponent(schedule)}/shifts`, { next: opts.next, from: timeFlag('--from', opts.from) });
+      const r = await getJson<{ shifts: Array<{ start: number; end: number; onCall: Person[] }> }>(
+        opts,
+        `api/v1/oncall/schedules/${encodeURIComponent(schedule)}/shifts`,
+        { next: opts.next, from: timeFlag('--from', opts.from) },
+      );
       if (opts.output === 'json') return printJson(r);
-      process.stdout.write(`${table(['START', 'END', 'ON CALL'], r.shifts.map((s) => [clock(s.start), clock(s.end), names(s.onCall)]))}\n`);
+      process.stdout.write(
+        `${table(
+          ['START', 'END', 'ON CALL'],
+          r.shifts.map((s) => [clock(s.start), clock(s.end), names(s.onCall)]),
+        )}\n`,
+      );
     });
 }
 
 function overrideCommand(): Command {
   const add = withCommonOptions(new Command('add'))
-    .description('micro oncall override add primary --replace alice --with bob --for 4h (or --add bob, --remove alice; --from/--to)')
+    .description(
+      'micro oncall override add primary --replace alice --with bob --for 4h (or --add bob, --remove alice; --from/--to)',
+    )
     .argument('<schedule>')
     .option('--replace <user>', 'who is replaced (with --with)')
     .option('--with <user>', 'who takes the shift')
@@ -60,25 +105,68 @@ function overrideCommand(): Command {
     .option('--from <time>', 'start (default now)')
     .option('--to <time>', 'end')
     .option('--for <duration>', 'or: how long from the start')
-    .action(async (schedule: string, opts: CommonOptions & { replace?: string; with?: string; add?: string; remove?: string; from?: string; to?: string; for?: string }) => {
-      const kinds = [opts.replace && 'replace', opts.add && 'add', opts.remove && 'remove'].filter(Boolean);
-      if (kinds.length !== 1) throw new CliError('give one of --replace <user> --with <user>, --add <user> or --remove <user>', 2);
-      if (opts.replace && !opts.with) throw new CliError('--replace needs --with <user>: who takes the shift', 2);
-      if ((opts.to === undefined) === (opts.for === undefined)) throw new CliError('give when it ends: --to <time> or --for <duration>', 2);
-      const start = timeFlag('--from', opts.from) ?? new Date().toISOString();
-      const end = opts.to !== undefined ? timeFlag('--to', opts.to)! : new Date(Date.parse(start) + durationFlag('--for', opts.for!)).toISOString();
-      const body = opts.replace ? { kind: 'replace', user: opts.replace, with: opts.with } : opts.add ? { kind: 'add', with: opts.add } : { kind: 'remove', user: opts.remove };
-      const o = await postJson<OverrideRow>(opts, 'api/v1/oncall/overrides', { schedule, ...body, start, end, author: currentUser() });
-      if (opts.output === 'json') return printJson(o);
-      process.stdout.write(`override ${o.id} added to ${o.schedule} from ${clock(Date.parse(o.start))} to ${clock(Date.parse(o.end))}\n`);
-    });
+    .action(
+      async (
+        schedule: string,
+        opts: CommonOptions & {
+          replace?: string;
+          with?: string;
+          add?: string;
+          remove?: string;
+          from?: string;
+          to?: string;
+          for?: string;
+        },
+      ) => {
+        const kinds = [opts.replace && 'replace', opts.add && 'add', opts.remove && 'remove'].filter(Boolean);
+        if (kinds.length !== 1)
+          throw new CliError('give one of --replace <user> --with <user>, --add <user> or --remove <user>', 2);
+        if (opts.replace && !opts.with) throw new CliError('--replace needs --with <user>: who takes the shift', 2);
+        if ((opts.to === undefined) === (opts.for === undefined))
+          throw new CliError('give when it ends: --to <time> or --for <duration>', 2);
+        const start = timeFlag('--from', opts.from) ?? new Date().toISOString();
+        const end =
+          opts.to !== undefined
+            ? timeFlag('--to', opts.to)!
+            : new Date(Date.parse(start) + durationFlag('--for', opts.for!)).toISOString();
+        const body = opts.replace
+          ? { kind: 'replace', user: opts.replace, with: opts.with }
+          : opts.add
+            ? { kind: 'add', with: opts.add }
+            : { kind: 'remove', user: opts.remove };
+        const o = await postJson<OverrideRow>(opts, 'api/v1/oncall/overrides', {
+          schedule,
+          ...body,
+          start,
+          end,
+          author: currentUser(),
+        });
+        if (opts.output === 'json') return printJson(o);
+        process.stdout.write(
+          `override ${o.id} added to ${o.schedule} from ${clock(Date.parse(o.start))} to ${clock(Date.parse(o.end))}\n`,
+        );
+      },
+    );
   const list = withCommonOptions(new Command('list'))
     .description('overrides added by hand')
     .action(async (opts: CommonOptions) => {
       const r = await getJson<{ overrides: OverrideRow[] }>(opts, 'api/v1/oncall/overrides');
       if (opts.output === 'json') return printJson(r);
-      process.stdout.write(`${table(['ID', 'SCHEDULE', 'KIND', 'USER', 'WITH', 'FROM', 'TO', 'AUTHOR'],
-        r.overrides.map((o) => [o.id, o.schedule, o.kind, o.user ?? '-', o.with ?? '-', clock(Date.parse(o.start)), clock(Date.parse(o.end)), o.author]))}\n`);
+      process.stdout.write(
+        `${table(
+          ['ID', 'SCHEDULE', 'KIND', 'USER', 'WITH', 'FROM', 'TO', 'AUTHOR'],
+          r.overrides.map((o) => [
+            o.id,
+            o.schedule,
+            o.kind,
+            o.user ?? '-',
+            o.with ?? '-',
+            clock(Date.parse(o.start)),
+            clock(Date.parse(o.end)),
+            o.author,
+          ]),
+        )}\n`,
+      );
     });
   const remove = withCommonOptions(new Command('remove'))
     .description('remove an override added by hand')
@@ -88,19 +176,35 @@ function overrideCommand(): Command {
       if (opts.output === 'json') return printJson(r);
       process.stdout.write(`override ${r.removed} removed\n`);
     });
-  return new Command('override').description('replace, add or take off someone on a schedule for a while')
-    .addCommand(add.exitOverride()).addCommand(list.exitOverride()).addCommand(remove.exitOverride());
+  return new Command('override')
+    .description('replace, add or take off someone on a schedule for a while')
+    .addCommand(add.exitOverride())
+    .addCommand(list.exitOverride())
+    .addCommand(remove.exitOverride());
 }
 
 function checkCommand(): Command {
   return withCommonOptions(new Command('check'))
-    .description('warnings: schedule gaps, people on call nobody can reach, policies that reach nobody (exit 1 when there are any)')
+    .description(
+      'warnings: schedule gaps, people on call nobody can reach, policies that reach nobody (exit 1 when there are any)',
+    )
     .action(async (opts: CommonOptions) => {
-      const r = await getJson<{ warnings: Array<{ kind: string; subject: string; message: string }> }>(opts, 'api/v1/oncall/check');
+      const r = await getJson<{ warnings: Array<{ kind: string; subject: string; message: string }> }>(
+        opts,
+        'api/v1/oncall/check',
+      );
       if (opts.output === 'json') printJson(r);
-      else if (r.warnings.length === 0) process.stdout.write('no warnings: every schedule is covered and every policy reaches someone\n');
-      else process.stdout.write(`${table(['KIND', 'SUBJECT', 'WARNING'], r.warnings.map((w) => [pc.yellow(w.kind), w.subject, w.message]))}\n`);
-      if (r.warnings.length > 0) throw new CliError(`${r.warnings.length} on-call warning${r.warnings.length > 1 ? 's' : ''}`, 1);
+      else if (r.warnings.length === 0)
+        process.stdout.write('no warnings: every schedule is covered and every policy reaches someone\n');
+      else
+        process.stdout.write(
+          `${table(
+            ['KIND', 'SUBJECT', 'WARNING'],
+            r.warnings.map((w) => [pc.yellow(w.kind), w.subject, w.message]),
+          )}\n`,
+        );
+      if (r.warnings.length > 0)
+        throw new CliError(`${r.warnings.length} on-call warning${r.warnings.length > 1 ? 's' : ''}`, 1);
     });
 }
 
@@ -112,7 +216,10 @@ function feedsCommand(): Command {
         getJson<{ schedules: WhoView[] }>(opts, 'api/v1/oncall'),
         getJson<{ users: Array<{ id: string; name: string; calendarUrl: string }> }>(opts, 'api/v1/oncall/users'),
       ]);
-      const rows = [...s.schedules.map((x) => ['schedule', x.schedule, x.calendarUrl]), ...u.users.map((x) => ['user', x.id, x.calendarUrl])];
+      const rows = [
+        ...s.schedules.map((x) => ['schedule', x.schedule, x.calendarUrl]),
+        ...u.users.map((x) => ['user', x.id, x.calendarUrl]),
+      ];
       if (opts.output === 'json') return printJson({ feeds: rows.map(([kind, id, url]) => ({ kind, id, url })) });
       process.stdout.write(`${table(['KIND', 'ID', 'CALENDAR URL'], rows)}\n`);
     });
@@ -130,28 +237,78 @@ export function oncallCommand(): Command {
 
 export function pageCommand(): Command {
   const test = withCommonOptions(new Command('test'))
-    .description('send a real test page: micro page test alice, or micro page test schedule:primary (whoever is on call)')
+    .description(
+      'send a real test page: micro page test alice, or micro page test schedule:primary (whoever is on call)',
+    )
     .argument('<target>', 'a user id, user:<id> or schedule:<id>')
     .action(async (target: string, opts: CommonOptions) => {
-      const r = await postJson<{ results: Array<{ recipient: string; contact: string; channel: string; status: string; error: string }> }>(opts, 'api/v1/oncall/test-page', { target, by: currentUser() });
+      const r = await postJson<{
+        results: Array<{ recipient: string; contact: string; channel: string; status: string; error: string }>;
+      }>(opts, 'api/v1/oncall/test-page', { target, by: currentUser() });
       if (opts.output === 'json') printJson(r);
-      else if (r.results.length === 0) process.stdout.write('nobody to page: nobody is on call, or they have no contact methods\n');
-      else process.stdout.write(`${table(['RECIPIENT', 'CONTACT', 'CHANNEL', 'STATUS', 'ERROR'], r.results.map((x) => [x.recipient, x.contact, x.channel, x.status === 'sent' ? pc.green('sent') : pc.red(x.status), x.error || '-']))}\n`);
+      else if (r.results.length === 0)
+        process.stdout.write('nobody to page: nobody is on call, or they have no contact methods\n');
+      else
+        process.stdout.write(
+          `${table(
+            ['RECIPIENT', 'CONTACT', 'CHANNEL', 'STATUS', 'ERROR'],
+            r.results.map((x) => [
+              x.recipient,
+              x.contact,
+              x.channel,
+              x.status === 'sent' ? pc.green('sent') : pc.red(x.status),
+              x.error || '-',
+            ]),
+          )}\n`,
+        );
       const failed = r.results.filter((x) => x.status !== 'sent').length;
-      if (r.results.length === 0 || failed > 0) throw new CliError(r.results.length === 0 ? 'the test page reached nobody' : `${failed} of ${r.results.length} test pages failed`, 1);
+      if (r.results.length === 0 || failed > 0)
+        throw new CliError(
+          r.results.length === 0
+            ? 'the test page reached nobody'
+            : `${failed} of ${r.results.length} test pages failed`,
+          1,
+        );
     });
   const log = withCommonOptions(new Command('log'))
     .description('every notification attempt of an alert, newest first: micro page log checkout-http')
     .argument('<alert>', 'the alert (check:name, rule:name, or the name)')
     .action(async (alert: string, opts: CommonOptions) => {
       const key = alert.includes(':') ? alert : `check:${alert}`;
-      const r = await getJson<{ notifications: Array<{ at: number; kind: string; recipient: string; contact: string; channel: string; step: number; pass: number; status: string; attempt: number; error: string }> }>(opts, `api/v1/alerts/${encodeURIComponent(key)}/notifications`);
+      const r = await getJson<{
+        notifications: Array<{
+          at: number;
+          kind: string;
+          recipient: string;
+          contact: string;
+          channel: string;
+          step: number;
+          pass: number;
+          status: string;
+          attempt: number;
+          error: string;
+        }>;
+      }>(opts, `api/v1/alerts/${encodeURIComponent(key)}/notifications`);
       if (opts.output === 'json') return printJson(r);
       if (r.notifications.length === 0) return void process.stdout.write(`no notifications recorded for ${key}\n`);
-      process.stdout.write(`${table(['TIME', 'KIND', 'TO', 'VIA', 'STEP', 'STATUS', 'ATTEMPT', 'ERROR'], r.notifications.map((n) => [
-        clock(n.at), n.kind, n.recipient, `${n.contact} (${n.channel})`, `${n.step + 1}${n.pass ? `/r${n.pass}` : ''}`,
-        n.status === 'sent' ? pc.green(n.status) : n.status === 'failed' ? pc.red(n.status) : n.status, String(n.attempt), n.error || '-',
-      ]))}\n`);
+      process.stdout.write(
+        `${table(
+          ['TIME', 'KIND', 'TO', 'VIA', 'STEP', 'STATUS', 'ATTEMPT', 'ERROR'],
+          r.notifications.map((n) => [
+            clock(n.at),
+            n.kind,
+            n.recipient,
+            `${n.contact} (${n.channel})`,
+            `${n.step + 1}${n.pass ? `/r${n.pass}` : ''}`,
+            n.status === 'sent' ? pc.green(n.status) : n.status === 'failed' ? pc.red(n.status) : n.status,
+            String(n.attempt),
+            n.error || '-',
+          ]),
+        )}\n`,
+      );
     });
-  return new Command('page').description('paging: test pages, and what was sent').addCommand(test.exitOverride()).addCommand(log.exitOverride());
+  return new Command('page')
+    .description('paging: test pages, and what was sent')
+    .addCommand(test.exitOverride())
+    .addCommand(log.exitOverride());
 }

@@ -5,7 +5,17 @@ import { ago, count, durationFlag, millis, pc, percent, printJson, rate, table }
 
 interface ServicesAnswer {
   message?: string;
-  services: Array<{ service: string; instances: number; spans: number; requests: number; rate: number; errorRate: number; p50Ms: number; p99Ms: number; lastSeenMs: number }>;
+  services: Array<{
+    service: string;
+    instances: number;
+    spans: number;
+    requests: number;
+    rate: number;
+    errorRate: number;
+    p50Ms: number;
+    p99Ms: number;
+    lastSeenMs: number;
+  }>;
 }
 
 interface DepsAnswer {
@@ -22,11 +32,22 @@ export function servicesCommand(): Command {
       const s = await getJson<ServicesAnswer>(opts, 'api/v1/services', { since: opts.since });
       if (opts.output === 'json') return printJson(s);
       if (s.message) process.stdout.write(`${s.message}\n`);
-      process.stdout.write(`${table(
-        ['SERVICE', 'INSTANCES', 'REQUESTS', 'RATE', 'ERROR %', 'P50', 'P99', 'LAST SEEN'],
-        s.services.map((v) => [v.service, count(v.instances), count(v.requests), rate(v.rate), percent(v.errorRate), millis(v.p50Ms), millis(v.p99Ms), ago(v.lastSeenMs)]),
-        [1, 2, 3, 4, 5, 6],
-      )}\n`);
+      process.stdout.write(
+        `${table(
+          ['SERVICE', 'INSTANCES', 'REQUESTS', 'RATE', 'ERROR %', 'P50', 'P99', 'LAST SEEN'],
+          s.services.map((v) => [
+            v.service,
+            count(v.instances),
+            count(v.requests),
+            rate(v.rate),
+            percent(v.errorRate),
+            millis(v.p50Ms),
+            millis(v.p99Ms),
+            ago(v.lastSeenMs),
+          ]),
+          [1, 2, 3, 4, 5, 6],
+        )}\n`,
+      );
     });
 }
 
@@ -39,10 +60,19 @@ export function depsCommand(): Command {
       const d = await getJson<DepsAnswer>(opts, 'api/v1/deps', { since: opts.since });
       if (opts.output === 'json') return printJson(d);
       if (d.message) process.stdout.write(`${d.message}\n`);
-      process.stdout.write(`${table(
-        ['CALLER', '', 'CALLEE', 'CALLS', 'ERRORS', 'ERROR %'],
-        d.edges.map((e) => [e.parent, '→', e.child, count(e.calls), count(e.errors), e.errors > 0 ? pc.red(percent(e.errorRate)) : percent(e.errorRate)]),
-        [3, 4, 5],
-      )}\n`);
+      process.stdout.write(
+        `${table(
+          ['CALLER', '', 'CALLEE', 'CALLS', 'ERRORS', 'ERROR %'],
+          d.edges.map((e) => [
+            e.parent,
+            '→',
+            e.child,
+            count(e.calls),
+            count(e.errors),
+            e.errors > 0 ? pc.red(percent(e.errorRate)) : percent(e.errorRate),
+          ]),
+          [3, 4, 5],
+        )}\n`,
+      );
     });
 }

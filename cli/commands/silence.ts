@@ -17,19 +17,26 @@ const matcherText = (s: SilenceRow) => s.matchers.map((m) => `${m.name}${m.op}${
 
 export function silenceCommand(): Command {
   const add = withCommonOptions(new Command('add'))
-    .description('silence the alerts that match, for a while: micro silence add service=checkout --duration 2h --comment "deploy"')
+    .description(
+      'silence the alerts that match, for a while: micro silence add service=checkout --duration 2h --comment "deploy"',
+    )
     .argument('<matcher...>', 'name=value, name!=value, name=~regex or name!~regex')
     .option('--duration <duration>', 'how long', '1h')
     .requiredOption('--comment <text>', 'why')
     .option('--author <name>', 'who (default MICRO_USER or the login name)')
-    .action(async (matchers: string[], opts: CommonOptions & { duration: string; comment: string; author?: string }) => {
-      durationFlag('--duration', opts.duration);
-      const s = await postJson<SilenceRow>(opts, 'api/v1/silences', {
-        matchers, duration: opts.duration, comment: opts.comment, author: opts.author ?? currentUser(),
-      });
-      if (opts.output === 'json') return printJson(s);
-      process.stdout.write(`silence ${s.id} ${s.state} until ${clock(s.endsAt)}: ${matcherText(s)}\n`);
-    });
+    .action(
+      async (matchers: string[], opts: CommonOptions & { duration: string; comment: string; author?: string }) => {
+        durationFlag('--duration', opts.duration);
+        const s = await postJson<SilenceRow>(opts, 'api/v1/silences', {
+          matchers,
+          duration: opts.duration,
+          comment: opts.comment,
+          author: opts.author ?? currentUser(),
+        });
+        if (opts.output === 'json') return printJson(s);
+        process.stdout.write(`silence ${s.id} ${s.state} until ${clock(s.endsAt)}: ${matcherText(s)}\n`);
+      },
+    );
   const list = withCommonOptions(new Command('list'))
     .description('silences, newest first')
     .option('--all', 'include expired silences')
@@ -37,8 +44,12 @@ export function silenceCommand(): Command {
       const { silences } = await getJson<{ silences: SilenceRow[] }>(opts, 'api/v1/silences');
       const shown = opts.all ? silences : silences.filter((s) => s.state !== 'expired');
       if (opts.output === 'json') return printJson({ silences: shown });
-      process.stdout.write(`${table(['ID', 'STATE', 'MATCHERS', 'STARTS', 'ENDS', 'AUTHOR', 'COMMENT'],
-        shown.map((s) => [s.id, s.state, matcherText(s), clock(s.startsAt), clock(s.endsAt), s.author, s.comment]))}\n`);
+      process.stdout.write(
+        `${table(
+          ['ID', 'STATE', 'MATCHERS', 'STARTS', 'ENDS', 'AUTHOR', 'COMMENT'],
+          shown.map((s) => [s.id, s.state, matcherText(s), clock(s.startsAt), clock(s.endsAt), s.author, s.comment]),
+        )}\n`,
+      );
     });
   const expire = withCommonOptions(new Command('expire'))
     .description('end a silence now')
@@ -48,5 +59,9 @@ export function silenceCommand(): Command {
       if (opts.output === 'json') return printJson(s);
       process.stdout.write(`silence ${s.id} expired\n`);
     });
-  return new Command('silence').description('silence alerts for a while').addCommand(add.exitOverride()).addCommand(list.exitOverride()).addCommand(expire.exitOverride());
+  return new Command('silence')
+    .description('silence alerts for a while')
+    .addCommand(add.exitOverride())
+    .addCommand(list.exitOverride())
+    .addCommand(expire.exitOverride());
 }

@@ -7,26 +7,58 @@ interface StatsAnswer {
   since: number;
   message?: string;
   instances: Array<{
-    service: string; instance: string; version: string; startedMs?: number | null; uptimeSeconds?: number | null; cpuPercent?: number | null;
-    memoryBytes?: number | null; threads?: number | null; gcMs?: number | null; requests: number; errors: number;
+    service: string;
+    instance: string;
+    version: string;
+    startedMs?: number | null;
+    uptimeSeconds?: number | null;
+    cpuPercent?: number | null;
+    memoryBytes?: number | null;
+    threads?: number | null;
+    gcMs?: number | null;
+    requests: number;
+    errors: number;
   }>;
-  services: Array<{ service: string; rate: number; requests: number; errorRate: number; p50Ms: number; p95Ms: number; p99Ms: number }>;
+  services: Array<{
+    service: string;
+    rate: number;
+    requests: number;
+    errorRate: number;
+    p50Ms: number;
+    p95Ms: number;
+    p99Ms: number;
+  }>;
 }
 
 export function renderStats(s: StatsAnswer): string {
   const instances = table(
     ['SERVICE', 'INSTANCE', 'VERSION', 'STARTED', 'UPTIME', 'CPU', 'MEMORY', 'THREADS', 'GC', 'REQUESTS', 'ERRORS'],
     s.instances.map((i) => [
-      i.service, i.instance || '-', i.version || '-', i.startedMs ? ago(i.startedMs) : '-',
+      i.service,
+      i.instance || '-',
+      i.version || '-',
+      i.startedMs ? ago(i.startedMs) : '-',
       i.uptimeSeconds !== null && i.uptimeSeconds !== undefined ? millis(i.uptimeSeconds * 1000) : '-',
-      i.cpuPercent !== null && i.cpuPercent !== undefined ? `${i.cpuPercent.toFixed(1)}%` : '-', bytes(i.memoryBytes), count(i.threads),
-      millis(i.gcMs), count(i.requests), count(i.errors),
+      i.cpuPercent !== null && i.cpuPercent !== undefined ? `${i.cpuPercent.toFixed(1)}%` : '-',
+      bytes(i.memoryBytes),
+      count(i.threads),
+      millis(i.gcMs),
+      count(i.requests),
+      count(i.errors),
     ]),
     [4, 5, 6, 7, 8, 9, 10],
   );
   const services = table(
     ['SERVICE', 'RATE', 'REQUESTS', 'ERROR %', 'P50', 'P95', 'P99'],
-    s.services.map((v) => [v.service, rate(v.rate), count(v.requests), percent(v.errorRate), millis(v.p50Ms), millis(v.p95Ms), millis(v.p99Ms)]),
+    s.services.map((v) => [
+      v.service,
+      rate(v.rate),
+      count(v.requests),
+      percent(v.errorRate),
+      millis(v.p50Ms),
+      millis(v.p95Ms),
+      millis(v.p99Ms),
+    ]),
     [1, 2, 3, 4, 5, 6],
   );
   return [s.message ?? '', instances, '', services].filter((x, i) => i > 0 || x).join('\n');
@@ -34,7 +66,9 @@ export function renderStats(s: StatsAnswer): string {
 
 export function statsCommand(): Command {
   return withCommonOptions(new Command('stats'))
-    .description('runtime stats per instance (cpu, memory, threads, GC, requests, errors) and rate, errors and latency per service')
+    .description(
+      'runtime stats per instance (cpu, memory, threads, GC, requests, errors) and rate, errors and latency per service',
+    )
     .argument('[service...]', 'services to show (all by default)')
     .option('--since <duration>', 'window', '15m')
     .addOption(new Option('-w, --watch', 'refresh in place, like top'))
@@ -53,7 +87,9 @@ export function statsCommand(): Command {
         const s = await fetchStats();
         const out = opts.output === 'json' ? JSON.stringify(s) : renderStats(s);
         // Home the cursor and clear the screen, then draw: refreshed in place like top.
-        process.stdout.write(`\u001b[H\u001b[2J${new Date().toLocaleTimeString()}  micro stats ${services.join(' ')} (every ${opts.interval}, Ctrl-C to stop)\n\n${out}\n`);
+        process.stdout.write(
+          `\u001b[H\u001b[2J${new Date().toLocaleTimeString()}  micro stats ${services.join(' ')} (every ${opts.interval}, Ctrl-C to stop)\n\n${out}\n`,
+        );
         await new Promise((r) => setTimeout(r, everyMs));
       }
     });

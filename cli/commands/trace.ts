@@ -6,7 +6,15 @@ import { renderWaterfall, type WaterfallSpan } from '../waterfall.js';
 
 interface TraceList {
   message?: string;
-  traces: Array<{ traceId: string; rootService: string; rootOperation: string; startMs: number; durationMs: number; spans: number; errors: number }>;
+  traces: Array<{
+    traceId: string;
+    rootService: string;
+    rootOperation: string;
+    startMs: number;
+    durationMs: number;
+    spans: number;
+    errors: number;
+  }>;
 }
 
 interface TraceOptions extends CommonOptions {
@@ -28,13 +36,23 @@ export function traceCommand(): Command {
     .option('--min-duration <duration>', 'only traces with a span at least this long, like 200ms')
     .option('--errors', 'only traces with an error')
     .option('--name <operation>', 'only traces with a span of this name')
-    .option('--attr <key=value>', 'only traces with this span or resource attribute (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
+    .option(
+      '--attr <key=value>',
+      'only traces with this span or resource attribute (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
     .option('--limit <n>', 'most traces to list', '20')
     .action(async (arg: string | undefined, opts: TraceOptions) => {
       if (arg && looksLikeTraceId(arg)) {
-        const t = await getJson<{ traceId: string; spans: WaterfallSpan[] }>(opts, `api/v1/traces/${arg.toLowerCase()}`);
+        const t = await getJson<{ traceId: string; spans: WaterfallSpan[] }>(
+          opts,
+          `api/v1/traces/${arg.toLowerCase()}`,
+        );
         if (opts.output === 'json') return printJson(t);
-        process.stdout.write(`${renderWaterfall(t.traceId, t.spans, Math.max(20, Math.min(60, (process.stdout.columns ?? 160) - 110)))}\n`);
+        process.stdout.write(
+          `${renderWaterfall(t.traceId, t.spans, Math.max(20, Math.min(60, (process.stdout.columns ?? 160) - 110)))}\n`,
+        );
         return;
       }
       if (arg && /^[0-9a-fA-F-]{16,}$/.test(arg) && !looksLikeTraceId(arg)) {
@@ -43,17 +61,34 @@ export function traceCommand(): Command {
       durationFlag('--since', opts.since);
       durationFlag('--min-duration', opts.minDuration);
       const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit <= 0) throw new CliError(`--limit: "${opts.limit}" is not a positive whole number`, 2);
+      if (!Number.isInteger(limit) || limit <= 0)
+        throw new CliError(`--limit: "${opts.limit}" is not a positive whole number`, 2);
       for (const a of opts.attr) if (!a.includes('=')) throw new CliError(`--attr: "${a}" is not key=value`, 2);
       const list = await getJson<TraceList>(opts, 'api/v1/traces', {
-        service: arg, since: opts.since, minDuration: opts.minDuration, errors: opts.errors, name: opts.name, attr: opts.attr, limit,
+        service: arg,
+        since: opts.since,
+        minDuration: opts.minDuration,
+        errors: opts.errors,
+        name: opts.name,
+        attr: opts.attr,
+        limit,
       });
       if (opts.output === 'json') return printJson(list);
       if (list.message) process.stdout.write(`${list.message}\n`);
-      process.stdout.write(`${table(
-        ['TRACE ID', 'ROOT SERVICE', 'OPERATION', 'START', 'DURATION', 'SPANS', 'ERRORS'],
-        list.traces.map((t) => [t.traceId, t.rootService || '?', t.rootOperation || '?', clock(t.startMs), millis(t.durationMs), count(t.spans), t.errors ? pc.red(count(t.errors)) : '0']),
-        [4, 5, 6],
-      )}\n`);
+      process.stdout.write(
+        `${table(
+          ['TRACE ID', 'ROOT SERVICE', 'OPERATION', 'START', 'DURATION', 'SPANS', 'ERRORS'],
+          list.traces.map((t) => [
+            t.traceId,
+            t.rootService || '?',
+            t.rootOperation || '?',
+            clock(t.startMs),
+            millis(t.durationMs),
+            count(t.spans),
+            t.errors ? pc.red(count(t.errors)) : '0',
+          ]),
+          [4, 5, 6],
+        )}\n`,
+      );
     });
 }

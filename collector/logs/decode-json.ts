@@ -7,7 +7,9 @@ import { LogFields, logPrefix, writeLogRow } from './log-row.js';
 
 const SEVERITY_NAMES = [
   'SEVERITY_NUMBER_UNSPECIFIED',
-  ...['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].flatMap((l) => [l, `${l}2`, `${l}3`, `${l}4`].map((n) => `SEVERITY_NUMBER_${n}`)),
+  ...['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].flatMap((l) =>
+    [l, `${l}2`, `${l}3`, `${l}4`].map((n) => `SEVERITY_NUMBER_${n}`),
+  ),
 ];
 
 const rec = new LogFields();
@@ -15,10 +17,15 @@ const rec = new LogFields();
 export function decodeLogsJson(body: Buffer, namespace: string, out: RequestRows): void {
   const w = out.writer('otel_logs');
   const ns = encodeOnce((x) => x.str(namespace));
-  walkJson(parseJsonBody(body), { resources: 'resourceLogs', scopes: 'scopeLogs', items: 'logRecords' }, logPrefix, (prefix, l) => {
-    fillRecord(l);
-    out.keep(() => writeLogRow(w, rec, prefix, ns), rec.storedNanos());
-  });
+  walkJson(
+    parseJsonBody(body),
+    { resources: 'resourceLogs', scopes: 'scopeLogs', items: 'logRecords' },
+    logPrefix,
+    (prefix, l) => {
+      fillRecord(l);
+      out.keep(() => writeLogRow(w, rec, prefix, ns), rec.storedNanos());
+    },
+  );
 }
 
 function fillRecord(l: Record<string, unknown>): void {

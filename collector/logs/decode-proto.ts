@@ -17,22 +17,75 @@ export function decodeLogsProto(body: Buffer, namespace: string, out: RequestRow
   });
 }
 
-
 function decodeRecord(r: Reader, end: number): void {
   while (r.pos < end) {
     const tag = r.uint32();
     const wt = tag & 7;
     switch (tag >>> 3) {
-      case 1: if (wt === 1) { readFixed64(r); rec.timeLo = u64.lo; rec.timeHi = u64.hi; continue; } break;
-      case 11: if (wt === 1) { readFixed64(r); rec.observedLo = u64.lo; rec.observedHi = u64.hi; continue; } break;
-      case 2: if (wt === 0) { rec.severityNumber = r.uint32(); continue; } break;
-      case 3: if (wt === 2) { rec.severityText = readUtf8(r, 'severity_text'); continue; } break;
-      case 5: if (wt === 2) { rec.body = anyValueProto(r, messageEnd(r), 0); continue; } break;
-      case 6: if (wt === 2) { keyValueProto(r, messageEnd(r), rec.attrs); continue; } break;
-      case 8: if (wt === 5) { rec.flags = r.fixed32(); continue; } break;
-      case 9: if (wt === 2) { rec.traceId = readId(r, 16, 'trace_id'); continue; } break;
-      case 10: if (wt === 2) { rec.spanId = readId(r, 8, 'span_id'); continue; } break;
-      case 12: if (wt === 2) { rec.eventName = readUtf8(r, 'event_name'); continue; } break;
+      case 1:
+        if (wt === 1) {
+          readFixed64(r);
+          rec.timeLo = u64.lo;
+          rec.timeHi = u64.hi;
+          continue;
+        }
+        break;
+      case 11:
+        if (wt === 1) {
+          readFixed64(r);
+          rec.observedLo = u64.lo;
+          rec.observedHi = u64.hi;
+          continue;
+        }
+        break;
+      case 2:
+        if (wt === 0) {
+          rec.severityNumber = r.uint32();
+          continue;
+        }
+        break;
+      case 3:
+        if (wt === 2) {
+          rec.severityText = readUtf8(r, 'severity_text');
+          continue;
+        }
+        break;
+      case 5:
+        if (wt === 2) {
+          rec.body = anyValueProto(r, messageEnd(r), 0);
+          continue;
+        }
+        break;
+      case 6:
+        if (wt === 2) {
+          keyValueProto(r, messageEnd(r), rec.attrs);
+          continue;
+        }
+        break;
+      case 8:
+        if (wt === 5) {
+          rec.flags = r.fixed32();
+          continue;
+        }
+        break;
+      case 9:
+        if (wt === 2) {
+          rec.traceId = readId(r, 16, 'trace_id');
+          continue;
+        }
+        break;
+      case 10:
+        if (wt === 2) {
+          rec.spanId = readId(r, 8, 'span_id');
+          continue;
+        }
+        break;
+      case 12:
+        if (wt === 2) {
+          rec.eventName = readUtf8(r, 'event_name');
+          continue;
+        }
+        break;
     }
     skipField(r, wt);
   }

@@ -28,7 +28,9 @@ export class LogFields {
 
   /** The time the row is stored at: its time, or (like the exporter) its observed time without one. */
   storedNanos(): number {
-    return this.timeLo === 0 && this.timeHi === 0 ? this.observedHi * 4294967296 + this.observedLo : this.timeHi * 4294967296 + this.timeLo;
+    return this.timeLo === 0 && this.timeHi === 0
+      ? this.observedHi * 4294967296 + this.observedLo
+      : this.timeHi * 4294967296 + this.timeLo;
   }
 }
 
@@ -52,7 +54,6 @@ export function logPrefix(res: ResourceInfo, sc: ScopeContext): LogPrefix {
     }),
   };
 }
-
 
 export function writeLogRow(w: RowBinaryWriter, l: LogFields, prefix: LogPrefix, namespace: Buffer): void {
   // Like the exporter: a record without a time takes its observed time.

@@ -2,13 +2,37 @@
 import { AttrList, arrayOf, attributesJson, encodeOnce } from '../otlp/attributes.js';
 import { obj, walkJson } from '../otlp/envelope.js';
 import { nanosOf, type RequestRows } from '../otlp/request-rows.js';
-import { MalformedInputError, enumFromJson, hexIdFromJson, itemProblem, nanosFromJson, parseJsonBody, u64 } from '../otlp/wire.js';
-import { PointFields, TABLE_OF, metricScopePrefix, writePointRow, type MetricContext, type MetricKind, type NumberList } from './point-row.js';
+import {
+  MalformedInputError,
+  enumFromJson,
+  hexIdFromJson,
+  itemProblem,
+  nanosFromJson,
+  parseJsonBody,
+  u64,
+} from '../otlp/wire.js';
+import {
+  PointFields,
+  TABLE_OF,
+  metricScopePrefix,
+  writePointRow,
+  type MetricContext,
+  type MetricKind,
+  type NumberList,
+} from './point-row.js';
 
 type Json = Record<string, unknown>;
-const TEMPORALITY = ['AGGREGATION_TEMPORALITY_UNSPECIFIED', 'AGGREGATION_TEMPORALITY_DELTA', 'AGGREGATION_TEMPORALITY_CUMULATIVE'];
+const TEMPORALITY = [
+  'AGGREGATION_TEMPORALITY_UNSPECIFIED',
+  'AGGREGATION_TEMPORALITY_DELTA',
+  'AGGREGATION_TEMPORALITY_CUMULATIVE',
+];
 const JSON_KINDS: ReadonlyArray<[string, MetricKind]> = [
-  ['gauge', 'gauge'], ['sum', 'sum'], ['histogram', 'histogram'], ['exponentialHistogram', 'exponential_histogram'], ['summary', 'summary'],
+  ['gauge', 'gauge'],
+  ['sum', 'sum'],
+  ['histogram', 'histogram'],
+  ['exponentialHistogram', 'exponential_histogram'],
+  ['summary', 'summary'],
 ];
 
 const point = new PointFields();
@@ -27,30 +51,35 @@ function nums(v: unknown, field: string, into: NumberList): void {
 
 export function decodeMetricsJson(body: Buffer, namespace: string, out: RequestRows): void {
   const ns = encodeOnce((x) => x.str(namespace));
-  walkJson(parseJsonBody(body), { resources: 'resourceMetrics', scopes: 'scopeMetrics', items: 'metrics' }, metricScopePrefix, (scopePrefix, m) => {
-    const found = JSON_KINDS.find(([key]) => m[key] !== undefined && m[key] !== null);
-    if (!found) return;
-    const [key, kind] = found;
-    const data = obj(m[key]);
-    const ctx: MetricContext = {
-      prefix: encodeOnce((x) => {
-        x.raw(scopePrefix);
-        x.str(String(m.name ?? ''));
-        x.str(String(m.description ?? ''));
-        x.str(String(m.unit ?? ''));
-      }),
-      namespace: ns,
-      temporality: enumFromJson(data.aggregationTemporality, TEMPORALITY),
-      monotonic: data.isMonotonic === true,
-    };
-    const w = out.writer(TABLE_OF[kind]);
-    const metricProblem = itemProblem.message;
-    for (const pRaw of arrayOf(data.dataPoints, 'dataPoints')) {
-      itemProblem.message = metricProblem;
-      fillPoint(obj(pRaw), kind);
-      out.keep(() => writePointRow(w, kind, point, ctx), nanosOf(point.timeLo, point.timeHi));
-    }
-  });
+  walkJson(
+    parseJsonBody(body),
+    { resources: 'resourceMetrics', scopes: 'scopeMetrics', items: 'metrics' },
+    metricScopePrefix,
+    (scopePrefix, m) => {
+      const found = JSON_KINDS.find(([key]) => m[key] !== undefined && m[key] !== null);
+      if (!found) return;
+      const [key, kind] = found;
+      const data = obj(m[key]);
+      const ctx: MetricContext = {
+        prefix: encodeOnce((x) => {
+          x.raw(scopePrefix);
+          x.str(String(m.name ?? ''));
+          x.str(String(m.description ?? ''));
+          x.str(String(m.unit ?? ''));
+        }),
+        namespace: ns,
+        temporality: enumFromJson(data.aggregationTemporality, TEMPORALITY),
+        monotonic: data.isMonotonic === true,
+      };
+      const w = out.writer(TABLE_OF[kind]);
+      const metricProblem = itemProblem.message;
+      for (const pRaw of arrayOf(data.dataPoints, 'dataPoints')) {
+        itemProblem.message = metricProblem;
+        fillPoint(obj(pRaw), kind);
+        out.keep(() => writePointRow(w, kind, point, ctx), nanosOf(point.timeLo, point.timeHi));
+      }
+    },
+  );
 }
 
 function fillPoint(p: Json, kind: MetricKind): void {
@@ -63,7 +92,8 @@ function fillPoint(p: Json, kind: MetricKind): void {
   point.timeLo = u64.lo;
   point.timeHi = u64.hi;
   point.flags = num(p.flags, 'flags') >>> 0;
-  if (kind === 'gauge' || kind === 'sum') point.value = p.asDouble !== undefined ? num(p.asDouble, 'asDouble') : num(p.asInt, 'asInt');
+  if (kind === 'gauge' || kind === 'sum')
+    point.value = p.asDouble !== undefined ? num(p.asDouble, 'asDouble') : num(p.asInt, 'asInt');
   else {
     point.count = num(p.count, 'count');
     point.sum = num(p.sum, 'sum');
@@ -98,6 +128,13 @@ function fillPoint(p: Json, kind: MetricKind): void {
     attributesJson(e.filteredAttributes, exemplarAttrs);
     nanosFromJson(e.timeUnixNano, 'exemplars.timeUnixNano');
     const value = e.asDouble !== undefined ? num(e.asDouble, 'asDouble') : num(e.asInt, 'asInt');
-    point.addExemplar(exemplarAttrs.encode(), u64.lo, u64.hi, value, hexIdFromJson(e.spanId, 8, 'exemplars.spanId'), hexIdFromJson(e.traceId, 16, 'exemplars.traceId'));
+    point.addExemplar(
+      exemplarAttrs.encode(),
+      u64.lo,
+      u64.hi,
+      value,
+      hexIdFromJson(e.spanId, 8, 'exemplars.spanId'),
+      hexIdFromJson(e.traceId, 16, 'exemplars.traceId'),
+    );
   }
 }

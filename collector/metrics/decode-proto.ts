@@ -4,13 +4,35 @@ import { AttrList, encodeOnce, keyValueProto } from '../otlp/attributes.js';
 import { walkProto } from '../otlp/envelope.js';
 import { nanosOf, type RequestRows } from '../otlp/request-rows.js';
 import {
-  collectChildren, itemProblem, messageEnd, readFixed64, readFixed64Number, readUtf8, skipField, u64, type Reader,
+  collectChildren,
+  itemProblem,
+  messageEnd,
+  readFixed64,
+  readFixed64Number,
+  readUtf8,
+  skipField,
+  u64,
+  type Reader,
 } from '../otlp/wire.js';
-import { PointFields, TABLE_OF, metricScopePrefix, writePointRow, type MetricContext, type MetricKind, type NumberList } from './point-row.js';
+import {
+  PointFields,
+  TABLE_OF,
+  metricScopePrefix,
+  writePointRow,
+  type MetricContext,
+  type MetricKind,
+  type NumberList,
+} from './point-row.js';
 
 const point = new PointFields();
 const exemplarAttrs = new AttrList();
-const KIND_BY_FIELD: Record<number, MetricKind> = { 5: 'gauge', 7: 'sum', 9: 'histogram', 10: 'exponential_histogram', 11: 'summary' };
+const KIND_BY_FIELD: Record<number, MetricKind> = {
+  5: 'gauge',
+  7: 'sum',
+  9: 'histogram',
+  10: 'exponential_histogram',
+  11: 'summary',
+};
 
 export function decodeMetricsProto(body: Buffer, namespace: string, out: RequestRows): void {
   const ns = encodeOnce((x) => x.str(namespace));
@@ -81,13 +103,19 @@ function varint64Number(r: Reader): number {
 }
 
 function packedFixed64(r: Reader, wt: number, into: NumberList): void {
-  if (wt === 1) return into.push(readFixed64Number(r));
+  if (wt === 1) {
+    into.push(readFixed64Number(r));
+    return;
+  }
   const end = messageEnd(r);
   while (r.pos < end) into.push(readFixed64Number(r));
 }
 
 function packedDouble(r: Reader, wt: number, into: NumberList): void {
-  if (wt === 1) return into.push(r.double());
+  if (wt === 1) {
+    into.push(r.double());
+    return;
+  }
   const end = messageEnd(r);
   while (r.pos < end) into.push(r.double());
 }
@@ -124,9 +152,15 @@ function decodePoint(r: Reader, end: number, kind: MetricKind): void {
     const wt = tag & 7;
     const f = tag >>> 3;
     if (f === l.attrs && wt === 2) keyValueProto(r, messageEnd(r), point.attrs);
-    else if (f === 2 && wt === 1) { readFixed64(r); point.startLo = u64.lo; point.startHi = u64.hi; }
-    else if (f === 3 && wt === 1) { readFixed64(r); point.timeLo = u64.lo; point.timeHi = u64.hi; }
-    else if (f === l.exemplars && wt === 2) exemplar(r, messageEnd(r));
+    else if (f === 2 && wt === 1) {
+      readFixed64(r);
+      point.startLo = u64.lo;
+      point.startHi = u64.hi;
+    } else if (f === 3 && wt === 1) {
+      readFixed64(r);
+      point.timeLo = u64.lo;
+      point.timeHi = u64.hi;
+    } else if (f === l.exemplars && wt === 2) exemplar(r, messageEnd(r));
     else if (f === l.flags && wt === 0) point.flags = r.uint32();
     else if (numeric && f === 4 && wt === 1) point.value = r.double();
     else if (numeric && f === 6 && wt === 1) point.value = readSfixed64Number(r);
@@ -138,8 +172,10 @@ function decodePoint(r: Reader, end: number, kind: MetricKind): void {
     else if (kind === 'histogram' && f === 12 && wt === 1) point.max = r.double();
     else if (kind === 'exponential_histogram' && f === 6 && wt === 0) point.scale = r.sint32();
     else if (kind === 'exponential_histogram' && f === 7 && wt === 1) point.zeroCount = readFixed64Number(r);
-    else if (kind === 'exponential_histogram' && f === 8 && wt === 2) point.positiveOffset = buckets(r, messageEnd(r), point.positiveCounts);
-    else if (kind === 'exponential_histogram' && f === 9 && wt === 2) point.negativeOffset = buckets(r, messageEnd(r), point.negativeCounts);
+    else if (kind === 'exponential_histogram' && f === 8 && wt === 2)
+      point.positiveOffset = buckets(r, messageEnd(r), point.positiveCounts);
+    else if (kind === 'exponential_histogram' && f === 9 && wt === 2)
+      point.negativeOffset = buckets(r, messageEnd(r), point.negativeCounts);
     else if (kind === 'exponential_histogram' && f === 12 && wt === 1) point.min = r.double();
     else if (kind === 'exponential_histogram' && f === 13 && wt === 1) point.max = r.double();
     else if (kind === 'summary' && f === 6 && wt === 2) quantile(r, messageEnd(r));
@@ -172,8 +208,11 @@ function exemplar(r: Reader, end: number): void {
     const wt = tag & 7;
     const f = tag >>> 3;
     if (f === 7 && wt === 2) keyValueProto(r, messageEnd(r), exemplarAttrs);
-    else if (f === 2 && wt === 1) { readFixed64(r); lo = u64.lo; hi = u64.hi; }
-    else if (f === 3 && wt === 1) value = r.double();
+    else if (f === 2 && wt === 1) {
+      readFixed64(r);
+      lo = u64.lo;
+      hi = u64.hi;
+    } else if (f === 3 && wt === 1) value = r.double();
     else if (f === 6 && wt === 1) value = readSfixed64Number(r);
     else if (f === 4 && wt === 2) spanId = r.bytes();
     else if (f === 5 && wt === 2) traceId = r.bytes();

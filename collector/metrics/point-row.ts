@@ -81,7 +81,6 @@ export class PointFields {
   }
 }
 
-
 function writeExemplars(w: RowBinaryWriter, p: PointFields): void {
   const n = p.exemplarCount;
   w.varint(n);

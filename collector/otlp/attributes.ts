@@ -2,7 +2,16 @@
 // are turned to strings the way the collector's exporter does (pcommon's AsString): strings as
 // they are, numbers and booleans as text, arrays and maps as JSON, bytes as base64.
 import { EMPTY_MAP, RowBinaryWriter, encodeStringMap, type Str } from '../../store/index.js';
-import { MalformedInputError, messageEnd, noteProblem, readUtf8, readUtf8String, skipField, toBuffer, type Reader } from './wire.js';
+import {
+  MalformedInputError,
+  messageEnd,
+  noteProblem,
+  readUtf8,
+  readUtf8String,
+  skipField,
+  toBuffer,
+  type Reader,
+} from './wire.js';
 
 export const limits = { maxAttributes: 1000, maxDepth: 32 };
 
@@ -36,7 +45,8 @@ export class AttrList {
   get(key: string): Str | undefined {
     for (let i = 0; i < this.n; i++) {
       const k = this.keys[i]!;
-      if (typeof k === 'string' ? k === key : k.length === key.length && toBuffer(k).toString('latin1') === key) return this.vals[i];
+      if (typeof k === 'string' ? k === key : k.length === key.length && toBuffer(k).toString('latin1') === key)
+        return this.vals[i];
     }
     return undefined;
   }
@@ -51,13 +61,48 @@ export function anyValueProto(r: Reader, end: number, depth: number): Str {
     const tag = r.uint32();
     const wt = tag & 7;
     switch (tag >>> 3) {
-      case 1: if (wt === 2) { out = readUtf8(r, 'a string value'); continue; } break;
-      case 2: if (wt === 0) { out = r.bool() ? 'true' : 'false'; continue; } break;
-      case 3: if (wt === 0) { out = r.int64().toString(); continue; } break;
-      case 4: if (wt === 1) { out = String(r.double()); continue; } break;
-      case 5: if (wt === 2) { out = arrayJsonProto(r, messageEnd(r), depth + 1); continue; } break;
-      case 6: if (wt === 2) { out = kvlistJsonProto(r, messageEnd(r), depth + 1); continue; } break;
-      case 7: if (wt === 2) { out = toBuffer(r.bytes()).toString('base64'); continue; } break;
+      case 1:
+        if (wt === 2) {
+          out = readUtf8(r, 'a string value');
+          continue;
+        }
+        break;
+      case 2:
+        if (wt === 0) {
+          out = r.bool() ? 'true' : 'false';
+          continue;
+        }
+        break;
+      case 3:
+        if (wt === 0) {
+          out = r.int64().toString();
+          continue;
+        }
+        break;
+      case 4:
+        if (wt === 1) {
+          out = String(r.double());
+          continue;
+        }
+        break;
+      case 5:
+        if (wt === 2) {
+          out = arrayJsonProto(r, messageEnd(r), depth + 1);
+          continue;
+        }
+        break;
+      case 6:
+        if (wt === 2) {
+          out = kvlistJsonProto(r, messageEnd(r), depth + 1);
+          continue;
+        }
+        break;
+      case 7:
+        if (wt === 2) {
+          out = toBuffer(r.bytes()).toString('base64');
+          continue;
+        }
+        break;
     }
     skipField(r, wt);
   }
@@ -72,13 +117,49 @@ function anyValueJsonProto(r: Reader, end: number, depth: number): string {
     const tag = r.uint32();
     const wt = tag & 7;
     switch (tag >>> 3) {
-      case 1: if (wt === 2) { out = JSON.stringify(readUtf8String(r, 'a string value')); continue; } break;
-      case 2: if (wt === 0) { out = r.bool() ? 'true' : 'false'; continue; } break;
-      case 3: if (wt === 0) { out = r.int64().toString(); continue; } break;
-      case 4: if (wt === 1) { const d = r.double(); out = Number.isFinite(d) ? String(d) : JSON.stringify(String(d)); continue; } break;
-      case 5: if (wt === 2) { out = arrayJsonProto(r, messageEnd(r), depth + 1); continue; } break;
-      case 6: if (wt === 2) { out = kvlistJsonProto(r, messageEnd(r), depth + 1); continue; } break;
-      case 7: if (wt === 2) { out = JSON.stringify(toBuffer(r.bytes()).toString('base64')); continue; } break;
+      case 1:
+        if (wt === 2) {
+          out = JSON.stringify(readUtf8String(r, 'a string value'));
+          continue;
+        }
+        break;
+      case 2:
+        if (wt === 0) {
+          out = r.bool() ? 'true' : 'false';
+          continue;
+        }
+        break;
+      case 3:
+        if (wt === 0) {
+          out = r.int64().toString();
+          continue;
+        }
+        break;
+      case 4:
+        if (wt === 1) {
+          const d = r.double();
+          out = Number.isFinite(d) ? String(d) : JSON.stringify(String(d));
+          continue;
+        }
+        break;
+      case 5:
+        if (wt === 2) {
+          out = arrayJsonProto(r, messageEnd(r), depth + 1);
+          continue;
+        }
+        break;
+      case 6:
+        if (wt === 2) {
+          out = kvlistJsonProto(r, messageEnd(r), depth + 1);
+          continue;
+        }
+        break;
+      case 7:
+        if (wt === 2) {
+          out = JSON.stringify(toBuffer(r.bytes()).toString('base64'));
+          continue;
+        }
+        break;
     }
     skipField(r, wt);
   }
@@ -156,10 +237,30 @@ export function scopeProto(r: Reader, end: number): ScopeInfo {
     const tag = r.uint32();
     const wt = tag & 7;
     switch (tag >>> 3) {
-      case 1: if (wt === 2) { s.name = readUtf8(r, 'scope name'); continue; } break;
-      case 2: if (wt === 2) { s.version = readUtf8(r, 'scope version'); continue; } break;
-      case 3: if (wt === 2) { keyValueProto(r, messageEnd(r), scopeAttrs); continue; } break;
-      case 4: if (wt === 0) { s.dropped = r.uint32(); continue; } break;
+      case 1:
+        if (wt === 2) {
+          s.name = readUtf8(r, 'scope name');
+          continue;
+        }
+        break;
+      case 2:
+        if (wt === 2) {
+          s.version = readUtf8(r, 'scope version');
+          continue;
+        }
+        break;
+      case 3:
+        if (wt === 2) {
+          keyValueProto(r, messageEnd(r), scopeAttrs);
+          continue;
+        }
+        break;
+      case 4:
+        if (wt === 0) {
+          s.dropped = r.uint32();
+          continue;
+        }
+        break;
     }
     skipField(r, wt);
   }
@@ -206,7 +307,8 @@ export function attributesJson(list: unknown, into: AttrList): void {
   if (list === undefined || list === null) return;
   if (!Array.isArray(list)) throw new MalformedInputError('attributes must be an array');
   for (const kv of list) {
-    if (kv === null || typeof kv !== 'object') throw new MalformedInputError('an attribute must be an object with key and value');
+    if (kv === null || typeof kv !== 'object')
+      throw new MalformedInputError('an attribute must be an object with key and value');
     into.push(String((kv as Json).key ?? ''), anyValueJson((kv as Json).value, 0, false));
   }
 }

@@ -34,7 +34,12 @@ export function walkProto<C>(
   }
 }
 
-function resource<C>(r: Reader, end: number, onScope: (res: ResourceInfo, scope: ScopeContext) => C, onItem: (ctx: C, r: Reader, end: number) => void): void {
+function resource<C>(
+  r: Reader,
+  end: number,
+  onScope: (res: ResourceInfo, scope: ScopeContext) => C,
+  onItem: (ctx: C, r: Reader, end: number) => void,
+): void {
   itemProblem.message = null;
   const res: ResourceInfo = { service: '', attrs: EMPTY_MAP, schemaUrl: '' };
   const scopes = collectChildren(r, end, 2, (field, wt) => {
@@ -82,7 +87,11 @@ export function walkJson<C>(
     const rj = obj(rRaw);
     itemProblem.message = null;
     const attrs = resourceJson(rj.resource);
-    const res: ResourceInfo = { service: attrs.get('service.name') ?? '', attrs: attrs.encode(), schemaUrl: String(rj.schemaUrl ?? '') };
+    const res: ResourceInfo = {
+      service: attrs.get('service.name') ?? '',
+      attrs: attrs.encode(),
+      schemaUrl: String(rj.schemaUrl ?? ''),
+    };
     const resourceProblem = itemProblem.message;
     for (const sRaw of arrayOf(rj[keys.scopes], keys.scopes)) {
       const sj = obj(sRaw);

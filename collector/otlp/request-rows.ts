@@ -11,8 +11,10 @@ import { itemProblem } from './wire.js';
  */
 export class RequestTooLargeError extends Error {
   constructor(readonly limit: number) {
-    super(`the request decodes to more than ${limit} bytes of rows (resource attributes are copied into every item): `
-      + 'send fewer items per request, or smaller attributes');
+    super(
+      `the request decodes to more than ${limit} bytes of rows (resource attributes are copied into every item): ` +
+        'send fewer items per request, or smaller attributes',
+    );
     this.name = 'RequestTooLargeError';
   }
 }
@@ -36,7 +38,10 @@ export class RequestRows {
    * `maxBytes`: the most row bytes this request may decode to. `oldestNanos`: items older than
    * this would be dropped by the table's TTL at once; they are rejected and said so instead.
    */
-  constructor(readonly maxBytes = Number.POSITIVE_INFINITY, readonly oldestNanos = Number.NEGATIVE_INFINITY) {}
+  constructor(
+    readonly maxBytes = Number.POSITIVE_INFINITY,
+    readonly oldestNanos = Number.NEGATIVE_INFINITY,
+  ) {}
 
   writer(table: TableName): RowBinaryWriter {
     let w = this.writers.get(table);
@@ -52,9 +57,12 @@ export class RequestRows {
     if (itemProblem.message !== null) this.reject(itemProblem.message);
     else if (atNanos < this.oldestNanos) {
       const days = Math.round((this.oldestNanos - atNanos) / NANOS_PER_DAY);
-      this.reject(atNanos === 0 ? 'the item has no timestamp (it would be stored at 1970 and dropped by retention at once)'
-        : `the item's time ${new Date(atNanos / 1e6).toISOString()} is older than the retention (by ${days} days): it would be dropped at once`,
-      'older-than-retention');
+      this.reject(
+        atNanos === 0
+          ? 'the item has no timestamp (it would be stored at 1970 and dropped by retention at once)'
+          : `the item's time ${new Date(atNanos / 1e6).toISOString()} is older than the retention (by ${days} days): it would be dropped at once`,
+        'older-than-retention',
+      );
     } else {
       write();
       this.accepted++;

@@ -17,13 +17,17 @@ export function createReader(buf: Uint8Array): Reader {
 export function messageEnd(r: Reader): number {
   const len = r.uint32();
   const end = r.pos + len;
-  if (end > r.len) throw new MalformedInputError(`truncated message: ${len} bytes announced at offset ${r.pos}, ${r.len - r.pos} left`);
+  if (end > r.len)
+    throw new MalformedInputError(
+      `truncated message: ${len} bytes announced at offset ${r.pos}, ${r.len - r.pos} left`,
+    );
   return end;
 }
 
 /** Skips a field of the given wire type, refusing what protobuf never produces. */
 export function skipField(r: Reader, wireType: number): void {
-  if (wireType === 6 || wireType === 7) throw new MalformedInputError(`invalid wire type ${wireType} at offset ${r.pos}`);
+  if (wireType === 6 || wireType === 7)
+    throw new MalformedInputError(`invalid wire type ${wireType} at offset ${r.pos}`);
   r.skipType(wireType);
 }
 
@@ -112,7 +116,7 @@ export function nanosFromJson(v: unknown, field: string): void {
 
 export function durationNanos(sLo: number, sHi: number, eLo: number, eHi: number): number {
   const d = (eHi - sHi) * 4294967296 + (eLo - sLo);
-  return d > 0 ? d : 0;
+  return Math.max(d, 0);
 }
 
 /** A hex id from OTLP/JSON (trace and span ids are hex there, not base64). */
@@ -124,7 +128,6 @@ export function hexIdFromJson(v: unknown, bytes: number, field: string): string 
   }
   return v.toLowerCase();
 }
-
 
 /**
  * Reads a message's fields, handing all but the repeated child field to `onField` (which
@@ -162,7 +165,8 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> {
   } catch (err) {
     throw new MalformedInputError(`the body is not valid JSON: ${(err as Error).message}`);
   }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new MalformedInputError('the JSON body must be an object');
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+    throw new MalformedInputError('the JSON body must be an object');
   return doc as Record<string, unknown>;
 }
 

@@ -5,7 +5,14 @@ import { nanosOf, type RequestRows } from '../otlp/request-rows.js';
 import { enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody, u64 } from '../otlp/wire.js';
 import { SpanFields, requireSpanIds, spanPrefix, writeSpanRow } from './span-row.js';
 
-const KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+const KIND_NAMES = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
 const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 
 const span = new SpanFields();
@@ -14,11 +21,16 @@ const nestedAttrs = new AttrList();
 export function decodeTracesJson(body: Buffer, namespace: string, out: RequestRows): void {
   const w = out.writer('otel_traces');
   const ns = encodeOnce((x) => x.str(namespace));
-  walkJson(parseJsonBody(body), { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' }, spanPrefix, (prefix, s) => {
-    fillSpan(s);
-    requireSpanIds(span, 'traceId', 'spanId');
-    out.keep(() => writeSpanRow(w, span, prefix, ns), nanosOf(span.startLo, span.startHi));
-  });
+  walkJson(
+    parseJsonBody(body),
+    { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' },
+    spanPrefix,
+    (prefix, s) => {
+      fillSpan(s);
+      requireSpanIds(span, 'traceId', 'spanId');
+      out.keep(() => writeSpanRow(w, span, prefix, ns), nanosOf(span.startLo, span.startHi));
+    },
+  );
 }
 
 function fillSpan(s: Record<string, unknown>): void {
@@ -47,7 +59,12 @@ function fillSpan(s: Record<string, unknown>): void {
     const l = obj(lRaw);
     nestedAttrs.reset();
     attributesJson(l.attributes, nestedAttrs);
-    span.addLink(hexIdFromJson(l.traceId, 16, 'links.traceId'), hexIdFromJson(l.spanId, 8, 'links.spanId'), String(l.traceState ?? ''), nestedAttrs.encode());
+    span.addLink(
+      hexIdFromJson(l.traceId, 16, 'links.traceId'),
+      hexIdFromJson(l.spanId, 8, 'links.spanId'),
+      String(l.traceState ?? ''),
+      nestedAttrs.encode(),
+    );
   }
   const status = obj(s.status);
   span.statusCode = enumFromJson(status.code, STATUS_NAMES);

@@ -20,24 +20,87 @@ export function decodeTracesProto(body: Buffer, namespace: string, out: RequestR
   });
 }
 
-
 function decodeSpan(r: Reader, end: number): void {
   while (r.pos < end) {
     const tag = r.uint32();
     const wt = tag & 7;
     switch (tag >>> 3) {
-      case 1: if (wt === 2) { span.traceId = readId(r, 16, 'trace_id'); continue; } break;
-      case 2: if (wt === 2) { span.spanId = readId(r, 8, 'span_id'); continue; } break;
-      case 3: if (wt === 2) { span.traceState = readUtf8(r, 'trace_state'); continue; } break;
-      case 4: if (wt === 2) { span.parentSpanId = readId(r, 8, 'parent_span_id'); continue; } break;
-      case 5: if (wt === 2) { span.name = readUtf8(r, 'span name'); continue; } break;
-      case 6: if (wt === 0) { span.kind = r.uint32(); continue; } break;
-      case 7: if (wt === 1) { readFixed64(r); span.startLo = u64.lo; span.startHi = u64.hi; continue; } break;
-      case 8: if (wt === 1) { readFixed64(r); span.endLo = u64.lo; span.endHi = u64.hi; continue; } break;
-      case 9: if (wt === 2) { keyValueProto(r, messageEnd(r), span.attrs); continue; } break;
-      case 11: if (wt === 2) { decodeEvent(r, messageEnd(r)); continue; } break;
-      case 13: if (wt === 2) { decodeLink(r, messageEnd(r)); continue; } break;
-      case 15: if (wt === 2) { decodeStatus(r, messageEnd(r)); continue; } break;
+      case 1:
+        if (wt === 2) {
+          span.traceId = readId(r, 16, 'trace_id');
+          continue;
+        }
+        break;
+      case 2:
+        if (wt === 2) {
+          span.spanId = readId(r, 8, 'span_id');
+          continue;
+        }
+        break;
+      case 3:
+        if (wt === 2) {
+          span.traceState = readUtf8(r, 'trace_state');
+          continue;
+        }
+        break;
+      case 4:
+        if (wt === 2) {
+          span.parentSpanId = readId(r, 8, 'parent_span_id');
+          continue;
+        }
+        break;
+      case 5:
+        if (wt === 2) {
+          span.name = readUtf8(r, 'span name');
+          continue;
+        }
+        break;
+      case 6:
+        if (wt === 0) {
+          span.kind = r.uint32();
+          continue;
+        }
+        break;
+      case 7:
+        if (wt === 1) {
+          readFixed64(r);
+          span.startLo = u64.lo;
+          span.startHi = u64.hi;
+          continue;
+        }
+        break;
+      case 8:
+        if (wt === 1) {
+          readFixed64(r);
+          span.endLo = u64.lo;
+          span.endHi = u64.hi;
+          continue;
+        }
+        break;
+      case 9:
+        if (wt === 2) {
+          keyValueProto(r, messageEnd(r), span.attrs);
+          continue;
+        }
+        break;
+      case 11:
+        if (wt === 2) {
+          decodeEvent(r, messageEnd(r));
+          continue;
+        }
+        break;
+      case 13:
+        if (wt === 2) {
+          decodeLink(r, messageEnd(r));
+          continue;
+        }
+        break;
+      case 15:
+        if (wt === 2) {
+          decodeStatus(r, messageEnd(r));
+          continue;
+        }
+        break;
     }
     skipField(r, wt);
   }
@@ -52,8 +115,11 @@ function decodeEvent(r: Reader, end: number): void {
     const tag = r.uint32();
     const wt = tag & 7;
     const field = tag >>> 3;
-    if (field === 1 && wt === 1) { readFixed64(r); lo = u64.lo; hi = u64.hi; }
-    else if (field === 2 && wt === 2) name = readUtf8(r, 'event name');
+    if (field === 1 && wt === 1) {
+      readFixed64(r);
+      lo = u64.lo;
+      hi = u64.hi;
+    } else if (field === 2 && wt === 2) name = readUtf8(r, 'event name');
     else if (field === 3 && wt === 2) keyValueProto(r, messageEnd(r), nestedAttrs);
     else skipField(r, wt);
   }

@@ -84,7 +84,6 @@ export function spanPrefix(res: ResourceInfo, sc: ScopeContext): Buffer {
   });
 }
 
-
 /**
  * `prefix` holds the columns shared by every span of one resource and scope, already encoded:
  * ServiceName, ResourceAttributes, ScopeName, ScopeVersion. `namespace` is the encoded Namespace.

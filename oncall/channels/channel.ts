@@ -11,7 +11,9 @@ import type { Page } from '../messages.js';
  * `held`: the channel is not configured (no SMTP server). That is the system's problem, not the
  * person's: the page waits, without giving up, and goes once the channel is configured.
  */
-export type SendOutcome = { status: 'success'; detail: string } | { status: 'retryable' | 'failure' | 'held'; error: string };
+export type SendOutcome =
+  | { status: 'success'; detail: string }
+  | { status: 'retryable' | 'failure' | 'held'; error: string };
 
 /** Who one notification goes to, and how it is known. */
 export interface Delivery {

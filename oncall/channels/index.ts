@@ -5,11 +5,7 @@ import { emailChannel } from './email/index.js';
 import { logChannel } from './log/index.js';
 import { webhookChannel } from './webhook/index.js';
 
-export const CHANNEL_PLUGINS: readonly ChannelPlugin[] = [
-  emailChannel,
-  webhookChannel,
-  logChannel,
-];
+export const CHANNEL_PLUGINS: readonly ChannelPlugin[] = [emailChannel, webhookChannel, logChannel];
 
 export const channelPlugin = (kind: string): ChannelPlugin | undefined => CHANNEL_PLUGINS.find((p) => p.kind === kind);
 
@@ -20,13 +16,25 @@ export function createChannels(ctx: ChannelContext): Channels {
   return new Map(CHANNEL_PLUGINS.map((p) => [p.kind, p.create(ctx)]));
 }
 
-export { validateWith, type Channel, type ChannelContext, type ChannelPlugin, type Delivery, type SendOutcome } from './channel.js';
+export {
+  validateWith,
+  type Channel,
+  type ChannelContext,
+  type ChannelPlugin,
+  type Delivery,
+  type SendOutcome,
+} from './channel.js';
 export { messageIdOf, smtpSender, type OutgoingEmail } from './email/index.js';
 export { postWebhook } from './webhook/index.js';
 
 /** Sends one page through one contact method, by its channel. */
 export function sendPage(
-  channels: Channels, page: Page, to: { channel: string; address: string; recipient: string }, notificationId: string, externalUrl: string, inReplyToId?: string,
+  channels: Channels,
+  page: Page,
+  to: { channel: string; address: string; recipient: string },
+  notificationId: string,
+  externalUrl: string,
+  inReplyToId?: string,
 ): Promise<SendOutcome> {
   const channel = channels.get(to.channel);
   if (!channel) return Promise.resolve({ status: 'failure', error: `this server has no "${to.channel}" channel` });

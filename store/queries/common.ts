@@ -23,10 +23,12 @@ export function rangeParams(r: TimeRange): { from: number; to: number } {
 }
 
 /** Span and log timestamps in the range (the tables are partitioned by day, so this prunes partitions). */
-export const TIMESTAMP_IN_RANGE = 'Timestamp >= fromUnixTimestamp64Milli({from:Int64}) AND Timestamp < fromUnixTimestamp64Milli({to:Int64})';
+export const TIMESTAMP_IN_RANGE =
+  'Timestamp >= fromUnixTimestamp64Milli({from:Int64}) AND Timestamp < fromUnixTimestamp64Milli({to:Int64})';
 
 /** Metric points in the range. */
-export const TIMEUNIX_IN_RANGE = 'TimeUnix >= fromUnixTimestamp64Milli({from:Int64}) AND TimeUnix < fromUnixTimestamp64Milli({to:Int64})';
+export const TIMEUNIX_IN_RANGE =
+  'TimeUnix >= fromUnixTimestamp64Milli({from:Int64}) AND TimeUnix < fromUnixTimestamp64Milli({to:Int64})';
 
 /** The instance a row came from (service.instance.id, else host.name), materialized. */
 export const INSTANCE_EXPR = 'ServiceInstance';
@@ -54,5 +56,8 @@ export function inScope(scope: ReadScope | string): string {
 export function scopeParams(scope: ReadScope | string): Record<string, unknown> {
   if (typeof scope === 'string') return { ns: scope };
   // Namespaces hold no '/', so "namespace/service" names one pair without ambiguity.
-  return { ns: scope.namespace, ...(scope.shared?.length ? { shared: scope.shared.map(([n, svc]) => `${n}/${svc}`) } : {}) };
+  return {
+    ns: scope.namespace,
+    ...(scope.shared?.length ? { shared: scope.shared.map(([n, svc]) => `${n}/${svc}`) } : {}),
+  };
 }

@@ -1,5 +1,14 @@
 // Log search, and the polling read behind live follow.
-import { TIMESTAMP_IN_RANGE, capLimit, rangeParams, type Reader, type TimeRange, inScope, scopeParams, type ReadScope } from './common.js';
+import {
+  TIMESTAMP_IN_RANGE,
+  capLimit,
+  rangeParams,
+  type Reader,
+  type TimeRange,
+  inScope,
+  scopeParams,
+  type ReadScope,
+} from './common.js';
 
 export const SEVERITY_LEVELS = { trace: 1, debug: 5, info: 9, warn: 13, error: 17, fatal: 21 } as const;
 export type SeverityLevel = keyof typeof SEVERITY_LEVELS;
@@ -44,12 +53,32 @@ function levelName(n: number, text: string): string {
 }
 
 /** The newest `limit` lines in the range, returned oldest first (as `tail` shows them). */
-export async function searchLogs(db: Reader, scope: ReadScope | string, range: TimeRange, f: LogFilter): Promise<LogLine[]> {
+export async function searchLogs(
+  db: Reader,
+  scope: ReadScope | string,
+  range: TimeRange,
+  f: LogFilter,
+): Promise<LogLine[]> {
   const params: Record<string, unknown> = {
-    ...scopeParams(scope), ...rangeParams(range), limit: capLimit(f.limit, 100, 5000),
-    services: f.services ?? [], grep: f.grep ?? '', minLevel: f.minLevel ? SEVERITY_LEVELS[f.minLevel] : 0, traceId: f.traceId ?? '',
+    ...scopeParams(scope),
+    ...rangeParams(range),
+    limit: capLimit(f.limit, 100, 5000),
+    services: f.services ?? [],
+    grep: f.grep ?? '',
+    minLevel: f.minLevel ? SEVERITY_LEVELS[f.minLevel] : 0,
+    traceId: f.traceId ?? '',
   };
-  const rows = await db.query<{ ts: string; sev: number; text: string; service: string; body: string; traceId: string; spanId: string; attrs: Record<string, string>; key: string }>(
+  const rows = await db.query<{
+    ts: string;
+    sev: number;
+    text: string;
+    service: string;
+    body: string;
+    traceId: string;
+    spanId: string;
+    attrs: Record<string, string>;
+    key: string;
+  }>(
     `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS ts, ${SEVERITY_EXPR} AS sev, SeverityText AS text, ServiceName AS service, Body AS body,
        TraceId AS traceId, SpanId AS spanId, LogAttributes AS attrs,
        toString(cityHash64(Timestamp, ServiceName, Body, TraceId, SpanId, SeverityText)) AS key

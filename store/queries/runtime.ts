@@ -2,7 +2,16 @@
 // has candidate metrics, first match wins: semantic-convention names first, then the names of
 // the Node (runtime-node), Go (contrib/runtime), Java (agent runtime-telemetry) and Python
 // (system-metrics) instrumentations, old and new.
-import { INSTANCE_EXPR, TIMEUNIX_IN_RANGE, rangeParams, type Reader, type TimeRange, inScope, scopeParams, type ReadScope } from './common.js';
+import {
+  INSTANCE_EXPR,
+  TIMEUNIX_IN_RANGE,
+  rangeParams,
+  type Reader,
+  type TimeRange,
+  inScope,
+  scopeParams,
+  type ReadScope,
+} from './common.js';
 
 type Pick =
   | { kind: 'last'; metric: string; scale?: number; attr?: [string, string] }
@@ -99,7 +108,12 @@ function pick(series: SeriesRow[], candidates: Pick[]): { value: number; metric:
   return null;
 }
 
-export async function instanceStats(db: Reader, scope: ReadScope | string, services: string[], range: TimeRange): Promise<InstanceStats[]> {
+export async function instanceStats(
+  db: Reader,
+  scope: ReadScope | string,
+  services: string[],
+  range: TimeRange,
+): Promise<InstanceStats[]> {
   const select = (table: string, value: string, names: string) => `
     SELECT ServiceName AS service, ${INSTANCE_EXPR} AS instance, MetricName AS metric, Attributes AS attrs,
       argMin(${value}, TimeUnix) AS first, argMax(${value}, TimeUnix) AS last,
@@ -125,7 +139,13 @@ export async function instanceStats(db: Reader, scope: ReadScope | string, servi
   for (const series of byInstance.values()) {
     const lastSeenMs = Math.max(...series.map((s) => Number(s.lastMs)));
     const newest = series.reduce((a, b) => (Number(b.lastMs) > Number(a.lastMs) ? b : a));
-    const stats = { cpu: pick(series, CPU), memory: pick(series, MEMORY), threads: pick(series, THREADS), gc: pick(series, GC_MS), uptime: pick(series, UPTIME_S) };
+    const stats = {
+      cpu: pick(series, CPU),
+      memory: pick(series, MEMORY),
+      threads: pick(series, THREADS),
+      gc: pick(series, GC_MS),
+      uptime: pick(series, UPTIME_S),
+    };
     const sources: Record<string, string> = {};
     for (const [k, v] of Object.entries(stats)) if (v) sources[k] = v.metric;
     out.push({

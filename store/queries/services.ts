@@ -1,5 +1,14 @@
 // Services seen in a range, with their request rate and errors (RED) from entry spans.
-import { ENTRY_SPAN, TIMESTAMP_IN_RANGE, rangeParams, type Reader, type TimeRange, inScope, scopeParams, type ReadScope } from './common.js';
+import {
+  ENTRY_SPAN,
+  TIMESTAMP_IN_RANGE,
+  rangeParams,
+  type Reader,
+  type TimeRange,
+  inScope,
+  scopeParams,
+  type ReadScope,
+} from './common.js';
 
 export interface Red {
   requests: number;
@@ -49,7 +58,15 @@ function red(row: RedRow, seconds: number): Red {
   const requests = Number(row.requests);
   const errors = Number(row.errors);
   const q = row.q.map((v) => (Number.isFinite(v) ? v / 1e6 : 0));
-  return { requests, rate: requests / seconds, errors, errorRate: requests ? errors / requests : 0, p50Ms: q[0] ?? 0, p95Ms: q[1] ?? 0, p99Ms: q[2] ?? 0 };
+  return {
+    requests,
+    rate: requests / seconds,
+    errors,
+    errorRate: requests ? errors / requests : 0,
+    p50Ms: q[0] ?? 0,
+    p95Ms: q[1] ?? 0,
+    p99Ms: q[2] ?? 0,
+  };
 }
 
 export async function listServices(db: Reader, scope: ReadScope | string, range: TimeRange): Promise<ServiceSummary[]> {
@@ -64,15 +81,28 @@ export async function listServices(db: Reader, scope: ReadScope | string, range:
     { ...scopeParams(scope), ...rangeParams(range) },
   );
   const seconds = Math.max(1, (range.toMs - range.fromMs) / 1000);
-  return rows.map((r) => ({ service: r.service, spans: Number(r.spans), instances: Number(r.instances), lastSeenMs: Number(r.last), ...red(r, seconds) }));
+  return rows.map((r) => ({
+    service: r.service,
+    spans: Number(r.spans),
+    instances: Number(r.instances),
+    lastSeenMs: Number(r.last),
+    ...red(r, seconds),
+  }));
 }
 
 /**
  * RED per service and per operation, and requests and errors per instance, of the given
  * services (all when empty), in one scan of entry spans.
  */
-export async function serviceActivity(db: Reader, scope: ReadScope | string, services: string[], range: TimeRange): Promise<Activity> {
-  const rows = await db.query<RedRow & { service: string; operation: string; instance: string; version: string; g: number }>(
+export async function serviceActivity(
+  db: Reader,
+  scope: ReadScope | string,
+  services: string[],
+  range: TimeRange,
+): Promise<Activity> {
+  const rows = await db.query<
+    RedRow & { service: string; operation: string; instance: string; version: string; g: number }
+  >(
     `SELECT ServiceName AS service, SpanName AS operation, ServiceInstance AS instance, anyLast(ServiceVersion) AS version,
        grouping(SpanName, ServiceInstance) AS g,
        count() AS requests, countIf(StatusCode = 'Error') AS errors, quantiles(0.5, 0.95, 0.99)(Duration) AS q
@@ -89,8 +119,16 @@ export async function serviceActivity(db: Reader, scope: ReadScope | string, ser
   for (const r of rows) {
     const g = Number(r.g);
     if (g === 3) out.services.push({ service: r.service, ...red(r, seconds) });
-    else if (g === 1 && out.operations.length < 500) out.operations.push({ service: r.service, operation: r.operation, ...red(r, seconds) });
-    else if (g === 2) out.instances.push({ service: r.service, instance: r.instance, version: r.version, requests: Number(r.requests), errors: Number(r.errors) });
+    else if (g === 1 && out.operations.length < 500)
+      out.operations.push({ service: r.service, operation: r.operation, ...red(r, seconds) });
+    else if (g === 2)
+      out.instances.push({
+        service: r.service,
+        instance: r.instance,
+        version: r.version,
+        requests: Number(r.requests),
+        errors: Number(r.errors),
+      });
   }
   return out;
 }

@@ -1,6 +1,15 @@
 // Trace search, one trace by id (bounded by the trace-id lookup table, never a full scan), and
 // the service dependency graph from parent/child spans across services.
-import { TIMESTAMP_IN_RANGE, capLimit, rangeParams, type Reader, type TimeRange, inScope, scopeParams, type ReadScope } from './common.js';
+import {
+  TIMESTAMP_IN_RANGE,
+  capLimit,
+  rangeParams,
+  type Reader,
+  type TimeRange,
+  inScope,
+  scopeParams,
+  type ReadScope,
+} from './common.js';
 
 export interface TraceFilter {
   service?: string;
@@ -41,8 +50,17 @@ export interface SpanRecord {
   events: Array<{ timeMs: number; name: string; attributes: Record<string, string> }>;
 }
 
-export async function searchTraces(db: Reader, scope: ReadScope | string, range: TimeRange, f: TraceFilter): Promise<TraceSummary[]> {
-  const params: Record<string, unknown> = { ...scopeParams(scope), ...rangeParams(range), limit: capLimit(f.limit, 20) };
+export async function searchTraces(
+  db: Reader,
+  scope: ReadScope | string,
+  range: TimeRange,
+  f: TraceFilter,
+): Promise<TraceSummary[]> {
+  const params: Record<string, unknown> = {
+    ...scopeParams(scope),
+    ...rangeParams(range),
+    limit: capLimit(f.limit, 20),
+  };
   const where = [inScope(scope), TIMESTAMP_IN_RANGE];
   if (f.service) {
     where.push('ServiceName = {service:String}');
@@ -58,11 +76,22 @@ export async function searchTraces(db: Reader, scope: ReadScope | string, range:
   }
   if (f.errorsOnly) where.push("StatusCode = 'Error'");
   (f.attributes ?? []).forEach(([k, v], i) => {
-    where.push(`(SpanAttributes[{k${i}:String}] = {v${i}:String} OR ResourceAttributes[{k${i}:String}] = {v${i}:String})`);
+    where.push(
+      `(SpanAttributes[{k${i}:String}] = {v${i}:String} OR ResourceAttributes[{k${i}:String}] = {v${i}:String})`,
+    );
     params[`k${i}`] = k;
     params[`v${i}`] = v;
   });
-  const rows = await db.query<{ traceId: string; start: string; end: string; spans: string; errors: string; rootService: string; rootOperation: string; services: string[] }>(
+  const rows = await db.query<{
+    traceId: string;
+    start: string;
+    end: string;
+    spans: string;
+    errors: string;
+    rootService: string;
+    rootOperation: string;
+    services: string[];
+  }>(
     `WITH matching AS (
        SELECT TraceId FROM otel_traces WHERE ${where.join(' AND ')}
        GROUP BY TraceId ORDER BY max(Timestamp) DESC LIMIT {limit:UInt32}
@@ -97,9 +126,20 @@ export async function traceById(db: Reader, scope: ReadScope | string, traceId: 
   // The lookup table bounds the time range (so only that day's parts are read) and the
   // by_trace projection keeps the trace's spans together; one statement saves a round trip.
   const rows = await db.query<{
-    SpanId: string; ParentSpanId: string; ServiceName: string; SpanName: string; SpanKind: string; ts: string; Duration: string;
-    StatusCode: string; StatusMessage: string; SpanAttributes: Record<string, string>; ResourceAttributes: Record<string, string>;
-    evTimes: string[]; evNames: string[]; evAttrs: Array<Record<string, string>>;
+    SpanId: string;
+    ParentSpanId: string;
+    ServiceName: string;
+    SpanName: string;
+    SpanKind: string;
+    ts: string;
+    Duration: string;
+    StatusCode: string;
+    StatusMessage: string;
+    SpanAttributes: Record<string, string>;
+    ResourceAttributes: Record<string, string>;
+    evTimes: string[];
+    evNames: string[];
+    evAttrs: Array<Record<string, string>>;
   }>(
     `WITH (SELECT (min(Start), max(End) + 1) FROM otel_traces_trace_id_ts WHERE TraceId = {id:String}) AS bounds
      SELECT SpanId, ParentSpanId, ServiceName, SpanName, SpanKind, toString(toUnixTimestamp64Nano(Timestamp)) AS ts, toString(Duration) AS Duration,
@@ -125,7 +165,11 @@ export async function traceById(db: Reader, scope: ReadScope | string, traceId: 
     statusMessage: r.StatusMessage,
     attributes: r.SpanAttributes,
     resource: r.ResourceAttributes,
-    events: r.evNames.map((name, i) => ({ name, timeMs: Number(BigInt(r.evTimes[i] ?? '0') / 1000n) / 1000, attributes: r.evAttrs[i] ?? {} })),
+    events: r.evNames.map((name, i) => ({
+      name,
+      timeMs: Number(BigInt(r.evTimes[i] ?? '0') / 1000n) / 1000,
+      attributes: r.evAttrs[i] ?? {},
+    })),
   }));
 }
 
@@ -156,4 +200,3 @@ export async function dependencies(db: Reader, scope: ReadScope | string, range:
     return { parent: r.parent, child: r.child, calls, errors, errorRate: calls ? errors / calls : 0 };
   });
 }
-

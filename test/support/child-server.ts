@@ -16,9 +16,25 @@ export interface ChildServer {
 }
 
 export function spawnServer(dataDir: string, args: string[] = []): Promise<ChildServer> {
-  const proc = spawn(process.execPath, [MAIN, 'server', '--data-dir', dataDir, '--api-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [
+      MAIN,
+      'server',
+      '--data-dir',
+      dataDir,
+      '--api-port',
+      '0',
+      '--otlp-http-port',
+      '0',
+      '--otlp-grpc-port',
+      '0',
+      ...args,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -47,8 +63,7 @@ export function spawnServer(dataDir: string, args: string[] = []): Promise<Child
     let buffered = '';
     const feed = (chunk: Buffer): void => {
       buffered += chunk.toString('utf8');
-      let i: number;
-      while ((i = buffered.indexOf('\n')) >= 0) {
+      for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
         onLine(buffered.slice(0, i));
         buffered = buffered.slice(i + 1);
       }

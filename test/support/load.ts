@@ -20,11 +20,23 @@ export function encodedTraces(count: number, spansEach: number, service = 'load'
       kind: i === 0 ? 2 : 3,
       start_time_unix_nano: nanos(i * 1000),
       end_time_unix_nano: nanos(i * 1000 + 250_000),
-      attributes: [kv('http.method', 'GET'), kv('http.status_code', 200), kv('http.url', `http://shop.local/api/items/${i}`), kv('net.peer.name', 'db-1')],
+      attributes: [
+        kv('http.method', 'GET'),
+        kv('http.status_code', 200),
+        kv('http.url', `http://shop.local/api/items/${i}`),
+        kv('net.peer.name', 'db-1'),
+      ],
       status: { code: 0 },
     }));
     const body = encodeTraces({
-      resource_spans: [{ resource: { attributes: [kv('service.name', service), kv('service.instance.id', 'i-1'), kv('host.name', 'node-1')] }, scope_spans: [{ scope: { name: 'load' }, spans }] }],
+      resource_spans: [
+        {
+          resource: {
+            attributes: [kv('service.name', service), kv('service.instance.id', 'i-1'), kv('host.name', 'node-1')],
+          },
+          scope_spans: [{ scope: { name: 'load' }, spans }],
+        },
+      ],
     });
     out.push({ traceId: traceId.toString('hex'), spans: spansEach, body });
   }
@@ -33,7 +45,10 @@ export function encodedTraces(count: number, spansEach: number, service = 'load'
 
 /** Sends every body with `concurrency` requests in flight; returns each one's HTTP status. */
 export async function sendAll(
-  url: string, traces: EncodedTrace[], concurrency: number, onAnswer?: (t: EncodedTrace, status: number, retryAfter: string | null) => void,
+  url: string,
+  traces: EncodedTrace[],
+  concurrency: number,
+  onAnswer?: (t: EncodedTrace, status: number, retryAfter: string | null) => void,
 ): Promise<Map<string, number>> {
   const status = new Map<string, number>();
   let next = 0;
@@ -41,7 +56,11 @@ export async function sendAll(
     while (next < traces.length) {
       const t = traces[next++]!;
       try {
-        const res = await fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: t.body as BodyInit });
+        const res = await fetch(`${url}/v1/traces`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-protobuf' },
+          body: t.body as BodyInit,
+        });
         await res.arrayBuffer();
         status.set(t.traceId, res.status);
         onAnswer?.(t, res.status, res.headers.get('retry-after'));

@@ -89,7 +89,9 @@ export const encodeTraces = encoder('ExportTraceServiceRequest');
 export const encodeLogs = encoder('ExportLogsServiceRequest');
 export const encodeMetrics = encoder('ExportMetricsServiceRequest');
 
-export function decodeTraceResponse(buf: Buffer): { partial_success?: { rejected_spans?: unknown; error_message?: string } } {
+export function decodeTraceResponse(buf: Buffer): {
+  partial_success?: { rejected_spans?: unknown; error_message?: string };
+} {
   const type = root.lookupType('otlp.ExportTraceServiceResponse');
   return type.toObject(type.decode(buf), { longs: Number }) as never;
 }
@@ -97,7 +99,14 @@ export function decodeTraceResponse(buf: Buffer): { partial_success?: { rejected
 /** `str` attribute helper: a KeyValue with a string value. */
 export const kv = (key: string, value: string | number | boolean) => ({
   key,
-  value: typeof value === 'string' ? { string_value: value } : typeof value === 'boolean' ? { bool_value: value } : Number.isInteger(value) ? { int_value: value } : { double_value: value },
+  value:
+    typeof value === 'string'
+      ? { string_value: value }
+      : typeof value === 'boolean'
+        ? { bool_value: value }
+        : Number.isInteger(value)
+          ? { int_value: value }
+          : { double_value: value },
 });
 
 export const hex = (s: string): Buffer => Buffer.from(s, 'hex');
@@ -118,12 +127,27 @@ export function ids(): { traceId: string; spanId: string } {
 
 /** One resource with one scope holding `spans`. */
 export function traceRequest(service: string, spans: object[]): object {
-  return { resource_spans: [{ resource: { attributes: [kv('service.name', service)] }, scope_spans: [{ scope: { name: 'fixture', version: '1' }, spans }] }] };
+  return {
+    resource_spans: [
+      {
+        resource: { attributes: [kv('service.name', service)] },
+        scope_spans: [{ scope: { name: 'fixture', version: '1' }, spans }],
+      },
+    ],
+  };
 }
 
 export function span(name: string, extra: object = {}): object {
   const { traceId, spanId } = ids();
-  return { trace_id: hex(traceId), span_id: hex(spanId), name, kind: 2, start_time_unix_nano: nanos(), end_time_unix_nano: nanos(250_000_000), ...extra };
+  return {
+    trace_id: hex(traceId),
+    span_id: hex(spanId),
+    name,
+    kind: 2,
+    start_time_unix_nano: nanos(),
+    end_time_unix_nano: nanos(250_000_000),
+    ...extra,
+  };
 }
 
 const BASE_NS = BigInt(Date.now() - 60_000) * 1_000_000n;

@@ -23,14 +23,41 @@ export async function startTarget(): Promise<FlakyTarget> {
 /** alice and bob rotate weekly on `primary` (London); carol is the second step, 10 minutes later. */
 export function pagingDeclared(targetUrl: string, extra: Partial<Declared> = {}): Partial<Declared> {
   return {
-    checks: [{ name: 'checkout-http', service: 'checkout', interval: 1000, timeout: 500, failureThreshold: 2, successThreshold: 1, labels: { severity: 'page' }, http: { url: targetUrl, method: 'GET', insecure: false, expectStatus: 200 } }],
+    checks: [
+      {
+        name: 'checkout-http',
+        service: 'checkout',
+        interval: 1000,
+        timeout: 500,
+        failureThreshold: 2,
+        successThreshold: 1,
+        labels: { severity: 'page' },
+        http: { url: targetUrl, method: 'GET', insecure: false, expectStatus: 200 },
+      },
+    ],
     users: [
       { id: 'alice', name: 'Alice', email: 'alice@example.com', timezone: 'Europe/London', contacts: [] },
       { id: 'bob', name: 'Bob', email: 'bob@example.com', timezone: 'America/New_York', contacts: [] },
       { id: 'carol', name: 'Carol', email: 'carol@example.com', timezone: 'UTC', contacts: [] },
     ],
-    schedules: [{ id: 'primary', timezone: 'Europe/London', rotations: [{ participants: ['alice', 'bob'], shift: 7 * 86400_000, handoff: 'Mon 09:00' }], overrides: [] }],
-    policies: [{ id: 'default', repeat: 0, steps: [{ notify: ['schedule:primary'], after: 0 }, { notify: ['user:carol'], after: 600_000 }] }],
+    schedules: [
+      {
+        id: 'primary',
+        timezone: 'Europe/London',
+        rotations: [{ participants: ['alice', 'bob'], shift: 7 * 86400_000, handoff: 'Mon 09:00' }],
+        overrides: [],
+      },
+    ],
+    policies: [
+      {
+        id: 'default',
+        repeat: 0,
+        steps: [
+          { notify: ['schedule:primary'], after: 0 },
+          { notify: ['user:carol'], after: 600_000 },
+        ],
+      },
+    ],
     routes: [{ match: { severity: 'page' }, policy: 'default' }],
     ...extra,
   };
@@ -40,10 +67,17 @@ export interface Clock {
   now: number;
 }
 
-export async function startPagingServer(dataDir: string, smtpPort: number, clock: Clock, declared: Partial<Declared>): Promise<TestServer> {
+export async function startPagingServer(
+  dataDir: string,
+  smtpPort: number,
+  clock: Clock,
+  declared: Partial<Declared>,
+): Promise<TestServer> {
   return startTestServer(
     { notifications: { smtp: { host: '127.0.0.1', port: smtpPort, from: 'pager@example.com' } } },
-    dataDir, [], [],
+    dataDir,
+    [],
+    [],
     { declared, now: () => clock.now, manualClock: true },
   );
 }
@@ -57,7 +91,13 @@ export async function advance(server: TestServer, clock: Clock, to: number, step
 }
 
 /** Ticks until `done()` holds, at most `maxMs` of clock time. */
-export async function advanceUntil(server: TestServer, clock: Clock, done: () => boolean, maxMs: number, stepMs = 250): Promise<void> {
+export async function advanceUntil(
+  server: TestServer,
+  clock: Clock,
+  done: () => boolean,
+  maxMs: number,
+  stepMs = 250,
+): Promise<void> {
   const end = clock.now + maxMs;
   while (!done()) {
     if (clock.now >= end) throw new Error(`not reached within ${maxMs} ms of clock time`);

@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createClient } from '@clickhouse/client';
-import { declaredPart, resolveServerConfig, type CheckConfig, type Declared, type RuleConfig, type ServerConfigInput } from '../../config/index.js';
+import {
+  declaredPart,
+  resolveServerConfig,
+  type CheckConfig,
+  type Declared,
+  type RuleConfig,
+  type ServerConfigInput,
+} from '../../config/index.js';
 import { startServer, type RunningServer, type StartOptions } from '../../server/index.js';
 
 export interface TestServer extends RunningServer {
@@ -66,7 +73,10 @@ export function makeDataDir(): string {
 }
 
 export async function startTestServer(
-  overrides: Partial<ServerConfigInput> = {}, dataDir = makeDataDir(), checks: CheckConfig[] = [], rules: RuleConfig[] = [],
+  overrides: Partial<ServerConfigInput> = {},
+  dataDir = makeDataDir(),
+  checks: CheckConfig[] = [],
+  rules: RuleConfig[] = [],
   opts: Pick<StartOptions, 'now' | 'manualClock'> & { declared?: Partial<Declared> } = {},
 ): Promise<TestServer> {
   const logLines: string[] = [];
@@ -87,7 +97,12 @@ export async function startTestServer(
     ...(clickhouseUrl ? { clickhouseUrl } : {}),
     ...overrides,
   });
-  const server = await startServer(config, { logDestination, declared: declaredPart({ checks, rules, ...opts.declared }), now: opts.now, manualClock: opts.manualClock });
+  const server = await startServer(config, {
+    logDestination,
+    declared: declaredPart({ checks, rules, ...opts.declared }),
+    now: opts.now,
+    manualClock: opts.manualClock,
+  });
   adminTokens.set(new URL(server.apiUrl).origin, server.adminToken);
   process.env.MICRO_TOKEN = server.adminToken;
   return Object.assign(server, {
@@ -101,7 +116,10 @@ export async function startTestServer(
 }
 
 export async function postOtlp(
-  server: RunningServer, signal: 'traces' | 'logs' | 'metrics', body: Uint8Array | string, headers: Record<string, string> = {},
+  server: RunningServer,
+  signal: 'traces' | 'logs' | 'metrics',
+  body: Uint8Array | string,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: Buffer; headers: Headers }> {
   const res = await fetch(`${server.otlpHttpUrl}/v1/${signal}`, {
     method: 'POST',

@@ -13,11 +13,19 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export function startService(name: string, otlpHttpUrl: string, env: Record<string, string> = {}): Promise<RunningService> {
+export function startService(
+  name: string,
+  otlpHttpUrl: string,
+  env: Record<string, string> = {},
+): Promise<RunningService> {
   const proc = spawn(process.execPath, [SERVICE], {
     env: {
-      ...process.env, OTEL_SERVICE_NAME: name, OTEL_EXPORTER_OTLP_ENDPOINT: otlpHttpUrl,
-      OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_BLRP_SCHEDULE_DELAY: '100', ...env,
+      ...process.env,
+      OTEL_SERVICE_NAME: name,
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlpHttpUrl,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_BLRP_SCHEDULE_DELAY: '100',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -29,11 +37,12 @@ export function startService(name: string, otlpHttpUrl: string, env: Record<stri
       resolve({
         proc,
         url: `http://127.0.0.1:${m[1]}`,
-        stop: () => new Promise<void>((done) => {
-          proc.removeAllListeners('exit');
-          proc.on('exit', () => done());
-          proc.kill('SIGTERM');
-        }),
+        stop: () =>
+          new Promise<void>((done) => {
+            proc.removeAllListeners('exit');
+            proc.on('exit', () => done());
+            proc.kill('SIGTERM');
+          }),
       });
     });
   });
@@ -48,17 +57,28 @@ export interface CliResult {
 /** Runs `micro …` (asynchronously: the server may live in this very process). */
 export function micro(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [MICRO, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [MICRO, ...args],
+      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
-export async function eventually<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await read();
   while (!ok(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: last saw ${JSON.stringify(last).slice(0, 500)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: last saw ${JSON.stringify(last).slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 200));
     last = await read();
   }

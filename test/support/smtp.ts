@@ -39,19 +39,22 @@ export async function startSmtp(port = 0, auth?: { user: string; pass: string })
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        simpleParser(Buffer.concat(chunks)).then((m) => {
-          mails.push({
-            to: session.envelope.rcptTo.map((r) => r.address),
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            subject: m.subject ?? '',
-            text: m.text ?? '',
-            html: typeof m.html === 'string' ? m.html : '',
-            messageId: m.messageId ?? '',
-            inReplyTo: m.inReplyTo ?? '',
-            receivedAt: Date.now(),
-          });
-          callback();
-        }, (err: Error) => callback(err));
+        simpleParser(Buffer.concat(chunks)).then(
+          (m) => {
+            mails.push({
+              to: session.envelope.rcptTo.map((r) => r.address),
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              subject: m.subject ?? '',
+              text: m.text ?? '',
+              html: typeof m.html === 'string' ? m.html : '',
+              messageId: m.messageId ?? '',
+              inReplyTo: m.inReplyTo ?? '',
+              receivedAt: Date.now(),
+            });
+            callback();
+          },
+          (err: Error) => callback(err),
+        );
       });
     },
   });
@@ -71,7 +74,13 @@ export async function startSmtp(port = 0, auth?: { user: string; pass: string })
  * An SMTP server that can be "down": its port stays bound (so no other test takes it), and while
  * down every connection is closed at once, as a dead relay behind a load balancer would.
  */
-export async function startSwitchableSmtp(): Promise<{ port: number; smtp: TestSmtp; up(): void; down(): void; close(): Promise<void> }> {
+export async function startSwitchableSmtp(): Promise<{
+  port: number;
+  smtp: TestSmtp;
+  up(): void;
+  down(): void;
+  close(): Promise<void>;
+}> {
   const smtp = await startSmtp();
   let isUp = false;
   const front = net.createServer((client) => {

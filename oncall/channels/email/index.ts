@@ -15,7 +15,8 @@ export const emailChannel: ChannelPlugin = {
   unconfigured: {
     key: 'no-smtp',
     subject: 'notifications.smtp',
-    message: (people) => `${people} people have email contact methods but no SMTP server is configured (notifications.smtp)`,
+    message: (people) =>
+      `${people} people have email contact methods but no SMTP server is configured (notifications.smtp)`,
   },
   create(ctx) {
     let key = '';
@@ -27,16 +28,25 @@ export const emailChannel: ChannelPlugin = {
       sender?.close();
       key = next;
       sender = smtp ? smtpSender(smtp, smtp.auth ? ctx.secret(smtp.auth) : undefined) : null;
-      ctx.logger.info({ smtp: smtp ? `${smtp.host}:${smtp.port}` : null }, smtp ? 'SMTP configured' : 'no SMTP server: emails are held');
+      ctx.logger.info(
+        { smtp: smtp ? `${smtp.host}:${smtp.port}` : null },
+        smtp ? 'SMTP configured' : 'no SMTP server: emails are held',
+      );
     };
     reconfigure();
     return {
       kind: 'email',
       isConfigured: () => sender !== null,
       async send(page, to) {
-        if (!sender) return { status: 'held', error: 'no SMTP server is configured (notifications.smtp): held until one is' };
+        if (!sender)
+          return { status: 'held', error: 'no SMTP server is configured (notifications.smtp): held until one is' };
         const inReplyTo = to.inReplyToId ? messageIdOf(to.inReplyToId) : undefined;
-        return sender.send({ ...emailMessage(page), to: to.address, messageId: messageIdOf(to.notificationId), inReplyTo });
+        return sender.send({
+          ...emailMessage(page),
+          to: to.address,
+          messageId: messageIdOf(to.notificationId),
+          inReplyTo,
+        });
       },
       reconfigure,
       close: () => sender?.close(),

@@ -15,10 +15,14 @@ export interface OutgoingEmail extends EmailMessage {
 }
 
 /** The Message-ID of a notification: the same id always gives the same one. */
-export const messageIdOf = (notificationId: string): string => `<${createHash('sha256').update(notificationId).digest('hex').slice(0, 40)}@micro-observe>`;
+export const messageIdOf = (notificationId: string): string =>
+  `<${createHash('sha256').update(notificationId).digest('hex').slice(0, 40)}@micro-observe>`;
 
 /** `password`: the SMTP password as opened by the caller (sealed and file passwords are opened first). */
-export function smtpSender(smtp: NonNullable<NotificationsConfig['smtp']>, password: string | undefined): { send(mail: OutgoingEmail): Promise<SendOutcome>; close(): void } {
+export function smtpSender(
+  smtp: NonNullable<NotificationsConfig['smtp']>,
+  password: string | undefined,
+): { send(mail: OutgoingEmail): Promise<SendOutcome>; close(): void } {
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
@@ -37,11 +41,18 @@ export function smtpSender(smtp: NonNullable<NotificationsConfig['smtp']>, passw
     async send(mail) {
       try {
         const info = await transport.sendMail({
-          from: smtp.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html,
-          messageId: mail.messageId, inReplyTo: mail.inReplyTo, references: mail.inReplyTo,
+          from: smtp.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          messageId: mail.messageId,
+          inReplyTo: mail.inReplyTo,
+          references: mail.inReplyTo,
           headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
         });
-        if (info.rejected.length > 0) return { status: 'failure', error: `the server refused ${info.rejected.join(', ')}` };
+        if (info.rejected.length > 0)
+          return { status: 'failure', error: `the server refused ${info.rejected.join(', ')}` };
         return { status: 'success', detail: String(info.response ?? 'accepted') };
       } catch (err) {
         const e = err as { responseCode?: number; code?: string; message?: string };

@@ -14,10 +14,21 @@ export const logChannel: ChannelPlugin = {
     kind: 'log',
     isConfigured: () => true,
     async send(page, to) {
-      ctx.logger.warn({
-        channel: 'log', label: to.address, recipient: to.recipient, notification: to.notificationId, page: page.kind, alert: page.alertKey,
-        labels: page.labels, reason: page.reason, firedAt: page.firedAt, ackUrl: page.ackUrl,
-      }, emailSubject(page));
+      ctx.logger.warn(
+        {
+          channel: 'log',
+          label: to.address,
+          recipient: to.recipient,
+          notification: to.notificationId,
+          page: page.kind,
+          alert: page.alertKey,
+          labels: page.labels,
+          reason: page.reason,
+          firedAt: page.firedAt,
+          ackUrl: page.ackUrl,
+        },
+        emailSubject(page),
+      );
       return { status: 'success', detail: 'logged' };
     },
     reconfigure: () => undefined,
