@@ -3,9 +3,7 @@
 // rows measured in the same run. Prints ratios, and where the server's time went.
 import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { RequestRows } from '../collector/index.js';
-import { decodeLogsProto } from '../collector/logs/decode-proto.js';
-import { decodeTracesProto } from '../collector/traces/decode-proto.js';
+import { RequestRows, decodeLogsProto, decodeTracesProto } from '../collector/index.js';
 import { openStore, type TableName } from '../store/index.js';
 import { scrape, spawnServer } from '../test/support/child-server.js';
 import { encodeLogs, encodeTraces, kv, nanos } from '../test/support/otlp-proto.js';

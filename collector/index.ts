@@ -8,5 +8,7 @@ export {
 } from './http-receiver.js';
 export { limits as decodeLimits } from './otlp/attributes.js';
 export { RequestRows, type Encoding, type Signal } from './otlp/request-rows.js';
+export { decodeTracesProto } from './traces/decode-proto.js';
+export { decodeLogsProto } from './logs/decode-proto.js';
 export { createPipeline, type Pipeline, type PipelineOptions, type SubmitOutcome } from './pipeline.js';
 export { createCollectorMetrics, type CollectorMetrics } from './self-metrics.js';

@@ -64,3 +64,4 @@ export {
   type TokenRow,
 } from './tokens.js';
 export { configNamespaces } from './namespaces.js';
+export { mergeParts } from './maintenance.js';

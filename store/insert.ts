@@ -1,4 +1,4 @@
-// One insert strategy per connection (see shared/FACTS.md): chDB reads RowBinary from a file on
+// One insert strategy per connection (the README's store section): chDB reads RowBinary from a file on
 // tmpfs, because inline data ends at the first blank line and binary data holds that byte pair;
 // a ClickHouse server takes the same bytes as an HTTP request body.
 import { randomBytes } from 'node:crypto';
