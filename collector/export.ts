@@ -5,7 +5,7 @@ import { decodeLogsProto } from './logs/decode-proto.js';
 import { decodeMetricsJson } from './metrics/decode-json.js';
 import { decodeMetricsProto } from './metrics/decode-proto.js';
 import { RequestRows, RequestTooLargeError, type Decoder, type Encoding, type Signal } from './otlp/request-rows.js';
-import { MalformedInputError } from './otlp/wire.js';
+import { DecodeContext, type DecodeLimits, MalformedInputError } from './otlp/wire.js';
 import type { Pipeline } from './pipeline.js';
 import type { CollectorMetrics } from './self-metrics.js';
 import { decodeTracesJson } from './traces/decode-json.js';
@@ -35,6 +35,8 @@ export interface ExportContext {
   /** How long each signal is kept: older items are rejected (the TTL would drop them at once). */
   retentionMs: Record<Signal, number>;
   now: () => number;
+  /** What one item may hold (`--max-attributes`). */
+  limits: DecodeLimits;
 }
 
 /** Rows may be this many times the (decompressed) body before a request is refused as too large. */
@@ -56,6 +58,7 @@ export async function handleExport(
   const rows = new RequestRows(
     Math.min(ctx.maxDecodedBytes, ctx.maxQueueBytes),
     (ctx.now() - ctx.retentionMs[signal]) * 1e6,
+    new DecodeContext(ctx.limits),
   );
   const started = process.hrtime.bigint();
   try {

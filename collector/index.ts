@@ -6,7 +6,7 @@ export {
   type IngestAuthorization,
   type IngestAuthorizer,
 } from './http-receiver.js';
-export { limits as decodeLimits } from './otlp/attributes.js';
+export { DEFAULT_DECODE_LIMITS, DecodeContext, type DecodeLimits } from './otlp/wire.js';
 export { RequestRows, type Encoding, type Signal } from './otlp/request-rows.js';
 export { decodeTracesProto } from './traces/decode-proto.js';
 export { decodeLogsProto } from './logs/decode-proto.js';

@@ -176,8 +176,9 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
     // Every contact address is checked by its channel; an SMTP password given in plain text is
     // sealed before it is stored.
     prepare(d) {
-      const problems = d.users.flatMap((u, ui) =>
-        u.contacts.flatMap((c, ci) => {
+      // What a config file declares arrives as written (defaults not yet filled in).
+      const problems = (d.users ?? []).flatMap((u, ui) =>
+        (u.contacts ?? []).flatMap((c, ci) => {
           const [kind, address] = contactChannel(c);
           const plugin = channelPlugin(kind);
           if (!plugin)

@@ -12,7 +12,6 @@ import {
   closeGrpc,
   createCollectorMetrics,
   createPipeline,
-  decodeLimits,
   listenGrpc,
   type Pipeline,
 } from '../collector/index.js';
@@ -59,7 +58,6 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const logger = createLogger(config.logLevel, opts.logDestination);
   const now = opts.now ?? Date.now;
   const metrics = createCollectorMetrics();
-  decodeLimits.maxAttributes = config.maxAttributes;
   const readiness = {
     store: { ok: false, detail: 'connecting' },
     migrations: { ok: false, detail: 'pending' },
@@ -189,6 +187,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     maxDecodedBytes: config.maxBodySize * DECODED_PER_BODY_BYTE,
     retentionMs: config.retention,
     now,
+    limits: { maxAttributes: config.maxAttributes },
   };
   const authorize = ingestAuthorizer({
     tokens: () => tokens,

@@ -2,7 +2,7 @@
 import { anyValueJson, attributesJson, encodeOnce } from '../otlp/attributes.js';
 import { walkJson } from '../otlp/envelope.js';
 import type { RequestRows } from '../otlp/request-rows.js';
-import { enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody, u64 } from '../otlp/wire.js';
+import { enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody } from '../otlp/wire.js';
 import { LogFields, logPrefix, writeLogRow } from './log-row.js';
 
 const SEVERITY_NAMES = [
@@ -12,28 +12,31 @@ const SEVERITY_NAMES = [
   ),
 ];
 
-const rec = new LogFields();
-
 export function decodeLogsJson(body: Buffer, namespace: string, out: RequestRows): void {
   const w = out.writer('otel_logs');
   const ns = encodeOnce((x) => x.str(namespace));
+  // The record this decode reuses for every log line (none kept in the module).
+  const rec = new LogFields(out.ctx);
   walkJson(
     parseJsonBody(body),
+    out.ctx,
     { resources: 'resourceLogs', scopes: 'scopeLogs', items: 'logRecords' },
     logPrefix,
     (prefix, l) => {
-      fillRecord(l);
+      fillRecord(l, rec);
       out.keep(() => writeLogRow(w, rec, prefix, ns), rec.storedNanos());
     },
   );
 }
 
-function fillRecord(l: Record<string, unknown>): void {
+function fillRecord(l: Record<string, unknown>, rec: LogFields): void {
+  const ctx = rec.attrs.ctx;
+  const u64 = ctx.u64;
   rec.reset();
-  nanosFromJson(l.timeUnixNano, 'timeUnixNano');
+  nanosFromJson(ctx, l.timeUnixNano, 'timeUnixNano');
   rec.timeLo = u64.lo;
   rec.timeHi = u64.hi;
-  nanosFromJson(l.observedTimeUnixNano, 'observedTimeUnixNano');
+  nanosFromJson(ctx, l.observedTimeUnixNano, 'observedTimeUnixNano');
   rec.observedLo = u64.lo;
   rec.observedHi = u64.hi;
   rec.severityNumber = enumFromJson(l.severityNumber, SEVERITY_NAMES);
@@ -41,7 +44,7 @@ function fillRecord(l: Record<string, unknown>): void {
   rec.body = anyValueJson(l.body, 0, false);
   attributesJson(l.attributes, rec.attrs);
   rec.flags = Number(l.flags ?? 0) >>> 0;
-  rec.traceId = hexIdFromJson(l.traceId, 16, 'traceId');
-  rec.spanId = hexIdFromJson(l.spanId, 8, 'spanId');
+  rec.traceId = hexIdFromJson(ctx, l.traceId, 16, 'traceId');
+  rec.spanId = hexIdFromJson(ctx, l.spanId, 8, 'spanId');
   rec.eventName = String(l.eventName ?? '');
 }

@@ -2,22 +2,23 @@
 import { anyValueProto, encodeOnce, keyValueProto } from '../otlp/attributes.js';
 import { walkProto } from '../otlp/envelope.js';
 import type { RequestRows } from '../otlp/request-rows.js';
-import { messageEnd, readFixed64, readId, readUtf8, skipField, u64, type Reader } from '../otlp/wire.js';
+import { messageEnd, readFixed64, readId, readUtf8, skipField, type Reader } from '../otlp/wire.js';
 import { LogFields, logPrefix, writeLogRow } from './log-row.js';
-
-const rec = new LogFields();
 
 export function decodeLogsProto(body: Buffer, namespace: string, out: RequestRows): void {
   const w = out.writer('otel_logs');
   const ns = encodeOnce((x) => x.str(namespace));
-  walkProto(body, logPrefix, (prefix, r, end) => {
+  // The record this decode reuses for every log line (none kept in the module).
+  const rec = new LogFields(out.ctx);
+  walkProto(body, out.ctx, logPrefix, (prefix, r, end) => {
     rec.reset();
-    decodeRecord(r, end);
+    decodeRecord(r, end, rec);
     out.keep(() => writeLogRow(w, rec, prefix, ns), rec.storedNanos());
   });
 }
 
-function decodeRecord(r: Reader, end: number): void {
+function decodeRecord(r: Reader, end: number, rec: LogFields): void {
+  const u64 = r.ctx.u64;
   while (r.pos < end) {
     const tag = r.uint32();
     const wt = tag & 7;

@@ -2,9 +2,13 @@
 import type { RowBinaryWriter, Str } from '../../store/index.js';
 import { AttrList, encodeOnce } from '../otlp/attributes.js';
 import type { ResourceInfo, ScopeContext } from '../otlp/envelope.js';
-import { writeId, type Id } from '../otlp/wire.js';
+import { type DecodeContext, writeId, type Id } from '../otlp/wire.js';
 
 export class LogFields {
+  constructor(ctx: DecodeContext) {
+    this.attrs = new AttrList(ctx);
+  }
+
   timeLo = 0;
   timeHi = 0;
   observedLo = 0;
@@ -15,7 +19,7 @@ export class LogFields {
   severityText: Str = '';
   severityNumber = 0;
   body: Str = '';
-  readonly attrs = new AttrList();
+  readonly attrs: AttrList;
   eventName: Str = '';
 
   reset(): void {

@@ -2,15 +2,7 @@
 import { AttrList, arrayOf, attributesJson, encodeOnce } from '../otlp/attributes.js';
 import { obj, walkJson } from '../otlp/envelope.js';
 import { nanosOf, type RequestRows } from '../otlp/request-rows.js';
-import {
-  MalformedInputError,
-  enumFromJson,
-  hexIdFromJson,
-  itemProblem,
-  nanosFromJson,
-  parseJsonBody,
-  u64,
-} from '../otlp/wire.js';
+import { MalformedInputError, enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody } from '../otlp/wire.js';
 import {
   PointFields,
   TABLE_OF,
@@ -35,9 +27,6 @@ const JSON_KINDS: ReadonlyArray<[string, MetricKind]> = [
   ['summary', 'summary'],
 ];
 
-const point = new PointFields();
-const exemplarAttrs = new AttrList();
-
 function num(v: unknown, field: string): number {
   if (v === undefined || v === null) return 0;
   const n = Number(v);
@@ -51,8 +40,12 @@ function nums(v: unknown, field: string, into: NumberList): void {
 
 export function decodeMetricsJson(body: Buffer, namespace: string, out: RequestRows): void {
   const ns = encodeOnce((x) => x.str(namespace));
+  // The records this decode reuses for every point (none kept in the module).
+  const point = new PointFields(out.ctx);
+  const exemplarAttrs = new AttrList(out.ctx);
   walkJson(
     parseJsonBody(body),
+    out.ctx,
     { resources: 'resourceMetrics', scopes: 'scopeMetrics', items: 'metrics' },
     metricScopePrefix,
     (scopePrefix, m) => {
@@ -72,23 +65,25 @@ export function decodeMetricsJson(body: Buffer, namespace: string, out: RequestR
         monotonic: data.isMonotonic === true,
       };
       const w = out.writer(TABLE_OF[kind]);
-      const metricProblem = itemProblem.message;
+      const metricProblem = out.ctx.problem;
       for (const pRaw of arrayOf(data.dataPoints, 'dataPoints')) {
-        itemProblem.message = metricProblem;
-        fillPoint(obj(pRaw), kind);
+        out.ctx.problem = metricProblem;
+        fillPoint(obj(pRaw), kind, point, exemplarAttrs);
         out.keep(() => writePointRow(w, kind, point, ctx), nanosOf(point.timeLo, point.timeHi));
       }
     },
   );
 }
 
-function fillPoint(p: Json, kind: MetricKind): void {
+function fillPoint(p: Json, kind: MetricKind, point: PointFields, exemplarAttrs: AttrList): void {
+  const ctx = point.attrs.ctx;
+  const u64 = ctx.u64;
   point.reset();
   attributesJson(p.attributes, point.attrs);
-  nanosFromJson(p.startTimeUnixNano, 'startTimeUnixNano');
+  nanosFromJson(ctx, p.startTimeUnixNano, 'startTimeUnixNano');
   point.startLo = u64.lo;
   point.startHi = u64.hi;
-  nanosFromJson(p.timeUnixNano, 'timeUnixNano');
+  nanosFromJson(ctx, p.timeUnixNano, 'timeUnixNano');
   point.timeLo = u64.lo;
   point.timeHi = u64.hi;
   point.flags = num(p.flags, 'flags') >>> 0;
@@ -126,15 +121,15 @@ function fillPoint(p: Json, kind: MetricKind): void {
     const e = obj(eRaw);
     exemplarAttrs.reset();
     attributesJson(e.filteredAttributes, exemplarAttrs);
-    nanosFromJson(e.timeUnixNano, 'exemplars.timeUnixNano');
+    nanosFromJson(ctx, e.timeUnixNano, 'exemplars.timeUnixNano');
     const value = e.asDouble !== undefined ? num(e.asDouble, 'asDouble') : num(e.asInt, 'asInt');
     point.addExemplar(
       exemplarAttrs.encode(),
       u64.lo,
       u64.hi,
       value,
-      hexIdFromJson(e.spanId, 8, 'exemplars.spanId'),
-      hexIdFromJson(e.traceId, 16, 'exemplars.traceId'),
+      hexIdFromJson(ctx, e.spanId, 8, 'exemplars.spanId'),
+      hexIdFromJson(ctx, e.traceId, 16, 'exemplars.traceId'),
     );
   }
 }

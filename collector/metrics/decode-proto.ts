@@ -5,13 +5,11 @@ import { walkProto } from '../otlp/envelope.js';
 import { nanosOf, type RequestRows } from '../otlp/request-rows.js';
 import {
   collectChildren,
-  itemProblem,
   messageEnd,
   readFixed64,
   readFixed64Number,
   readUtf8,
   skipField,
-  u64,
   type Reader,
 } from '../otlp/wire.js';
 import {
@@ -24,8 +22,12 @@ import {
   type NumberList,
 } from './point-row.js';
 
-const point = new PointFields();
-const exemplarAttrs = new AttrList();
+/** The records one decode reuses for every point (one set per request, none kept in the module). */
+interface Scratch {
+  point: PointFields;
+  exemplarAttrs: AttrList;
+}
+
 const KIND_BY_FIELD: Record<number, MetricKind> = {
   5: 'gauge',
   7: 'sum',
@@ -36,10 +38,12 @@ const KIND_BY_FIELD: Record<number, MetricKind> = {
 
 export function decodeMetricsProto(body: Buffer, namespace: string, out: RequestRows): void {
   const ns = encodeOnce((x) => x.str(namespace));
-  walkProto(body, metricScopePrefix, (prefix, r, end) => metric(r, end, ns, out, prefix));
+  const sc: Scratch = { point: new PointFields(out.ctx), exemplarAttrs: new AttrList(out.ctx) };
+  walkProto(body, out.ctx, metricScopePrefix, (prefix, r, end) => metric(r, end, ns, out, prefix, sc));
 }
 
-function metric(r: Reader, end: number, ns: Buffer, out: RequestRows, scopePrefix: Buffer): void {
+function metric(r: Reader, end: number, ns: Buffer, out: RequestRows, scopePrefix: Buffer, sc: Scratch): void {
+  const point = sc.point;
   let name: Str = '';
   let description: Str = '';
   let unit: Str = '';
@@ -79,13 +83,13 @@ function metric(r: Reader, end: number, ns: Buffer, out: RequestRows, scopePrefi
     else return false;
     return true;
   });
-  const metricProblem = itemProblem.message;
+  const metricProblem = r.ctx.problem;
   const w = out.writer(TABLE_OF[kind]);
   for (let i = 0; i < points.length; i += 2) {
     r.pos = points[i]!;
-    itemProblem.message = metricProblem;
+    r.ctx.problem = metricProblem;
     point.reset();
-    decodePoint(r, points[i + 1]!, kind);
+    decodePoint(r, points[i + 1]!, kind, sc);
     out.keep(() => writePointRow(w, kind, point, ctx), nanosOf(point.timeLo, point.timeHi));
   }
   r.pos = end;
@@ -94,7 +98,7 @@ function metric(r: Reader, end: number, ns: Buffer, out: RequestRows, scopePrefi
 /** sfixed64 as a number (values beyond 2^53 lose precision, as they do in the Float64 column). */
 function readSfixed64Number(r: Reader): number {
   readFixed64(r);
-  return (u64.hi | 0) * 4294967296 + u64.lo;
+  return (r.ctx.u64.hi | 0) * 4294967296 + r.ctx.u64.lo;
 }
 
 function varint64Number(r: Reader): number {
@@ -144,7 +148,9 @@ const LAYOUT: Record<MetricKind, { attrs: number; exemplars: number; flags: numb
   summary: { attrs: 7, exemplars: -1, flags: 8 },
 };
 
-function decodePoint(r: Reader, end: number, kind: MetricKind): void {
+function decodePoint(r: Reader, end: number, kind: MetricKind, sc: Scratch): void {
+  const point = sc.point;
+  const u64 = r.ctx.u64;
   const l = LAYOUT[kind];
   const numeric = kind === 'gauge' || kind === 'sum';
   while (r.pos < end) {
@@ -160,7 +166,7 @@ function decodePoint(r: Reader, end: number, kind: MetricKind): void {
       readFixed64(r);
       point.timeLo = u64.lo;
       point.timeHi = u64.hi;
-    } else if (f === l.exemplars && wt === 2) exemplar(r, messageEnd(r));
+    } else if (f === l.exemplars && wt === 2) exemplar(r, messageEnd(r), sc);
     else if (f === l.flags && wt === 0) point.flags = r.uint32();
     else if (numeric && f === 4 && wt === 1) point.value = r.double();
     else if (numeric && f === 6 && wt === 1) point.value = readSfixed64Number(r);
@@ -178,12 +184,12 @@ function decodePoint(r: Reader, end: number, kind: MetricKind): void {
       point.negativeOffset = buckets(r, messageEnd(r), point.negativeCounts);
     else if (kind === 'exponential_histogram' && f === 12 && wt === 1) point.min = r.double();
     else if (kind === 'exponential_histogram' && f === 13 && wt === 1) point.max = r.double();
-    else if (kind === 'summary' && f === 6 && wt === 2) quantile(r, messageEnd(r));
+    else if (kind === 'summary' && f === 6 && wt === 2) quantile(r, messageEnd(r), sc.point);
     else skipField(r, wt);
   }
 }
 
-function quantile(r: Reader, end: number): void {
+function quantile(r: Reader, end: number, point: PointFields): void {
   let q = 0;
   let v = 0;
   while (r.pos < end) {
@@ -196,7 +202,9 @@ function quantile(r: Reader, end: number): void {
   point.quantileValues.push(v);
 }
 
-function exemplar(r: Reader, end: number): void {
+function exemplar(r: Reader, end: number, sc: Scratch): void {
+  const { point, exemplarAttrs } = sc;
+  const u64 = r.ctx.u64;
   exemplarAttrs.reset();
   let lo = 0;
   let hi = 0;

@@ -3,7 +3,7 @@
 import type { RowBinaryWriter, TableName } from '../../store/index.js';
 import { AttrList, encodeOnce } from '../otlp/attributes.js';
 import type { ResourceInfo, ScopeContext } from '../otlp/envelope.js';
-import { writeId, type Id } from '../otlp/wire.js';
+import { type DecodeContext, writeId, type Id } from '../otlp/wire.js';
 
 export type MetricKind = 'gauge' | 'sum' | 'histogram' | 'exponential_histogram' | 'summary';
 
@@ -32,7 +32,11 @@ export class NumberList {
 }
 
 export class PointFields {
-  readonly attrs = new AttrList();
+  constructor(ctx: DecodeContext) {
+    this.attrs = new AttrList(ctx);
+  }
+
+  readonly attrs: AttrList;
   startLo = 0;
   startHi = 0;
   timeLo = 0;

@@ -3,9 +3,9 @@
 // they are, numbers and booleans as text, arrays and maps as JSON, bytes as base64.
 import { EMPTY_MAP, RowBinaryWriter, encodeStringMap, type Str } from '../../store/index.js';
 import {
+  type DecodeContext,
   MalformedInputError,
   messageEnd,
-  noteProblem,
   readUtf8,
   readUtf8String,
   skipField,
@@ -13,19 +13,21 @@ import {
   type Reader,
 } from './wire.js';
 
-export const limits = { maxAttributes: 1000, maxDepth: 32 };
+/** How deep arrays and maps may nest in one attribute value. */
+const MAX_DEPTH = 32;
 
 /** A reusable list of key/value pairs for the item being decoded. */
 export class AttrList {
   keys: Str[] = [];
   vals: Str[] = [];
   n = 0;
+  constructor(readonly ctx: DecodeContext) {}
   reset(): void {
     this.n = 0;
   }
   push(k: Str, v: Str): void {
-    if (this.n >= limits.maxAttributes) {
-      noteProblem(`more than ${limits.maxAttributes} attributes on one item`);
+    if (this.n >= this.ctx.limits.maxAttributes) {
+      this.ctx.note(`more than ${this.ctx.limits.maxAttributes} attributes on one item`);
       return;
     }
     this.keys[this.n] = k;
@@ -111,7 +113,7 @@ export function anyValueProto(r: Reader, end: number, depth: number): Str {
 
 /** AnyValue → JSON text, for values nested in arrays and maps. */
 function anyValueJsonProto(r: Reader, end: number, depth: number): string {
-  if (depth > limits.maxDepth) throw new MalformedInputError('attribute values nested too deeply');
+  if (depth > MAX_DEPTH) throw new MalformedInputError('attribute values nested too deeply');
   let out = 'null';
   while (r.pos < end) {
     const tag = r.uint32();
@@ -216,11 +218,8 @@ export interface ScopeInfo {
   dropped: number;
 }
 
-const resourceAttrs = new AttrList();
-const scopeAttrs = new AttrList();
-
-/** Resource → its attributes (left in the returned list until the next call). */
-export function resourceProto(r: Reader, end: number): AttrList {
+/** Resource → its attributes, into `resourceAttrs` (which it returns). */
+export function resourceProto(r: Reader, end: number, resourceAttrs: AttrList): AttrList {
   resourceAttrs.reset();
   while (r.pos < end) {
     const tag = r.uint32();
@@ -230,7 +229,7 @@ export function resourceProto(r: Reader, end: number): AttrList {
   return resourceAttrs;
 }
 
-export function scopeProto(r: Reader, end: number): ScopeInfo {
+export function scopeProto(r: Reader, end: number, scopeAttrs: AttrList): ScopeInfo {
   scopeAttrs.reset();
   const s: ScopeInfo = { name: '', version: '', attrs: EMPTY_MAP, dropped: 0 };
   while (r.pos < end) {
@@ -273,7 +272,7 @@ export function scopeProto(r: Reader, end: number): ScopeInfo {
 type Json = Record<string, unknown>;
 
 export function anyValueJson(v: unknown, depth: number, nested: boolean): string {
-  if (depth > limits.maxDepth) throw new MalformedInputError('attribute values nested too deeply');
+  if (depth > MAX_DEPTH) throw new MalformedInputError('attribute values nested too deeply');
   if (v === null || typeof v !== 'object') return nested ? 'null' : '';
   const o = v as Json;
   if ('stringValue' in o) return nested ? JSON.stringify(String(o.stringValue ?? '')) : String(o.stringValue ?? '');
@@ -313,13 +312,13 @@ export function attributesJson(list: unknown, into: AttrList): void {
   }
 }
 
-export function resourceJson(res: unknown): AttrList {
+export function resourceJson(res: unknown, resourceAttrs: AttrList): AttrList {
   resourceAttrs.reset();
   if (res && typeof res === 'object') attributesJson((res as Json).attributes, resourceAttrs);
   return resourceAttrs;
 }
 
-export function scopeJson(scope: unknown): ScopeInfo {
+export function scopeJson(scope: unknown, scopeAttrs: AttrList): ScopeInfo {
   scopeAttrs.reset();
   const s = (scope && typeof scope === 'object' ? scope : {}) as Json;
   attributesJson(s.attributes, scopeAttrs);

@@ -1,5 +1,5 @@
 import { RowBinaryWriter, type TableName } from '../../store/index.js';
-import { itemProblem } from './wire.js';
+import { DecodeContext } from './wire.js';
 
 /**
  * The rows one request decoded into, per table, kept apart from the shared batches until the
@@ -41,6 +41,8 @@ export class RequestRows {
   constructor(
     readonly maxBytes = Number.POSITIVE_INFINITY,
     readonly oldestNanos = Number.NEGATIVE_INFINITY,
+    /** The decode's own state (limits, the current item's problem); one per request. */
+    readonly ctx = new DecodeContext(),
   ) {}
 
   writer(table: TableName): RowBinaryWriter {
@@ -54,7 +56,7 @@ export class RequestRows {
 
   /** Writes the item just decoded (of time `atNanos`), or rejects it for the problem found while decoding it. */
   keep(write: () => void, atNanos: number): void {
-    if (itemProblem.message !== null) this.reject(itemProblem.message);
+    if (this.ctx.problem !== null) this.reject(this.ctx.problem);
     else if (atNanos < this.oldestNanos) {
       const days = Math.round((this.oldestNanos - atNanos) / NANOS_PER_DAY);
       this.reject(

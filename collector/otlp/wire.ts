@@ -4,13 +4,42 @@ import { isUtf8 } from 'node:buffer';
 import protobuf from 'protobufjs/minimal.js';
 import type { Str } from '../../store/index.js';
 
-export type Reader = protobuf.Reader;
+/** How much one item may hold. */
+export interface DecodeLimits {
+  /** Attributes on one item (`--max-attributes`); more reject the item. */
+  maxAttributes: number;
+}
+
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxAttributes: 1000 };
+
+/**
+ * Everything one decode changes as it goes, passed in rather than kept in the module: the limits,
+ * the problem found in the item being decoded, and the halves of the last fixed64 read.
+ */
+export class DecodeContext {
+  /**
+   * What was wrong with the item being decoded (null: nothing). An item with a problem is rejected
+   * alone and reported through OTLP partial success; the rest of the request is kept.
+   */
+  problem: string | null = null;
+  /** The low and high halves of the last fixed64 read: read without allocating a Long. */
+  readonly u64 = { lo: 0, hi: 0 };
+  constructor(readonly limits: DecodeLimits = DEFAULT_DECODE_LIMITS) {}
+  note(message: string): void {
+    if (this.problem === null) this.problem = message;
+  }
+}
+
+/** protobufjs's Reader, carrying the decode's context to every helper that reads with it. */
+export type Reader = protobuf.Reader & { ctx: DecodeContext };
 
 /** Thrown for a body that is not valid OTLP; the receiver answers 400 with its message. */
 export class MalformedInputError extends Error {}
 
-export function createReader(buf: Uint8Array): Reader {
-  return protobuf.Reader.create(buf);
+export function createReader(buf: Uint8Array, ctx: DecodeContext): Reader {
+  const r = protobuf.Reader.create(buf) as Reader;
+  r.ctx = ctx;
+  return r;
 }
 
 /** Reads a length prefix and returns where the embedded message ends. */
@@ -31,13 +60,12 @@ export function skipField(r: Reader, wireType: number): void {
   r.skipType(wireType);
 }
 
-/** The low and high halves of the last fixed64 read: read without allocating a Long. */
-export const u64 = { lo: 0, hi: 0 };
-
+/** Reads a fixed64 into `r.ctx.u64`. */
 export function readFixed64(r: Reader): void {
   if (r.pos + 8 > r.len) throw new MalformedInputError(`truncated fixed64 at offset ${r.pos}`);
   const b = r.buf;
   const p = r.pos;
+  const u64 = r.ctx.u64;
   u64.lo = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
   u64.hi = (b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24)) >>> 0;
   r.pos = p + 8;
@@ -45,30 +73,20 @@ export function readFixed64(r: Reader): void {
 
 export function readFixed64Number(r: Reader): number {
   readFixed64(r);
-  return u64.hi * 4294967296 + u64.lo;
-}
-
-/**
- * Problems found in the item being decoded. An item with a problem is rejected alone and
- * reported through OTLP partial success; the rest of the request is kept.
- */
-export const itemProblem = { message: null as string | null };
-
-export function noteProblem(message: string): void {
-  if (itemProblem.message === null) itemProblem.message = message;
+  return r.ctx.u64.hi * 4294967296 + r.ctx.u64.lo;
 }
 
 /** A UTF-8 string field as a view of its bytes (no decoding), checked for validity. */
 export function readUtf8(r: Reader, field: string): Uint8Array {
   const bytes = r.bytes();
-  if (bytes.length > 0 && !isUtf8(bytes)) noteProblem(`invalid UTF-8 in ${field}`);
+  if (bytes.length > 0 && !isUtf8(bytes)) r.ctx.note(`invalid UTF-8 in ${field}`);
   return bytes;
 }
 
 /** A trace or span id: raw bytes of the given length, or empty. */
 export function readId(r: Reader, bytes: number, field: string): Uint8Array {
   const v = r.bytes();
-  if (v.length !== bytes && v.length !== 0) noteProblem(`${field} must be ${bytes} bytes, got ${v.length}`);
+  if (v.length !== bytes && v.length !== 0) r.ctx.note(`${field} must be ${bytes} bytes, got ${v.length}`);
   return v;
 }
 
@@ -96,8 +114,9 @@ export function toBuffer(v: Uint8Array): Buffer {
   return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.length);
 }
 
-/** Nanoseconds given as a JSON string or number, split into 32-bit halves (into `u64`). */
-export function nanosFromJson(v: unknown, field: string): void {
+/** Nanoseconds given as a JSON string or number, split into 32-bit halves (into `ctx.u64`). */
+export function nanosFromJson(ctx: DecodeContext, v: unknown, field: string): void {
+  const u64 = ctx.u64;
   if (v === undefined || v === null || v === '' || v === 0) {
     u64.lo = 0;
     u64.hi = 0;
@@ -120,10 +139,10 @@ export function durationNanos(sLo: number, sHi: number, eLo: number, eHi: number
 }
 
 /** A hex id from OTLP/JSON (trace and span ids are hex there, not base64). */
-export function hexIdFromJson(v: unknown, bytes: number, field: string): string {
+export function hexIdFromJson(ctx: DecodeContext, v: unknown, bytes: number, field: string): string {
   if (v === undefined || v === null || v === '') return '';
   if (typeof v !== 'string' || v.length !== bytes * 2 || !/^[0-9a-fA-F]+$/.test(v)) {
-    noteProblem(`${field} must be ${bytes * 2} hex digits`);
+    ctx.note(`${field} must be ${bytes * 2} hex digits`);
     return '';
   }
   return v.toLowerCase();

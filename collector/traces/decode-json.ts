@@ -2,7 +2,7 @@
 import { AttrList, arrayOf, attributesJson, encodeOnce } from '../otlp/attributes.js';
 import { obj, walkJson } from '../otlp/envelope.js';
 import { nanosOf, type RequestRows } from '../otlp/request-rows.js';
-import { enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody, u64 } from '../otlp/wire.js';
+import { type DecodeContext, enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody } from '../otlp/wire.js';
 import { SpanFields, requireSpanIds, spanPrefix, writeSpanRow } from './span-row.js';
 
 const KIND_NAMES = [
@@ -15,36 +15,39 @@ const KIND_NAMES = [
 ];
 const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 
-const span = new SpanFields();
-const nestedAttrs = new AttrList();
-
 export function decodeTracesJson(body: Buffer, namespace: string, out: RequestRows): void {
   const w = out.writer('otel_traces');
   const ns = encodeOnce((x) => x.str(namespace));
+  // The records this decode reuses for every span (none kept in the module).
+  const span = new SpanFields(out.ctx);
+  const nested = new AttrList(out.ctx);
   walkJson(
     parseJsonBody(body),
+    out.ctx,
     { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' },
     spanPrefix,
     (prefix, s) => {
-      fillSpan(s);
+      fillSpan(s, span, nested);
       requireSpanIds(span, 'traceId', 'spanId');
       out.keep(() => writeSpanRow(w, span, prefix, ns), nanosOf(span.startLo, span.startHi));
     },
   );
 }
 
-function fillSpan(s: Record<string, unknown>): void {
+function fillSpan(s: Record<string, unknown>, span: SpanFields, nestedAttrs: AttrList): void {
+  const ctx: DecodeContext = span.attrs.ctx;
+  const u64 = ctx.u64;
   span.reset();
-  span.traceId = hexIdFromJson(s.traceId, 16, 'traceId');
-  span.spanId = hexIdFromJson(s.spanId, 8, 'spanId');
-  span.parentSpanId = hexIdFromJson(s.parentSpanId, 8, 'parentSpanId');
+  span.traceId = hexIdFromJson(ctx, s.traceId, 16, 'traceId');
+  span.spanId = hexIdFromJson(ctx, s.spanId, 8, 'spanId');
+  span.parentSpanId = hexIdFromJson(ctx, s.parentSpanId, 8, 'parentSpanId');
   span.traceState = String(s.traceState ?? '');
   span.name = String(s.name ?? '');
   span.kind = enumFromJson(s.kind, KIND_NAMES);
-  nanosFromJson(s.startTimeUnixNano, 'startTimeUnixNano');
+  nanosFromJson(ctx, s.startTimeUnixNano, 'startTimeUnixNano');
   span.startLo = u64.lo;
   span.startHi = u64.hi;
-  nanosFromJson(s.endTimeUnixNano, 'endTimeUnixNano');
+  nanosFromJson(ctx, s.endTimeUnixNano, 'endTimeUnixNano');
   span.endLo = u64.lo;
   span.endHi = u64.hi;
   attributesJson(s.attributes, span.attrs);
@@ -52,7 +55,7 @@ function fillSpan(s: Record<string, unknown>): void {
     const e = obj(eRaw);
     nestedAttrs.reset();
     attributesJson(e.attributes, nestedAttrs);
-    nanosFromJson(e.timeUnixNano, 'events.timeUnixNano');
+    nanosFromJson(ctx, e.timeUnixNano, 'events.timeUnixNano');
     span.addEvent(u64.lo, u64.hi, String(e.name ?? ''), nestedAttrs.encode());
   }
   for (const lRaw of arrayOf(s.links, 'links')) {
@@ -60,8 +63,8 @@ function fillSpan(s: Record<string, unknown>): void {
     nestedAttrs.reset();
     attributesJson(l.attributes, nestedAttrs);
     span.addLink(
-      hexIdFromJson(l.traceId, 16, 'links.traceId'),
-      hexIdFromJson(l.spanId, 8, 'links.spanId'),
+      hexIdFromJson(ctx, l.traceId, 16, 'links.traceId'),
+      hexIdFromJson(ctx, l.spanId, 8, 'links.spanId'),
       String(l.traceState ?? ''),
       nestedAttrs.encode(),
     );

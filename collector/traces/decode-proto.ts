@@ -3,24 +3,31 @@ import type { Str } from '../../store/index.js';
 import { AttrList, encodeOnce, keyValueProto } from '../otlp/attributes.js';
 import { walkProto } from '../otlp/envelope.js';
 import { nanosOf, type RequestRows } from '../otlp/request-rows.js';
-import { messageEnd, readFixed64, readId, readUtf8, skipField, u64, type Id, type Reader } from '../otlp/wire.js';
+import { messageEnd, readFixed64, readId, readUtf8, skipField, type Id, type Reader } from '../otlp/wire.js';
 import { SpanFields, requireSpanIds, spanPrefix, writeSpanRow } from './span-row.js';
 
-const span = new SpanFields();
-const nestedAttrs = new AttrList();
+/** The records one decode reuses for every span (one set per request, none kept in the module). */
+interface Scratch {
+  span: SpanFields;
+  nested: AttrList;
+}
 
 export function decodeTracesProto(body: Buffer, namespace: string, out: RequestRows): void {
   const w = out.writer('otel_traces');
   const ns = encodeOnce((x) => x.str(namespace));
-  walkProto(body, spanPrefix, (prefix, r, end) => {
+  const sc: Scratch = { span: new SpanFields(out.ctx), nested: new AttrList(out.ctx) };
+  const span = sc.span;
+  walkProto(body, out.ctx, spanPrefix, (prefix, r, end) => {
     span.reset();
-    decodeSpan(r, end);
+    decodeSpan(r, end, sc);
     requireSpanIds(span, 'trace_id', 'span_id');
     out.keep(() => writeSpanRow(w, span, prefix, ns), nanosOf(span.startLo, span.startHi));
   });
 }
 
-function decodeSpan(r: Reader, end: number): void {
+function decodeSpan(r: Reader, end: number, sc: Scratch): void {
+  const span = sc.span;
+  const u64 = r.ctx.u64;
   while (r.pos < end) {
     const tag = r.uint32();
     const wt = tag & 7;
@@ -85,19 +92,19 @@ function decodeSpan(r: Reader, end: number): void {
         break;
       case 11:
         if (wt === 2) {
-          decodeEvent(r, messageEnd(r));
+          decodeEvent(r, messageEnd(r), sc);
           continue;
         }
         break;
       case 13:
         if (wt === 2) {
-          decodeLink(r, messageEnd(r));
+          decodeLink(r, messageEnd(r), sc);
           continue;
         }
         break;
       case 15:
         if (wt === 2) {
-          decodeStatus(r, messageEnd(r));
+          decodeStatus(r, messageEnd(r), sc);
           continue;
         }
         break;
@@ -106,11 +113,13 @@ function decodeSpan(r: Reader, end: number): void {
   }
 }
 
-function decodeEvent(r: Reader, end: number): void {
+function decodeEvent(r: Reader, end: number, sc: Scratch): void {
+  const span = sc.span;
+  const u64 = r.ctx.u64;
   let lo = 0;
   let hi = 0;
   let name: Str = '';
-  nestedAttrs.reset();
+  sc.nested.reset();
   while (r.pos < end) {
     const tag = r.uint32();
     const wt = tag & 7;
@@ -120,17 +129,18 @@ function decodeEvent(r: Reader, end: number): void {
       lo = u64.lo;
       hi = u64.hi;
     } else if (field === 2 && wt === 2) name = readUtf8(r, 'event name');
-    else if (field === 3 && wt === 2) keyValueProto(r, messageEnd(r), nestedAttrs);
+    else if (field === 3 && wt === 2) keyValueProto(r, messageEnd(r), sc.nested);
     else skipField(r, wt);
   }
-  span.addEvent(lo, hi, name, nestedAttrs.encode());
+  span.addEvent(lo, hi, name, sc.nested.encode());
 }
 
-function decodeLink(r: Reader, end: number): void {
+function decodeLink(r: Reader, end: number, sc: Scratch): void {
+  const span = sc.span;
   let traceId: Id = '';
   let spanId: Id = '';
   let state: Str = '';
-  nestedAttrs.reset();
+  sc.nested.reset();
   while (r.pos < end) {
     const tag = r.uint32();
     const wt = tag & 7;
@@ -138,13 +148,14 @@ function decodeLink(r: Reader, end: number): void {
     if (field === 1 && wt === 2) traceId = readId(r, 16, 'link trace_id');
     else if (field === 2 && wt === 2) spanId = readId(r, 8, 'link span_id');
     else if (field === 3 && wt === 2) state = readUtf8(r, 'link trace_state');
-    else if (field === 4 && wt === 2) keyValueProto(r, messageEnd(r), nestedAttrs);
+    else if (field === 4 && wt === 2) keyValueProto(r, messageEnd(r), sc.nested);
     else skipField(r, wt);
   }
-  span.addLink(traceId, spanId, state, nestedAttrs.encode());
+  span.addLink(traceId, spanId, state, sc.nested.encode());
 }
 
-function decodeStatus(r: Reader, end: number): void {
+function decodeStatus(r: Reader, end: number, sc: Scratch): void {
+  const span = sc.span;
   while (r.pos < end) {
     const tag = r.uint32();
     const wt = tag & 7;

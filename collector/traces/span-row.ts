@@ -1,7 +1,7 @@
 // The fields of one span while it is decoded (one record reused for every span) and the
 // writer that turns it into an `otel_traces` row in the wire layout of store/tables.ts.
 import type { RowBinaryWriter, Str } from '../../store/index.js';
-import { durationNanos, isZeroId, noteProblem, writeId, type Id } from '../otlp/wire.js';
+import { type DecodeContext, durationNanos, isZeroId, writeId, type Id } from '../otlp/wire.js';
 import { AttrList, encodeOnce } from '../otlp/attributes.js';
 import type { ResourceInfo, ScopeContext } from '../otlp/envelope.js';
 
@@ -19,11 +19,16 @@ const STATUS_BYTES = STATUS_CODES.map((c) => encodeOnce((x) => x.str(c)));
  * them it can never be found or joined to its trace, so it is rejected through partial success.
  */
 export function requireSpanIds(span: SpanFields, traceField: string, spanField: string): void {
-  if (isZeroId(span.traceId)) noteProblem(`${traceField} is empty or all zeros: a span needs a trace id`);
-  else if (isZeroId(span.spanId)) noteProblem(`${spanField} is empty or all zeros: a span needs a span id`);
+  const ctx = span.attrs.ctx;
+  if (isZeroId(span.traceId)) ctx.note(`${traceField} is empty or all zeros: a span needs a trace id`);
+  else if (isZeroId(span.spanId)) ctx.note(`${spanField} is empty or all zeros: a span needs a span id`);
 }
 
 export class SpanFields {
+  constructor(ctx: DecodeContext) {
+    this.attrs = new AttrList(ctx);
+  }
+
   traceId: Id = '';
   spanId: Id = '';
   parentSpanId: Id = '';
@@ -34,7 +39,7 @@ export class SpanFields {
   startHi = 0;
   endLo = 0;
   endHi = 0;
-  readonly attrs = new AttrList();
+  readonly attrs: AttrList;
   statusCode = 0;
   statusMessage: Str = '';
   // Events and links, as parallel arrays (their Nested columns are one array per field).
