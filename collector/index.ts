@@ -1,14 +1,19 @@
-export { DECODED_PER_BODY_BYTE, handleExport, type ExportContext, type ExportResult } from './export.js';
-export { buildGrpcReceiver, closeGrpc, listenGrpc, type GrpcReceiverOptions } from './grpc-receiver.js';
+export { DEFAULT_DECODE_LIMITS, DecodeContext, MalformedInputError, type DecodeLimits } from './decode-context.js';
 export {
-  buildHttpReceiver,
-  type HttpReceiverOptions,
+  DECODED_PER_BODY_BYTE,
+  httpStatusOf,
+  ingest,
   type IngestAuthorization,
   type IngestAuthorizer,
-} from './http-receiver.js';
-export { DEFAULT_DECODE_LIMITS, DecodeContext, type DecodeLimits } from './otlp/wire.js';
-export { RequestRows, type Encoding, type Signal } from './otlp/request-rows.js';
-export { decodeTracesProto } from './traces/decode-proto.js';
-export { decodeLogsProto } from './logs/decode-proto.js';
+  type IngestContext,
+  type IngestResult,
+} from './ingest.js';
 export { createPipeline, type Pipeline, type PipelineOptions, type SubmitOutcome } from './pipeline.js';
+export { GZIP, authorizeRequest, readBody, retryAfterSeconds, type BodyDecoder } from './receivers/http-common.js';
+export { handleExport, type Encoding } from './receivers/otlp/export.js';
+export { buildGrpcReceiver, closeGrpc, listenGrpc, type GrpcReceiverOptions } from './receivers/otlp/grpc.js';
+export { buildHttpReceiver, type HttpReceiverOptions } from './receivers/otlp/http.js';
+export { decodeLogsProto } from './receivers/otlp/logs/decode-proto.js';
+export { decodeTracesProto } from './receivers/otlp/traces/decode-proto.js';
+export { RequestRows, type Signal } from './rows.js';
 export { createCollectorMetrics, type CollectorMetrics } from './self-metrics.js';

@@ -9,7 +9,7 @@ import {
   type StoreProblem,
   type TableName,
 } from '../store/index.js';
-import type { RequestRows } from './otlp/request-rows.js';
+import type { RequestRows } from './rows.js';
 import type { CollectorMetrics } from './self-metrics.js';
 
 export interface PipelineOptions {

@@ -1,9 +1,9 @@
 // One metric data point of any kind while it is decoded (reused), and the row writers of the
 // five metric tables, in the wire layouts of store/tables.ts.
-import type { RowBinaryWriter, TableName } from '../../store/index.js';
-import { AttrList, encodeOnce } from '../otlp/attributes.js';
-import type { ResourceInfo, ScopeContext } from '../otlp/envelope.js';
-import { type DecodeContext, writeId, type Id } from '../otlp/wire.js';
+import type { RowBinaryWriter, TableName } from '../../../../store/index.js';
+import { AttrList, encodeOnce } from '../attributes.js';
+import type { ResourceInfo, ScopeContext } from '../envelope.js';
+import { type DecodeContext, writeId, type Id } from '../wire.js';
 
 export type MetricKind = 'gauge' | 'sum' | 'histogram' | 'exponential_histogram' | 'summary';
 

@@ -1,7 +1,7 @@
 // OTLP attributes (KeyValue lists of AnyValue) as ClickHouse Map(String, String) values. Values
 // are turned to strings the way the collector's exporter does (pcommon's AsString): strings as
 // they are, numbers and booleans as text, arrays and maps as JSON, bytes as base64.
-import { EMPTY_MAP, RowBinaryWriter, encodeStringMap, type Str } from '../../store/index.js';
+import { EMPTY_MAP, RowBinaryWriter, encodeStringMap, type Str } from '../../../store/index.js';
 import {
   type DecodeContext,
   MalformedInputError,

@@ -1,23 +1,14 @@
-// What every OTLP export goes through, whatever the transport: admit, decode, store, answer.
+// What every receiver shares, whatever its protocol (OTLP, and the ones to come: Prometheus
+// remote write, Zipkin...): admit a request before the expensive decode, decode into rows with a
+// bound, store them, and acknowledge only once stored. Outcomes are data (IngestResult); each
+// receiver turns them into its protocol's answer (HTTP status, gRPC code, body).
 import type { Logger } from 'pino';
-import { decodeLogsJson } from './logs/decode-json.js';
-import { decodeLogsProto } from './logs/decode-proto.js';
-import { decodeMetricsJson } from './metrics/decode-json.js';
-import { decodeMetricsProto } from './metrics/decode-proto.js';
-import { RequestRows, RequestTooLargeError, type Decoder, type Encoding, type Signal } from './otlp/request-rows.js';
-import { DecodeContext, type DecodeLimits, MalformedInputError } from './otlp/wire.js';
+import { DecodeContext, type DecodeLimits, MalformedInputError } from './decode-context.js';
 import type { Pipeline } from './pipeline.js';
+import { RequestRows, RequestTooLargeError, type Signal } from './rows.js';
 import type { CollectorMetrics } from './self-metrics.js';
-import { decodeTracesJson } from './traces/decode-json.js';
-import { decodeTracesProto } from './traces/decode-proto.js';
 
-const DECODERS: Record<Signal, Record<Encoding, Decoder>> = {
-  traces: { protobuf: decodeTracesProto, json: decodeTracesJson },
-  logs: { protobuf: decodeLogsProto, json: decodeLogsJson },
-  metrics: { protobuf: decodeMetricsProto, json: decodeMetricsJson },
-};
-
-export type ExportResult =
+export type IngestResult =
   | { kind: 'ok'; rejected: number; message: string | null }
   | { kind: 'bad-request'; message: string }
   /** It can never be stored as sent: refused for good (413 / INVALID_ARGUMENT), never 429. */
@@ -25,7 +16,7 @@ export type ExportResult =
   | { kind: 'overloaded' | 'unavailable'; message: string; retryInMillis: number }
   | { kind: 'failure'; message: string };
 
-export interface ExportContext {
+export interface IngestContext {
   pipeline: Pipeline;
   metrics: CollectorMetrics;
   logger: Logger;
@@ -42,14 +33,24 @@ export interface ExportContext {
 /** Rows may be this many times the (decompressed) body before a request is refused as too large. */
 export const DECODED_PER_BODY_BYTE = 8;
 
-export async function handleExport(
-  ctx: ExportContext,
+/** Who may send, and into which namespace (from the bearer token, or loopback without one). */
+export type IngestAuthorization =
+  | { ok: true; namespace: string }
+  | { ok: false; status: 401 | 403 | 429; message: string; retryInMillis?: number };
+export type IngestAuthorizer = (authorization: string | undefined, remoteAddress: string) => IngestAuthorization;
+
+/**
+ * One request from decode to acknowledgement. `decode` fills the rows (throwing
+ * MalformedInputError for a body that is not the protocol's); what it rejects item by item is
+ * counted and reported by the caller as partial success.
+ */
+export async function ingest(
+  ctx: IngestContext,
   signal: Signal,
-  encoding: Encoding,
-  transport: 'http' | 'grpc',
-  body: Buffer,
-  namespace: string,
-): Promise<ExportResult> {
+  transport: string,
+  what: string,
+  decode: (rows: RequestRows) => void,
+): Promise<IngestResult> {
   // Refuse before decoding when already full: decoding is the expensive part.
   if (ctx.pipeline.queuedBytes() >= ctx.maxQueueBytes) {
     ctx.metrics.rejected.labels(signal, 'overloaded').inc();
@@ -62,7 +63,7 @@ export async function handleExport(
   );
   const started = process.hrtime.bigint();
   try {
-    DECODERS[signal][encoding](body, namespace, rows);
+    decode(rows);
     ctx.metrics.decodeSeconds.labels(signal).inc(Number(process.hrtime.bigint() - started) / 1e9);
   } catch (err) {
     if (err instanceof RequestTooLargeError) {
@@ -72,9 +73,9 @@ export async function handleExport(
     const message =
       err instanceof MalformedInputError || err instanceof RangeError || err instanceof SyntaxError
         ? err.message
-        : `could not decode the ${encoding} body: ${(err as Error).message}`;
+        : `could not decode the body: ${(err as Error).message}`;
     ctx.metrics.rejected.labels(signal, 'malformed').inc();
-    return { kind: 'bad-request', message: `malformed OTLP ${signal} request: ${message}` };
+    return { kind: 'bad-request', message: `malformed ${what} request: ${message}` };
   }
   ctx.metrics.received.labels(signal, transport).inc(rows.accepted + rows.rejected);
   for (const [reason, n] of rows.rejectedBy) ctx.metrics.rejected.labels(signal, reason).inc(n);
@@ -109,4 +110,22 @@ export async function handleExport(
     message: outcome.message,
     retryInMillis: outcome.retryInMillis,
   };
+}
+
+/** The HTTP status of a result (receivers over HTTP all answer alike), and Retry-After when it passes. */
+export function httpStatusOf(result: IngestResult): { status: number; retryAfterSeconds?: number } {
+  switch (result.kind) {
+    case 'ok':
+      return { status: 200 };
+    case 'bad-request':
+      return { status: 400 };
+    case 'too-large':
+      return { status: 413 };
+    case 'overloaded':
+      return { status: 429, retryAfterSeconds: Math.max(1, Math.ceil(result.retryInMillis / 1000)) };
+    case 'unavailable':
+      return { status: 503, retryAfterSeconds: Math.max(1, Math.ceil(result.retryInMillis / 1000)) };
+    case 'failure':
+      return { status: 500 };
+  }
 }

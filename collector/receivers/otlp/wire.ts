@@ -2,39 +2,13 @@
 // generated classes and no object per span. Field numbers follow opentelemetry-proto v1.
 import { isUtf8 } from 'node:buffer';
 import protobuf from 'protobufjs/minimal.js';
-import type { Str } from '../../store/index.js';
+import type { Str } from '../../../store/index.js';
+import { DecodeContext, MalformedInputError } from '../../decode-context.js';
 
-/** How much one item may hold. */
-export interface DecodeLimits {
-  /** Attributes on one item (`--max-attributes`); more reject the item. */
-  maxAttributes: number;
-}
-
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxAttributes: 1000 };
-
-/**
- * Everything one decode changes as it goes, passed in rather than kept in the module: the limits,
- * the problem found in the item being decoded, and the halves of the last fixed64 read.
- */
-export class DecodeContext {
-  /**
-   * What was wrong with the item being decoded (null: nothing). An item with a problem is rejected
-   * alone and reported through OTLP partial success; the rest of the request is kept.
-   */
-  problem: string | null = null;
-  /** The low and high halves of the last fixed64 read: read without allocating a Long. */
-  readonly u64 = { lo: 0, hi: 0 };
-  constructor(readonly limits: DecodeLimits = DEFAULT_DECODE_LIMITS) {}
-  note(message: string): void {
-    if (this.problem === null) this.problem = message;
-  }
-}
+export { DecodeContext, MalformedInputError };
 
 /** protobufjs's Reader, carrying the decode's context to every helper that reads with it. */
 export type Reader = protobuf.Reader & { ctx: DecodeContext };
-
-/** Thrown for a body that is not valid OTLP; the receiver answers 400 with its message. */
-export class MalformedInputError extends Error {}
 
 export function createReader(buf: Uint8Array, ctx: DecodeContext): Reader {
   const r = protobuf.Reader.create(buf) as Reader;

@@ -1,7 +1,8 @@
 // OTLP response bodies: Export*ServiceResponse with partial success, and google.rpc.Status for
 // errors (OTLP/HTTP sends it in the request's encoding; gRPC carries it in its trailers).
 import protobuf from 'protobufjs/minimal.js';
-import type { Encoding, Signal } from './otlp/request-rows.js';
+import type { Signal } from '../../rows.js';
+import type { Encoding } from './export.js';
 
 const REJECTED_FIELD: Record<Signal, string> = {
   traces: 'rejectedSpans',

@@ -1,11 +1,11 @@
 // The fields of one span while it is decoded (one record reused for every span) and the
 // writer that turns it into an `otel_traces` row in the wire layout of store/tables.ts.
-import type { RowBinaryWriter, Str } from '../../store/index.js';
-import { type DecodeContext, durationNanos, isZeroId, writeId, type Id } from '../otlp/wire.js';
-import { AttrList, encodeOnce } from '../otlp/attributes.js';
-import type { ResourceInfo, ScopeContext } from '../otlp/envelope.js';
+import type { RowBinaryWriter, Str } from '../../../../store/index.js';
+import { type DecodeContext, durationNanos, isZeroId, writeId, type Id } from '../wire.js';
+import { AttrList, encodeOnce } from '../attributes.js';
+import type { ResourceInfo, ScopeContext } from '../envelope.js';
 
-export type { Id } from '../otlp/wire.js';
+export type { Id } from '../wire.js';
 
 export const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'] as const;
 export const STATUS_CODES = ['Unset', 'Ok', 'Error'] as const;

@@ -1,7 +1,7 @@
 // The envelope every OTLP export shares: request → Resource* → Scope* → items. Walks it once
 // for all three signals, in protobuf and in JSON, and hands each item to the signal's decoder
 // with the resource and scope already read (whatever their order on the wire).
-import { EMPTY_MAP, type Str } from '../../store/index.js';
+import { EMPTY_MAP, type Str } from '../../../store/index.js';
 import { AttrList, arrayOf, resourceJson, resourceProto, scopeJson, scopeProto, type ScopeInfo } from './attributes.js';
 import {
   collectChildren,

@@ -1,8 +1,8 @@
 // One log record while it is decoded (reused) and its `otel_logs` row writer.
-import type { RowBinaryWriter, Str } from '../../store/index.js';
-import { AttrList, encodeOnce } from '../otlp/attributes.js';
-import type { ResourceInfo, ScopeContext } from '../otlp/envelope.js';
-import { type DecodeContext, writeId, type Id } from '../otlp/wire.js';
+import type { RowBinaryWriter, Str } from '../../../../store/index.js';
+import { AttrList, encodeOnce } from '../attributes.js';
+import type { ResourceInfo, ScopeContext } from '../envelope.js';
+import { type DecodeContext, writeId, type Id } from '../wire.js';
 
 export class LogFields {
   constructor(ctx: DecodeContext) {

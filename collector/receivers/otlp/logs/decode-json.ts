@@ -1,8 +1,8 @@
 // ExportLogsServiceRequest (OTLP/JSON) → otel_logs rows.
-import { anyValueJson, attributesJson, encodeOnce } from '../otlp/attributes.js';
-import { walkJson } from '../otlp/envelope.js';
-import type { RequestRows } from '../otlp/request-rows.js';
-import { enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody } from '../otlp/wire.js';
+import { anyValueJson, attributesJson, encodeOnce } from '../attributes.js';
+import { walkJson } from '../envelope.js';
+import type { RequestRows } from '../../../rows.js';
+import { enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody } from '../wire.js';
 import { LogFields, logPrefix, writeLogRow } from './log-row.js';
 
 const SEVERITY_NAMES = [

@@ -1,8 +1,8 @@
 // ExportLogsServiceRequest (protobuf) → otel_logs rows.
-import { anyValueProto, encodeOnce, keyValueProto } from '../otlp/attributes.js';
-import { walkProto } from '../otlp/envelope.js';
-import type { RequestRows } from '../otlp/request-rows.js';
-import { messageEnd, readFixed64, readId, readUtf8, skipField, type Reader } from '../otlp/wire.js';
+import { anyValueProto, encodeOnce, keyValueProto } from '../attributes.js';
+import { walkProto } from '../envelope.js';
+import type { RequestRows } from '../../../rows.js';
+import { messageEnd, readFixed64, readId, readUtf8, skipField, type Reader } from '../wire.js';
 import { LogFields, logPrefix, writeLogRow } from './log-row.js';
 
 export function decodeLogsProto(body: Buffer, namespace: string, out: RequestRows): void {

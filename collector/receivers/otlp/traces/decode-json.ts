@@ -1,8 +1,8 @@
 // ExportTraceServiceRequest (OTLP/JSON) → otel_traces rows, through the same span record.
-import { AttrList, arrayOf, attributesJson, encodeOnce } from '../otlp/attributes.js';
-import { obj, walkJson } from '../otlp/envelope.js';
-import { nanosOf, type RequestRows } from '../otlp/request-rows.js';
-import { type DecodeContext, enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody } from '../otlp/wire.js';
+import { AttrList, arrayOf, attributesJson, encodeOnce } from '../attributes.js';
+import { obj, walkJson } from '../envelope.js';
+import { nanosOf, type RequestRows } from '../../../rows.js';
+import { type DecodeContext, enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody } from '../wire.js';
 import { SpanFields, requireSpanIds, spanPrefix, writeSpanRow } from './span-row.js';
 
 const KIND_NAMES = [

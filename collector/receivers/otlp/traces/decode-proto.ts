@@ -1,9 +1,9 @@
 // ExportTraceServiceRequest (protobuf) → otel_traces rows, without an object per span.
-import type { Str } from '../../store/index.js';
-import { AttrList, encodeOnce, keyValueProto } from '../otlp/attributes.js';
-import { walkProto } from '../otlp/envelope.js';
-import { nanosOf, type RequestRows } from '../otlp/request-rows.js';
-import { messageEnd, readFixed64, readId, readUtf8, skipField, type Id, type Reader } from '../otlp/wire.js';
+import type { Str } from '../../../../store/index.js';
+import { AttrList, encodeOnce, keyValueProto } from '../attributes.js';
+import { walkProto } from '../envelope.js';
+import { nanosOf, type RequestRows } from '../../../rows.js';
+import { messageEnd, readFixed64, readId, readUtf8, skipField, type Id, type Reader } from '../wire.js';
 import { SpanFields, requireSpanIds, spanPrefix, writeSpanRow } from './span-row.js';
 
 /** The records one decode reuses for every span (one set per request, none kept in the module). */

@@ -1,8 +1,8 @@
 // ExportMetricsServiceRequest (OTLP/JSON) → rows of the five otel_metrics_* tables.
-import { AttrList, arrayOf, attributesJson, encodeOnce } from '../otlp/attributes.js';
-import { obj, walkJson } from '../otlp/envelope.js';
-import { nanosOf, type RequestRows } from '../otlp/request-rows.js';
-import { MalformedInputError, enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody } from '../otlp/wire.js';
+import { AttrList, arrayOf, attributesJson, encodeOnce } from '../attributes.js';
+import { obj, walkJson } from '../envelope.js';
+import { nanosOf, type RequestRows } from '../../../rows.js';
+import { MalformedInputError, enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody } from '../wire.js';
 import {
   PointFields,
   TABLE_OF,

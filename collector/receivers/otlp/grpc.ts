@@ -2,9 +2,9 @@
 // (grpc-js hands us the message undecoded and handles gzip message compression).
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { handleExport, type ExportContext } from './export.js';
-import type { Signal } from './otlp/request-rows.js';
-import type { IngestAuthorizer } from './http-receiver.js';
+import type { IngestAuthorizer, IngestContext } from '../../ingest.js';
+import type { Signal } from '../../rows.js';
+import { handleExport } from './export.js';
 import { exportResponse, statusMessage } from './responses.js';
 
 export interface GrpcReceiverOptions {
@@ -41,7 +41,7 @@ function definition(signal: Signal): grpc.ServiceDefinition {
   };
 }
 
-export function buildGrpcReceiver(ctx: ExportContext, opts: GrpcReceiverOptions, logger: Logger): grpc.Server {
+export function buildGrpcReceiver(ctx: IngestContext, opts: GrpcReceiverOptions, logger: Logger): grpc.Server {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': opts.maxBodyBytes,
     'grpc.max_send_message_length': 4 * 1024 * 1024,

@@ -1,5 +1,5 @@
-import { RowBinaryWriter, type TableName } from '../../store/index.js';
-import { DecodeContext } from './wire.js';
+import { RowBinaryWriter, type TableName } from '../store/index.js';
+import { DecodeContext } from './decode-context.js';
 
 /**
  * The rows one request decoded into, per table, kept apart from the shared batches until the
@@ -94,5 +94,3 @@ export class RequestRows {
 }
 
 export type Signal = 'traces' | 'metrics' | 'logs';
-export type Encoding = 'protobuf' | 'json';
-export type Decoder = (body: Buffer, namespace: string, out: RequestRows) => void;

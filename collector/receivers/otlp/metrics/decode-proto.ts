@@ -1,8 +1,8 @@
 // ExportMetricsServiceRequest (protobuf) → rows of the five otel_metrics_* tables.
-import type { Str } from '../../store/index.js';
-import { AttrList, encodeOnce, keyValueProto } from '../otlp/attributes.js';
-import { walkProto } from '../otlp/envelope.js';
-import { nanosOf, type RequestRows } from '../otlp/request-rows.js';
+import type { Str } from '../../../../store/index.js';
+import { AttrList, encodeOnce, keyValueProto } from '../attributes.js';
+import { walkProto } from '../envelope.js';
+import { nanosOf, type RequestRows } from '../../../rows.js';
 import {
   collectChildren,
   messageEnd,
@@ -11,7 +11,7 @@ import {
   readUtf8,
   skipField,
   type Reader,
-} from '../otlp/wire.js';
+} from '../wire.js';
 import {
   PointFields,
   TABLE_OF,
