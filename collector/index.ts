@@ -17,3 +17,4 @@ export { decodeLogsProto } from './receivers/otlp/logs/decode-proto.js';
 export { decodeTracesProto } from './receivers/otlp/traces/decode-proto.js';
 export { RequestRows, type Signal } from './rows.js';
 export { createCollectorMetrics, type CollectorMetrics } from './self-metrics.js';
+export { compileRowWriter, type ColumnEncoder, type RowWriter } from './row-writer.js';

@@ -13,7 +13,7 @@ export type { MigrationReport } from './migrations.js';
 export type { RetentionChange } from './retention.js';
 export type { Retention, Signal } from './schema.js';
 export { RowBinaryWriter, encodeStringMap, EMPTY_MAP, type Str } from './row-binary.js';
-export { LAYOUTS, type TableName } from './tables.js';
+export { LAYOUTS, type TableLayout, type TableName } from './tables.js';
 export {
   MAX_LIMIT,
   SEVERITY_LEVELS,

@@ -1,5 +1,6 @@
 // One log record while it is decoded (reused) and its `otel_logs` row writer.
-import type { RowBinaryWriter, Str } from '../../../../store/index.js';
+import { LAYOUTS, type Str } from '../../../../store/index.js';
+import { type ColumnEncoder, type RowWriter, compileRowWriter } from '../../../row-writer.js';
 import { AttrList, encodeOnce } from '../attributes.js';
 import type { ResourceInfo, ScopeContext } from '../envelope.js';
 import { type DecodeContext, writeId, type Id } from '../wire.js';
@@ -38,41 +39,51 @@ export class LogFields {
   }
 }
 
-export interface LogPrefix {
-  /** ServiceName, encoded. */
+/** The columns every log line of one resource and scope shares, each encoded once. */
+export interface LogScope {
   service: Buffer;
-  /** ResourceSchemaUrl, ResourceAttributes, ScopeSchemaUrl, ScopeName, ScopeVersion, ScopeAttributes. */
-  resourceScope: Buffer;
+  resourceSchemaUrl: Buffer;
+  resourceAttrs: Buffer;
+  scopeSchemaUrl: Buffer;
+  scopeName: Buffer;
+  scopeVersion: Buffer;
+  scopeAttrs: Buffer;
 }
 
-export function logPrefix(res: ResourceInfo, sc: ScopeContext): LogPrefix {
+export function logPrefix(res: ResourceInfo, sc: ScopeContext): LogScope {
   return {
     service: encodeOnce((x) => x.str(res.service)),
-    resourceScope: encodeOnce((x) => {
-      x.str(res.schemaUrl);
-      x.raw(res.attrs);
-      x.str(sc.schemaUrl);
-      x.str(sc.scope.name);
-      x.str(sc.scope.version);
-      x.raw(sc.scope.attrs);
-    }),
+    resourceSchemaUrl: encodeOnce((x) => x.str(res.schemaUrl)),
+    resourceAttrs: res.attrs,
+    scopeSchemaUrl: encodeOnce((x) => x.str(sc.schemaUrl)),
+    scopeName: encodeOnce((x) => x.str(sc.scope.name)),
+    scopeVersion: encodeOnce((x) => x.str(sc.scope.version)),
+    scopeAttrs: sc.scope.attrs,
   };
 }
 
-export function writeLogRow(w: RowBinaryWriter, l: LogFields, prefix: LogPrefix, namespace: Buffer): void {
+/** How each otel_logs column is written; the order is the table's declaration (LAYOUTS). */
+const LOG_COLUMNS: Record<string, ColumnEncoder<LogFields, LogScope>> = {
   // Like the exporter: a record without a time takes its observed time.
-  if (l.timeLo === 0 && l.timeHi === 0) w.u64parts(l.observedLo, l.observedHi);
-  else w.u64parts(l.timeLo, l.timeHi);
-  writeId(w, l.traceId);
-  writeId(w, l.spanId);
-  w.u8(l.flags & 0xff);
-  w.str(l.severityText);
-  w.u8(Math.min(255, Math.max(0, l.severityNumber)));
-  w.raw(prefix.service);
-  w.str(l.body);
-  w.raw(prefix.resourceScope);
-  l.attrs.writeMap(w);
-  w.str(l.eventName);
-  w.raw(namespace);
-  w.rows++;
-}
+  Timestamp: (w, l) =>
+    l.timeLo === 0 && l.timeHi === 0 ? w.u64parts(l.observedLo, l.observedHi) : w.u64parts(l.timeLo, l.timeHi),
+  TraceId: (w, l) => writeId(w, l.traceId),
+  SpanId: (w, l) => writeId(w, l.spanId),
+  TraceFlags: (w, l) => w.u8(l.flags & 0xff),
+  SeverityText: (w, l) => w.str(l.severityText),
+  SeverityNumber: (w, l) => w.u8(Math.min(255, Math.max(0, l.severityNumber))),
+  ServiceName: (w, _l, sc) => w.raw(sc.service),
+  Body: (w, l) => w.str(l.body),
+  ResourceSchemaUrl: (w, _l, sc) => w.raw(sc.resourceSchemaUrl),
+  ResourceAttributes: (w, _l, sc) => w.raw(sc.resourceAttrs),
+  ScopeSchemaUrl: (w, _l, sc) => w.raw(sc.scopeSchemaUrl),
+  ScopeName: (w, _l, sc) => w.raw(sc.scopeName),
+  ScopeVersion: (w, _l, sc) => w.raw(sc.scopeVersion),
+  ScopeAttributes: (w, _l, sc) => w.raw(sc.scopeAttrs),
+  LogAttributes: (w, l) => l.attrs.writeMap(w),
+  EventName: (w, l) => w.str(l.eventName),
+  Namespace: (w, _l, _sc, ns) => w.raw(ns),
+};
+
+/** One log record as an otel_logs row, in the declared column order. */
+export const writeLogRow: RowWriter<LogFields, LogScope> = compileRowWriter(LAYOUTS.otel_logs, LOG_COLUMNS);

@@ -6,6 +6,7 @@ import { MalformedInputError, enumFromJson, hexIdFromJson, nanosFromJson, parseJ
 import {
   PointFields,
   TABLE_OF,
+  metricContext,
   metricScopePrefix,
   writePointRow,
   type MetricContext,
@@ -53,17 +54,15 @@ export function decodeMetricsJson(body: Buffer, namespace: string, out: RequestR
       if (!found) return;
       const [key, kind] = found;
       const data = obj(m[key]);
-      const ctx: MetricContext = {
-        prefix: encodeOnce((x) => {
-          x.raw(scopePrefix);
-          x.str(String(m.name ?? ''));
-          x.str(String(m.description ?? ''));
-          x.str(String(m.unit ?? ''));
-        }),
-        namespace: ns,
-        temporality: enumFromJson(data.aggregationTemporality, TEMPORALITY),
-        monotonic: data.isMonotonic === true,
-      };
+      const ctx: MetricContext = metricContext(
+        scopePrefix,
+        String(m.name ?? ''),
+        String(m.description ?? ''),
+        String(m.unit ?? ''),
+        ns,
+      );
+      ctx.temporality = enumFromJson(data.aggregationTemporality, TEMPORALITY);
+      ctx.monotonic = data.isMonotonic === true;
       const w = out.writer(TABLE_OF[kind]);
       const metricProblem = out.ctx.problem;
       for (const pRaw of arrayOf(data.dataPoints, 'dataPoints')) {

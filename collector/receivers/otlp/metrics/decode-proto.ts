@@ -15,7 +15,9 @@ import {
 import {
   PointFields,
   TABLE_OF,
+  metricContext,
   metricScopePrefix,
+  type MetricScope,
   writePointRow,
   type MetricContext,
   type MetricKind,
@@ -42,7 +44,7 @@ export function decodeMetricsProto(body: Buffer, namespace: string, out: Request
   walkProto(body, out.ctx, metricScopePrefix, (prefix, r, end) => metric(r, end, ns, out, prefix, sc));
 }
 
-function metric(r: Reader, end: number, ns: Buffer, out: RequestRows, scopePrefix: Buffer, sc: Scratch): void {
+function metric(r: Reader, end: number, ns: Buffer, out: RequestRows, scopePrefix: MetricScope, sc: Scratch): void {
   const point = sc.point;
   let name: Str = '';
   let description: Str = '';
@@ -65,17 +67,7 @@ function metric(r: Reader, end: number, ns: Buffer, out: RequestRows, scopePrefi
     } else skipField(r, wt);
   }
   if (kind === null) return;
-  const ctx: MetricContext = {
-    prefix: encodeOnce((x) => {
-      x.raw(scopePrefix);
-      x.str(name);
-      x.str(description);
-      x.str(unit);
-    }),
-    namespace: ns,
-    temporality: 0,
-    monotonic: false,
-  };
+  const ctx: MetricContext = metricContext(scopePrefix, name, description, unit, ns);
   r.pos = dataStart;
   const points = collectChildren(r, dataEnd, 1, (field, wt) => {
     if (field === 2 && wt === 0) ctx.temporality = r.int32();

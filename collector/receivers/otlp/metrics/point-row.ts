@@ -1,6 +1,7 @@
 // One metric data point of any kind while it is decoded (reused), and the row writers of the
 // five metric tables, in the wire layouts of store/tables.ts.
-import type { RowBinaryWriter, TableName } from '../../../../store/index.js';
+import { LAYOUTS, type RowBinaryWriter, type Str, type TableName } from '../../../../store/index.js';
+import { type ColumnEncoder, type RowWriter, compileRowWriter } from '../../../row-writer.js';
 import { AttrList, encodeOnce } from '../attributes.js';
 import type { ResourceInfo, ScopeContext } from '../envelope.js';
 import { type DecodeContext, writeId, type Id } from '../wire.js';
@@ -85,94 +86,132 @@ export class PointFields {
   }
 }
 
-function writeExemplars(w: RowBinaryWriter, p: PointFields): void {
-  const n = p.exemplarCount;
-  w.varint(n);
-  for (let i = 0; i < n; i++) w.raw(p.exAttrs[i]!);
-  w.varint(n);
-  for (let i = 0; i < n; i++) w.u64parts(p.exTimes[2 * i]!, p.exTimes[2 * i + 1]!);
-  w.varint(n);
-  for (let i = 0; i < n; i++) w.f64(p.exValues[i]!);
-  w.varint(n);
-  for (let i = 0; i < n; i++) writeId(w, p.exSpanIds[i]!);
-  w.varint(n);
-  for (let i = 0; i < n; i++) writeId(w, p.exTraceIds[i]!);
+/** The columns every point of one resource and scope shares, each encoded once. */
+export interface MetricScope {
+  resourceAttrs: Buffer;
+  resourceSchemaUrl: Buffer;
+  scopeName: Buffer;
+  scopeVersion: Buffer;
+  scopeAttrs: Buffer;
+  scopeDropped: number;
+  scopeSchemaUrl: Buffer;
+  service: Buffer;
 }
 
-/** ResourceAttributes … ServiceName: the columns every point of one scope shares, encoded once. */
-export function metricScopePrefix(res: ResourceInfo, sc: ScopeContext): Buffer {
-  return encodeOnce((x) => {
-    x.raw(res.attrs);
-    x.str(res.schemaUrl);
-    x.str(sc.scope.name);
-    x.str(sc.scope.version);
-    x.raw(sc.scope.attrs);
-    x.u32(sc.scope.dropped);
-    x.str(sc.schemaUrl);
-    x.str(res.service);
-  });
+export function metricScopePrefix(res: ResourceInfo, sc: ScopeContext): MetricScope {
+  return {
+    resourceAttrs: res.attrs,
+    resourceSchemaUrl: encodeOnce((x) => x.str(res.schemaUrl)),
+    scopeName: encodeOnce((x) => x.str(sc.scope.name)),
+    scopeVersion: encodeOnce((x) => x.str(sc.scope.version)),
+    scopeAttrs: sc.scope.attrs,
+    scopeDropped: sc.scope.dropped,
+    scopeSchemaUrl: encodeOnce((x) => x.str(sc.schemaUrl)),
+    service: encodeOnce((x) => x.str(res.service)),
+  };
 }
 
+/** What every point of one metric shares. */
 export interface MetricContext {
-  /** ResourceAttributes … ServiceName, MetricName, MetricDescription, MetricUnit, encoded. */
-  prefix: Buffer;
+  scope: MetricScope;
+  /** MetricName, MetricDescription, MetricUnit, encoded. */
+  name: Buffer;
+  description: Buffer;
+  unit: Buffer;
   namespace: Buffer;
   temporality: number;
   monotonic: boolean;
 }
 
-/** Exemplars, Flags, Min, Max, AggregationTemporality: the end of both histogram layouts. */
-function writeHistogramTail(w: RowBinaryWriter, p: PointFields, m: MetricContext): void {
-  writeExemplars(w, p);
-  w.u32(p.flags);
-  w.f64(p.min);
-  w.f64(p.max);
-  w.i32(m.temporality);
+export function metricContext(
+  scope: MetricScope,
+  name: Str,
+  description: Str,
+  unit: Str,
+  namespace: Buffer,
+): MetricContext {
+  return {
+    scope,
+    name: encodeOnce((x) => x.str(name)),
+    description: encodeOnce((x) => x.str(description)),
+    unit: encodeOnce((x) => x.str(unit)),
+    namespace,
+    temporality: 0,
+    monotonic: false,
+  };
 }
 
-/** Writes one point as a row of its kind's table. */
+type Enc = ColumnEncoder<PointFields, MetricContext>;
+
+/**
+ * How each column of the five metric tables is written; each table's order is its declaration
+ * (LAYOUTS). A column means the same in every table that has it.
+ */
+const POINT_COLUMNS: Record<string, Enc> = {
+  ResourceAttributes: (w, _p, m) => w.raw(m.scope.resourceAttrs),
+  ResourceSchemaUrl: (w, _p, m) => w.raw(m.scope.resourceSchemaUrl),
+  ScopeName: (w, _p, m) => w.raw(m.scope.scopeName),
+  ScopeVersion: (w, _p, m) => w.raw(m.scope.scopeVersion),
+  ScopeAttributes: (w, _p, m) => w.raw(m.scope.scopeAttrs),
+  ScopeDroppedAttrCount: (w, _p, m) => w.u32(m.scope.scopeDropped),
+  ScopeSchemaUrl: (w, _p, m) => w.raw(m.scope.scopeSchemaUrl),
+  ServiceName: (w, _p, m) => w.raw(m.scope.service),
+  MetricName: (w, _p, m) => w.raw(m.name),
+  MetricDescription: (w, _p, m) => w.raw(m.description),
+  MetricUnit: (w, _p, m) => w.raw(m.unit),
+  Attributes: (w, p) => p.attrs.writeMap(w),
+  StartTimeUnix: (w, p) => w.u64parts(p.startLo, p.startHi),
+  TimeUnix: (w, p) => w.u64parts(p.timeLo, p.timeHi),
+  Value: (w, p) => w.f64(p.value),
+  Flags: (w, p) => w.u32(p.flags),
+  'Exemplars.FilteredAttributes': (w, p) => {
+    w.varint(p.exemplarCount);
+    for (let i = 0; i < p.exemplarCount; i++) w.raw(p.exAttrs[i]!);
+  },
+  'Exemplars.TimeUnix': (w, p) => {
+    w.varint(p.exemplarCount);
+    for (let i = 0; i < p.exemplarCount; i++) w.u64parts(p.exTimes[2 * i]!, p.exTimes[2 * i + 1]!);
+  },
+  'Exemplars.Value': (w, p) => {
+    w.varint(p.exemplarCount);
+    for (let i = 0; i < p.exemplarCount; i++) w.f64(p.exValues[i]!);
+  },
+  'Exemplars.SpanId': (w, p) => {
+    w.varint(p.exemplarCount);
+    for (let i = 0; i < p.exemplarCount; i++) writeId(w, p.exSpanIds[i]!);
+  },
+  'Exemplars.TraceId': (w, p) => {
+    w.varint(p.exemplarCount);
+    for (let i = 0; i < p.exemplarCount; i++) writeId(w, p.exTraceIds[i]!);
+  },
+  AggregationTemporality: (w, _p, m) => w.i32(m.temporality),
+  IsMonotonic: (w, _p, m) => w.u8(m.monotonic ? 1 : 0),
+  Count: (w, p) => w.u64(p.count),
+  Sum: (w, p) => w.f64(p.sum),
+  BucketCounts: (w, p) => p.bucketCounts.writeU64(w),
+  ExplicitBounds: (w, p) => p.bounds.writeF64(w),
+  Min: (w, p) => w.f64(p.min),
+  Max: (w, p) => w.f64(p.max),
+  Scale: (w, p) => w.i32(p.scale),
+  ZeroCount: (w, p) => w.u64(p.zeroCount),
+  PositiveOffset: (w, p) => w.i32(p.positiveOffset),
+  PositiveBucketCounts: (w, p) => p.positiveCounts.writeU64(w),
+  NegativeOffset: (w, p) => w.i32(p.negativeOffset),
+  NegativeBucketCounts: (w, p) => p.negativeCounts.writeU64(w),
+  'ValueAtQuantiles.Quantile': (w, p) => p.quantiles.writeF64(w),
+  'ValueAtQuantiles.Value': (w, p) => p.quantileValues.writeF64(w),
+  Namespace: (w, _p, _m, ns) => w.raw(ns),
+};
+
+const POINT_WRITERS: Record<MetricKind, RowWriter<PointFields, MetricContext>> = {
+  gauge: compileRowWriter(LAYOUTS.otel_metrics_gauge, POINT_COLUMNS, true),
+  sum: compileRowWriter(LAYOUTS.otel_metrics_sum, POINT_COLUMNS, true),
+  histogram: compileRowWriter(LAYOUTS.otel_metrics_histogram, POINT_COLUMNS, true),
+  exponential_histogram: compileRowWriter(LAYOUTS.otel_metrics_exponential_histogram, POINT_COLUMNS, true),
+  summary: compileRowWriter(LAYOUTS.otel_metrics_summary, POINT_COLUMNS, true),
+};
+
+/** Writes one point as a row of its kind's table, in the declared column order. */
 export function writePointRow(w: RowBinaryWriter, kind: MetricKind, p: PointFields, m: MetricContext): void {
-  w.raw(m.prefix);
-  p.attrs.writeMap(w);
-  w.u64parts(p.startLo, p.startHi);
-  w.u64parts(p.timeLo, p.timeHi);
-  switch (kind) {
-    case 'gauge':
-    case 'sum':
-      w.f64(p.value);
-      w.u32(p.flags);
-      writeExemplars(w, p);
-      if (kind === 'sum') {
-        w.i32(m.temporality);
-        w.u8(m.monotonic ? 1 : 0);
-      }
-      break;
-    case 'histogram':
-      w.u64(p.count);
-      w.f64(p.sum);
-      p.bucketCounts.writeU64(w);
-      p.bounds.writeF64(w);
-      writeHistogramTail(w, p, m);
-      break;
-    case 'exponential_histogram':
-      w.u64(p.count);
-      w.f64(p.sum);
-      w.i32(p.scale);
-      w.u64(p.zeroCount);
-      w.i32(p.positiveOffset);
-      p.positiveCounts.writeU64(w);
-      w.i32(p.negativeOffset);
-      p.negativeCounts.writeU64(w);
-      writeHistogramTail(w, p, m);
-      break;
-    case 'summary':
-      w.u64(p.count);
-      w.f64(p.sum);
-      p.quantiles.writeF64(w);
-      p.quantileValues.writeF64(w);
-      w.u32(p.flags);
-      break;
-  }
-  w.raw(m.namespace);
-  w.rows++;
+  POINT_WRITERS[kind](w, p, m, m.namespace);
 }

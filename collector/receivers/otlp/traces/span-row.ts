@@ -1,6 +1,7 @@
 // The fields of one span while it is decoded (one record reused for every span) and the
 // writer that turns it into an `otel_traces` row in the wire layout of store/tables.ts.
-import type { RowBinaryWriter, Str } from '../../../../store/index.js';
+import { LAYOUTS, type Str } from '../../../../store/index.js';
+import { type ColumnEncoder, type RowWriter, compileRowWriter } from '../../../row-writer.js';
 import { type DecodeContext, durationNanos, isZeroId, writeId, type Id } from '../wire.js';
 import { AttrList, encodeOnce } from '../attributes.js';
 import type { ResourceInfo, ScopeContext } from '../envelope.js';
@@ -79,49 +80,70 @@ export class SpanFields {
   }
 }
 
-/** The columns every span of one resource and scope shares, encoded once. */
-export function spanPrefix(res: ResourceInfo, sc: ScopeContext): Buffer {
-  return encodeOnce((x) => {
-    x.str(res.service);
-    x.raw(res.attrs);
-    x.str(sc.scope.name);
-    x.str(sc.scope.version);
-  });
+/** The columns every span of one resource and scope shares, each encoded once. */
+export interface SpanScope {
+  service: Buffer;
+  resourceAttrs: Buffer;
+  scopeName: Buffer;
+  scopeVersion: Buffer;
 }
 
-/**
- * `prefix` holds the columns shared by every span of one resource and scope, already encoded:
- * ServiceName, ResourceAttributes, ScopeName, ScopeVersion. `namespace` is the encoded Namespace.
- */
-export function writeSpanRow(w: RowBinaryWriter, s: SpanFields, prefix: Buffer, namespace: Buffer): void {
-  w.u64parts(s.startLo, s.startHi);
-  writeId(w, s.traceId);
-  writeId(w, s.spanId);
-  writeId(w, s.parentSpanId);
-  w.str(s.traceState);
-  w.str(s.name);
-  w.raw(KIND_BYTES[s.kind] ?? KIND_BYTES[0]!);
-  w.raw(prefix);
-  s.attrs.writeMap(w);
-  w.u64(durationNanos(s.startLo, s.startHi, s.endLo, s.endHi));
-  w.raw(STATUS_BYTES[s.statusCode] ?? STATUS_BYTES[0]!);
-  w.str(s.statusMessage);
-  const ne = s.eventCount;
-  w.varint(ne);
-  for (let i = 0; i < ne; i++) w.u64parts(s.eventTimes[2 * i]!, s.eventTimes[2 * i + 1]!);
-  w.varint(ne);
-  for (let i = 0; i < ne; i++) w.str(s.eventNames[i]!);
-  w.varint(ne);
-  for (let i = 0; i < ne; i++) w.raw(s.eventAttrs[i]!);
-  const nl = s.linkCount;
-  w.varint(nl);
-  for (let i = 0; i < nl; i++) writeId(w, s.linkTraceIds[i]!);
-  w.varint(nl);
-  for (let i = 0; i < nl; i++) writeId(w, s.linkSpanIds[i]!);
-  w.varint(nl);
-  for (let i = 0; i < nl; i++) w.str(s.linkStates[i]!);
-  w.varint(nl);
-  for (let i = 0; i < nl; i++) w.raw(s.linkAttrs[i]!);
-  w.raw(namespace);
-  w.rows++;
+export function spanPrefix(res: ResourceInfo, sc: ScopeContext): SpanScope {
+  return {
+    service: encodeOnce((x) => x.str(res.service)),
+    resourceAttrs: res.attrs,
+    scopeName: encodeOnce((x) => x.str(sc.scope.name)),
+    scopeVersion: encodeOnce((x) => x.str(sc.scope.version)),
+  };
 }
+
+/** How each otel_traces column is written; the order is the table's declaration (LAYOUTS). */
+const SPAN_COLUMNS: Record<string, ColumnEncoder<SpanFields, SpanScope>> = {
+  Timestamp: (w, s) => w.u64parts(s.startLo, s.startHi),
+  TraceId: (w, s) => writeId(w, s.traceId),
+  SpanId: (w, s) => writeId(w, s.spanId),
+  ParentSpanId: (w, s) => writeId(w, s.parentSpanId),
+  TraceState: (w, s) => w.str(s.traceState),
+  SpanName: (w, s) => w.str(s.name),
+  SpanKind: (w, s) => w.raw(KIND_BYTES[s.kind] ?? KIND_BYTES[0]!),
+  ServiceName: (w, _s, sc) => w.raw(sc.service),
+  ResourceAttributes: (w, _s, sc) => w.raw(sc.resourceAttrs),
+  ScopeName: (w, _s, sc) => w.raw(sc.scopeName),
+  ScopeVersion: (w, _s, sc) => w.raw(sc.scopeVersion),
+  SpanAttributes: (w, s) => s.attrs.writeMap(w),
+  Duration: (w, s) => w.u64(durationNanos(s.startLo, s.startHi, s.endLo, s.endHi)),
+  StatusCode: (w, s) => w.raw(STATUS_BYTES[s.statusCode] ?? STATUS_BYTES[0]!),
+  StatusMessage: (w, s) => w.str(s.statusMessage),
+  'Events.Timestamp': (w, s) => {
+    w.varint(s.eventCount);
+    for (let i = 0; i < s.eventCount; i++) w.u64parts(s.eventTimes[2 * i]!, s.eventTimes[2 * i + 1]!);
+  },
+  'Events.Name': (w, s) => {
+    w.varint(s.eventCount);
+    for (let i = 0; i < s.eventCount; i++) w.str(s.eventNames[i]!);
+  },
+  'Events.Attributes': (w, s) => {
+    w.varint(s.eventCount);
+    for (let i = 0; i < s.eventCount; i++) w.raw(s.eventAttrs[i]!);
+  },
+  'Links.TraceId': (w, s) => {
+    w.varint(s.linkCount);
+    for (let i = 0; i < s.linkCount; i++) writeId(w, s.linkTraceIds[i]!);
+  },
+  'Links.SpanId': (w, s) => {
+    w.varint(s.linkCount);
+    for (let i = 0; i < s.linkCount; i++) writeId(w, s.linkSpanIds[i]!);
+  },
+  'Links.TraceState': (w, s) => {
+    w.varint(s.linkCount);
+    for (let i = 0; i < s.linkCount; i++) w.str(s.linkStates[i]!);
+  },
+  'Links.Attributes': (w, s) => {
+    w.varint(s.linkCount);
+    for (let i = 0; i < s.linkCount; i++) w.raw(s.linkAttrs[i]!);
+  },
+  Namespace: (w, _s, _sc, ns) => w.raw(ns),
+};
+
+/** One span as an otel_traces row, in the declared column order. */
+export const writeSpanRow: RowWriter<SpanFields, SpanScope> = compileRowWriter(LAYOUTS.otel_traces, SPAN_COLUMNS);
