@@ -14,6 +14,7 @@ import { tokenRoutes } from './routes/tokens.js';
 import { alertingRoutes } from './routes/alerting.js';
 import { oncallRoutes } from './routes/oncall.js';
 import { telemetryRoutes } from './routes/telemetry.js';
+import { jaegerRoutes } from './jaeger/routes.js';
 
 export interface Readiness {
   ready: boolean;
@@ -146,6 +147,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   telemetryRoutes(app, {
     store,
     namespaceOf: (req) => ({ namespace: namespaceOf(req), shared: deps.sharedWith(namespaceOf(req)) }),
+  });
+  jaegerRoutes(app, {
+    store,
+    scopeOf: (req) => ({ namespace: namespaceOf(req), shared: deps.sharedWith(namespaceOf(req)) }),
+    now,
   });
   const alertingOf = (ns: string) => {
     const a = deps.alerting(ns);

@@ -15,6 +15,7 @@ interface ServerFlags {
   host?: string;
   apiPort?: string;
   otlpHttpPort?: string;
+  zipkinPort?: string;
   otlpGrpcPort?: string;
   publicUrl?: string;
   retentionTraces?: string;
@@ -69,6 +70,9 @@ export function serverCommand(): Command {
     .addOption(new Option('--host <host>', 'address to listen on (default 127.0.0.1)').env('MICRO_HOST'))
     .addOption(new Option('--api-port <port>', 'HTTP API port (default 8080)').env('MICRO_API_PORT'))
     .addOption(new Option('--otlp-http-port <port>', 'OTLP/HTTP port (default 4318)').env('MICRO_OTLP_HTTP_PORT'))
+    .addOption(
+      new Option('--zipkin-port <port>', 'Zipkin v2 API: POST /api/v2/spans (default 9411)').env('MICRO_ZIPKIN_PORT'),
+    )
     .addOption(new Option('--otlp-grpc-port <port>', 'OTLP/gRPC port (default 4317)').env('MICRO_OTLP_GRPC_PORT'))
     .addOption(
       new Option('--public-url <url>', 'the address people reach the API at, for links').env('MICRO_PUBLIC_URL'),
@@ -137,6 +141,7 @@ export function serverCommand(): Command {
           host: flags.host,
           apiPort: flags.apiPort,
           otlpHttpPort: flags.otlpHttpPort,
+          zipkinPort: flags.zipkinPort,
           otlpGrpcPort: flags.otlpGrpcPort,
           publicUrl: flags.publicUrl,
           maxBodySize: flags.maxBodySize,

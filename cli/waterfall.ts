@@ -51,6 +51,10 @@ function keyAttributes(s: WaterfallSpan): string {
     parts.push(
       `exception: ${exception.attributes['exception.message'] ?? exception.attributes['exception.type'] ?? ''}`,
     );
+  // Other events by name (Zipkin annotations arrive as events: "cache miss", "ws", "wr").
+  const named = s.events.filter((e) => e.name !== 'exception').map((e) => e.name);
+  if (named.length > 0)
+    parts.push(`events: ${named.slice(0, 3).join(', ')}${named.length > 3 ? ` (+${named.length - 3})` : ''}`);
   return parts.join(' ');
 }
 

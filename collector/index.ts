@@ -18,3 +18,4 @@ export { decodeTracesProto } from './receivers/otlp/traces/decode-proto.js';
 export { RequestRows, type Signal } from './rows.js';
 export { createCollectorMetrics, type CollectorMetrics } from './self-metrics.js';
 export { compileRowWriter, type ColumnEncoder, type RowWriter } from './row-writer.js';
+export { buildZipkinReceiver, type ZipkinReceiverOptions } from './receivers/zipkin/http.js';

@@ -247,6 +247,22 @@ export const notificationsSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * A Slack app (a bot) for the `slack` channel: chat.postMessage with Acknowledge and Resolve
+     * buttons, clicks verified with the signing secret. Tokens given in plain text are sealed
+     * when applied; MICRO_SLACK_BOT_TOKEN and MICRO_SLACK_SIGNING_SECRET on the server work too.
+     */
+    slack: z
+      .object({
+        /** Slack's Web API base URL (Alertmanager's `api_url`): tests point it at a local server. */
+        apiUrl: httpUrl.default('https://slack.com/api'),
+        botToken: z.string().min(1).optional(),
+        botTokenSealed: z.string().regex(/^v1\./, 'is written by the server, not by hand').optional(),
+        signingSecret: z.string().min(1).optional(),
+        signingSecretSealed: z.string().regex(/^v1\./, 'is written by the server, not by hand').optional(),
+      })
+      .strict()
+      .optional(),
     /** How long a one-click acknowledge link works. */
     ackLinkTtl: durationMs(60_000).prefault('24h'),
   })

@@ -28,6 +28,8 @@ export const serverSchema = z
     host: z.string().min(1).default('127.0.0.1'),
     apiPort: port.default(8080),
     otlpHttpPort: port.default(4318),
+    /** Zipkin's collector API (POST /api/v2/spans), Zipkin's own port by default. */
+    zipkinPort: port.default(9411),
     otlpGrpcPort: port.default(4317),
     publicUrl: z.string().url().optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

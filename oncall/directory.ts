@@ -25,6 +25,8 @@ export interface Person {
   name: string;
   timezone: string;
   contacts: ContactMethod[];
+  /** Every email address the person declares (whatever the notification rules use): who they are. */
+  emails: string[];
 }
 
 export interface Directory {
@@ -55,6 +57,7 @@ function person(u: UserConfig): Person {
     name: u.name ?? u.id,
     timezone: u.timezone,
     contacts: contacts.sort((a, b) => a.afterMs - b.afterMs),
+    emails: all.filter((c) => c.channel === 'email').map((c) => c.address.toLowerCase()),
   };
 }
 

@@ -78,3 +78,10 @@ export {
 export { sendTestPage, testPageRecipients, type TestPageResult } from './test-page.js';
 export { onCallWarnings, type OnCallWarning } from './warnings.js';
 export { createOnCallRuntime, type OnCallRuntime, type OnCallRuntimeOptions } from './runtime.js';
+export {
+  handleSlackClick,
+  parseSlackClick,
+  slackBlocks,
+  verifySlackSignature,
+  type SlackClickInput,
+} from './channels/slack/index.js';

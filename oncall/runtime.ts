@@ -17,7 +17,9 @@ import {
 } from '../config/index.js';
 import { buildDirectory, type Directory } from './directory.js';
 import { createPager } from './pager.js';
-import { CHANNEL_PLUGINS, channelPlugin, createChannels } from './channels/index.js';
+import { CHANNEL_PLUGINS, createChannels } from './channels/index.js';
+import { handleSlackClick, slackApp } from './channels/slack/index.js';
+import { prepareDeclared } from './declared-secrets.js';
 import type { OnCallService, StoredOverride } from './service.js';
 import { feedToken, loadSigningKey, openSecret, sealSecret, verifyAckToken, verifyFeedToken } from './signed-links.js';
 import { sendTestPage, testPageRecipients } from './test-page.js';
@@ -58,7 +60,9 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
     }
     return process.env.MICRO_SMTP_PASSWORD;
   };
-  const channels = createChannels({ namespace: NS, notifications: () => notifications, secret, logger: log });
+  const reveal = (plain: string | undefined, sealed: string | undefined, env: string): string | undefined =>
+    plain ?? (sealed ? (openSecret(signingKey, sealed) ?? undefined) : undefined) ?? (process.env[env] || undefined);
+  const channels = createChannels({ namespace: NS, notifications: () => notifications, secret, reveal, logger: log });
   /** Takes new settings; true when a channel that could not send now can (held pages may go). */
   const useNotifications = (n: NotificationsConfig): boolean => {
     const before = [...channels.values()].filter((c) => !c.isConfigured()).length;
@@ -173,47 +177,19 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
       await pager.drain();
       for (const c of channels.values()) c.close();
     },
-    // Every contact address is checked by its channel; an SMTP password given in plain text is
-    // sealed before it is stored.
-    prepare(d) {
-      // What a config file declares arrives as written (defaults not yet filled in).
-      const problems = (d.users ?? []).flatMap((u, ui) =>
-        (u.contacts ?? []).flatMap((c, ci) => {
-          const [kind, address] = contactChannel(c);
-          const plugin = channelPlugin(kind);
-          if (!plugin)
-            return [
-              `users.${ui}.contacts.${ci}: "${kind}" is not a channel (${CHANNEL_PLUGINS.map((p) => p.kind).join(', ')})`,
-            ];
-          const problem = plugin.validate(address);
-          return problem ? [`users.${ui}.contacts.${ci}.${kind}: ${problem}`] : [];
-        }),
-      );
-      if (problems.length > 0) throw new ConfigError(problems);
-      const auth = d.notifications?.smtp?.auth;
-      if (!auth || !d.notifications?.smtp) return d;
-      if (auth.passSealed !== undefined && openSecret(signingKey, auth.passSealed) === null) {
-        throw new ConfigError([
-          'notifications.smtp.auth.passSealed: was sealed by another server (another signing key); give the password again',
-        ]);
-      }
-      if (auth.pass === undefined) {
-        if (auth.passwordFile === undefined && auth.passSealed === undefined) {
-          throw new ConfigError([
-            'notifications.smtp.auth: give the password (MICRO_SMTP_PASSWORD where micro apply runs) or auth.passwordFile',
-          ]);
-        }
-        return d;
-      }
-      const { pass, ...rest } = auth;
-      return {
-        ...d,
-        notifications: {
-          ...d.notifications,
-          smtp: { ...d.notifications.smtp, auth: { ...rest, passSealed: sealSecret(signingKey, pass) } },
-        },
-      };
-    },
+    // Every contact address is checked by its channel; secrets given in plain text are sealed
+    // before they are stored (declared-secrets.ts).
+    prepare: (d) => prepareDeclared(d, signingKey),
+    slackClick: (input) =>
+      handleSlackClick(input, {
+        namespace: NS,
+        signingKey,
+        book: o.book,
+        directory: () => directory,
+        now: o.now(),
+        log,
+        app: slackApp({ namespace: NS, notifications: () => notifications, secret, reveal, logger: log }),
+      }),
     directory: () => directory,
     overrides: () => overrides,
     async addOverride(input: OverrideInput, author) {

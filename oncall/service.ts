@@ -1,4 +1,5 @@
 // What the rest of the system (the API) can ask of the running on-call part.
+import type { SlackClickInput } from './channels/slack/index.js';
 import type { OverrideInput } from '../config/index.js';
 import type { NotificationRow } from '../store/index.js';
 import type { Directory } from './directory.js';
@@ -31,6 +32,8 @@ export interface OnCallService {
     token: string,
   ): { ok: true; alertKey: string; recipient: string } | { ok: false; reason: 'invalid' | 'expired' };
   acknowledgeByLink(token: string): Promise<AckOutcome>;
+  /** A click on a Slack button (the raw body and Slack's signature headers). */
+  slackClick(input: SlackClickInput): Promise<{ status: number; text: string }>;
   feedToken(kind: 'schedule' | 'user', id: string): string;
   verifyFeedToken(kind: 'schedule' | 'user', id: string, token: string): boolean;
   publicUrl(): string;

@@ -9,6 +9,7 @@ import {
   DECODED_PER_BODY_BYTE,
   buildGrpcReceiver,
   buildHttpReceiver,
+  buildZipkinReceiver,
   closeGrpc,
   createCollectorMetrics,
   createPipeline,
@@ -34,6 +35,8 @@ export interface RunningServer {
   adminToken: string;
   apiUrl: string;
   otlpHttpUrl: string;
+  /** Zipkin's collector API: POST `${zipkinUrl}/api/v2/spans`. */
+  zipkinUrl: string;
   otlpGrpcAddress: string;
   close(): Promise<void>;
 }
@@ -62,6 +65,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     store: { ok: false, detail: 'connecting' },
     migrations: { ok: false, detail: 'pending' },
     otlpHttp: { ok: false, detail: 'not listening' },
+    zipkin: { ok: false, detail: 'not listening' },
     otlpGrpc: { ok: false, detail: 'not listening' },
     storeWrites: { ok: true, detail: 'writes go through' },
   };
@@ -94,7 +98,12 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       version: VERSION,
       store: storeDescription,
       retention: config.retention,
-      ports: { api: config.apiPort, otlpHttp: config.otlpHttpPort, otlpGrpc: config.otlpGrpcPort },
+      ports: {
+        api: config.apiPort,
+        otlpHttp: config.otlpHttpPort,
+        otlpGrpc: config.otlpGrpcPort,
+        zipkin: config.zipkinPort,
+      },
     }),
   });
   await api.listen({ host: config.host, port: config.apiPort });
@@ -196,11 +205,14 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     now,
   });
   const http = buildHttpReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
+  const zipkin = buildZipkinReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
   const grpc = buildGrpcReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
   let closed = false;
   try {
     await http.listen({ host: config.host, port: config.otlpHttpPort });
     readiness.otlpHttp = { ok: true, detail: 'listening' };
+    await zipkin.listen({ host: config.host, port: config.zipkinPort });
+    readiness.zipkin = { ok: true, detail: 'listening' };
     const grpcPort = await listenGrpc(grpc, config.host, config.otlpGrpcPort);
     readiness.otlpGrpc = { ok: true, detail: 'listening' };
     const httpPort = (http.server.address() as AddressInfo).port;
@@ -214,14 +226,15 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       adminToken: readLocalToken(config.dataDir) ?? '',
       apiUrl,
       otlpHttpUrl: `http://${hostForUrl}:${httpPort}`,
+      zipkinUrl: `http://${hostForUrl}:${(zipkin.server.address() as AddressInfo).port}`,
       otlpGrpcAddress: `${hostForUrl}:${grpcPort}`,
       async close() {
         if (closed) return;
         closed = true;
         if (tokenRefresh) clearInterval(tokenRefresh);
-        readiness.otlpHttp.ok = readiness.otlpGrpc.ok = false;
+        readiness.otlpHttp.ok = readiness.otlpGrpc.ok = readiness.zipkin.ok = false;
         // Receivers stop taking requests while everything accepted is stored.
-        await Promise.all([http.close(), closeGrpc(grpc), pipeline.drain(), namespaces?.stop()]);
+        await Promise.all([http.close(), zipkin.close(), closeGrpc(grpc), pipeline.drain(), namespaces?.stop()]);
         await api.close();
         await store.close();
         logger.info('stopped');
@@ -234,7 +247,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     );
     return running;
   } catch (err) {
-    await Promise.allSettled([http.close(), closeGrpc(grpc, 0), api.close()]);
+    await Promise.allSettled([http.close(), zipkin.close(), closeGrpc(grpc, 0), api.close()]);
     await store.close();
     throw err;
   }

@@ -19,6 +19,7 @@ export {
   SEVERITY_LEVELS,
   dependencies,
   instanceStats,
+  operations,
   listServices,
   searchLogs,
   searchTraces,

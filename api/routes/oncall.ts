@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatIssues, overrideInputSchema } from '../../config/index.js';
 import {
   ScheduleRangeError,
+  parseSlackClick,
   ackTokenNamespace,
   escapeHtml,
   parseTarget,
@@ -362,6 +363,37 @@ export function oncallRoutes(fastify: FastifyInstance, deps: OnCallDeps): void {
       );
     },
   );
+  // Slack's interactivity URL: clicks on the Acknowledge and Resolve buttons of Slack pages. The
+  // button's signed token names the namespace; that namespace's Slack app verifies the signature.
+  app.register(async (plain) => {
+    plain.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 64 * 1024 },
+      (_req, body, done) => done(null, body),
+    );
+    plain.post(
+      '/api/v1/slack/interactions',
+      { config: { access: 'public' }, schema: { summary: 'Slack interactivity: button clicks, signed by Slack' } },
+      async (req, reply) => {
+        const rawBody = typeof req.body === 'string' ? req.body : '';
+        const click = parseSlackClick(rawBody);
+        const svc = click ? deps.serviceOf(ackTokenNamespace(click.token) ?? 'default') : null;
+        const header = (h: string): string | undefined =>
+          typeof req.headers[h] === 'string' ? (req.headers[h] as string) : undefined;
+        const r = svc
+          ? await svc.slackClick({
+              rawBody,
+              timestamp: header('x-slack-request-timestamp'),
+              signature: header('x-slack-signature'),
+            })
+          : { status: click ? 403 : 400, text: click ? 'not a button of ours' : 'not a click on one of our buttons' };
+        return reply
+          .code(r.status)
+          .header('content-type', 'application/json')
+          .send({ response_type: 'ephemeral', replace_original: false, text: r.text });
+      },
+    );
+  });
   // The form posts url-encoded (and empty): only the token in the path matters.
   app.register(async (plain) => {
     const scope = plain.withTypeProvider<JsonSchemaToTsProvider>();

@@ -35,6 +35,8 @@ export interface ChannelContext {
   notifications: () => NotificationsConfig;
   /** Opens a password kept sealed or in a file (the SMTP password). */
   secret: (auth: NonNullable<NonNullable<NotificationsConfig['smtp']>['auth']>) => string | undefined;
+  /** A secret given in plain text, else sealed (opened with the signing key), else from the server's environment. */
+  reveal: (plain: string | undefined, sealed: string | undefined, env: string) => string | undefined;
   logger: Logger;
 }
 

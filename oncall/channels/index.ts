@@ -3,9 +3,16 @@ import type { Page } from '../messages.js';
 import type { Channel, ChannelContext, ChannelPlugin, SendOutcome } from './channel.js';
 import { emailChannel } from './email/index.js';
 import { logChannel } from './log/index.js';
+import { slackChannel } from './slack/index.js';
 import { webhookChannel } from './webhook/index.js';
 
-export const CHANNEL_PLUGINS: readonly ChannelPlugin[] = [emailChannel, webhookChannel, logChannel];
+// biome-ignore format: one channel a line, so that adding one is one line
+export const CHANNEL_PLUGINS: readonly ChannelPlugin[] = [
+  emailChannel,
+  webhookChannel,
+  logChannel,
+  slackChannel,
+];
 
 export const channelPlugin = (kind: string): ChannelPlugin | undefined => CHANNEL_PLUGINS.find((p) => p.kind === kind);
 

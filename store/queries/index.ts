@@ -12,6 +12,7 @@ export {
 } from './services.js';
 export {
   dependencies,
+  operations,
   searchTraces,
   traceById,
   type DependencyEdge,

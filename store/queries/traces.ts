@@ -15,6 +15,7 @@ export interface TraceFilter {
   service?: string;
   operation?: string;
   minDurationMs?: number;
+  maxDurationMs?: number;
   errorsOnly?: boolean;
   /** Span or resource attributes that must equal the value. */
   attributes?: Array<[string, string]>;
@@ -73,6 +74,10 @@ export async function searchTraces(
   if (f.minDurationMs !== undefined) {
     where.push('Duration >= {minDuration:UInt64}');
     params.minDuration = Math.round(f.minDurationMs * 1e6);
+  }
+  if (f.maxDurationMs !== undefined) {
+    where.push('Duration <= {maxDuration:UInt64}');
+    params.maxDuration = Math.round(f.maxDurationMs * 1e6);
   }
   if (f.errorsOnly) where.push("StatusCode = 'Error'");
   (f.attributes ?? []).forEach(([k, v], i) => {
@@ -171,6 +176,22 @@ export async function traceById(db: Reader, scope: ReadScope | string, traceId: 
       attributes: r.evAttrs[i] ?? {},
     })),
   }));
+}
+
+/** Operations (span names) seen, with their span kind; of one service when given. */
+export async function operations(
+  db: Reader,
+  scope: ReadScope | string,
+  service: string | undefined,
+  range: TimeRange,
+): Promise<Array<{ service: string; name: string; kind: string }>> {
+  const rows = await db.query<{ service: string; name: string; kind: string }>(
+    `SELECT ServiceName AS service, SpanName AS name, SpanKind AS kind FROM otel_traces
+     WHERE ${inScope(scope)} AND ${TIMESTAMP_IN_RANGE}${service !== undefined ? ' AND ServiceName = {service:String}' : ''}
+     GROUP BY service, name, kind ORDER BY service, name, kind LIMIT 10000`,
+    { ...scopeParams(scope), ...rangeParams(range), ...(service !== undefined ? { service } : {}) },
+  );
+  return rows;
 }
 
 export interface DependencyEdge {

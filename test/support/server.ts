@@ -91,6 +91,7 @@ export async function startTestServer(
     dataDir,
     apiPort: 0,
     otlpHttpPort: 0,
+    zipkinPort: 0,
     otlpGrpcPort: 0,
     logLevel: 'info',
     flushInterval: '20ms',

@@ -1,58 +1,18 @@
 // OTLP attributes (KeyValue lists of AnyValue) as ClickHouse Map(String, String) values. Values
 // are turned to strings the way the collector's exporter does (pcommon's AsString): strings as
 // they are, numbers and booleans as text, arrays and maps as JSON, bytes as base64.
-import { EMPTY_MAP, RowBinaryWriter, encodeStringMap, type Str } from '../../../store/index.js';
-import {
-  type DecodeContext,
-  MalformedInputError,
-  messageEnd,
-  readUtf8,
-  readUtf8String,
-  skipField,
-  toBuffer,
-  type Reader,
-} from './wire.js';
+import { EMPTY_MAP, type Str } from '../../../store/index.js';
+import { AttrList } from '../../attr-list.js';
+import type { ScopeInfo } from '../../tables/scope.js';
+
+export type { ScopeInfo };
+
+export { AttrList };
+export { encodeOnce } from '../../attr-list.js';
+import { MalformedInputError, messageEnd, readUtf8, readUtf8String, skipField, toBuffer, type Reader } from './wire.js';
 
 /** How deep arrays and maps may nest in one attribute value. */
 const MAX_DEPTH = 32;
-
-/** A reusable list of key/value pairs for the item being decoded. */
-export class AttrList {
-  keys: Str[] = [];
-  vals: Str[] = [];
-  n = 0;
-  constructor(readonly ctx: DecodeContext) {}
-  reset(): void {
-    this.n = 0;
-  }
-  push(k: Str, v: Str): void {
-    if (this.n >= this.ctx.limits.maxAttributes) {
-      this.ctx.note(`more than ${this.ctx.limits.maxAttributes} attributes on one item`);
-      return;
-    }
-    this.keys[this.n] = k;
-    this.vals[this.n] = v;
-    this.n++;
-  }
-  writeMap(w: RowBinaryWriter): void {
-    w.varint(this.n);
-    for (let i = 0; i < this.n; i++) {
-      w.str(this.keys[i]!);
-      w.str(this.vals[i]!);
-    }
-  }
-  encode(): Buffer {
-    return this.n === 0 ? EMPTY_MAP : encodeStringMap(this.keys, this.vals, this.n);
-  }
-  get(key: string): Str | undefined {
-    for (let i = 0; i < this.n; i++) {
-      const k = this.keys[i]!;
-      if (typeof k === 'string' ? k === key : k.length === key.length && toBuffer(k).toString('latin1') === key)
-        return this.vals[i];
-    }
-    return undefined;
-  }
-}
 
 // ---- protobuf ----
 
@@ -211,13 +171,6 @@ export function keyValueProto(r: Reader, end: number, into: AttrList): void {
   into.push(key, value);
 }
 
-export interface ScopeInfo {
-  name: Str;
-  version: Str;
-  attrs: Buffer;
-  dropped: number;
-}
-
 /** Resource → its attributes, into `resourceAttrs` (which it returns). */
 export function resourceProto(r: Reader, end: number, resourceAttrs: AttrList): AttrList {
   resourceAttrs.reset();
@@ -334,11 +287,4 @@ export function arrayOf(v: unknown, field: string): unknown[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new MalformedInputError(`${field} must be an array`);
   return v;
-}
-
-/** Encodes the columns a resource and scope give every row, once per scope. */
-export function encodeOnce(write: (w: RowBinaryWriter) => void): Buffer {
-  const w = new RowBinaryWriter(256);
-  write(w);
-  return Buffer.from(w.bytes());
 }

@@ -1,8 +1,11 @@
 // The envelope every OTLP export shares: request → Resource* → Scope* → items. Walks it once
 // for all three signals, in protobuf and in JSON, and hands each item to the signal's decoder
 // with the resource and scope already read (whatever their order on the wire).
-import { EMPTY_MAP, type Str } from '../../../store/index.js';
-import { AttrList, arrayOf, resourceJson, resourceProto, scopeJson, scopeProto, type ScopeInfo } from './attributes.js';
+import { EMPTY_MAP } from '../../../store/index.js';
+import type { ResourceInfo, ScopeContext } from '../../tables/scope.js';
+import { AttrList, arrayOf, resourceJson, resourceProto, scopeJson, scopeProto } from './attributes.js';
+
+export type { ResourceInfo, ScopeContext };
 import {
   collectChildren,
   createReader,
@@ -12,17 +15,6 @@ import {
   type DecodeContext,
   type Reader,
 } from './wire.js';
-
-export interface ResourceInfo {
-  service: Str;
-  attrs: Buffer;
-  schemaUrl: Str;
-}
-
-export interface ScopeContext {
-  scope: ScopeInfo;
-  schemaUrl: Str;
-}
 
 /**
  * `onScope` runs once per scope and returns what its items share (pre-encoded columns);

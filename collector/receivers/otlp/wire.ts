@@ -2,10 +2,11 @@
 // generated classes and no object per span. Field numbers follow opentelemetry-proto v1.
 import { isUtf8 } from 'node:buffer';
 import protobuf from 'protobufjs/minimal.js';
-import type { Str } from '../../../store/index.js';
+import { toBuffer } from '../../attr-list.js';
 import { DecodeContext, MalformedInputError } from '../../decode-context.js';
 
-export { DecodeContext, MalformedInputError };
+export { DecodeContext, MalformedInputError, toBuffer };
+export { durationNanos, isZeroId, writeId, type Id } from '../../tables/ids.js';
 
 /** protobufjs's Reader, carrying the decode's context to every helper that reads with it. */
 export type Reader = protobuf.Reader & { ctx: DecodeContext };
@@ -64,28 +65,9 @@ export function readId(r: Reader, bytes: number, field: string): Uint8Array {
   return v;
 }
 
-/** Ids are raw bytes from protobuf (written as hex) or hex text from JSON. */
-export type Id = Uint8Array | string;
-
-export function writeId(w: { str(v: Str): void; hex(v: Uint8Array): void }, v: Id): void {
-  if (typeof v === 'string') w.str(v);
-  else w.hex(v);
-}
-
-/** An id with no byte set (empty, or all zeros), which OTLP calls invalid. */
-export function isZeroId(v: Id): boolean {
-  if (typeof v === 'string') return /^0*$/.test(v);
-  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
-  return true;
-}
-
 export function readUtf8String(r: Reader, field: string): string {
   const bytes = readUtf8(r, field);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
-}
-
-export function toBuffer(v: Uint8Array): Buffer {
-  return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.length);
 }
 
 /** Nanoseconds given as a JSON string or number, split into 32-bit halves (into `ctx.u64`). */
@@ -105,11 +87,6 @@ export function nanosFromJson(ctx: DecodeContext, v: unknown, field: string): vo
   if (n < 0n || n >= 1n << 64n) throw new MalformedInputError(`${field} is out of range`);
   u64.lo = Number(n & 0xffffffffn);
   u64.hi = Number(n >> 32n);
-}
-
-export function durationNanos(sLo: number, sHi: number, eLo: number, eHi: number): number {
-  const d = (eHi - sHi) * 4294967296 + (eLo - sLo);
-  return Math.max(d, 0);
 }
 
 /** A hex id from OTLP/JSON (trace and span ids are hex there, not base64). */

@@ -3,7 +3,7 @@ import { anyValueJson, attributesJson, encodeOnce } from '../attributes.js';
 import { walkJson } from '../envelope.js';
 import type { RequestRows } from '../../../rows.js';
 import { enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody } from '../wire.js';
-import { LogFields, logPrefix, writeLogRow } from './log-row.js';
+import { LogFields, logPrefix, writeLogRow } from '../../../tables/log-row.js';
 
 const SEVERITY_NAMES = [
   'SEVERITY_NUMBER_UNSPECIFIED',

@@ -3,7 +3,7 @@ import { anyValueProto, encodeOnce, keyValueProto } from '../attributes.js';
 import { walkProto } from '../envelope.js';
 import type { RequestRows } from '../../../rows.js';
 import { messageEnd, readFixed64, readId, readUtf8, skipField, type Reader } from '../wire.js';
-import { LogFields, logPrefix, writeLogRow } from './log-row.js';
+import { LogFields, logPrefix, writeLogRow } from '../../../tables/log-row.js';
 
 export function decodeLogsProto(body: Buffer, namespace: string, out: RequestRows): void {
   const w = out.writer('otel_logs');

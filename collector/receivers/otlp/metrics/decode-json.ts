@@ -12,7 +12,7 @@ import {
   type MetricContext,
   type MetricKind,
   type NumberList,
-} from './point-row.js';
+} from '../../../tables/point-row.js';
 
 type Json = Record<string, unknown>;
 const TEMPORALITY = [

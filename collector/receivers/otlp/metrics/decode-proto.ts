@@ -22,7 +22,7 @@ import {
   type MetricContext,
   type MetricKind,
   type NumberList,
-} from './point-row.js';
+} from '../../../tables/point-row.js';
 
 /** The records one decode reuses for every point (one set per request, none kept in the module). */
 interface Scratch {

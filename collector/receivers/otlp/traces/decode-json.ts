@@ -3,7 +3,7 @@ import { AttrList, arrayOf, attributesJson, encodeOnce } from '../attributes.js'
 import { obj, walkJson } from '../envelope.js';
 import { nanosOf, type RequestRows } from '../../../rows.js';
 import { type DecodeContext, enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody } from '../wire.js';
-import { SpanFields, requireSpanIds, spanPrefix, writeSpanRow } from './span-row.js';
+import { SpanFields, requireSpanIds, spanPrefix, writeSpanRow } from '../../../tables/span-row.js';
 
 const KIND_NAMES = [
   'SPAN_KIND_UNSPECIFIED',

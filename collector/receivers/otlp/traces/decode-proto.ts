@@ -4,7 +4,7 @@ import { AttrList, encodeOnce, keyValueProto } from '../attributes.js';
 import { walkProto } from '../envelope.js';
 import { nanosOf, type RequestRows } from '../../../rows.js';
 import { messageEnd, readFixed64, readId, readUtf8, skipField, type Id, type Reader } from '../wire.js';
-import { SpanFields, requireSpanIds, spanPrefix, writeSpanRow } from './span-row.js';
+import { SpanFields, requireSpanIds, spanPrefix, writeSpanRow } from '../../../tables/span-row.js';
 
 /** The records one decode reuses for every span (one set per request, none kept in the module). */
 interface Scratch {

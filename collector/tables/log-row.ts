@@ -1,9 +1,10 @@
 // One log record while it is decoded (reused) and its `otel_logs` row writer.
-import { LAYOUTS, type Str } from '../../../../store/index.js';
-import { type ColumnEncoder, type RowWriter, compileRowWriter } from '../../../row-writer.js';
-import { AttrList, encodeOnce } from '../attributes.js';
-import type { ResourceInfo, ScopeContext } from '../envelope.js';
-import { type DecodeContext, writeId, type Id } from '../wire.js';
+import { LAYOUTS, type Str } from '../../store/index.js';
+import { type ColumnEncoder, type RowWriter, compileRowWriter } from '../row-writer.js';
+import { AttrList, encodeOnce } from '../attr-list.js';
+import type { ResourceInfo, ScopeContext } from './scope.js';
+import type { DecodeContext } from '../decode-context.js';
+import { writeId, type Id } from './ids.js';
 
 export class LogFields {
   constructor(ctx: DecodeContext) {

@@ -1,10 +1,11 @@
 // One metric data point of any kind while it is decoded (reused), and the row writers of the
 // five metric tables, in the wire layouts of store/tables.ts.
-import { LAYOUTS, type RowBinaryWriter, type Str, type TableName } from '../../../../store/index.js';
-import { type ColumnEncoder, type RowWriter, compileRowWriter } from '../../../row-writer.js';
-import { AttrList, encodeOnce } from '../attributes.js';
-import type { ResourceInfo, ScopeContext } from '../envelope.js';
-import { type DecodeContext, writeId, type Id } from '../wire.js';
+import { LAYOUTS, type RowBinaryWriter, type Str, type TableName } from '../../store/index.js';
+import { type ColumnEncoder, type RowWriter, compileRowWriter } from '../row-writer.js';
+import { AttrList, encodeOnce } from '../attr-list.js';
+import type { ResourceInfo, ScopeContext } from './scope.js';
+import type { DecodeContext } from '../decode-context.js';
+import { writeId, type Id } from './ids.js';
 
 export type MetricKind = 'gauge' | 'sum' | 'histogram' | 'exponential_histogram' | 'summary';
 

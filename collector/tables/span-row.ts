@@ -1,12 +1,13 @@
 // The fields of one span while it is decoded (one record reused for every span) and the
 // writer that turns it into an `otel_traces` row in the wire layout of store/tables.ts.
-import { LAYOUTS, type Str } from '../../../../store/index.js';
-import { type ColumnEncoder, type RowWriter, compileRowWriter } from '../../../row-writer.js';
-import { type DecodeContext, durationNanos, isZeroId, writeId, type Id } from '../wire.js';
-import { AttrList, encodeOnce } from '../attributes.js';
-import type { ResourceInfo, ScopeContext } from '../envelope.js';
+import { LAYOUTS, type Str } from '../../store/index.js';
+import { type ColumnEncoder, type RowWriter, compileRowWriter } from '../row-writer.js';
+import type { DecodeContext } from '../decode-context.js';
+import { durationNanos, isZeroId, writeId, type Id } from './ids.js';
+import { AttrList, encodeOnce } from '../attr-list.js';
+import type { ResourceInfo, ScopeContext } from './scope.js';
 
-export type { Id } from '../wire.js';
+export type { Id } from './ids.js';
 
 export const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'] as const;
 export const STATUS_CODES = ['Unset', 'Ok', 'Error'] as const;
