@@ -19,3 +19,4 @@ export { RequestRows, type Signal } from './rows.js';
 export { createCollectorMetrics, type CollectorMetrics } from './self-metrics.js';
 export { compileRowWriter, type ColumnEncoder, type RowWriter } from './row-writer.js';
 export { buildZipkinReceiver, type ZipkinReceiverOptions } from './receivers/zipkin/http.js';
+export { registerRemoteWrite, type RemoteWriteOptions } from './receivers/prometheus/http.js';

@@ -10,6 +10,7 @@ import {
   buildGrpcReceiver,
   buildHttpReceiver,
   buildZipkinReceiver,
+  registerRemoteWrite,
   closeGrpc,
   createCollectorMetrics,
   createPipeline,
@@ -206,6 +207,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   });
   const http = buildHttpReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
   const zipkin = buildZipkinReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
+  registerRemoteWrite(http, ctx, { maxBodyBytes: config.maxBodySize });
   const grpc = buildGrpcReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
   let closed = false;
   try {

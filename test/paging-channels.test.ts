@@ -40,7 +40,10 @@ test('the log channel pages through the log; unknown channels and bad addresses 
       });
     const unknown = await apply([{ id: 'alice', contacts: [{ name: 'pigeon', carrier: 'coop 3' }] }]);
     assert.equal(unknown.status, 400);
-    assert.match(await unknown.text(), /users\.0\.contacts\.0: \\"carrier\\" is not a channel \(email, webhook, log\)/);
+    assert.match(
+      await unknown.text(),
+      /users\.0\.contacts\.0: \\"carrier\\" is not a channel \(email, webhook, log, slack\)/,
+    );
     const badEmail = await apply([{ id: 'alice', contacts: [{ name: 'mail', email: 'not-an-address' }] }]);
     assert.match(await badEmail.text(), /users\.0\.contacts\.0\.email: must be an email address/);
     const two = await apply([
