@@ -60,6 +60,8 @@ export interface AlertingRuntimeOptions {
   manualClock?: boolean;
   /** How checks resolve names (c-ares, with their own deadline). */
   resolver: HostResolver;
+  /** Told the declarations each time they are loaded (what other parts run from them: scrapes). */
+  onDeclared?: (declared: Declared) => void;
   /** Paging for this namespace, given the alert book it pages from. */
   paging: (book: AlertBook) => Promise<PagingHandOff>;
   lease?: NamespaceLease;
@@ -158,6 +160,7 @@ export async function createAlertingRuntime(o: AlertingRuntimeOptions): Promise<
     silences = await listSilences(store, NS);
     exposures = declared.exposures.flatMap((e) => e.services.map((svc): [string, string] => [e.namespace, svc]));
     await paging!.reload(declared);
+    o.onDeclared?.(declared);
     return declared;
   };
   // A config file that declares anything is applied at start, as `micro apply -f` would.

@@ -20,3 +20,4 @@ export { createCollectorMetrics, type CollectorMetrics } from './self-metrics.js
 export { compileRowWriter, type ColumnEncoder, type RowWriter } from './row-writer.js';
 export { buildZipkinReceiver, type ZipkinReceiverOptions } from './receivers/zipkin/http.js';
 export { registerRemoteWrite, type RemoteWriteOptions } from './receivers/prometheus/http.js';
+export { createScraper, type Scraper } from './scrape/scraper.js';

@@ -3,6 +3,7 @@
 // schema, used by the config file and the API alike.
 import { z } from 'zod';
 import { checksSchema, declaredSilencesSchema, maintenanceListSchema, rulesSchema } from './alerting-schema.js';
+import { scrapeJobSchema } from './scrape-schema.js';
 import { namespaceName } from './fields.js';
 import {
   notificationsSchema,
@@ -35,6 +36,8 @@ export const declaredShape = {
         .strict(),
     )
     .default([]),
+  /** Prometheus /metrics endpoints this namespace scrapes. */
+  scrape: z.array(scrapeJobSchema).default([]),
   /** How this namespace's pages are sent (SMTP); the server's own settings when absent. */
   notifications: notificationsSchema.optional(),
 };
@@ -53,6 +56,7 @@ export const EMPTY_DECLARED: Declared = {
   routes: [],
   webhooks: [],
   exposures: [],
+  scrape: [],
 };
 
 /**
@@ -70,6 +74,7 @@ export const DECLARED_SECTIONS = [
   { section: 'policies', kind: 'policy', key: 'id', what: 'policy' },
   { section: 'webhooks', kind: 'webhook', key: 'id', what: 'webhook' },
   { section: 'exposures', kind: 'exposure', key: 'namespace', what: 'exposure' },
+  { section: 'scrape', kind: 'scrape', key: 'job', what: 'scrape job' },
 ] as const;
 
 /**

@@ -53,3 +53,4 @@ export {
 } from './oncall-schema.js';
 export { adminTokenFile, readLocalToken } from './data-dir.js';
 export { NAMESPACE_PATTERN, emailAddress, httpUrl, namespaceName } from './fields.js';
+export { scrapeJobSchema, type ScrapeJob } from './scrape-schema.js';

@@ -1,5 +1,5 @@
-// What the declarations of on call must be before they are stored: every contact address checked
-// by its channel, and every secret (the SMTP password, the Slack bot token and signing secret)
+// What the declarations must be before they are stored: every contact address checked by its
+// channel, and every secret (the SMTP password, the Slack bot token and signing secret, scrape tokens)
 // sealed under the signing key, never kept in plain text.
 import { ConfigError, contactChannel, type Declared } from '../config/index.js';
 import { CHANNEL_PLUGINS, channelPlugin } from './channels/index.js';
@@ -28,9 +28,17 @@ function checkSealed(key: Buffer, field: string, sealed: string | undefined): vo
 }
 
 /** The declarations as they may be stored; throws ConfigError naming the field when they cannot be. */
-export function prepareDeclared(d: Declared, key: Buffer): Declared {
+export function prepareDeclared(declared: Declared, key: Buffer): Declared {
+  let d = declared;
   const problems = contactProblems(d);
   if (problems.length > 0) throw new ConfigError(problems);
+  const scrape = (d.scrape ?? []).map((job, i) => {
+    checkSealed(key, `scrape.${i}.bearerTokenSealed`, job.bearerTokenSealed);
+    if (job.bearerToken === undefined) return job;
+    const { bearerToken, ...rest } = job;
+    return { ...rest, bearerTokenSealed: sealSecret(key, bearerToken) };
+  });
+  d = d.scrape ? { ...d, scrape } : d;
   const n = d.notifications;
   if (!n) return d;
   let smtp = n.smtp;

@@ -11,11 +11,13 @@ import {
 } from '../alerting/index.js';
 import type { ServerConfig } from '../config/index.js';
 import { createOnCallRuntime, type OnCallRuntime } from '../oncall/index.js';
+import type { Scraper } from '../collector/index.js';
 import type { Store } from '../store/index.js';
 
 export interface NamespaceRuntime {
   alerting: AlertingRuntime;
   oncall: OnCallRuntime;
+  scraper: Scraper;
 }
 
 export interface Namespaces {
@@ -37,6 +39,8 @@ export interface NamespacesOptions {
   manualClock?: boolean;
   resolver: HostResolver;
   lease?: NamespaceLease;
+  /** The scraper of a namespace's declared /metrics endpoints. */
+  scraper: (namespace: string) => Scraper;
 }
 
 export function createNamespaces(o: NamespacesOptions): Namespaces {
@@ -45,7 +49,9 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
 
   async function start(namespace: string): Promise<NamespaceRuntime> {
     let oncall: OnCallRuntime | null = null;
+    const scraper = o.scraper(namespace);
     const alerting = await createAlertingRuntime({
+      onDeclared: (d) => scraper.setJobs(d.scrape ?? []),
       namespace,
       store: o.store,
       logger: o.logger,
@@ -69,7 +75,7 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
       },
     });
     alerting.start();
-    return { alerting, oncall: oncall! };
+    return { alerting, oncall: oncall!, scraper };
   }
 
   return {
@@ -105,6 +111,7 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
       ),
     async stop() {
       await Promise.allSettled([...starting.values()]);
+      for (const r of running.values()) r.scraper.stop();
       await Promise.all([...running.values()].map((r) => r.alerting.stop()));
     },
   };

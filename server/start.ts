@@ -4,12 +4,15 @@
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
 import { createHostResolver, type AlertingRuntime, type Declared } from '../alerting/index.js';
+import { loadSigningKey, openSecret } from '../oncall/index.js';
 import { buildApi } from '../api/index.js';
 import {
   DECODED_PER_BODY_BYTE,
   buildGrpcReceiver,
   buildHttpReceiver,
   buildZipkinReceiver,
+  createScraper,
+  type IngestContext,
   registerRemoteWrite,
   closeGrpc,
   createCollectorMetrics,
@@ -76,6 +79,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   let tokens: TokenBook | null = null;
   let tokenRefresh: NodeJS.Timeout | null = null;
   let namespaces: Namespaces | null = null;
+  // The scrapers' way in, once the pipeline exists (namespaces start before it).
+  let ingestCtx: IngestContext | null = null;
   // Listening beyond loopback, every request needs a token.
   const requireIngestToken = config.requireIngestToken || !isLoopback(config.host);
 
@@ -166,6 +171,11 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       now,
       manualClock: opts.manualClock,
       resolver: createHostResolver({ servers: config.dnsServers }),
+      scraper: (namespace) =>
+        createScraper({
+          ctx: () => ingestCtx, namespace, logger: logger.child({ component: 'scrape', namespace }), now,
+          bearer: (job) => job.bearerToken ?? (job.bearerTokenSealed ? (openSecret(loadSigningKey(config.dataDir), job.bearerTokenSealed) ?? undefined) : undefined),
+        }),
     });
     for (const ns of new Set(['default', ...book.namespaces(), ...(await configNamespaces(store))]))
       await namespaces.open(ns);
@@ -189,7 +199,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     },
     metrics,
   );
-  const ctx = {
+  const ctx: IngestContext = {
     pipeline,
     metrics,
     logger,
@@ -199,6 +209,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     now,
     limits: { maxAttributes: config.maxAttributes },
   };
+  ingestCtx = ctx;
   const authorize = ingestAuthorizer({
     tokens: () => tokens,
     requireIngestToken,

@@ -73,6 +73,8 @@ export async function lastTelemetryAt(
        SELECT max(toUnixTimestamp64Milli(Timestamp)) AS t FROM otel_traces WHERE Namespace = {ns:String} AND ServiceName = {service:String} AND ${TIMESTAMP_IN_RANGE}
        UNION ALL SELECT max(toUnixTimestamp64Milli(Timestamp)) FROM otel_logs WHERE Namespace = {ns:String} AND ServiceName = {service:String} AND ${TIMESTAMP_IN_RANGE}
        UNION ALL SELECT max(toUnixTimestamp64Milli(TimeUnix)) FROM otel_metrics_gauge WHERE Namespace = {ns:String} AND ServiceName = {service:String} AND ${TIMEUNIX_IN_RANGE}
+         -- A scrape's own series (up, scrape_*) are written even when the target says nothing.
+         AND MetricName NOT IN ('up', 'scrape_duration_seconds', 'scrape_samples_scraped')
        UNION ALL SELECT max(toUnixTimestamp64Milli(TimeUnix)) FROM otel_metrics_sum WHERE Namespace = {ns:String} AND ServiceName = {service:String} AND ${TIMEUNIX_IN_RANGE}
      )`,
     { ns, service, ...rangeParams(range) },
