@@ -20,4 +20,6 @@ export { createCollectorMetrics, type CollectorMetrics } from './self-metrics.js
 export { compileRowWriter, type ColumnEncoder, type RowWriter } from './row-writer.js';
 export { buildZipkinReceiver, type ZipkinReceiverOptions } from './receivers/zipkin/http.js';
 export { registerRemoteWrite, type RemoteWriteOptions } from './receivers/prometheus/http.js';
+export { decodeWriteRequestV1 as decodeRemoteWriteV1 } from './receivers/prometheus/proto.js';
+export { writePromSeries } from './receivers/prometheus/rows.js';
 export { createScraper, type Scraper } from './scrape/scraper.js';

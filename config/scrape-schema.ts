@@ -8,7 +8,9 @@ export const scrapeJobSchema = z
   .object({
     /** The job: the service.name of what is scraped (and the `job` label). */
     job: objectName,
-    targets: z.array(z.string().regex(/^[A-Za-z0-9._-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/, 'must be host:port')).min(1, 'give at least one target'),
+    targets: z
+      .array(z.string().regex(/^[A-Za-z0-9._-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/, 'must be host:port'))
+      .min(1, 'give at least one target'),
     interval: durationMs(1000).prefault('15s'),
     timeout: durationMs(100).prefault('10s'),
     metricsPath: z.string().startsWith('/').default('/metrics'),
@@ -20,7 +22,8 @@ export const scrapeJobSchema = z
   })
   .strict()
   .superRefine((j, ctx) => {
-    if (j.timeout > j.interval) ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'must not be longer than the interval' });
+    if (j.timeout > j.interval)
+      ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'must not be longer than the interval' });
   });
 
 export type ScrapeJob = z.output<typeof scrapeJobSchema>;

@@ -173,8 +173,15 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       resolver: createHostResolver({ servers: config.dnsServers }),
       scraper: (namespace) =>
         createScraper({
-          ctx: () => ingestCtx, namespace, logger: logger.child({ component: 'scrape', namespace }), now,
-          bearer: (job) => job.bearerToken ?? (job.bearerTokenSealed ? (openSecret(loadSigningKey(config.dataDir), job.bearerTokenSealed) ?? undefined) : undefined),
+          ctx: () => ingestCtx,
+          namespace,
+          logger: logger.child({ component: 'scrape', namespace }),
+          now,
+          bearer: (job) =>
+            job.bearerToken ??
+            (job.bearerTokenSealed
+              ? (openSecret(loadSigningKey(config.dataDir), job.bearerTokenSealed) ?? undefined)
+              : undefined),
         }),
     });
     for (const ns of new Set(['default', ...book.namespaces(), ...(await configNamespaces(store))]))
@@ -255,7 +262,12 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       },
     };
     logger.info(
-      { api: running.apiUrl, otlpHttp: running.otlpHttpUrl, otlpGrpc: running.otlpGrpcAddress },
+      {
+        api: running.apiUrl,
+        otlpHttp: running.otlpHttpUrl,
+        otlpGrpc: running.otlpGrpcAddress,
+        zipkin: running.zipkinUrl,
+      },
       'micro-observe is running',
     );
     return running;

@@ -19,7 +19,13 @@ interface Family {
   }>;
 }
 
-const TYPE: Record<Family['type'], PromType> = { COUNTER: 'counter', GAUGE: 'gauge', HISTOGRAM: 'histogram', SUMMARY: 'summary', UNTYPED: 'unknown' };
+const TYPE: Record<Family['type'], PromType> = {
+  COUNTER: 'counter',
+  GAUGE: 'gauge',
+  HISTOGRAM: 'histogram',
+  SUMMARY: 'summary',
+  UNTYPED: 'unknown',
+};
 
 /** Series of one scrape at `nowMs` (samples without their own timestamp take it), with `extra` labels. */
 export function parseExposition(text: string, nowMs: number, extra: Record<string, string>): PromSeries[] {
@@ -31,15 +37,30 @@ export function parseExposition(text: string, nowMs: number, extra: Record<strin
   );
   const byName = new Map(families.map((f) => [f.name, f]));
   const out: PromSeries[] = [];
-  const push = (name: string, labels: Record<string, string> | undefined, value: number, ts: string | undefined, meta: PromMeta, createdMs?: number) =>
-    out.push({ labels: { ...labels, ...extra, __name__: name }, samples: [{ value, timestampMs: ts ? Number(ts) : nowMs }], histograms: [], meta, createdMs });
+  const push = (
+    name: string,
+    labels: Record<string, string> | undefined,
+    value: number,
+    ts: string | undefined,
+    meta: PromMeta,
+    createdMs?: number,
+  ) =>
+    out.push({
+      labels: { ...labels, ...extra, __name__: name },
+      samples: [{ value, timestampMs: ts ? Number(ts) : nowMs }],
+      histograms: [],
+      meta,
+      createdMs,
+    });
   for (const f of families) {
-    let type = TYPE[f.type];
+    const type = TYPE[f.type];
     let metrics = f.metrics;
     let name = f.name;
     // OpenMetrics: a counter family `x` has its samples as `x_total` (and `x_created`).
-    if (type === 'unknown' && f.name.endsWith('_created') && byName.get(f.name.slice(0, -8))?.type === 'COUNTER') continue;
-    if (type === 'unknown' && f.name.endsWith('_total') && byName.get(f.name.slice(0, -6))?.type === 'COUNTER') continue;
+    if (type === 'unknown' && f.name.endsWith('_created') && byName.get(f.name.slice(0, -8))?.type === 'COUNTER')
+      continue;
+    if (type === 'unknown' && f.name.endsWith('_total') && byName.get(f.name.slice(0, -6))?.type === 'COUNTER')
+      continue;
     if (type === 'counter' && metrics.length === 0 && byName.has(`${f.name}_total`)) {
       metrics = byName.get(`${f.name}_total`)!.metrics;
       name = `${f.name}_total`;
@@ -48,16 +69,25 @@ export function parseExposition(text: string, nowMs: number, extra: Record<strin
     const created = type === 'counter' ? byName.get(`${f.name}_created`)?.metrics : undefined;
     for (const m of metrics) {
       if (type === 'histogram') {
-        for (const [le, v] of Object.entries(m.buckets ?? {})) push(`${name}_bucket`, { ...m.labels, le }, Number(v), m.timestamp_ms, meta);
+        for (const [le, v] of Object.entries(m.buckets ?? {}))
+          push(`${name}_bucket`, { ...m.labels, le }, Number(v), m.timestamp_ms, meta);
         push(`${name}_sum`, m.labels, Number(m.sum ?? 0), m.timestamp_ms, meta);
         push(`${name}_count`, m.labels, Number(m.count ?? 0), m.timestamp_ms, meta);
       } else if (type === 'summary') {
-        for (const [q, v] of Object.entries(m.quantiles ?? {})) push(name, { ...m.labels, quantile: q }, Number(v), m.timestamp_ms, meta);
+        for (const [q, v] of Object.entries(m.quantiles ?? {}))
+          push(name, { ...m.labels, quantile: q }, Number(v), m.timestamp_ms, meta);
         push(`${name}_sum`, m.labels, Number(m.sum ?? 0), m.timestamp_ms, meta);
         push(`${name}_count`, m.labels, Number(m.count ?? 0), m.timestamp_ms, meta);
       } else {
         const c = created?.find((x) => JSON.stringify(x.labels ?? {}) === JSON.stringify(m.labels ?? {}));
-        push(name, m.labels, Number(m.value), m.timestamp_ms, { ...meta, type: type === 'unknown' ? 'gauge' : type }, c ? Number(c.value) * 1000 : undefined);
+        push(
+          name,
+          m.labels,
+          Number(m.value),
+          m.timestamp_ms,
+          { ...meta, type: type === 'unknown' ? 'gauge' : type },
+          c ? Number(c.value) * 1000 : undefined,
+        );
       }
     }
   }

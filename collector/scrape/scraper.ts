@@ -42,20 +42,32 @@ export function createScraper(o: ScraperOptions): Scraper {
     let series: PromSeries[] = [];
     let error: string | undefined;
     try {
-      const headers: Record<string, string> = { accept: ACCEPT, 'x-prometheus-scrape-timeout-seconds': String(job.timeout / 1000) };
+      const headers: Record<string, string> = {
+        accept: ACCEPT,
+        'x-prometheus-scrape-timeout-seconds': String(job.timeout / 1000),
+      };
       const token = o.bearer(job);
       if (token) headers.authorization = `Bearer ${token}`;
-      const res = await fetch(`${job.scheme}://${target}${job.metricsPath}`, { headers, signal: AbortSignal.timeout(job.timeout) });
+      const res = await fetch(`${job.scheme}://${target}${job.metricsPath}`, {
+        headers,
+        signal: AbortSignal.timeout(job.timeout),
+      });
       const text = await res.text();
       if (!res.ok) error = `HTTP ${res.status}`;
       else if (text.length > MAX_PAGE) error = `the page is larger than ${MAX_PAGE} bytes`;
       else series = parseExposition(text, started, extra);
     } catch (err) {
-      error = (err as { name?: string }).name === 'TimeoutError' ? `timed out after ${job.timeout} ms` : (err as Error).message;
+      error =
+        (err as { name?: string }).name === 'TimeoutError'
+          ? `timed out after ${job.timeout} ms`
+          : (err as Error).message;
     }
     const up = error === undefined;
     const own = (name: string, value: number, help: string): PromSeries => ({
-      labels: { ...extra, __name__: name }, samples: [{ value, timestampMs: started }], histograms: [], meta: gauge(name, help),
+      labels: { ...extra, __name__: name },
+      samples: [{ value, timestampMs: started }],
+      histograms: [],
+      meta: gauge(name, help),
     });
     series.push(
       own('up', up ? 1 : 0, '1 if the target answered its last scrape, else 0'),
@@ -67,7 +79,8 @@ export function createScraper(o: ScraperOptions): Scraper {
     const result = await ingest(ctx, 'metrics', 'scrape', `scrape of ${target}`, (rows) =>
       writePromSeries({ series, metadata: new Map() }, o.namespace, rows, () => undefined),
     );
-    if (result.kind !== 'ok') o.logger.warn({ job: job.job, target, err: result.message }, 'a scrape could not be stored');
+    if (result.kind !== 'ok')
+      o.logger.warn({ job: job.job, target, err: result.message }, 'a scrape could not be stored');
     if (!up) o.logger.debug({ job: job.job, target, err: error }, 'scrape failed');
     return { up, samples: series.length - 3, error };
   }
@@ -83,7 +96,9 @@ export function createScraper(o: ScraperOptions): Scraper {
       for (const job of jobs) {
         for (const target of job.targets) {
           const run = () => {
-            scrapeOnce(job, target).catch((err: unknown) => o.logger.error({ err, job: job.job, target }, 'scrape failed to run'));
+            scrapeOnce(job, target).catch((err: unknown) =>
+              o.logger.error({ err, job: job.job, target }, 'scrape failed to run'),
+            );
           };
           const t = setInterval(run, job.interval);
           t.unref();

@@ -10,6 +10,7 @@ export interface ChildServer {
   apiUrl: string;
   otlpHttpUrl: string;
   otlpGrpcAddress: string;
+  zipkinUrl: string;
   output: string[];
   stop(): Promise<number | null>;
   kill9(): Promise<void>;
@@ -29,6 +30,8 @@ export function spawnServer(dataDir: string, args: string[] = []): Promise<Child
       '0',
       '--otlp-grpc-port',
       '0',
+      '--zipkin-port',
+      '0',
       ...args,
     ],
     {
@@ -42,13 +45,14 @@ export function spawnServer(dataDir: string, args: string[] = []): Promise<Child
     const onLine = (line: string): void => {
       output.push(line);
       if (!line.includes('micro-observe is running')) return;
-      const info = JSON.parse(line) as { api: string; otlpHttp: string; otlpGrpc: string };
+      const info = JSON.parse(line) as { api: string; otlpHttp: string; otlpGrpc: string; zipkin: string };
       clearTimeout(timer);
       resolve({
         proc,
         apiUrl: info.api,
         otlpHttpUrl: info.otlpHttp,
         otlpGrpcAddress: info.otlpGrpc,
+        zipkinUrl: info.zipkin,
         output,
         async stop() {
           proc.kill('SIGTERM');
