@@ -5,7 +5,7 @@
 // the table (what a migration adds) can be left out of the writer without touching it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { compileRowWriter } from '../collector/index.js';
+import { WITH_PREVIOUS, compileRowWriter } from '../collector/index.js';
 import { LAYOUTS, RowBinaryWriter, type Store, type TableLayout } from '../store/index.js';
 import { encodeLogs, kv, nanos } from './support/otlp-proto.js';
 import { postOtlp, startTestServer, type TestServer } from './support/server.js';
@@ -53,6 +53,10 @@ test('a writer refuses a declaration it does not cover, and an encoder for a col
     /otel_logs row writer and its declared columns \(store\/tables\.ts\) disagree: no encoder for Severity2/,
   );
   assert.throws(() => compileRowWriter(logs, { ...encoders, Gone: () => undefined }), /encoders for undeclared Gone/);
+  assert.throws(
+    () => compileRowWriter(logs, { ...encoders, Timestamp: WITH_PREVIOUS }),
+    /its first column has no encoder of its own/,
+  );
   // The order written is the declaration's, whatever order the encoders are given in.
   const order: string[] = [];
   const shuffled = Object.fromEntries([...logs.columns].reverse().map(([n]) => [n, () => void order.push(n)]));

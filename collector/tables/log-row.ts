@@ -1,6 +1,6 @@
 // One log record while it is decoded (reused) and its `otel_logs` row writer.
 import { LAYOUTS, type Str } from '../../store/index.js';
-import { type ColumnEncoder, type RowWriter, compileRowWriter } from '../row-writer.js';
+import { type ColumnEncoder, type RowWriter, WITH_PREVIOUS, compileRowWriter } from '../row-writer.js';
 import { AttrList, encodeOnce } from '../attr-list.js';
 import type { ResourceInfo, ScopeContext } from './scope.js';
 import type { DecodeContext } from '../decode-context.js';
@@ -43,28 +43,26 @@ export class LogFields {
 /** The columns every log line of one resource and scope shares, each encoded once. */
 export interface LogScope {
   service: Buffer;
-  resourceSchemaUrl: Buffer;
-  resourceAttrs: Buffer;
-  scopeSchemaUrl: Buffer;
-  scopeName: Buffer;
-  scopeVersion: Buffer;
-  scopeAttrs: Buffer;
+  /** ResourceSchemaUrl, ResourceAttributes, ScopeSchemaUrl, ScopeName, ScopeVersion, ScopeAttributes, as one block. */
+  resourceScope: Buffer;
 }
 
 export function logPrefix(res: ResourceInfo, sc: ScopeContext): LogScope {
   return {
     service: encodeOnce((x) => x.str(res.service)),
-    resourceSchemaUrl: encodeOnce((x) => x.str(res.schemaUrl)),
-    resourceAttrs: res.attrs,
-    scopeSchemaUrl: encodeOnce((x) => x.str(sc.schemaUrl)),
-    scopeName: encodeOnce((x) => x.str(sc.scope.name)),
-    scopeVersion: encodeOnce((x) => x.str(sc.scope.version)),
-    scopeAttrs: sc.scope.attrs,
+    resourceScope: encodeOnce((x) => {
+      x.str(res.schemaUrl);
+      x.raw(res.attrs);
+      x.str(sc.schemaUrl);
+      x.str(sc.scope.name);
+      x.str(sc.scope.version);
+      x.raw(sc.scope.attrs);
+    }),
   };
 }
 
 /** How each otel_logs column is written; the order is the table's declaration (LAYOUTS). */
-const LOG_COLUMNS: Record<string, ColumnEncoder<LogFields, LogScope>> = {
+const LOG_COLUMNS: Record<string, ColumnEncoder<LogFields, LogScope> | typeof WITH_PREVIOUS> = {
   // Like the exporter: a record without a time takes its observed time.
   Timestamp: (w, l) =>
     l.timeLo === 0 && l.timeHi === 0 ? w.u64parts(l.observedLo, l.observedHi) : w.u64parts(l.timeLo, l.timeHi),
@@ -75,12 +73,12 @@ const LOG_COLUMNS: Record<string, ColumnEncoder<LogFields, LogScope>> = {
   SeverityNumber: (w, l) => w.u8(Math.min(255, Math.max(0, l.severityNumber))),
   ServiceName: (w, _l, sc) => w.raw(sc.service),
   Body: (w, l) => w.str(l.body),
-  ResourceSchemaUrl: (w, _l, sc) => w.raw(sc.resourceSchemaUrl),
-  ResourceAttributes: (w, _l, sc) => w.raw(sc.resourceAttrs),
-  ScopeSchemaUrl: (w, _l, sc) => w.raw(sc.scopeSchemaUrl),
-  ScopeName: (w, _l, sc) => w.raw(sc.scopeName),
-  ScopeVersion: (w, _l, sc) => w.raw(sc.scopeVersion),
-  ScopeAttributes: (w, _l, sc) => w.raw(sc.scopeAttrs),
+  ResourceSchemaUrl: (w, _l, sc) => w.raw(sc.resourceScope),
+  ResourceAttributes: WITH_PREVIOUS,
+  ScopeSchemaUrl: WITH_PREVIOUS,
+  ScopeName: WITH_PREVIOUS,
+  ScopeVersion: WITH_PREVIOUS,
+  ScopeAttributes: WITH_PREVIOUS,
   LogAttributes: (w, l) => l.attrs.writeMap(w),
   EventName: (w, l) => w.str(l.eventName),
   Namespace: (w, _l, _sc, ns) => w.raw(ns),

@@ -1,7 +1,7 @@
 // One metric data point of any kind while it is decoded (reused), and the row writers of the
 // five metric tables, in the wire layouts of store/tables.ts.
 import { LAYOUTS, type RowBinaryWriter, type Str, type TableName } from '../../store/index.js';
-import { type ColumnEncoder, type RowWriter, compileRowWriter } from '../row-writer.js';
+import { type ColumnEncoder, type RowWriter, WITH_PREVIOUS, compileRowWriter } from '../row-writer.js';
 import { AttrList, encodeOnce } from '../attr-list.js';
 import type { ResourceInfo, ScopeContext } from './scope.js';
 import type { DecodeContext } from '../decode-context.js';
@@ -114,11 +114,8 @@ export function metricScopePrefix(res: ResourceInfo, sc: ScopeContext): MetricSc
 
 /** What every point of one metric shares. */
 export interface MetricContext {
-  scope: MetricScope;
-  /** MetricName, MetricDescription, MetricUnit, encoded. */
-  name: Buffer;
-  description: Buffer;
-  unit: Buffer;
+  /** ResourceAttributes … ServiceName (the scope's), MetricName, MetricDescription, MetricUnit, as one block. */
+  prefix: Buffer;
   namespace: Buffer;
   temporality: number;
   monotonic: boolean;
@@ -132,10 +129,19 @@ export function metricContext(
   namespace: Buffer,
 ): MetricContext {
   return {
-    scope,
-    name: encodeOnce((x) => x.str(name)),
-    description: encodeOnce((x) => x.str(description)),
-    unit: encodeOnce((x) => x.str(unit)),
+    prefix: encodeOnce((x) => {
+      x.raw(scope.resourceAttrs);
+      x.raw(scope.resourceSchemaUrl);
+      x.raw(scope.scopeName);
+      x.raw(scope.scopeVersion);
+      x.raw(scope.scopeAttrs);
+      x.u32(scope.scopeDropped);
+      x.raw(scope.scopeSchemaUrl);
+      x.raw(scope.service);
+      x.str(name);
+      x.str(description);
+      x.str(unit);
+    }),
     namespace,
     temporality: 0,
     monotonic: false,
@@ -148,18 +154,18 @@ type Enc = ColumnEncoder<PointFields, MetricContext>;
  * How each column of the five metric tables is written; each table's order is its declaration
  * (LAYOUTS). A column means the same in every table that has it.
  */
-const POINT_COLUMNS: Record<string, Enc> = {
-  ResourceAttributes: (w, _p, m) => w.raw(m.scope.resourceAttrs),
-  ResourceSchemaUrl: (w, _p, m) => w.raw(m.scope.resourceSchemaUrl),
-  ScopeName: (w, _p, m) => w.raw(m.scope.scopeName),
-  ScopeVersion: (w, _p, m) => w.raw(m.scope.scopeVersion),
-  ScopeAttributes: (w, _p, m) => w.raw(m.scope.scopeAttrs),
-  ScopeDroppedAttrCount: (w, _p, m) => w.u32(m.scope.scopeDropped),
-  ScopeSchemaUrl: (w, _p, m) => w.raw(m.scope.scopeSchemaUrl),
-  ServiceName: (w, _p, m) => w.raw(m.scope.service),
-  MetricName: (w, _p, m) => w.raw(m.name),
-  MetricDescription: (w, _p, m) => w.raw(m.description),
-  MetricUnit: (w, _p, m) => w.raw(m.unit),
+const POINT_COLUMNS: Record<string, Enc | typeof WITH_PREVIOUS> = {
+  ResourceAttributes: (w, _p, m) => w.raw(m.prefix),
+  ResourceSchemaUrl: WITH_PREVIOUS,
+  ScopeName: WITH_PREVIOUS,
+  ScopeVersion: WITH_PREVIOUS,
+  ScopeAttributes: WITH_PREVIOUS,
+  ScopeDroppedAttrCount: WITH_PREVIOUS,
+  ScopeSchemaUrl: WITH_PREVIOUS,
+  ServiceName: WITH_PREVIOUS,
+  MetricName: WITH_PREVIOUS,
+  MetricDescription: WITH_PREVIOUS,
+  MetricUnit: WITH_PREVIOUS,
   Attributes: (w, p) => p.attrs.writeMap(w),
   StartTimeUnix: (w, p) => w.u64parts(p.startLo, p.startHi),
   TimeUnix: (w, p) => w.u64parts(p.timeLo, p.timeHi),

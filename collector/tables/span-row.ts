@@ -1,7 +1,7 @@
 // The fields of one span while it is decoded (one record reused for every span) and the
 // writer that turns it into an `otel_traces` row in the wire layout of store/tables.ts.
 import { LAYOUTS, type Str } from '../../store/index.js';
-import { type ColumnEncoder, type RowWriter, compileRowWriter } from '../row-writer.js';
+import { type ColumnEncoder, type RowWriter, WITH_PREVIOUS, compileRowWriter } from '../row-writer.js';
 import type { DecodeContext } from '../decode-context.js';
 import { durationNanos, isZeroId, writeId, type Id } from './ids.js';
 import { AttrList, encodeOnce } from '../attr-list.js';
@@ -83,23 +83,23 @@ export class SpanFields {
 
 /** The columns every span of one resource and scope shares, each encoded once. */
 export interface SpanScope {
-  service: Buffer;
-  resourceAttrs: Buffer;
-  scopeName: Buffer;
-  scopeVersion: Buffer;
+  /** ServiceName, ResourceAttributes, ScopeName, ScopeVersion, encoded as one block. */
+  resourceScope: Buffer;
 }
 
 export function spanPrefix(res: ResourceInfo, sc: ScopeContext): SpanScope {
   return {
-    service: encodeOnce((x) => x.str(res.service)),
-    resourceAttrs: res.attrs,
-    scopeName: encodeOnce((x) => x.str(sc.scope.name)),
-    scopeVersion: encodeOnce((x) => x.str(sc.scope.version)),
+    resourceScope: encodeOnce((x) => {
+      x.str(res.service);
+      x.raw(res.attrs);
+      x.str(sc.scope.name);
+      x.str(sc.scope.version);
+    }),
   };
 }
 
 /** How each otel_traces column is written; the order is the table's declaration (LAYOUTS). */
-const SPAN_COLUMNS: Record<string, ColumnEncoder<SpanFields, SpanScope>> = {
+const SPAN_COLUMNS: Record<string, ColumnEncoder<SpanFields, SpanScope> | typeof WITH_PREVIOUS> = {
   Timestamp: (w, s) => w.u64parts(s.startLo, s.startHi),
   TraceId: (w, s) => writeId(w, s.traceId),
   SpanId: (w, s) => writeId(w, s.spanId),
@@ -107,10 +107,10 @@ const SPAN_COLUMNS: Record<string, ColumnEncoder<SpanFields, SpanScope>> = {
   TraceState: (w, s) => w.str(s.traceState),
   SpanName: (w, s) => w.str(s.name),
   SpanKind: (w, s) => w.raw(KIND_BYTES[s.kind] ?? KIND_BYTES[0]!),
-  ServiceName: (w, _s, sc) => w.raw(sc.service),
-  ResourceAttributes: (w, _s, sc) => w.raw(sc.resourceAttrs),
-  ScopeName: (w, _s, sc) => w.raw(sc.scopeName),
-  ScopeVersion: (w, _s, sc) => w.raw(sc.scopeVersion),
+  ServiceName: (w, _s, sc) => w.raw(sc.resourceScope),
+  ResourceAttributes: WITH_PREVIOUS,
+  ScopeName: WITH_PREVIOUS,
+  ScopeVersion: WITH_PREVIOUS,
   SpanAttributes: (w, s) => s.attrs.writeMap(w),
   Duration: (w, s) => w.u64(durationNanos(s.startLo, s.startHi, s.endLo, s.endHi)),
   StatusCode: (w, s) => w.raw(STATUS_BYTES[s.statusCode] ?? STATUS_BYTES[0]!),

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { AttrList, encodeOnce } from '../../attr-list.js';
 import type { RequestRows } from '../../rows.js';
-import { SpanFields, type SpanScope, writeSpanRow } from '../../tables/span-row.js';
+import { EMPTY_MAP } from '../../../store/index.js';
+import { SpanFields, type SpanScope, spanPrefix, writeSpanRow } from '../../tables/span-row.js';
 import type { ZipkinItem, ZipkinSpan } from './model.js';
 
 // OpenTelemetry's SpanKind numbers: 1 internal, 2 server, 3 client, 4 producer, 5 consumer.
@@ -70,12 +71,10 @@ export function writeZipkinSpans(items: readonly ZipkinItem[], namespace: string
     if (!sc) {
       const resource = new AttrList(out.ctx);
       resource.push('service.name', service);
-      sc = {
-        service: encodeOnce((x) => x.str(service)),
-        resourceAttrs: resource.encode(),
-        scopeName: encodeOnce((x) => x.str('zipkin')),
-        scopeVersion: encodeOnce((x) => x.str('')),
-      };
+      sc = spanPrefix(
+        { service, attrs: resource.encode(), schemaUrl: '' },
+        { scope: { name: 'zipkin', version: '', attrs: EMPTY_MAP, dropped: 0 }, schemaUrl: '' },
+      );
       scopes.set(service, sc);
     }
     return sc;
