@@ -50,6 +50,8 @@ export async function ingest(
   transport: string,
   what: string,
   decode: (rows: RequestRows) => void,
+  /** For senders that retry a request as it was (remote write): stored once whatever the retries. */
+  dedupToken?: string,
 ): Promise<IngestResult> {
   // Refuse before decoding when already full: decoding is the expensive part.
   if (ctx.pipeline.queuedBytes() >= ctx.maxQueueBytes) {
@@ -94,7 +96,7 @@ export async function ingest(
       message: `the request's rows (${rows.retained} bytes) are more than the queue holds (${ctx.maxQueueBytes}); split it`,
     };
   }
-  const outcome = await ctx.pipeline.submit(rows);
+  const outcome = await ctx.pipeline.submit(rows, dedupToken);
   if (outcome.status === 'success') return { kind: 'ok', rejected: rows.rejected, message: rows.firstError };
   if (outcome.status === 'failure') {
     ctx.logger.error({ signal, err: outcome.message }, 'the store refused a batch');

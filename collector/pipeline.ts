@@ -43,6 +43,8 @@ interface Batch {
   /** Memory the chunks hold (their writers' buffers), what the queue limit counts. */
   retained: number;
   rows: number;
+  /** A batch of one request's rows, inserted alone with this deduplication token. */
+  dedupToken?: string;
   /** Its flush interval passed: stored as soon as an insert slot is free. */
   due: boolean;
   waiters: Array<(o: InsertOutcome) => void>;
@@ -56,7 +58,8 @@ interface TableQueue {
 }
 
 export interface Pipeline {
-  submit(rows: RequestRows): Promise<SubmitOutcome>;
+  /** `dedupToken`: the request's rows are inserted alone under it (a retry is stored once). */
+  submit(rows: RequestRows, dedupToken?: string): Promise<SubmitOutcome>;
   queuedBytes(): number;
   /** Stops taking requests and stores everything accepted. */
   drain(): Promise<void>;
@@ -103,7 +106,7 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
     let outcome: InsertOutcome;
     try {
       const bytes = batch.chunks.length === 1 ? batch.chunks[0]! : Buffer.concat(batch.chunks, batch.bytes);
-      outcome = await store.insertRowBinary(table, bytes);
+      outcome = await store.insertRowBinary(table, bytes, batch.dedupToken);
     } catch (err) {
       outcome = { status: 'retryable', retryInMillis: 1000, error: (err as Error).message, problem: 'unreachable' };
     }
@@ -120,8 +123,24 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
 
   // The request's writer is not written again, so its bytes are queued as they are (no copy);
   // the insert joins the chunks once.
-  const append = (table: TableName, w: RowBinaryWriter): Promise<InsertOutcome> => {
+  const append = (table: TableName, w: RowBinaryWriter, dedupToken?: string): Promise<InsertOutcome> => {
     const q = queueOf(table);
+    if (dedupToken !== undefined) {
+      // Alone, so a retry of the same request is the same block under the same token.
+      const own: Batch = {
+        chunks: [w.bytes()],
+        bytes: w.pos,
+        retained: w.buf.length,
+        rows: w.rows,
+        due: true,
+        waiters: [],
+        dedupToken: `${dedupToken}-${table}`,
+      };
+      const done = new Promise<InsertOutcome>((resolve) => own.waiters.push(resolve));
+      q.sealed.push(own);
+      pump(table);
+      return done;
+    }
     if (!q.open) {
       const opened: Batch = { chunks: [], bytes: 0, retained: 0, rows: 0, due: false, waiters: [] };
       q.open = opened;
@@ -148,7 +167,7 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
 
   return {
     queuedBytes: () => queuedBytes,
-    async submit(rows) {
+    async submit(rows, dedupToken) {
       if (closing)
         return {
           status: 'retryable',
@@ -171,7 +190,7 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
         if (w.rows === 0) continue;
         queuedBytes += w.buf.length;
         queuedRows += w.rows;
-        waits.push(append(table, w));
+        waits.push(append(table, w, dedupToken));
       }
       metrics.queueBytes.set(queuedBytes);
       metrics.queueRows.set(queuedRows);

@@ -16,7 +16,19 @@ export type InsertOutcome =
   | { status: 'retryable'; retryInMillis: number; error: string; problem: StoreProblem }
   | { status: 'failure'; error: string };
 
-export type InsertRowBinary = (layout: TableLayout, bytes: Buffer) => Promise<InsertOutcome>;
+/**
+ * `dedupToken`: the same token inserted again is stored once (ClickHouse's insert deduplication;
+ * the otel_metrics tables keep a window of recent tokens): a sender's retry of a request that was
+ * stored but not answered (a crash in between) adds nothing.
+ */
+export type InsertRowBinary = (layout: TableLayout, bytes: Buffer, dedupToken?: string) => Promise<InsertOutcome>;
+
+const tokenSetting = (token: string | undefined): string => {
+  if (token === undefined) return '';
+  if (!/^[0-9a-zA-Z:_-]{1,128}$/.test(token))
+    throw new Error('a deduplication token is letters, digits and : _ - only');
+  return ` SETTINGS insert_deduplication_token = '${token}'`;
+};
 
 const RETRY_MS = 1000;
 
@@ -45,7 +57,7 @@ export function embeddedInserter(client: ClickHouseClient): { insert: InsertRowB
   const dir = mkdtempSync(path.join(scratchDir(), `micro-${process.pid}-`));
   const prefix = randomBytes(4).toString('hex');
   let seq = 0;
-  const insert: InsertRowBinary = async (layout, bytes) => {
+  const insert: InsertRowBinary = async (layout, bytes, dedupToken) => {
     const file = path.join(dir, `${prefix}-${seq++}.bin`);
     try {
       await writeFile(file, bytes, { mode: 0o600 });
@@ -53,7 +65,7 @@ export function embeddedInserter(client: ClickHouseClient): { insert: InsertRowB
       // one at a time (a guard against a libchdb race), so a parameterised insert would hold up
       // every read behind it. The path and structure are our own, checked by ownLiteral.
       await client.command({
-        query: `INSERT INTO ${layout.table} (${columnList(layout)}) SELECT * FROM file(${ownLiteral(file)}, RowBinary, ${ownLiteral(structure(layout))})`,
+        query: `INSERT INTO ${layout.table} (${columnList(layout)}) SELECT * FROM file(${ownLiteral(file)}, RowBinary, ${ownLiteral(structure(layout))})${tokenSetting(dedupToken)}`,
       });
       return { status: 'success' };
     } catch (err) {
@@ -66,11 +78,13 @@ export function embeddedInserter(client: ClickHouseClient): { insert: InsertRowB
 }
 
 export function serverInserter(client: ClickHouseClient): InsertRowBinary {
-  return async (layout, bytes) => {
+  return async (layout, bytes, dedupToken) => {
     try {
+      tokenSetting(dedupToken);
       const result = await client.exec({
         query: `INSERT INTO ${layout.table} (${columnList(layout)}) FORMAT RowBinary`,
         values: Readable.from([bytes]),
+        ...(dedupToken ? { clickhouse_settings: { insert_deduplication_token: dedupToken } } : {}),
       });
       result.stream.resume();
       await new Promise<void>((resolve, reject) => {

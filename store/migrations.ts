@@ -200,6 +200,14 @@ export const MIGRATIONS: readonly Migration[] = [
       TTL toDateTime(At) + toIntervalDay(1)`,
     ],
   },
+  {
+    version: 13,
+    name: 'insert deduplication on the metric tables',
+    // A remote-write request is inserted as its own block with a token; a sender's retry after a
+    // crash (stored, not answered) is then stored once. Replicated tables do this by default.
+    statements: () =>
+      METRIC_TABLES.map((t) => `ALTER TABLE ${t} MODIFY SETTING non_replicated_deduplication_window = 10000`),
+  },
 ];
 
 export interface MigrationReport {

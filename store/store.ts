@@ -13,7 +13,8 @@ export interface Store {
   /** Creates or upgrades the schema, then brings the tables' TTLs to the retention. */
   prepare(retention: Retention): Promise<{ migrations: MigrationReport; retention: RetentionChange[] }>;
   /** Stores rows already encoded as RowBinary in the table's wire layout (see tables.ts). */
-  insertRowBinary(table: TableName, bytes: Buffer): Promise<InsertOutcome>;
+  /** `dedupToken`: a retry of the same token is stored once (see insert.ts). */
+  insertRowBinary(table: TableName, bytes: Buffer, dedupToken?: string): Promise<InsertOutcome>;
   retentionSeconds(): Promise<Map<string, number | null>>;
   /** Small inserts of a few rows (events, configuration) as JSONEachRow. */
   insertJson(table: string, rows: Array<Record<string, unknown>>): Promise<void>;
@@ -81,8 +82,8 @@ export async function openStore(target: StoreTarget, opts: StoreOptions = {}): P
       prepared = true;
       return { migrations, retention: changes };
     },
-    async insertRowBinary(table, bytes) {
-      const o = await insert(LAYOUTS[table], bytes);
+    async insertRowBinary(table, bytes, dedupToken) {
+      const o = await insert(LAYOUTS[table], bytes, dedupToken);
       seen(o);
       return o;
     },

@@ -1,7 +1,7 @@
 // Prometheus remote write: a real Prometheus (Debian's package) scrapes a target and remote-writes
 // to us; counters, gauges and histograms land in the right tables with the values Prometheus
-// itself answers for the same series and time. Our server is stopped mid-stream and started again:
-// Prometheus retries, and no sample is lost or doubled.
+// itself answers for the same series and time. Our server is killed (kill -9) mid-stream and started
+// again, twice: Prometheus retries, and no sample is lost or doubled (requests are stored once).
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { spawnServer } from './support/child-server.js';
 import { makeDataDir, removeDataDir, startTestServer, type TestServer } from './support/server.js';
 import { eventually } from './support/services.js';
 
@@ -138,35 +139,33 @@ test('counters, gauges and histograms from a real Prometheus land in the right t
   assert.deepEqual(counts, [first, first, first], 'per-bucket counts from cumulative le buckets');
 });
 
-test('stopped mid-stream and started again: Prometheus retries, nothing lost or doubled', async () => {
+test('killed (kill -9) mid-stream and started again: Prometheus retries, nothing lost or doubled', async () => {
   const before = Number(
     (await rows("SELECT count() AS n FROM otel_metrics_sum WHERE MetricName = 'demo_requests_total'"))[0]!.n,
   );
+  // A server process of its own on the same port and data directory, so it can be killed.
   await server.close();
-  await new Promise((r) => setTimeout(r, 4000));
+  const args = ['--otlp-http-port', String(otlpPort)];
+  let child = await spawnServer(dataDir, args);
+  await new Promise((r) => setTimeout(r, 3500));
+  await child.kill9();
+  await new Promise((r) => setTimeout(r, 3000));
+  child = await spawnServer(dataDir, args);
+  await new Promise((r) => setTimeout(r, 3500));
+  await child.kill9();
+  child = await spawnServer(dataDir, args);
+  await new Promise((r) => setTimeout(r, 8000));
+  await child.stop();
   server = await startTestServer({ otlpHttpPort: otlpPort }, dataDir);
-  await eventually(
-    'samples after the outage',
-    async () =>
-      Number((await rows("SELECT count() AS n FROM otel_metrics_sum WHERE MetricName = 'demo_requests_total'"))[0]!.n),
-    (n) => n >= before + 8,
-    60_000,
-  );
   const samples = await rows(`SELECT toUnixTimestamp64Milli(TimeUnix) AS ms, count() AS n FROM otel_metrics_sum
     WHERE MetricName = 'demo_requests_total' GROUP BY ms ORDER BY ms`);
+  assert.ok(samples.length >= before + 10, `${samples.length} samples`);
   assert.ok(
     samples.every((s) => Number(s.n) === 1),
     `doubled: ${JSON.stringify(samples.filter((s) => Number(s.n) > 1))}`,
   );
-  // No gap: consecutive scrapes (1 s apart) stay within a few seconds of each other across the outage.
+  // No gap: consecutive scrapes (1 s apart) stay within a few seconds of each other across the kills.
   const times = samples.map((s) => Number(s.ms));
   const gaps = times.slice(1).map((t, i) => t - times[i]!);
   assert.ok(Math.max(...gaps) < 2500, `largest gap between stored samples ${Math.max(...gaps)} ms`);
-  // The same timestamps as Prometheus's own series over the window.
-  const start = times[0]! / 1000;
-  const end = times[times.length - 1]! / 1000;
-  const r = (await (
-    await fetch(`${promUrl}/api/v1/query_range?query=demo_requests_total&start=${start}&end=${end}&step=1`)
-  ).json()) as { data: { result: Array<{ values: unknown[] }> } };
-  assert.ok(r.data.result[0]!.values.length > 0);
 });

@@ -3,7 +3,10 @@
 // application/x-protobuf;proto=io.prometheus.write.v2.Request). Acknowledged (204) only once
 // stored; 429 with Retry-After on overload and 5xx when the store cannot write (Prometheus
 // retries both); 400 on bad input (Prometheus drops it). The same tokens and namespaces as OTLP.
+// Each request is inserted as its own block under a token made from its bytes, so a request
+// Prometheus sends again (stored, but the answer was lost to a crash) is stored once.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
 import snappy from 'snappyjs';
 import { type IngestContext, httpStatusOf, ingest } from '../../ingest.js';
 import { decodeWriteRequestV1, decodeWriteRequestV2, type PromMeta } from './proto.js';
@@ -62,16 +65,23 @@ export function registerRemoteWrite(app: FastifyInstance, ctx: IngestContext, op
       metadata.set(namespace, known);
       let samples = 0;
       let histograms = 0;
-      const result = await ingest(ctx, 'metrics', 'prometheus', `Remote-Write ${v2 ? '2.0' : '1.0'}`, (rows) => {
-        const req2 = v2 ? decodeWriteRequestV2(body) : decodeWriteRequestV1(body);
-        if (known.size + req2.metadata.size > MAX_FAMILIES) known.clear();
-        for (const [family, m] of req2.metadata) known.set(family, m);
-        for (const s of req2.series) {
-          samples += s.samples.length;
-          histograms += s.histograms.length;
-        }
-        writePromSeries(req2, namespace, rows, (family) => known.get(family));
-      });
+      const result = await ingest(
+        ctx,
+        'metrics',
+        'prometheus',
+        `Remote-Write ${v2 ? '2.0' : '1.0'}`,
+        (rows) => {
+          const req2 = v2 ? decodeWriteRequestV2(body) : decodeWriteRequestV1(body);
+          if (known.size + req2.metadata.size > MAX_FAMILIES) known.clear();
+          for (const [family, m] of req2.metadata) known.set(family, m);
+          for (const s of req2.series) {
+            samples += s.samples.length;
+            histograms += s.histograms.length;
+          }
+          writePromSeries(req2, namespace, rows, (family) => known.get(family));
+        },
+        createHash('sha256').update(namespace).update(body).digest('hex').slice(0, 40),
+      );
       const { status, retryAfterSeconds } = httpStatusOf(result);
       if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
       if (result.kind !== 'ok') return answer(reply, status, result.message);
