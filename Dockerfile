@@ -24,6 +24,6 @@ COPY --from=build /app/dist dist
 COPY package.json ./
 RUN mkdir -p /var/lib/micro && chown node:node /var/lib/micro
 USER node
-EXPOSE 8080 4317 4318
+EXPOSE 8080 4317 4318 9411
 ENTRYPOINT ["node", "dist/cli/main.js"]
 CMD ["server"]
