@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { encodeTraces, span, traceRequest } from './support/otlp-proto.js';
-import { rawFetch, startTestServer, type TestServer } from './support/server.js';
+import { EMBEDDED_ONLY, rawFetch, startTestServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
 
@@ -138,47 +138,58 @@ test('a signed link or feed naming an unknown namespace is 403, the same as any 
   assert.deepEqual(errors, [], 'no error logged');
 });
 
-test('the data directory and the insert scratch files are readable by their owner only', async () => {
-  const mode = (p: string) => statSync(p).mode & 0o777;
-  assert.equal(mode(server.dataDir), 0o700);
-  assert.equal(mode(path.join(server.dataDir, 'clickhouse')), 0o700);
-  const mine = readdirSync('/dev/shm').filter((n) => n.startsWith(`micro-${process.pid}-`));
-  assert.equal(mine.length, 1, 'one scratch directory of this process');
-  assert.equal(mode(path.join('/dev/shm', mine[0]!)), 0o700);
-  // A file written there while an insert runs is 0600: watch the directory during a few inserts.
-  const seen: number[] = [];
-  const watcher = watch(path.join('/dev/shm', mine[0]!), (_e, name) => {
-    try {
-      if (name) seen.push(mode(path.join('/dev/shm', mine[0]!, name)));
-    } catch {
-      // removed already
-    }
-  });
-  for (let i = 0; i < 20; i++) {
-    const r = await fetch(`${server.otlpHttpUrl}/v1/traces`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-protobuf' },
-      body: encodeTraces(traceRequest('perm', [span(`p${i}`)])) as BodyInit,
+test(
+  'the data directory and the insert scratch files are readable by their owner only [embedded store]',
+  EMBEDDED_ONLY,
+  async () => {
+    const mode = (p: string) => statSync(p).mode & 0o777;
+    assert.equal(mode(server.dataDir), 0o700);
+    assert.equal(mode(path.join(server.dataDir, 'clickhouse')), 0o700);
+    const mine = readdirSync('/dev/shm').filter((n) => n.startsWith(`micro-${process.pid}-`));
+    assert.equal(mine.length, 1, 'one scratch directory of this process');
+    assert.equal(mode(path.join('/dev/shm', mine[0]!)), 0o700);
+    // A file written there while an insert runs is 0600: watch the directory during a few inserts.
+    const seen: number[] = [];
+    const watcher = watch(path.join('/dev/shm', mine[0]!), (_e, name) => {
+      try {
+        if (name) seen.push(mode(path.join('/dev/shm', mine[0]!, name)));
+      } catch {
+        // removed already
+      }
     });
-    assert.equal(r.status, 200);
-  }
-  watcher.close();
-  assert.ok(seen.length > 0 && seen.every((m) => m === 0o600), `scratch file modes ${seen.map((m) => m.toString(8))}`);
-});
+    for (let i = 0; i < 20; i++) {
+      const r = await fetch(`${server.otlpHttpUrl}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: encodeTraces(traceRequest('perm', [span(`p${i}`)])) as BodyInit,
+      });
+      assert.equal(r.status, 200);
+    }
+    watcher.close();
+    assert.ok(
+      seen.length > 0 && seen.every((m) => m === 0o600),
+      `scratch file modes ${seen.map((m) => m.toString(8))}`,
+    );
+  },
+);
 
-test('a data directory made by someone else with 0755 is tightened to 0700 at start', async () => {
-  const { spawnSync } = await import('node:child_process');
-  const dir = mkdtempSync(path.join(tmpdir(), 'micro-perm-'));
-  chmodSync(dir, 0o755);
-  // A separate process: chDB binds one data directory per process.
-  const script = `import { startTestServer } from '${new URL('./support/server.js', import.meta.url).href}';
+test(
+  'a data directory made by someone else with 0755 is tightened to 0700 at start [embedded store]',
+  EMBEDDED_ONLY,
+  async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dir = mkdtempSync(path.join(tmpdir(), 'micro-perm-'));
+    chmodSync(dir, 0o755);
+    // A separate process: chDB binds one data directory per process.
+    const script = `import { startTestServer } from '${new URL('./support/server.js', import.meta.url).href}';
     const s = await startTestServer({}, ${JSON.stringify(dir)}); await s.close(); process.exit(0);`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(statSync(dir).mode & 0o777, 0o700);
-  assert.ok(
-    !readdirSync('/dev/shm').some((n) => n.startsWith(`micro-${r.pid}-`)),
-    'the scratch directory is removed at close',
-  );
-  rmSync(dir, { recursive: true, force: true });
-});
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    assert.ok(
+      !readdirSync('/dev/shm').some((n) => n.startsWith(`micro-${r.pid}-`)),
+      'the scratch directory is removed at close',
+    );
+    rmSync(dir, { recursive: true, force: true });
+  },
+);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { after, before, test } from 'node:test';
 import { encodeTraces, span, traceRequest } from './support/otlp-proto.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { EMBEDDED_ONLY, startTestServer, type TestServer } from './support/server.js';
 import { eventually } from './support/services.js';
 
 const mountPoint = mkdtempSync(path.join(tmpdir(), 'micro-full-disk-'));
@@ -70,58 +70,62 @@ const metric = async (name: string): Promise<string> => {
     .join('\n');
 };
 
-test('a full data directory: 503 / UNAVAILABLE / 507 with Retry-After, /readyz and a metric say why; all acknowledged is kept', async () => {
-  assert.equal((await sendTraces()).status, 200);
-  const st = statfsSync(mountPoint);
-  try {
-    writeFileSync(filler, Buffer.alloc(Number(st.bavail) * Number(st.bsize)));
-  } catch (err) {
-    assert.equal((err as { code?: string }).code, 'ENOSPC');
-  }
+test(
+  'a full data directory: 503 / UNAVAILABLE / 507 with Retry-After, /readyz and a metric say why; all acknowledged is kept [embedded store]',
+  EMBEDDED_ONLY,
+  async () => {
+    assert.equal((await sendTraces()).status, 200);
+    const st = statfsSync(mountPoint);
+    try {
+      writeFileSync(filler, Buffer.alloc(Number(st.bavail) * Number(st.bsize)));
+    } catch (err) {
+      assert.equal((err as { code?: string }).code, 'ENOSPC');
+    }
 
-  const res = await sendTraces();
-  assert.equal(res.status, 503);
-  assert.ok(Number(res.headers.get('retry-after')) >= 1, 'Retry-After');
-  assert.match(Buffer.from(await res.arrayBuffer()).toString('latin1'), /out of disk space/);
-  const g = await grpcExport();
-  assert.equal(g.code, grpc.status.UNAVAILABLE, g.details);
+    const res = await sendTraces();
+    assert.equal(res.status, 503);
+    assert.ok(Number(res.headers.get('retry-after')) >= 1, 'Retry-After');
+    assert.match(Buffer.from(await res.arrayBuffer()).toString('latin1'), /out of disk space/);
+    const g = await grpcExport();
+    assert.equal(g.code, grpc.status.UNAVAILABLE, g.details);
 
-  const ready = await fetch(`${server.apiUrl}/readyz`);
-  assert.equal(ready.status, 503);
-  const body = (await ready.json()) as { checks: { storeWrites: { ok: boolean; detail: string } } };
-  assert.equal(body.checks.storeWrites.ok, false);
-  assert.match(body.checks.storeWrites.detail, /out of disk space, so it cannot take writes/);
-  assert.match(await metric('micro_store_writable'), /^micro_store_writable 0$/m);
-  assert.match(await metric('micro_store_write_problem'), /micro_store_write_problem\{problem="out-of-space"\} 1/);
-  const said = server.logLines.filter((l) => /out of disk space, so it cannot take writes/.test(l));
-  assert.equal(said.length, 1, 'said once, not once per request');
-  assert.match(said[0]!, /"level":50/);
+    const ready = await fetch(`${server.apiUrl}/readyz`);
+    assert.equal(ready.status, 503);
+    const body = (await ready.json()) as { checks: { storeWrites: { ok: boolean; detail: string } } };
+    assert.equal(body.checks.storeWrites.ok, false);
+    assert.match(body.checks.storeWrites.detail, /out of disk space, so it cannot take writes/);
+    assert.match(await metric('micro_store_writable'), /^micro_store_writable 0$/m);
+    assert.match(await metric('micro_store_write_problem'), /micro_store_write_problem\{problem="out-of-space"\} 1/);
+    const said = server.logLines.filter((l) => /out of disk space, so it cannot take writes/.test(l));
+    assert.equal(said.length, 1, 'said once, not once per request');
+    assert.match(said[0]!, /"level":50/);
 
-  // A change through the API: 507 with Retry-After and a sentence, not "something went wrong".
-  const apply = await fetch(`${server.apiUrl}/api/v1/silences`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ matchers: ['service=disk-svc'], duration: '1h', comment: 'disk', author: 'test' }),
-  });
-  assert.equal(apply.status, 507, await apply.clone().text());
-  assert.ok(apply.headers.get('retry-after'));
-  assert.equal(((await apply.json()) as { error: { code: string } }).error.code, 'MICRO_ERR_STORE_FULL');
-  assert.ok(!server.logLines.some((l) => /API handler failed/.test(l)));
+    // A change through the API: 507 with Retry-After and a sentence, not "something went wrong".
+    const apply = await fetch(`${server.apiUrl}/api/v1/silences`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ matchers: ['service=disk-svc'], duration: '1h', comment: 'disk', author: 'test' }),
+    });
+    assert.equal(apply.status, 507, await apply.clone().text());
+    assert.ok(apply.headers.get('retry-after'));
+    assert.equal(((await apply.json()) as { error: { code: string } }).error.code, 'MICRO_ERR_STORE_FULL');
+    assert.ok(!server.logLines.some((l) => /API handler failed/.test(l)));
 
-  // Room again: readiness returns without any traffic (the write probe), and sends go through.
-  unlinkSync(filler);
-  await eventually(
-    '/readyz back to 200',
-    async () => (await fetch(`${server.apiUrl}/readyz`)).status,
-    (s) => s === 200,
-    15_000,
-  );
-  assert.match(await metric('micro_store_writable'), /^micro_store_writable 1$/m);
-  assert.ok(server.logLines.some((l) => /the store takes writes again/.test(l)));
-  assert.equal((await sendTraces()).status, 200);
-  assert.equal((await grpcExport()).code, grpc.status.OK);
-  const rows = await server.store.query<{ n: string }>(
-    "SELECT count() AS n FROM otel_traces WHERE ServiceName = 'disk-svc'",
-  );
-  assert.equal(Number(rows[0]!.n), acknowledged, 'every acknowledged span is stored, none twice');
-});
+    // Room again: readiness returns without any traffic (the write probe), and sends go through.
+    unlinkSync(filler);
+    await eventually(
+      '/readyz back to 200',
+      async () => (await fetch(`${server.apiUrl}/readyz`)).status,
+      (s) => s === 200,
+      15_000,
+    );
+    assert.match(await metric('micro_store_writable'), /^micro_store_writable 1$/m);
+    assert.ok(server.logLines.some((l) => /the store takes writes again/.test(l)));
+    assert.equal((await sendTraces()).status, 200);
+    assert.equal((await grpcExport()).code, grpc.status.OK);
+    const rows = await server.store.query<{ n: string }>(
+      "SELECT count() AS n FROM otel_traces WHERE ServiceName = 'disk-svc'",
+    );
+    assert.equal(Number(rows[0]!.n), acknowledged, 'every acknowledged span is stored, none twice');
+  },
+);

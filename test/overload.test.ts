@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { openStore } from '../store/index.js';
 import { scrape, spawnServer } from './support/child-server.js';
 import { encodedTraces, sendAll } from './support/load.js';
-import { makeDataDir, removeDataDir } from './support/server.js';
+import { makeDataDir, removeDataDir, testDatabaseUrl } from './support/server.js';
 
 test('overload answers 429 with Retry-After, RSS stays bounded, every 200 is stored', async (t) => {
   const dataDir = makeDataDir();
@@ -37,7 +37,8 @@ test('overload answers 429 with Retry-After, RSS stays bounded, every 200 is sto
   assert.ok(rssMax - rssBefore < 768 * 2 ** 20, `RSS grew by ${Math.round((rssMax - rssBefore) / 2 ** 20)} MiB`);
   assert.equal(await server.stop(), 0, 'a clean stop stores what was accepted');
 
-  const store = await openStore({ kind: 'embedded', dataDir });
+  const url = await testDatabaseUrl(dataDir);
+  const store = await openStore(url ? { kind: 'server', url } : { kind: 'embedded', dataDir });
   try {
     const rows = await store.query<{ TraceId: string; n: string }>(
       "SELECT TraceId, count() AS n FROM otel_traces WHERE ServiceName = 'load' GROUP BY TraceId",

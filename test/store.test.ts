@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createClient } from '@clickhouse/client';
 import { EMPTY_MAP, LAYOUTS, RowBinaryWriter, openStore, type Store } from '../store/index.js';
-import { makeDataDir, removeDataDir } from './support/server.js';
+import { makeDataDir, removeDataDir, testClickHouseUrl } from './support/server.js';
 
 const DAY = 86400;
 let store: Store;
@@ -13,7 +13,7 @@ let dropDatabase: (() => Promise<void>) | undefined;
 
 before(async () => {
   dataDir = makeDataDir();
-  const base = process.env.MICRO_TEST_CLICKHOUSE_URL;
+  const base = await testClickHouseUrl();
   if (base) {
     const db = `micro_store_test_${process.pid}`;
     const admin = createClient({ url: base });

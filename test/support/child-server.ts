@@ -1,4 +1,5 @@
 // Runs `micro server` in a child process, for tests that kill it or measure its memory.
+import { testDatabaseUrl } from './server.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -16,7 +17,9 @@ export interface ChildServer {
   kill9(): Promise<void>;
 }
 
-export function spawnServer(dataDir: string, args: string[] = []): Promise<ChildServer> {
+export async function spawnServer(dataDir: string, args: string[] = []): Promise<ChildServer> {
+  // On a test ClickHouse server the child writes to the database that stands for its data directory.
+  const clickhouseUrl = await testDatabaseUrl(dataDir);
   const proc = spawn(
     process.execPath,
     [
@@ -32,6 +35,7 @@ export function spawnServer(dataDir: string, args: string[] = []): Promise<Child
       '0',
       '--zipkin-port',
       '0',
+      ...(clickhouseUrl ? ['--clickhouse-url', clickhouseUrl] : []),
       ...args,
     ],
     {

@@ -1,5 +1,6 @@
 // Starts a real server (embedded ClickHouse in a fresh data dir, or the ClickHouse server named by
 // MICRO_TEST_CLICKHOUSE_URL in a fresh database) on free loopback ports.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import {
   type RuleConfig,
   type ServerConfigInput,
 } from '../../config/index.js';
+import { type ClickHouseDouble, startClickHouseDouble } from './clickhouse-double.js';
 import { startServer, type RunningServer, type StartOptions } from '../../server/index.js';
 
 export interface TestServer extends RunningServer {
@@ -21,11 +23,27 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-/** A database of its own on the test ClickHouse server, when one is configured. */
-async function testDatabaseUrl(): Promise<string | undefined> {
-  const base = process.env.MICRO_TEST_CLICKHOUSE_URL;
+let double: Promise<ClickHouseDouble> | null = null;
+
+/**
+ * The ClickHouse server the tests use instead of the embedded store: MICRO_TEST_CLICKHOUSE_URL, or
+ * with MICRO_TEST_CLICKHOUSE=double the HTTP double of test/support (one per test process).
+ */
+export async function testClickHouseUrl(): Promise<string | undefined> {
+  if (process.env.MICRO_TEST_CLICKHOUSE_URL) return process.env.MICRO_TEST_CLICKHOUSE_URL;
+  if (process.env.MICRO_TEST_CLICKHOUSE !== 'double') return undefined;
+  double ??= startClickHouseDouble();
+  return (await double).url;
+}
+
+/**
+ * The database on the test ClickHouse server that stands for a data directory, when a server is configured: a
+ * restart on the same data directory finds what the last run stored, as it does on the embedded store.
+ */
+export async function testDatabaseUrl(dataDir: string): Promise<string | undefined> {
+  const base = await testClickHouseUrl();
   if (!base) return undefined;
-  const db = `micro_test_${process.pid}_${Date.now()}`;
+  const db = `micro_test_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
   const admin = createClient({ url: base });
   await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
   await admin.close();
@@ -86,7 +104,7 @@ export async function startTestServer(
       cb();
     },
   });
-  const clickhouseUrl = await testDatabaseUrl();
+  const clickhouseUrl = await testDatabaseUrl(dataDir);
   const config = resolveServerConfig({
     dataDir,
     apiPort: 0,
@@ -129,3 +147,14 @@ export async function postOtlp(
   });
   return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };
 }
+
+/**
+ * Options for a test about the embedded store's own data directory: the run over a ClickHouse server
+ * (`npm run test:clickhouse-http`) has no such directory and says so; `npm test` runs these tests.
+ */
+export const EMBEDDED_ONLY = {
+  skip:
+    process.env.MICRO_TEST_CLICKHOUSE_URL || process.env.MICRO_TEST_CLICKHOUSE === 'double'
+      ? 'about the embedded store data directory, which a ClickHouse server does not have'
+      : false,
+};
