@@ -12,7 +12,8 @@ import { auditLog } from '../store/index.js';
 import { installAccess, namespaceOf } from './access.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { alertingRoutes } from './routes/alerting.js';
-import { oncallRoutes } from './routes/oncall.js';
+import { type OnCallDeps, oncallRoutes } from './routes/oncall.js';
+import { oncallLinkRoutes } from './routes/oncall-links.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import { jaegerRoutes } from './jaeger/routes.js';
 
@@ -170,7 +171,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     if (!deps.store()) throw new ApiError('NOT_READY', 'the server is still starting; try again in a moment');
     return deps.oncall(ns);
   };
-  oncallRoutes(app, { service: (req) => oncallOf(namespaceOf(req)), serviceOf: linkedOncall, now });
+  const oncallDeps: OnCallDeps = { service: (req) => oncallOf(namespaceOf(req)), serviceOf: linkedOncall, now };
+  oncallRoutes(app, oncallDeps);
+  oncallLinkRoutes(app, oncallDeps);
   tokenRoutes(app, {
     tokens: () => {
       const t = deps.tokens();

@@ -87,6 +87,17 @@ export function durationFlag(flag: string, value: string | undefined): number | 
   return n;
 }
 
+/** A time flag: an ISO time, `now`, or a duration from now (`2d` = in two days). */
+export function timeFlag(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined || value === 'now') return undefined;
+  if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    if (!Number.isFinite(Date.parse(value)))
+      throw new CliError(`${flag}: "${value}" is not a time; write it like 2026-11-23T09:00:00Z`, 2);
+    return new Date(Date.parse(value)).toISOString();
+  }
+  return new Date(Date.now() + durationFlag(flag, value.replace(/^\+/, ''))).toISOString();
+}
+
 export const levelColor = (level: string): string => {
   const l = level.toUpperCase();
   if (l.startsWith('ERR') || l.startsWith('FATAL') || l.startsWith('CRIT')) return pc.red(level);

@@ -10,7 +10,6 @@ import {
   latestNotifications,
   loadEscalations,
   saveEscalation,
-  type EscalationRow,
   type NotificationRow,
   type NotificationStatus,
   type Store,
@@ -18,8 +17,9 @@ import {
 import type { Directory } from './directory.js';
 import { routeFor } from './escalation.js';
 import type { Page, PageLogLine } from './messages.js';
-import { episodeId, plannedFiring, plannedResolved, type Escalation, type PlannedNotification } from './paging-plan.js';
+import { episodeId, plannedFiring, plannedResolved } from './paging-plan.js';
 import { sendPage, type Channels, type SendOutcome } from './channels/index.js';
+import { afterOutcome, escalationRow, notificationRow, runningFromRow, type Running } from './pager-rows.js';
 import { ackToken } from './signed-links.js';
 
 export interface AlertView {
@@ -45,16 +45,6 @@ export interface PagerOptions {
   onEvent?: (message: string, fields: Record<string, unknown>) => void;
 }
 
-interface Running extends Escalation {
-  /** The latest row of each of this escalation's notifications, by id. */
-  notifications: Map<string, NotificationRow>;
-  labels: Record<string, string>;
-  stopReason: string;
-  resolvedAt: number | null;
-  firingReason: string;
-  resolvedReason: string;
-}
-
 export interface Pager {
   /** A channel was configured: pages held for want of it go at the next tick. */
   release(now: number): void;
@@ -68,10 +58,6 @@ export interface Pager {
 }
 
 const TERMINAL: ReadonlySet<NotificationStatus> = new Set(['sent', 'failed', 'cancelled']);
-const backoff = (attempt: number): number => Math.min(60_000, 2000 * 2 ** Math.max(0, attempt - 1));
-/** A held page looks again this often (and at once when a channel is configured). */
-const HELD_RECHECK_MS = 60_000;
-
 export function createPager(o: PagerOptions): Pager {
   const escalations = new Map<string, Running>();
   const inFlight = new Map<string, Promise<void>>();
@@ -80,18 +66,6 @@ export function createPager(o: PagerOptions): Pager {
   const held = new Set<string>();
   const event = (message: string, fields: Record<string, unknown>) => o.onEvent?.(message, fields);
 
-  const rowOf = (e: Running): EscalationRow => ({
-    namespace: e.namespace,
-    alertKey: e.alertKey,
-    firedAt: e.firedAt,
-    policy: e.policy,
-    startedAt: e.startedAt,
-    stoppedAt: e.stoppedAt ?? 0,
-    stopReason: e.stopReason,
-    resolvedAt: e.resolvedAt ?? 0,
-    labels: e.labels,
-    notice: JSON.stringify({ firingReason: e.firingReason, resolvedReason: e.resolvedReason }),
-  });
   const openFor = (key: string): Running | undefined =>
     [...escalations.values()].find((e) => e.alertKey === key && e.stoppedAt === null);
   const routeOf = (labels: Record<string, string>, namespace: string): string | null =>
@@ -119,7 +93,7 @@ export function createPager(o: PagerOptions): Pager {
   ): Promise<void> {
     if (e.stoppedAt === null) [e.stoppedAt, e.stopReason] = [at, reason];
     if (resolved && e.resolvedAt === null) [e.resolvedAt, e.resolvedReason] = [resolved.at, resolved.reason];
-    await saveEscalation(o.store, rowOf(e), now);
+    await saveEscalation(o.store, escalationRow(e), now);
     event('escalation stopped', { alert: e.alertKey, reason: e.stopReason, resolved: e.resolvedAt !== null });
   }
 
@@ -175,45 +149,11 @@ export function createPager(o: PagerOptions): Pager {
       recipient: n.recipient,
       attempt: n.attempt,
     };
-    if (outcome.status !== 'held') held.delete(n.id);
-    if (outcome.status === 'held') {
-      held.add(n.id);
-      await record(e, n, 'retrying', now, { error: outcome.error, nextAttemptAt: now + HELD_RECHECK_MS });
-      event('page held: its channel is not configured', { ...fields, error: outcome.error });
-    } else if (outcome.status === 'success') {
-      await record(e, n, 'sent', now, { error: '' });
-      event('page sent', { ...fields, detail: outcome.detail });
-    } else if (outcome.status === 'retryable' && now - n.dueAt < maxRetryMs) {
-      await record(e, n, 'retrying', now, { error: outcome.error, nextAttemptAt: now + backoff(n.attempt) });
-      event('page failed, will retry', { ...fields, error: outcome.error });
-    } else {
-      const error =
-        outcome.status === 'retryable' ? `gave up after ${n.attempt} attempts: ${outcome.error}` : outcome.error;
-      await record(e, n, 'failed', now, { error });
-      event('page failed', { ...fields, error });
-    }
-  }
-
-  function newRow(e: Running, p: PlannedNotification): NotificationRow {
-    return {
-      namespace: e.namespace,
-      id: p.id,
-      at: p.dueAt,
-      alertKey: e.alertKey,
-      firedAt: e.firedAt,
-      kind: p.kind,
-      channel: p.channel,
-      recipient: p.recipient,
-      contact: p.contact,
-      address: p.address,
-      step: p.step,
-      pass: p.pass,
-      status: 'pending',
-      attempt: 0,
-      error: '',
-      dueAt: p.dueAt,
-      nextAttemptAt: p.dueAt,
-    };
+    const next = afterOutcome(outcome, n, now, maxRetryMs);
+    if (outcome.status === 'held') held.add(n.id);
+    else held.delete(n.id);
+    await record(e, n, next.status, now, next.change);
+    event(next.message, { ...fields, ...(next.change.error ? { error: next.change.error } : {}), ...next.fields });
   }
 
   /** Brings escalations in line with the alerts (an acknowledgement or resolution the pager missed). */
@@ -224,7 +164,7 @@ export function createPager(o: PagerOptions): Pager {
         const policy = routeOf(e.labels, e.namespace);
         if (policy) {
           [e.policy, e.startedAt] = [policy, now];
-          await saveEscalation(o.store, rowOf(e), now);
+          await saveEscalation(o.store, escalationRow(e), now);
           event('escalation started: a route now matches', { alert: e.alertKey, policy });
         }
       }
@@ -249,21 +189,7 @@ export function createPager(o: PagerOptions): Pager {
     async load(now) {
       const rows = await loadEscalations(o.store, o.namespace, now - 86400_000);
       for (const r of rows) {
-        const notice = JSON.parse(r.notice || '{}') as { firingReason?: string; resolvedReason?: string };
-        escalations.set(episodeId(r), {
-          namespace: r.namespace,
-          alertKey: r.alertKey,
-          firedAt: r.firedAt,
-          policy: r.policy,
-          startedAt: r.startedAt,
-          stoppedAt: r.stoppedAt || null,
-          stopReason: r.stopReason,
-          resolvedAt: r.resolvedAt || null,
-          labels: r.labels,
-          firingReason: notice.firingReason ?? '',
-          resolvedReason: notice.resolvedReason ?? '',
-          notifications: new Map(),
-        });
+        escalations.set(episodeId(r), runningFromRow(r));
       }
       for (const n of await latestNotifications(o.store, o.namespace, rows)) {
         // Interrupted mid-send: unknown whether it went, so it goes again (same Message-ID).
@@ -294,7 +220,7 @@ export function createPager(o: PagerOptions): Pager {
             resolvedReason: '',
             notifications: new Map(),
           };
-          await saveEscalation(o.store, rowOf(e), now);
+          await saveEscalation(o.store, escalationRow(e), now);
           escalations.set(episodeId(e), e);
           event(policy ? 'escalation started' : 'no route pages this alert', {
             alert: n.alertKey,
@@ -324,7 +250,7 @@ export function createPager(o: PagerOptions): Pager {
           const reached = [...mine.values()].filter((n) => n.kind === 'firing' && n.status === 'sent');
           planned.push(...plannedResolved(e, reached, e.resolvedAt));
         }
-        for (const p of planned) if (!mine.has(p.id)) mine.set(p.id, newRow(e, p));
+        for (const p of planned) if (!mine.has(p.id)) mine.set(p.id, notificationRow(e, p));
         for (const n of mine.values()) {
           if (TERMINAL.has(n.status) || inFlight.has(n.id)) continue;
           if (n.kind === 'firing' && e.stoppedAt !== null) {
