@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { eventually, micro } from './support/services.js';
+import { TEAM } from './support/paging.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
 
@@ -19,19 +20,7 @@ before(async () => {
     [],
     {
       declared: {
-        users: [
-          { id: 'alice', name: 'Alice', email: 'alice@example.com', timezone: 'Europe/London', contacts: [] },
-          { id: 'bob', name: 'Bob', email: 'bob@example.com', timezone: 'America/New_York', contacts: [] },
-          { id: 'carol', name: 'Carol', email: 'carol@example.com', timezone: 'UTC', contacts: [] },
-        ],
-        schedules: [
-          {
-            id: 'primary',
-            timezone: 'Europe/London',
-            rotations: [{ participants: ['alice', 'bob'], shift: 7 * 86400_000, handoff: 'Mon 09:00' }],
-            overrides: [],
-          },
-        ],
+        ...TEAM,
         policies: [{ id: 'default', repeat: 0, steps: [{ notify: ['schedule:primary'], after: 0 }] }],
         routes: [{ match: { severity: 'page' }, policy: 'default' }],
       },

@@ -20,7 +20,24 @@ export async function startTarget(): Promise<FlakyTarget> {
   return t;
 }
 
-/** alice and bob rotate weekly on `primary` (London); carol is the second step, 10 minutes later. */
+/** alice (London) and bob (New York) rotate weekly on `primary`, handing off Mondays 09:00 London; carol is UTC. */
+export const TEAM: Required<Pick<Declared, 'users' | 'schedules'>> = {
+  users: [
+    { id: 'alice', name: 'Alice', email: 'alice@example.com', timezone: 'Europe/London', contacts: [] },
+    { id: 'bob', name: 'Bob', email: 'bob@example.com', timezone: 'America/New_York', contacts: [] },
+    { id: 'carol', name: 'Carol', email: 'carol@example.com', timezone: 'UTC', contacts: [] },
+  ],
+  schedules: [
+    {
+      id: 'primary',
+      timezone: 'Europe/London',
+      rotations: [{ participants: ['alice', 'bob'], shift: 7 * 86400_000, handoff: 'Mon 09:00' }],
+      overrides: [],
+    },
+  ],
+};
+
+/** The TEAM; carol is the second step of the `default` policy, 10 minutes after the schedule. */
 export function pagingDeclared(targetUrl: string, extra: Partial<Declared> = {}): Partial<Declared> {
   return {
     checks: [
@@ -35,19 +52,8 @@ export function pagingDeclared(targetUrl: string, extra: Partial<Declared> = {})
         http: { url: targetUrl, method: 'GET', insecure: false, expectStatus: 200 },
       },
     ],
-    users: [
-      { id: 'alice', name: 'Alice', email: 'alice@example.com', timezone: 'Europe/London', contacts: [] },
-      { id: 'bob', name: 'Bob', email: 'bob@example.com', timezone: 'America/New_York', contacts: [] },
-      { id: 'carol', name: 'Carol', email: 'carol@example.com', timezone: 'UTC', contacts: [] },
-    ],
-    schedules: [
-      {
-        id: 'primary',
-        timezone: 'Europe/London',
-        rotations: [{ participants: ['alice', 'bob'], shift: 7 * 86400_000, handoff: 'Mon 09:00' }],
-        overrides: [],
-      },
-    ],
+    users: TEAM.users,
+    schedules: TEAM.schedules,
     policies: [
       {
         id: 'default',
