@@ -68,3 +68,14 @@ export {
   type NamespaceLease,
   type PagingHandOff,
 } from './runtime.js';
+export {
+  AnotherAlertingProcess,
+  keeperLeases,
+  soleProcessLeases,
+  watchAlertingProcesses,
+  type AlertingProcesses,
+  type KeeperLeaseOptions,
+  type LeaseHolder,
+  type LeaseListener,
+  type NamespaceLeases,
+} from './leases/index.js';

@@ -10,6 +10,7 @@ import type { RateLimiter, TokenBook } from '../access/index.js';
 import type { OnCallService } from '../oncall/index.js';
 import { auditLog } from '../store/index.js';
 import { installAccess, namespaceOf } from './access.js';
+import { LeaderElsewhere, forwardToLeader } from './forward.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { alertingRoutes } from './routes/alerting.js';
 import { type OnCallDeps, oncallRoutes } from './routes/oncall.js';
@@ -44,6 +45,16 @@ export interface ApiDeps {
   rateLimiter?: RateLimiter;
   requireIngestToken?: boolean;
   now?: () => number;
+  /**
+   * Several servers on one store: the API URL of the process that leads a namespace's alerting
+   * when it is not this one (requests that need it are forwarded there), and this one's own.
+   */
+  leaderOf?: (namespace: string) => Promise<string | null>;
+  selfUrl?: () => string;
+  /** Whether a namespace exists (an admin acting in another namespace); by default, a running one. */
+  namespaceExists?: (namespace: string) => boolean;
+  /** Only /healthz, /readyz and /metrics (a process that only ingests). */
+  healthOnly?: boolean;
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -80,7 +91,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     },
   });
 
-  app.setErrorHandler((err, req, reply) => {
+  app.setErrorHandler(async (err, req, reply) => {
+    if (err instanceof LeaderElsewhere && deps.leaderOf)
+      return forwardToLeader(req, reply, err.namespace, deps.leaderOf, deps.selfUrl?.() ?? '').catch((e: unknown) => {
+        const r = toErrorResponse(e);
+        return reply.code(r.status).send(r.body);
+      });
     const { status, body, retryAfterSeconds } = toErrorResponse(err);
     // The store's state is logged once when it changes (server wiring), not per request.
     if (status >= 500 && retryAfterSeconds === undefined) req.log.error({ err }, 'API handler failed');
@@ -119,7 +135,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       limiter: deps.rateLimiter ?? null,
       requireIngestToken: deps.requireIngestToken ?? false,
     },
-    (ns) => deps.alerting(ns) !== null,
+    deps.namespaceExists ?? ((ns) => deps.alerting(ns) !== null),
   );
 
   app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -136,6 +152,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     { config: { access: 'read' }, schema: { summary: 'Version, store and settings of this server' } },
     async () => deps.status(),
   );
+  if (deps.healthOnly) return app;
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const now = deps.now ?? Date.now;
@@ -156,12 +173,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   const alertingOf = (ns: string) => {
     const a = deps.alerting(ns);
+    if (!a && deps.leaderOf) throw new LeaderElsewhere(ns);
     if (!a) throw new ApiError('NOT_READY', 'the alerting engine is still starting; try again in a moment');
     return a;
   };
   alertingRoutes(app, { service: (req) => alertingOf(namespaceOf(req)), namespaceOf, now });
   const oncallOf = (ns: string) => {
     const o = deps.oncall(ns);
+    if (!o && deps.leaderOf) throw new LeaderElsewhere(ns);
     if (!o) throw new ApiError('NOT_READY', 'the on-call engine is still starting; try again in a moment');
     return o;
   };
@@ -169,7 +188,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // (403), not an outage, and says nothing of which namespaces exist.
   const linkedOncall = (ns: string) => {
     if (!deps.store()) throw new ApiError('NOT_READY', 'the server is still starting; try again in a moment');
-    return deps.oncall(ns);
+    const o = deps.oncall(ns);
+    if (!o && deps.leaderOf) throw new LeaderElsewhere(ns);
+    return o;
   };
   const oncallDeps: OnCallDeps = { service: (req) => oncallOf(namespaceOf(req)), serviceOf: linkedOncall, now };
   oncallRoutes(app, oncallDeps);

@@ -12,6 +12,11 @@ interface ServerFlags {
   config?: string;
   dataDir?: string;
   clickhouseUrl?: string;
+  clickhouseCluster?: string;
+  role?: string;
+  keeper?: string;
+  keeperSessionTimeout?: string;
+  advertiseUrl?: string;
   host?: string;
   apiPort?: string;
   otlpHttpPort?: string;
@@ -66,6 +71,36 @@ export function serverCommand(): Command {
       new Option('--clickhouse-url <url>', 'use a ClickHouse server: http://user:pass@host:8123/db').env(
         'MICRO_CLICKHOUSE_URL',
       ),
+    )
+    .addOption(
+      new Option(
+        '--clickhouse-cluster <name>',
+        'create the tables ON CLUSTER: replicated, with Distributed tables for reads and writes',
+      ).env('MICRO_CLICKHOUSE_CLUSTER'),
+    )
+    .addOption(
+      new Option(
+        '--role <roles>',
+        'what this process runs: all, or a comma list of ingest, query, alerting (default all)',
+      ).env('MICRO_ROLE'),
+    )
+    .addOption(
+      new Option(
+        '--keeper <hosts>',
+        'ClickHouse Keeper or ZooKeeper (host:port,...): one alerting process leads each namespace',
+      ).env('MICRO_KEEPER'),
+    )
+    .addOption(
+      new Option(
+        '--keeper-session-timeout <duration>',
+        'a leader unheard of this long loses its lease to another alerting process (default 10s)',
+      ).env('MICRO_KEEPER_SESSION_TIMEOUT'),
+    )
+    .addOption(
+      new Option(
+        '--advertise-url <url>',
+        "where other micro-observe processes reach this one's API (default: the API's address)",
+      ).env('MICRO_ADVERTISE_URL'),
     )
     .addOption(new Option('--host <host>', 'address to listen on (default 127.0.0.1)').env('MICRO_HOST'))
     .addOption(new Option('--api-port <port>', 'HTTP API port (default 8080)').env('MICRO_API_PORT'))
@@ -138,6 +173,11 @@ export function serverCommand(): Command {
         ...defined({
           dataDir: flags.dataDir,
           clickhouseUrl: flags.clickhouseUrl,
+          clickhouseCluster: flags.clickhouseCluster,
+          role: flags.role,
+          keeper: flags.keeper,
+          keeperSessionTimeout: flags.keeperSessionTimeout,
+          advertiseUrl: flags.advertiseUrl,
           host: flags.host,
           apiPort: flags.apiPort,
           otlpHttpPort: flags.otlpHttpPort,

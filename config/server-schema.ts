@@ -8,6 +8,32 @@ import { byteSize, durationMs } from './units.js';
 const HOUR = 3600_000;
 const port = z.coerce.number().int().min(0).max(65535);
 
+export const ROLES = ['ingest', 'query', 'alerting'] as const;
+export type Role = (typeof ROLES)[number];
+const commaList = (v: unknown): unknown =>
+  typeof v === 'string'
+    ? v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : v;
+/** `all`, or a comma list of ingest, query and alerting; always returned as the list. */
+const roleList = z.preprocess(
+  (v) => {
+    const list = commaList(v);
+    return Array.isArray(list) && list.includes('all') ? [...ROLES] : list;
+  },
+  z
+    .array(z.enum(ROLES, { error: () => 'must be all, or a comma list of ingest, query and alerting' }))
+    .min(1)
+    .transform((l) => ROLES.filter((r) => l.includes(r))),
+);
+/** host:port of a ZooKeeper-protocol server (ClickHouse Keeper or ZooKeeper). */
+const keeperList = z.preprocess(
+  commaList,
+  z.array(z.string().regex(/^[A-Za-z0-9_.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port')).min(1),
+);
+
 export const retentionSchema = z
   .object({
     traces: durationMs(HOUR).prefault('7d'),
@@ -16,7 +42,7 @@ export const retentionSchema = z
   })
   .strict();
 
-export const serverSchema = z
+export const serverObject = z
   .object({
     dataDir: z.string().min(1).default('./data'),
     clickhouseUrl: z
@@ -25,6 +51,24 @@ export const serverSchema = z
         message: 'must be an http(s) URL such as http://user:pass@host:8123/db',
       })
       .optional(),
+    /** ClickHouse cluster (remote_servers) to create the tables ON CLUSTER, replicated and distributed. */
+    clickhouseCluster: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a cluster name as remote_servers declares it')
+      .optional(),
+    /** What this process runs: receivers (ingest), the API (query), checks, rules and paging (alerting). */
+    role: roleList.prefault('all'),
+    /** Keeper (ZooKeeper protocol) that elects one alerting process per namespace. */
+    keeper: keeperList.optional(),
+    /** A leader unheard of this long loses its lease (Keeper's session timeout). */
+    keeperSessionTimeout: durationMs(1).prefault('10s'),
+    /** Path under which the leases live: one deployment per prefix. */
+    keeperPrefix: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9_.-]+)+$/, 'must be a Keeper path such as /micro-observe')
+      .default('/micro-observe'),
+    /** The address other micro-observe processes reach this one's API at (forwarded requests). */
+    advertiseUrl: z.string().url().optional(),
     host: z.string().min(1).default('127.0.0.1'),
     apiPort: port.default(8080),
     otlpHttpPort: port.default(4318),
@@ -70,10 +114,21 @@ export const serverSchema = z
   })
   .strict();
 
+export const serverSchema = serverObject.superRefine((c, ctx) => {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (!c.clickhouseUrl && c.role.length < ROLES.length)
+    issue(
+      'role',
+      'the embedded store is owned by one process, which runs everything: give --clickhouse-url to split roles',
+    );
+  if (!c.clickhouseUrl && c.keeper) issue('keeper', 'needs --clickhouse-url: the embedded store has one process');
+  if (!c.clickhouseUrl && c.clickhouseCluster) issue('clickhouseCluster', 'needs --clickhouse-url');
+});
+
 /** micro.yaml: the server's settings, retention and notification settings, and everything declared. */
 export const configFileSchema = z
   .object({
-    server: serverSchema.partial().optional(),
+    server: serverObject.partial().optional(),
     retention: retentionSchema.partial().optional(),
     ...declaredShape,
   })

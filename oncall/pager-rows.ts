@@ -70,6 +70,7 @@ export function notificationRow(e: Running, p: PlannedNotification): Notificatio
     error: '',
     dueAt: p.dueAt,
     nextAttemptAt: p.dueAt,
+    fence: 0,
   };
 }
 

@@ -4,6 +4,7 @@
 // restart reloads the log, so a page is neither sent twice nor skipped. A page interrupted by a
 // crash between "sending" and its outcome is sent again with the same Message-ID, which mail
 // clients treat as one message.
+import { performance } from 'node:perf_hooks';
 import type { NoticeGroup } from '../alerting/index.js';
 import {
   appendNotifications,
@@ -43,6 +44,11 @@ export interface PagerOptions {
   /** A transient failure is retried (backing off) for this long before it counts as failed (default 1 h). */
   maxRetryMs?: number;
   onEvent?: (message: string, fields: Record<string, unknown>) => void;
+  /**
+   * Asked right before each send: the fencing number of this process's lease on the namespace,
+   * or null when it no longer holds it (then nothing is sent; the new holder resumes from the log).
+   */
+  confirmLease?: () => Promise<number | null>;
 }
 
 export interface Pager {
@@ -127,7 +133,13 @@ export function createPager(o: PagerOptions): Pager {
   }
 
   async function attempt(e: Running, planned: NotificationRow, now: number): Promise<void> {
-    const n = await record(e, planned, 'sending', now, { attempt: planned.attempt + 1 });
+    const fence = o.confirmLease ? await o.confirmLease() : 0;
+    if (fence === null) {
+      event('not sent: this process no longer holds the namespace lease', { id: planned.id, alert: planned.alertKey });
+      return;
+    }
+    const confirmedAt = performance.now();
+    const n = await record(e, planned, 'sending', now, { attempt: planned.attempt + 1, fence });
     let outcome: SendOutcome;
     try {
       // RESOLVED threads under the first page that reached the same person the same way.
@@ -149,11 +161,20 @@ export function createPager(o: PagerOptions): Pager {
       recipient: n.recipient,
       attempt: n.attempt,
     };
+    // How long after the lease was confirmed the send finished: the window in which a process
+    // paused past its lease could still send (documented and measured in bench/failover).
+    const windowMs = Math.round(performance.now() - confirmedAt);
     const next = afterOutcome(outcome, n, now, maxRetryMs);
     if (outcome.status === 'held') held.add(n.id);
     else held.delete(n.id);
     await record(e, n, next.status, now, next.change);
-    event(next.message, { ...fields, ...(next.change.error ? { error: next.change.error } : {}), ...next.fields });
+    event(next.message, {
+      ...fields,
+      fence,
+      windowMs,
+      ...(next.change.error ? { error: next.change.error } : {}),
+      ...next.fields,
+    });
   }
 
   /** Brings escalations in line with the alerts (an acknowledgement or resolution the pager missed). */

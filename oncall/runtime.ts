@@ -38,6 +38,8 @@ export interface OnCallRuntimeOptions {
   publicUrl: () => string;
   book: AlertBook;
   now: () => number;
+  /** This process's lease on the namespace, confirmed before each page (see the pager). */
+  confirmLease?: () => Promise<number | null>;
 }
 
 const WARNING_EVERY_MS = 60_000;
@@ -107,6 +109,7 @@ export async function createOnCallRuntime(o: OnCallRuntimeOptions): Promise<OnCa
       searchLogs(o.store, NS, { fromMs: from, toMs: to }, { services: [service], minLevel: 'warn', limit: 10 }),
     // Addresses are people's contact details: logged by recipient and contact name only.
     onEvent: (message, fields) => log.info(fields, message),
+    confirmLease: o.confirmLease,
   });
 
   /** Warnings become alerts (`oncall:gap:primary`...), and resolve when the cause is gone. */

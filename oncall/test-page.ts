@@ -63,6 +63,7 @@ export async function sendTestPage(
         error: '',
         dueAt: now,
         nextAttemptAt: now,
+        fence: 0,
       };
       await appendNotifications(deps.store, [row]);
       const page: Page = {

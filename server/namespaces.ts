@@ -1,13 +1,15 @@
-// Wiring: one alerting runtime and one on-call runtime per namespace, started at start for every
-// namespace with tokens or declarations, and on demand for a new one. The runtimes are alerting's
-// and oncall's; here they are only put together (alerting hands its alerts to on call).
+// Wiring: one alerting runtime and one on-call runtime per namespace this process leads. Every
+// namespace with tokens or declarations is stood for at start, and a new one on demand; a runtime
+// starts when the namespace's lease is won (loading the alert book and the notification log
+// afresh, so a new leader resumes where the last one stopped) and stops when it is lost. The
+// runtimes are alerting's and oncall's; here they are only put together.
 import type { Logger } from 'pino';
 import {
   createAlertingRuntime,
   type AlertingRuntime,
   type Declared,
   type HostResolver,
-  type NamespaceLease,
+  type NamespaceLeases,
 } from '../alerting/index.js';
 import type { ServerConfig } from '../config/index.js';
 import { createOnCallRuntime, type OnCallRuntime } from '../oncall/index.js';
@@ -21,7 +23,9 @@ export interface NamespaceRuntime {
 }
 
 export interface Namespaces {
-  open(namespace: string): Promise<NamespaceRuntime>;
+  /** Stands for the namespace's lease; its runtime once running here, or null (another process leads). */
+  open(namespace: string): Promise<NamespaceRuntime | null>;
+  /** The namespace's runtime when this process leads it. */
   get(namespace: string): NamespaceRuntime | null;
   /** `[namespace, service]` pairs other namespaces expose to `reader`. */
   sharedWith(reader: string): Array<[string, string]>;
@@ -38,14 +42,18 @@ export interface NamespacesOptions {
   now: () => number;
   manualClock?: boolean;
   resolver: HostResolver;
-  lease?: NamespaceLease;
+  leases: NamespaceLeases;
   /** The scraper of a namespace's declared /metrics endpoints. */
   scraper: (namespace: string) => Scraper;
 }
 
 export function createNamespaces(o: NamespacesOptions): Namespaces {
   const running = new Map<string, NamespaceRuntime>();
-  const starting = new Map<string, Promise<NamespaceRuntime>>();
+  /** Per namespace, the last start or stop asked for: they run one after another. */
+  const changes = new Map<string, Promise<void>>();
+  /** The same, unsettled: `open` passes on a failure to start. */
+  const lastChange = new Map<string, Promise<void>>();
+  let stopped = false;
 
   async function start(namespace: string): Promise<NamespaceRuntime> {
     let oncall: OnCallRuntime | null = null;
@@ -59,7 +67,7 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
       now: o.now,
       manualClock: o.manualClock,
       resolver: o.resolver,
-      lease: o.lease,
+      lease: o.leases,
       paging: async (book) => {
         oncall = await createOnCallRuntime({
           namespace,
@@ -70,6 +78,7 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
           publicUrl: o.publicUrl,
           book,
           now: o.now,
+          confirmLease: () => o.leases.confirm(namespace),
         });
         return oncall;
       },
@@ -78,26 +87,38 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
     return { alerting, oncall: oncall!, scraper };
   }
 
-  return {
-    open(namespace) {
+  async function halt(r: NamespaceRuntime): Promise<void> {
+    r.scraper.stop();
+    await r.alerting.stop();
+  }
+
+  /** Brings the namespace's runtime in line with the lease (queued behind earlier changes). */
+  function follow(namespace: string, leader: boolean): Promise<void> {
+    const next = (changes.get(namespace) ?? Promise.resolve()).then(async () => {
       const have = running.get(namespace);
-      if (have) return Promise.resolve(have);
-      let p = starting.get(namespace);
-      if (!p) {
-        p = start(namespace).then(
-          (r) => {
-            running.set(namespace, r);
-            starting.delete(namespace);
-            return r;
-          },
-          (err: unknown) => {
-            starting.delete(namespace);
-            throw err;
-          },
-        );
-        starting.set(namespace, p);
+      if (leader && !have && !stopped) running.set(namespace, await start(namespace));
+      if (!leader && have) {
+        running.delete(namespace);
+        await halt(have);
+        o.logger.warn({ namespace }, "stopped the namespace's alerting here: another process leads it");
       }
-      return p;
+    });
+    const settled = next.catch((err: unknown) =>
+      o.logger.error({ err, namespace }, leader ? 'could not start the namespace' : 'could not stop the namespace'),
+    );
+    changes.set(namespace, settled);
+    lastChange.set(namespace, next);
+    return next;
+  }
+
+  o.leases.onChange((namespace, leader) => void follow(namespace, leader));
+
+  return {
+    async open(namespace) {
+      await o.leases.join(namespace);
+      // A lease won during join is being started: wait for it (and for its failure).
+      await lastChange.get(namespace);
+      return running.get(namespace) ?? null;
     },
     get: (namespace) => running.get(namespace) ?? null,
     sharedWith: (reader) =>
@@ -110,9 +131,10 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
               .map(([, svc]): [string, string] => [ns, svc]),
       ),
     async stop() {
-      await Promise.allSettled([...starting.values()]);
-      for (const r of running.values()) r.scraper.stop();
-      await Promise.all([...running.values()].map((r) => r.alerting.stop()));
+      stopped = true;
+      await Promise.allSettled([...changes.values()]);
+      await Promise.all([...running.values()].map((r) => halt(r)));
+      running.clear();
     },
   };
 }

@@ -26,14 +26,15 @@ import { createRateLimiter, createTokenBook, ensureAdminToken, isLoopback, type 
 import { ingestAuthorizer } from './ingest-access.js';
 import { createNamespaces, type Namespaces } from './namespaces.js';
 import { createLogger } from './logger.js';
+import { openLeases, type ProcessLeases } from './leases.js';
 
 export interface RunningServer {
   config: ServerConfig;
   logger: Logger;
   store: Store;
   pipeline: Pipeline;
-  /** The `default` namespace's alerting runtime. */
-  alerting: AlertingRuntime;
+  /** The `default` namespace's alerting runtime (throws in a process that does not lead it). */
+  readonly alerting: AlertingRuntime;
   alertingFor(namespace: string): Promise<AlertingRuntime>;
   /** The admin token of the `default` namespace, as saved in the data directory. */
   adminToken: string;
@@ -79,6 +80,11 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   let tokens: TokenBook | null = null;
   let tokenRefresh: NodeJS.Timeout | null = null;
   let namespaces: Namespaces | null = null;
+  let processLeases: ProcessLeases | null = null;
+  const roles = new Set(config.role);
+  /** Another process may lead a namespace's alerting: requests that need it are forwarded there. */
+  const shared = config.keeper !== undefined || !roles.has('alerting');
+  let selfUrl = '';
   // The scrapers' way in, once the pipeline exists (namespaces start before it).
   let ingestCtx: IngestContext | null = null;
   // Listening beyond loopback, every request needs a token.
@@ -89,6 +95,12 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     store: () => openedStore,
     tokens: () => tokens,
     alerting: (ns) => namespaces?.get(ns)?.alerting ?? null,
+    leaderOf: shared ? async (ns) => (await processLeases?.leaderOf?.(ns)) ?? null : undefined,
+    selfUrl: () => selfUrl,
+    healthOnly: !roles.has('query') && !roles.has('alerting'),
+    namespaceExists: shared
+      ? (ns) => namespaces?.get(ns) != null || (tokens?.namespaces().includes(ns) ?? false)
+      : undefined,
     oncall: (ns) => namespaces?.get(ns)?.oncall ?? null,
     openNamespace: async (ns) => {
       if (namespaces) await namespaces.open(ns);
@@ -116,6 +128,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const apiPort = (api.server.address() as AddressInfo).port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const apiUrl = `http://${hostForUrl === '0.0.0.0' || hostForUrl === '[::]' ? '127.0.0.1' : hostForUrl}:${apiPort}`;
+  selfUrl = config.advertiseUrl ?? apiUrl;
 
   let store: Store;
   try {
@@ -156,41 +169,54 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         'created the admin token of the default namespace',
       );
     tokens = book;
-    // Other servers on the same ClickHouse create and revoke tokens too: reread them now and then.
+    processLeases = await openLeases(config, store, logger, selfUrl);
+    const leases = processLeases.leases;
+    namespaces = !leases
+      ? null
+      : createNamespaces({
+          leases,
+          store,
+          logger,
+          config,
+          declared: opts.declared ?? null,
+          // Links in pages point at the public URL; by default the API's own address.
+          publicUrl: () => config.publicUrl ?? apiUrl,
+          now,
+          manualClock: opts.manualClock,
+          resolver: createHostResolver({ servers: config.dnsServers }),
+          scraper: (namespace) =>
+            createScraper({
+              ctx: () => ingestCtx,
+              namespace,
+              logger: logger.child({ component: 'scrape', namespace }),
+              now,
+              bearer: (job) =>
+                job.bearerToken ??
+                (job.bearerTokenSealed
+                  ? (openSecret(loadSigningKey(config.dataDir), job.bearerTokenSealed) ?? undefined)
+                  : undefined),
+            }),
+        });
+    const openAll = async (): Promise<void> => {
+      for (const ns of new Set(['default', ...book.namespaces(), ...(await configNamespaces(store))]))
+        await namespaces?.open(ns);
+    };
+    await openAll();
+    // Other servers on the same ClickHouse create and revoke tokens and namespaces too: reread
+    // them now and then (an alerting process stands for the lease of a namespace new to it).
     tokenRefresh = setInterval(() => {
-      book.load().catch((err: unknown) => logger.error({ err }, 'reloading tokens failed'));
+      book
+        .load()
+        .then(openAll)
+        .catch((err: unknown) => logger.error({ err }, 'reloading tokens and namespaces failed'));
     }, 30_000);
     tokenRefresh.unref();
-    namespaces = createNamespaces({
-      store,
-      logger,
-      config,
-      declared: opts.declared ?? null,
-      // Links in pages point at the public URL; by default the API's own address.
-      publicUrl: () => config.publicUrl ?? apiUrl,
-      now,
-      manualClock: opts.manualClock,
-      resolver: createHostResolver({ servers: config.dnsServers }),
-      scraper: (namespace) =>
-        createScraper({
-          ctx: () => ingestCtx,
-          namespace,
-          logger: logger.child({ component: 'scrape', namespace }),
-          now,
-          bearer: (job) =>
-            job.bearerToken ??
-            (job.bearerTokenSealed
-              ? (openSecret(loadSigningKey(config.dataDir), job.bearerTokenSealed) ?? undefined)
-              : undefined),
-        }),
-    });
-    for (const ns of new Set(['default', ...book.namespaces(), ...(await configNamespaces(store))]))
-      await namespaces.open(ns);
     logger.info(
       { store: store.describe, applied: prepared.migrations.applied, retentionChanges: prepared.retention },
       'store ready',
     );
   } catch (err) {
+    await processLeases?.close();
     await api.close();
     throw err;
   }
@@ -229,25 +255,41 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const grpc = buildGrpcReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
   let closed = false;
   try {
-    await http.listen({ host: config.host, port: config.otlpHttpPort });
-    readiness.otlpHttp = { ok: true, detail: 'listening' };
-    await zipkin.listen({ host: config.host, port: config.zipkinPort });
-    readiness.zipkin = { ok: true, detail: 'listening' };
-    const grpcPort = await listenGrpc(grpc, config.host, config.otlpGrpcPort);
-    readiness.otlpGrpc = { ok: true, detail: 'listening' };
-    const httpPort = (http.server.address() as AddressInfo).port;
+    let [otlpHttpUrl, zipkinUrl, otlpGrpcAddress] = ['', '', ''];
+    if (roles.has('ingest')) {
+      await http.listen({ host: config.host, port: config.otlpHttpPort });
+      readiness.otlpHttp = { ok: true, detail: 'listening' };
+      await zipkin.listen({ host: config.host, port: config.zipkinPort });
+      readiness.zipkin = { ok: true, detail: 'listening' };
+      const grpcPort = await listenGrpc(grpc, config.host, config.otlpGrpcPort);
+      readiness.otlpGrpc = { ok: true, detail: 'listening' };
+      otlpHttpUrl = `http://${hostForUrl}:${(http.server.address() as AddressInfo).port}`;
+      zipkinUrl = `http://${hostForUrl}:${(zipkin.server.address() as AddressInfo).port}`;
+      otlpGrpcAddress = `${hostForUrl}:${grpcPort}`;
+    } else {
+      for (const r of [readiness.otlpHttp, readiness.zipkin, readiness.otlpGrpc])
+        Object.assign(r, { ok: true, detail: 'not run here (this process has no ingest role)' });
+    }
     const running: RunningServer = {
       config,
       logger,
       store,
       pipeline,
-      alerting: namespaces!.get('default')!.alerting,
-      alertingFor: async (ns) => (await namespaces!.open(ns)).alerting,
+      get alerting() {
+        const a = namespaces?.get('default')?.alerting;
+        if (!a) throw new Error('this process does not run the alerting of the default namespace');
+        return a;
+      },
+      async alertingFor(ns) {
+        const a = (await namespaces?.open(ns))?.alerting;
+        if (!a) throw new Error(`this process does not run the alerting of namespace ${ns}`);
+        return a;
+      },
       adminToken: readLocalToken(config.dataDir) ?? '',
       apiUrl,
-      otlpHttpUrl: `http://${hostForUrl}:${httpPort}`,
-      zipkinUrl: `http://${hostForUrl}:${(zipkin.server.address() as AddressInfo).port}`,
-      otlpGrpcAddress: `${hostForUrl}:${grpcPort}`,
+      otlpHttpUrl,
+      zipkinUrl,
+      otlpGrpcAddress,
       async close() {
         if (closed) return;
         closed = true;
@@ -255,6 +297,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         readiness.otlpHttp.ok = readiness.otlpGrpc.ok = readiness.zipkin.ok = false;
         // Receivers stop taking requests while everything accepted is stored.
         await Promise.all([http.close(), zipkin.close(), closeGrpc(grpc), pipeline.drain(), namespaces?.stop()]);
+        // Stepping down hands this process's namespaces to another at once, not at session expiry.
+        await processLeases?.close();
         await api.close();
         await store.close();
         logger.info('stopped');

@@ -65,4 +65,10 @@ export {
   type TokenRow,
 } from './tokens.js';
 export { configNamespaces } from './namespaces.js';
+export {
+  markAlertingProcess,
+  otherAlertingProcesses,
+  type AlertingProcessSeen,
+  type Coordination,
+} from './processes.js';
 export { mergeParts } from './maintenance.js';

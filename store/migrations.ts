@@ -208,6 +208,23 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: () =>
       METRIC_TABLES.map((t) => `ALTER TABLE ${t} MODIFY SETTING non_replicated_deduplication_window = 10000`),
   },
+  {
+    version: 14,
+    name: 'fencing numbers in the notification log, and the alerting processes of a store',
+    // Each notification row records the lease under which it was written (0: a process alone
+    // on its store). Alerting processes say they are alive here, so a second one without
+    // Keeper refuses to start rather than page twice.
+    statements: () => [
+      'ALTER TABLE micro_notifications ADD COLUMN IF NOT EXISTS Fence UInt64',
+      `CREATE TABLE IF NOT EXISTS micro_alerting_processes (
+        Instance String,
+        Coordination LowCardinality(String),
+        At DateTime64(3)
+      ) ENGINE = MergeTree
+      ORDER BY (Instance, At)
+      TTL toDateTime(At) + toIntervalDay(1)`,
+    ],
+  },
 ];
 
 export interface MigrationReport {

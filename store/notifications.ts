@@ -41,6 +41,8 @@ export interface NotificationRow {
   error: string;
   dueAt: number;
   nextAttemptAt: number;
+  /** The fencing number of the lease under which this row was written (0: no lease). */
+  fence: number;
 }
 
 export async function saveEscalation(store: Pick<Store, 'insertJson'>, e: EscalationRow, now: number): Promise<void> {
@@ -123,15 +125,17 @@ export async function appendNotifications(store: Pick<Store, 'insertJson'>, rows
       Error: n.error,
       DueAt: dateTime64Text(n.dueAt),
       NextAttemptAt: dateTime64Text(n.nextAttemptAt),
+      Fence: n.fence,
     })),
   );
 }
 
 const NOTIFICATION_COLUMNS = `Id AS id, toString(toUnixTimestamp64Milli(At)) AS at, AlertKey AS alertKey, toString(toUnixTimestamp64Milli(FiredAt)) AS firedAt,
   Kind AS kind, Channel AS channel, Recipient AS recipient, Contact AS contact, Address AS address, Step AS step, Pass AS pass, Status AS status,
-  Attempt AS attempt, Error AS error, toString(toUnixTimestamp64Milli(DueAt)) AS dueAt, toString(toUnixTimestamp64Milli(NextAttemptAt)) AS nextAttemptAt`;
+  Attempt AS attempt, Error AS error, toString(toUnixTimestamp64Milli(DueAt)) AS dueAt, toString(toUnixTimestamp64Milli(NextAttemptAt)) AS nextAttemptAt, toString(Fence) AS fence`;
 
-type RawNotification = Omit<NotificationRow, 'namespace' | 'at' | 'firedAt' | 'dueAt' | 'nextAttemptAt'> & {
+type RawNotification = Omit<NotificationRow, 'namespace' | 'at' | 'firedAt' | 'dueAt' | 'nextAttemptAt' | 'fence'> & {
+  fence: string;
   at: string;
   firedAt: string;
   dueAt: string;
@@ -148,6 +152,7 @@ const fromRaw = (namespace: string, r: RawNotification): NotificationRow => ({
   step: Number(r.step),
   pass: Number(r.pass),
   attempt: Number(r.attempt),
+  fence: Number(r.fence),
 });
 
 /** The latest row of every notification of the given episodes. */
