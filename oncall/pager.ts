@@ -133,14 +133,16 @@ export function createPager(o: PagerOptions): Pager {
   }
 
   async function attempt(e: Running, planned: NotificationRow, now: number): Promise<void> {
-    const fence = o.confirmLease ? await o.confirmLease() : 0;
-    if (fence === null) {
+    const confirm = async (): Promise<number | null> => (o.confirmLease ? o.confirmLease() : 0);
+    const notHeld = () =>
       event('not sent: this process no longer holds the namespace lease', { id: planned.id, alert: planned.alertKey });
-      return;
-    }
-    const confirmedAt = performance.now();
+    // Confirmed before the row is written (a process that lost its lease writes nothing), and
+    // again right before the send, so the window left is the send itself.
+    const fence = await confirm();
+    if (fence === null) return notHeld();
     const n = await record(e, planned, 'sending', now, { attempt: planned.attempt + 1, fence });
     let outcome: SendOutcome;
+    let confirmedAt = performance.now();
     try {
       // RESOLVED threads under the first page that reached the same person the same way.
       const page =
@@ -149,7 +151,10 @@ export function createPager(o: PagerOptions): Pager {
               (x) => x.kind === 'firing' && x.recipient === n.recipient && x.contact === n.contact,
             )
           : undefined;
-      outcome = await sendPage(o.channels, await buildPage(e, n, now), n, n.id, o.publicUrl(), page?.id);
+      const message = await buildPage(e, n, now);
+      if ((await confirm()) !== fence) return notHeld();
+      confirmedAt = performance.now();
+      outcome = await sendPage(o.channels, message, n, n.id, o.publicUrl(), page?.id);
     } catch (err) {
       outcome = { status: 'retryable', error: (err as Error).message };
     }

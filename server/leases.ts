@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
 import {
   keeperLeases,
   soleProcessLeases,
@@ -30,6 +31,7 @@ export async function openLeases(
   store: Store,
   logger: Logger,
   selfUrl: string,
+  registry: Registry,
 ): Promise<ProcessLeases> {
   const alerting = config.role.includes('alerting');
   const self = { apiUrl: selfUrl, instance: instanceName(config) };
@@ -51,6 +53,13 @@ export async function openLeases(
     if (store.kind === 'server') processes = await watchAlertingProcesses(store, self.instance, 'alone', onError);
     leases = soleProcessLeases(self);
   }
+  const leading = new Gauge({
+    name: 'micro_alerting_leader',
+    help: "1 while this process leads the namespace's alerting (checks, rules, paging)",
+    labelNames: ['namespace'],
+    registers: [registry],
+  });
+  leases?.onChange((namespace, leader) => leading.labels(namespace).set(leader ? 1 : 0));
   const shared = config.keeper !== undefined || !alerting;
   return {
     leases,

@@ -169,34 +169,35 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         'created the admin token of the default namespace',
       );
     tokens = book;
-    processLeases = await openLeases(config, store, logger, selfUrl);
+    processLeases = await openLeases(config, store, logger, selfUrl, metrics.registry);
     const leases = processLeases.leases;
-    namespaces = !leases
-      ? null
-      : createNamespaces({
-          leases,
-          store,
-          logger,
-          config,
-          declared: opts.declared ?? null,
-          // Links in pages point at the public URL; by default the API's own address.
-          publicUrl: () => config.publicUrl ?? apiUrl,
-          now,
-          manualClock: opts.manualClock,
-          resolver: createHostResolver({ servers: config.dnsServers }),
-          scraper: (namespace) =>
-            createScraper({
-              ctx: () => ingestCtx,
-              namespace,
-              logger: logger.child({ component: 'scrape', namespace }),
-              now,
-              bearer: (job) =>
-                job.bearerToken ??
-                (job.bearerTokenSealed
-                  ? (openSecret(loadSigningKey(config.dataDir), job.bearerTokenSealed) ?? undefined)
-                  : undefined),
-            }),
-        });
+    namespaces =
+      !leases || !roles.has('alerting')
+        ? null
+        : createNamespaces({
+            leases,
+            store,
+            logger,
+            config,
+            declared: opts.declared ?? null,
+            // Links in pages point at the public URL; by default the API's own address.
+            publicUrl: () => config.publicUrl ?? apiUrl,
+            now,
+            manualClock: opts.manualClock,
+            resolver: createHostResolver({ servers: config.dnsServers }),
+            scraper: (namespace) =>
+              createScraper({
+                ctx: () => ingestCtx,
+                namespace,
+                logger: logger.child({ component: 'scrape', namespace }),
+                now,
+                bearer: (job) =>
+                  job.bearerToken ??
+                  (job.bearerTokenSealed
+                    ? (openSecret(loadSigningKey(config.dataDir), job.bearerTokenSealed) ?? undefined)
+                    : undefined),
+              }),
+          });
     const openAll = async (): Promise<void> => {
       for (const ns of new Set(['default', ...book.namespaces(), ...(await configNamespaces(store))]))
         await namespaces?.open(ns);

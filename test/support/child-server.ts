@@ -19,7 +19,7 @@ export interface ChildServer {
 
 export async function spawnServer(dataDir: string, args: string[] = []): Promise<ChildServer> {
   // On a test ClickHouse server the child writes to the database that stands for its data directory.
-  const clickhouseUrl = await testDatabaseUrl(dataDir);
+  const clickhouseUrl = args.includes('--clickhouse-url') ? undefined : await testDatabaseUrl(dataDir);
   const proc = spawn(
     process.execPath,
     [

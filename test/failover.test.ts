@@ -1,0 +1,173 @@
+// Alerting that fails over with exactly one page: two alerting replicas and two ingest replicas
+// on one store (the ClickHouse HTTP double), Apache ZooKeeper as the Keeper, real SMTP.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { type FailoverCluster, startFailoverCluster } from './support/failover.js';
+import { encodedTraces } from './support/load.js';
+
+const SESSION_TIMEOUT_MS = 3000;
+let cluster: FailoverCluster;
+
+before(async () => {
+  cluster = await startFailoverCluster({
+    alerting: 2,
+    ingest: 2,
+    sessionTimeout: `${SESSION_TIMEOUT_MS}ms`,
+    scenarios: [
+      {
+        check: 'kill-nine',
+        steps: [
+          { user: 'alice', after: '0s' },
+          { user: 'bob', after: '4s' },
+          { user: 'carol', after: '8s' },
+        ],
+      },
+      {
+        check: 'paused',
+        steps: [
+          { user: 'alice', after: '0s' },
+          { user: 'bob', after: '6s' },
+          { user: 'carol', after: '12s' },
+        ],
+      },
+      { check: 'flapping', steps: [{ user: 'alice', after: '0s' }] },
+    ],
+  });
+});
+after(async () => cluster?.close());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(what: string, f: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+const firing = (check: string, user: string) =>
+  cluster.mailsOf(check).filter((m) => m.subject.startsWith('[FIRING]') && m.to.includes(`${user}@example.com`));
+const resolved = (check: string, user: string) =>
+  cluster.mailsOf(check).filter((m) => m.subject.startsWith('[RESOLVED]') && m.to.includes(`${user}@example.com`));
+
+test('kill -9 of the leader in the middle of an escalation: the other takes over, every page once, RESOLVED too', async () => {
+  const first = await cluster.waitForLeader(null);
+  const target = cluster.targets.get('kill-nine')!;
+  target.status = 500;
+  await until('the first page', () => firing('kill-nine', 'alice').length > 0);
+  await sleep(1500);
+  await cluster.alerting[first.index]!.kill9();
+  const next = await cluster.waitForLeader(first.index);
+  assert.ok(next.ms <= SESSION_TIMEOUT_MS + 3000, `took over in ${next.ms} ms`);
+  await until('the second and third steps', () => firing('kill-nine', 'carol').length > 0, 20_000);
+  target.status = 200;
+  await until('RESOLVED to all three', () =>
+    ['alice', 'bob', 'carol'].every((u) => resolved('kill-nine', u).length > 0),
+  );
+  await sleep(3000); // a duplicate would show by now
+  for (const u of ['alice', 'bob', 'carol']) {
+    assert.equal(firing('kill-nine', u).length, 1, `${u} paged once`);
+    assert.equal(resolved('kill-nine', u).length, 1, `${u} told once it resolved`);
+  }
+  await cluster.restartAlerting(first.index);
+});
+
+test('a leader paused past its session timeout sends nothing once it wakes', async () => {
+  const first = await cluster.waitForLeader(null);
+  const paused = cluster.alerting[first.index]!;
+  const target = cluster.targets.get('paused')!;
+  target.status = 500;
+  await until('the first page', () => firing('paused', 'alice').length > 0);
+  paused.proc.kill('SIGSTOP');
+  const next = await cluster.waitForLeader(first.index);
+  await until("bob's page, sent by the new leader", () => firing('paused', 'bob').length > 0, 20_000);
+  // Bob's page was due in the paused process too: it wakes believing it leads and that bob is owed.
+  const linesBefore = paused.output.length;
+  paused.proc.kill('SIGCONT');
+  await until('carol, from the new leader', () => firing('paused', 'carol').length > 0, 20_000);
+  target.status = 200;
+  await until('RESOLVED to all three', () => ['alice', 'bob', 'carol'].every((u) => resolved('paused', u).length > 0));
+  await sleep(3000);
+  for (const u of ['alice', 'bob', 'carol']) {
+    assert.equal(firing('paused', u).length, 1, `${u} paged once`);
+    assert.equal(resolved('paused', u).length, 1, `${u} told once it resolved`);
+  }
+  const woke = paused.output.slice(linesBefore);
+  assert.equal(woke.filter((l) => l.includes('"msg":"page sent"')).length, 0, 'the old leader sent nothing');
+  assert.ok(
+    woke.some((l) => l.includes('lost the lease')),
+    'the old leader learned it lost the lease',
+  );
+  assert.notEqual(next.index, first.index);
+  // Every row the new leader wrote carries its fencing number, higher than the old one's.
+  const fences = await cluster.query<{ recipient: string; fence: string }>(
+    "SELECT Recipient AS recipient, toString(max(Fence)) AS fence FROM micro_failover.micro_notifications WHERE AlertKey LIKE '%paused%' AND Status = 'sent' AND Kind = 'firing' GROUP BY Recipient ORDER BY Recipient",
+  );
+  const f = Object.fromEntries(fences.map((r) => [r.recipient, Number(r.fence)]));
+  assert.ok(f.bob! > f.alice! && f.carol === f.bob, `fences ${JSON.stringify(f)}`);
+});
+
+test('20 failovers in a loop: pages counted for duplicates and misses; ingest acknowledges throughout, all stored', async () => {
+  // Telemetry keeps flowing to both ingest replicas while the alerting replicas fail over.
+  const traces = encodedTraces(4000, 10, 'through-failovers');
+  let sent = 0;
+  let acked = 0;
+  let refused = 0;
+  let stopLoad = false;
+  const load = (async () => {
+    while (!stopLoad && sent < traces.length) {
+      const t = traces[sent++]!;
+      const replica = cluster.ingest[sent % cluster.ingest.length]!;
+      const res = await fetch(`${replica.otlpHttpUrl}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: t.body as BodyInit,
+      });
+      await res.arrayBuffer();
+      if (res.status === 200) acked += t.spans;
+      else refused++;
+      await sleep(20);
+    }
+  })();
+  const target = cluster.targets.get('flapping')!;
+  const killDelays = [0, 200, 600, 1200, 2500];
+  const failovers: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const leader = await cluster.waitForLeader(null);
+    target.status = 500;
+    // Killed before it pages, while it pages, or after: the next leader owes exactly what is left.
+    await sleep(killDelays[i % killDelays.length]!);
+    await cluster.alerting[leader.index]!.kill9();
+    const restarted = cluster.restartAlerting(leader.index);
+    failovers.push((await cluster.waitForLeader(leader.index)).ms);
+    await until(`firing page ${i + 1}`, () => firing('flapping', 'alice').length >= i + 1, 20_000);
+    target.status = 200;
+    await until(`resolved page ${i + 1}`, () => resolved('flapping', 'alice').length >= i + 1, 20_000);
+    await restarted;
+  }
+  await sleep(3000);
+  stopLoad = true;
+  await load;
+  const mails = cluster.mailsOf('flapping');
+  const ids = new Set(mails.map((m) => m.messageId));
+  const episodes = await cluster.query<{ n: string }>(
+    "SELECT toString(uniqExact(FiredAt)) AS n FROM micro_failover.micro_escalations WHERE AlertKey = 'check:flapping'",
+  );
+  const expected = 2 * Number(episodes[0]!.n);
+  const duplicates = mails.length - ids.size;
+  const misses = expected - ids.size;
+  const stored = await cluster.query<{ n: string }>(
+    "SELECT toString(count()) AS n FROM micro_failover.otel_traces WHERE ServiceName = 'through-failovers'",
+  );
+  console.log(
+    `${mails.length} pages across 20 failovers (${Number(episodes[0]!.n)} alert episodes): ${duplicates} duplicates, ${misses} misses; ` +
+      `takeover ms median ${failovers.sort((a, b) => a - b)[10]} max ${failovers.at(-1)}; ` +
+      `ingest: ${acked} spans acknowledged (${refused} requests refused), ${stored[0]!.n} stored`,
+  );
+  assert.equal(Number(episodes[0]!.n), 20);
+  assert.equal(duplicates, 0);
+  assert.equal(misses, 0);
+  assert.equal(refused, 0);
+  assert.equal(Number(stored[0]!.n), acked);
+});

@@ -1,0 +1,88 @@
+// Apache ZooKeeper from Debian's package, standalone on a loopback port: the protocol ClickHouse
+// Keeper speaks. Installed with apt-get when missing (as .ci/run does), so tests never skip.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const JAR = '/usr/share/java/zookeeper.jar';
+
+export interface TestZooKeeper {
+  /** host:port, as --keeper takes it. */
+  address: string;
+  proc: ChildProcess;
+  close(): Promise<void>;
+}
+
+function ensureInstalled(): void {
+  if (existsSync(JAR)) return;
+  execFileSync('apt-get', ['install', '-y', '-qq', 'zookeeper'], {
+    stdio: 'ignore',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+/** `ruok` → `imok` once it serves. */
+async function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let text = '';
+    sock.setTimeout(1000, () => sock.destroy());
+    sock.on('connect', () => sock.write('ruok'));
+    sock.on('data', (d) => (text += d.toString()));
+    sock.on('close', () => resolve(text === 'imok'));
+    sock.on('error', () => resolve(false));
+  });
+}
+
+/**
+ * `tickMs` bounds the session timeouts the server grants: from 2 to 20 ticks (500 ms: 1 s to 10 s).
+ */
+export async function startZooKeeper(tickMs = 500): Promise<TestZooKeeper> {
+  ensureInstalled();
+  const dir = mkdtempSync(path.join(tmpdir(), 'micro-zk-'));
+  const port = await freePort();
+  const proc = spawn(
+    'java',
+    [
+      '-Xmx256m',
+      '-Dzookeeper.admin.enableServer=false',
+      '-Dzookeeper.4lw.commands.whitelist=ruok,srvr',
+      '-cp',
+      `/etc/zookeeper/conf:${JAR}`,
+      'org.apache.zookeeper.server.ZooKeeperServerMain',
+      String(port),
+      dir,
+      String(tickMs),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const output: string[] = [];
+  proc.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
+  const deadline = Date.now() + 60_000;
+  while (!(await answers(port))) {
+    if (proc.exitCode !== null || Date.now() > deadline)
+      throw new Error(`ZooKeeper did not start:\n${output.join('')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    address: `127.0.0.1:${port}`,
+    proc,
+    async close() {
+      proc.kill('SIGKILL');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
