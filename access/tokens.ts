@@ -41,6 +41,11 @@ export type Authentication =
 
 export interface TokenBook {
   load(): Promise<void>;
+  /**
+   * Rereads the tokens when one unknown here is presented (another server on the same store may
+   * have just made it): at most once a second, so unknown tokens cannot make every request a query.
+   */
+  refreshForUnknown(text: string | undefined): Promise<boolean>;
   create(
     input: { namespace: string; scope: Scope; name: string; expiresAt: number | null },
     by: string,
@@ -64,6 +69,7 @@ export function createTokenBook(
   const tokens = new Map<string, TokenRow>();
   const lastUsed = new Map<string, number>();
   const lastNoted = new Map<string, number>();
+  let lastRefresh = Number.NEGATIVE_INFINITY;
 
   const view = (t: TokenRow, now: number): TokenView => ({
     id: t.id,
@@ -82,6 +88,13 @@ export function createTokenBook(
     async load() {
       for (const t of await loadTokens(store)) tokens.set(t.id, t);
       for (const [id, at] of await tokenLastUse(store)) lastUsed.set(id, at);
+    },
+    async refreshForUnknown(text) {
+      const parsed = text ? parseToken(text) : null;
+      if (!parsed || tokens.has(parsed.id) || Date.now() - lastRefresh < 1000) return false;
+      lastRefresh = Date.now();
+      await book.load();
+      return tokens.has(parsed.id);
     },
     async create(input, by, now) {
       const id = randomBytes(8).toString('hex');

@@ -126,7 +126,12 @@ export function installAccess(
     const remote = req.socket.remoteAddress ?? '';
     const needed = requiredScopes(routeAccess(req), req.method, isLoopback(remote));
     if (needed === null) return;
-    const a = authorize(policy, req.headers.authorization, remote, needed);
+    let a = authorize(policy, req.headers.authorization, remote, needed);
+    if (!a.ok && a.status === 401 && a.reason === 'unknown') {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (await policy.tokens()?.refreshForUnknown(bearer))
+        a = authorize(policy, req.headers.authorization, remote, needed);
+    }
     if (a.ok) {
       (req as FastifyRequest & { access: RequestAccess }).access = {
         namespace: actingNamespace(req, a.namespace, a.token, namespaceExists),

@@ -139,3 +139,25 @@ test('a YAML alias bomb is refused as a file that cannot be read, by micro apply
     }
   }
 });
+
+test('roles: all by default, a comma list with a ClickHouse server, and only all on the embedded store', () => {
+  assert.deepEqual(resolveServerConfig({}).role, ['ingest', 'query', 'alerting']);
+  const url = 'http://micro:secret@ch:8123/micro';
+  assert.deepEqual(resolveServerConfig({ clickhouseUrl: url, role: 'alerting, ingest' as never }).role, [
+    'ingest',
+    'alerting',
+  ]);
+  const refused = (input: Parameters<typeof resolveServerConfig>[0], pattern: RegExp) =>
+    assert.throws(
+      () => resolveServerConfig(input),
+      (err: unknown) => err instanceof ConfigError && pattern.test(err.problems.join('\n')),
+    );
+  refused({ role: 'ingest' as never }, /role: the embedded store is owned by one process.*--clickhouse-url/);
+  refused({ clickhouseUrl: url, role: 'ingest,reporting' as never }, /role\.1: must be all, or a comma list/);
+  refused({ keeper: 'zk:2181' as never }, /keeper: needs --clickhouse-url/);
+  refused({ clickhouseUrl: url, keeper: 'zk' as never }, /keeper\.0: must be host:port/);
+  refused({ clickhouseCluster: 'prod' }, /clickhouseCluster: needs --clickhouse-url/);
+  const c = resolveServerConfig({ clickhouseUrl: url, keeper: 'k1:9181,k2:9181' as never, keeperSessionTimeout: '5s' });
+  assert.deepEqual(c.keeper, ['k1:9181', 'k2:9181']);
+  assert.equal(c.keeperSessionTimeout, 5000);
+});

@@ -171,3 +171,41 @@ test('20 failovers in a loop: pages counted for duplicates and misses; ingest ac
   assert.equal(refused, 0);
   assert.equal(Number(stored[0]!.n), acked);
 });
+
+test('a query replica forwards what needs the alert book to the leader; the others refuse to page without Keeper', async () => {
+  const leader = cluster.alerting[(await cluster.waitForLeader(null)).index]!;
+  const query = cluster.ingest[0]!;
+  const auth = { authorization: `Bearer ${cluster.adminToken(query)}` };
+  const alerts = await fetch(`${query.apiUrl}/api/v1/alerts`, { headers: auth });
+  assert.equal(alerts.status, 200);
+  const body = (await alerts.json()) as { alerts: Array<{ labels: Record<string, string> }> };
+  assert.ok(
+    body.alerts.some((a) => a.labels.check === 'kill-nine'),
+    `the leader’s alerts, read through a query replica: ${JSON.stringify(body).slice(0, 300)}`,
+  );
+  const created = await fetch(`${query.apiUrl}/api/v1/silences`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ matchers: ['check=paused'], duration: '1h', author: 'ops', comment: 'forwarded' }),
+  });
+  assert.equal(created.status, 201, await created.clone().text());
+  const { id } = (await created.json()) as { id: string };
+  const seen = (await (await fetch(`${leader.apiUrl}/api/v1/silences`, { headers: auth })).json()) as {
+    silences: Array<{ id: string }>;
+  };
+  assert.ok(
+    seen.silences.some((s) => s.id === id),
+    'the leader holds the silence made through the query replica',
+  );
+
+  // Without Keeper, one alerting process per store: a second one refuses to start.
+  const alone = await cluster.spawnOn('micro_alone', ['--role', 'all']);
+  try {
+    await assert.rejects(
+      cluster.spawnOn('micro_alone', ['--role', 'alerting']),
+      /another alerting process \(.*\) uses this store: several alerting processes need --keeper/,
+    );
+  } finally {
+    await alone.stop();
+  }
+});

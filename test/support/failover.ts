@@ -1,7 +1,7 @@
 // Several micro-observe processes on one store, as the scale-out issue runs them: the ClickHouse
 // HTTP double as the server, Apache ZooKeeper as the Keeper, a real SMTP server, real HTTP targets,
 // and `micro server` child processes with --role ingest,query and --role alerting.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { type ClickHouseDouble, startClickHouseDouble } from './clickhouse-double.js';
@@ -32,6 +32,10 @@ export interface FailoverCluster {
   /** Waits until a replica other than `not` leads; how long it took. */
   waitForLeader(not: number | null, timeoutMs?: number): Promise<{ index: number; ms: number }>;
   mailsOf(check: string): ReceivedMail[];
+  /** The admin token a replica created in its data directory (tokens live in the shared store). */
+  adminToken(replica: ChildServer): string;
+  /** Starts a `micro server` on another database of the same ClickHouse, with these flags. */
+  spawnOn(database: string, args: string[]): Promise<ChildServer>;
   query<T>(sql: string): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -130,6 +134,17 @@ export async function startFailoverCluster(o: {
         if (Date.now() - t0 > timeoutMs) throw new Error(`no other replica took the lease within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 100));
       }
+    },
+    adminToken(replica) {
+      const i = [...alerting, ...ingest].indexOf(replica);
+      const dir = i < alerting.length ? dirs[i] : dirs[o.alerting + (i - alerting.length)];
+      return readFileSync(path.join(dir!, 'secrets', 'admin-token'), 'utf8').trim();
+    },
+    async spawnOn(database, args) {
+      await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+      const dir = makeDataDir();
+      dirs.push(dir);
+      return spawnServer(dir, ['--clickhouse-url', `${double.url}/${database}`, ...args]);
     },
     mailsOf: (check) => smtp.mails.filter((m) => m.subject.includes(check)),
     async query<T>(sql: string) {
