@@ -17,6 +17,7 @@ interface ServerFlags {
   keeper?: string;
   keeperSessionTimeout?: string;
   advertiseUrl?: string;
+  printSchema?: boolean;
   host?: string;
   apiPort?: string;
   otlpHttpPort?: string;
@@ -165,6 +166,12 @@ export function serverCommand(): Command {
         "DNS servers checks resolve names with, comma-separated (default: the system's)",
       ).env('MICRO_DNS_SERVERS'),
     )
+    .addOption(
+      new Option(
+        '--print-schema',
+        'print the statements that create the schema (ON CLUSTER with --clickhouse-cluster) and exit',
+      ),
+    )
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug or trace').env('MICRO_LOG_LEVEL'))
     .action(async (flags: ServerFlags) => {
       const file: Partial<ReturnType<typeof loadConfigFile>> = flags.config ? loadConfigFile(flags.config) : {};
@@ -201,9 +208,20 @@ export function serverCommand(): Command {
           ...defined({ traces: flags.retentionTraces, logs: flags.retentionLogs, metrics: flags.retentionMetrics }),
         },
       } as ServerConfigInput;
-      const config = resolveServerConfig(input);
       // Loaded here, so the other commands start without the server's modules.
-      const { startServer } = await import('../server/index.js');
+      const { schemaStatements, startServer } = await import('../server/index.js');
+      if (flags.printSchema) {
+        const retention = resolveServerConfig({ retention: input.retention }).retention;
+        const seconds = {
+          traces: retention.traces / 1000,
+          logs: retention.logs / 1000,
+          metrics: retention.metrics / 1000,
+        };
+        for (const s of schemaStatements(seconds, flags.clickhouseCluster ?? file.server?.clickhouseCluster))
+          process.stdout.write(`${s};\n\n`);
+        return;
+      }
+      const config = resolveServerConfig(input);
       // The file's notifications are the server's own (every namespace's default), not declared.
       const server = await startServer(config, { declared: { ...declaredPart(file), notifications: undefined } });
       // Resolves once the server has stopped, so `micro` exits only then.

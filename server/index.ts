@@ -1,2 +1,3 @@
 export { createLogger } from './logger.js';
 export { startServer, type RunningServer, type StartOptions } from './start.js';
+export { schemaStatements } from '../store/index.js';

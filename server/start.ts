@@ -134,7 +134,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   try {
     store = await openStore(
       config.clickhouseUrl
-        ? { kind: 'server', url: config.clickhouseUrl }
+        ? { kind: 'server', url: config.clickhouseUrl, cluster: config.clickhouseCluster }
         : { kind: 'embedded', dataDir: config.dataDir },
     );
     storeDescription = store.describe;

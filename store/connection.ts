@@ -4,7 +4,10 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 
-export type StoreTarget = { kind: 'embedded'; dataDir: string } | { kind: 'server'; url: string };
+export type StoreTarget =
+  | { kind: 'embedded'; dataDir: string }
+  /** `cluster`: the tables are created ON CLUSTER, replicated, with Distributed tables over them. */
+  | { kind: 'server'; url: string; cluster?: string };
 
 export interface StoreConnection {
   kind: StoreTarget['kind'];
@@ -35,11 +38,17 @@ export async function connect(target: StoreTarget): Promise<StoreConnection> {
   const client = createClient({
     url: target.url,
     request_timeout: 60_000,
-    clickhouse_settings: { date_time_input_format: 'best_effort' },
+    clickhouse_settings: {
+      date_time_input_format: 'best_effort',
+      // Through a Distributed table an insert is answered once its shard has it, not when it is
+      // spooled on the receiving node: acknowledge-after-store holds on a cluster too.
+      ...(target.cluster ? { distributed_foreground_insert: 1 } : {}),
+    },
   });
   url.username = '';
   url.password = '';
-  return { kind: 'server', client, describe: `ClickHouse server at ${url.toString()}` };
+  const where = target.cluster ? `ClickHouse cluster ${target.cluster} through` : 'ClickHouse server at';
+  return { kind: 'server', client, describe: `${where} ${url.toString()}` };
 }
 
 /** A ClickHouse URL with its credentials masked, safe to log. */

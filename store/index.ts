@@ -9,7 +9,7 @@ export {
   type StoreProblem,
   type WriteHealth,
 } from './errors.js';
-export type { MigrationReport } from './migrations.js';
+export { schemaStatements, type MigrationReport } from './migrations.js';
 export type { RetentionChange } from './retention.js';
 export type { Retention, Signal } from './schema.js';
 export { RowBinaryWriter, encodeStringMap, EMPTY_MAP, type Str } from './row-binary.js';

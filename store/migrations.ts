@@ -1,6 +1,7 @@
 // Versioned migrations, applied in order at start and recorded in `micro_migrations`. Every
 // statement is idempotent (IF NOT EXISTS), so a migration interrupted half-way runs again whole.
 import type { ClickHouseClient } from '@clickhouse/client';
+import { createdTables, onCluster } from './cluster.js';
 import {
   INSTANCE_FROM_RESOURCE,
   METRIC_TABLES,
@@ -232,12 +233,39 @@ export interface MigrationReport {
   current: number;
 }
 
-export async function migrate(client: ClickHouseClient, retention: Retention): Promise<MigrationReport> {
-  await client.command({
-    query: `CREATE TABLE IF NOT EXISTS micro_migrations (
+const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS micro_migrations (
       version UInt32, name String, applied_at DateTime64(3) DEFAULT now64(3)
-    ) ENGINE = MergeTree ORDER BY version`,
-  });
+    ) ENGINE = MergeTree ORDER BY version`;
+
+const DEFAULT_RETENTION: Retention = { traces: 7 * 86400, logs: 7 * 86400, metrics: 30 * 86400 };
+
+/** Every table the schema creates (on a cluster, each is Distributed over a `_local` one). */
+export const SCHEMA_TABLES: ReadonlySet<string> = createdTables([
+  MIGRATIONS_TABLE,
+  ...MIGRATIONS.flatMap((m) => m.statements(DEFAULT_RETENTION)),
+]);
+
+/** A migration's statements, for one server or ON CLUSTER `cluster`. */
+export function migrationStatements(m: Migration, retention: Retention, cluster?: string): string[] {
+  const plain = m.statements(retention);
+  return cluster ? onCluster(plain, cluster, SCHEMA_TABLES) : plain;
+}
+
+/** The whole schema as statements, in order (`micro server --print-schema`). */
+export function schemaStatements(retention: Retention = DEFAULT_RETENTION, cluster?: string): string[] {
+  return [
+    ...(cluster ? onCluster([MIGRATIONS_TABLE], cluster, SCHEMA_TABLES) : [MIGRATIONS_TABLE]),
+    ...MIGRATIONS.flatMap((m) => migrationStatements(m, retention, cluster)),
+  ];
+}
+
+export async function migrate(
+  client: ClickHouseClient,
+  retention: Retention,
+  cluster?: string,
+): Promise<MigrationReport> {
+  for (const statement of cluster ? onCluster([MIGRATIONS_TABLE], cluster, SCHEMA_TABLES) : [MIGRATIONS_TABLE])
+    await client.command({ query: statement });
   const rows = await (
     await client.query({ query: 'SELECT version FROM micro_migrations', format: 'JSONEachRow' })
   ).json<{ version: number }>();
@@ -245,7 +273,7 @@ export async function migrate(client: ClickHouseClient, retention: Retention): P
   const applied: MigrationReport['applied'] = [];
   for (const m of MIGRATIONS) {
     if (done.has(m.version)) continue;
-    for (const statement of m.statements(retention)) await client.command({ query: statement });
+    for (const statement of migrationStatements(m, retention, cluster)) await client.command({ query: statement });
     await client.insert({
       table: 'micro_migrations',
       values: [{ version: m.version, name: m.name }],

@@ -36,6 +36,7 @@ export interface StoreOptions {
 
 export async function openStore(target: StoreTarget, opts: StoreOptions = {}): Promise<Store> {
   const conn = await connect(target);
+  const cluster = target.kind === 'server' ? target.cluster : undefined;
   const client: ClickHouseClient = conn.client;
   const inserter =
     conn.kind === 'embedded' ? embeddedInserter(client) : { insert: serverInserter(client), dispose: () => undefined };
@@ -77,8 +78,8 @@ export async function openStore(target: StoreTarget, opts: StoreOptions = {}): P
     kind: conn.kind,
     describe: conn.describe,
     async prepare(retention) {
-      const migrations = await migrate(client, retention);
-      const changes = await applyRetention(client, retention);
+      const migrations = await migrate(client, retention, cluster);
+      const changes = await applyRetention(client, retention, cluster);
       prepared = true;
       return { migrations, retention: changes };
     },
@@ -87,7 +88,7 @@ export async function openStore(target: StoreTarget, opts: StoreOptions = {}): P
       seen(o);
       return o;
     },
-    retentionSeconds: () => currentTtlSeconds(client),
+    retentionSeconds: () => currentTtlSeconds(client, cluster),
     async insertJson(table, rows) {
       try {
         await client.insert({ table, values: rows, format: 'JSONEachRow' });

@@ -1,0 +1,52 @@
+// The schema on a ClickHouse cluster (--clickhouse-cluster): no cluster runs here, so every
+// statement is checked by the engine's own parser (formatQuery), and its shape is asserted.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { query } from 'chdb';
+import { schemaStatements } from '../store/index.js';
+
+const formatted = (sql: string): string =>
+  query(`SELECT formatQuery('${sql.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}')`, 'TSVRaw').trim();
+
+test('every statement of the cluster schema parses, ON CLUSTER, replicated, with a Distributed table over each', () => {
+  const statements = schemaStatements(undefined, 'prod');
+  const single = schemaStatements();
+  assert.ok(statements.length > single.length);
+  for (const s of statements) {
+    const f = formatted(s);
+    assert.match(f, /ON CLUSTER prod/, f);
+  }
+  const creates = statements.filter((s) => s.startsWith('CREATE TABLE'));
+  const locals = creates.filter((s) => /^CREATE TABLE IF NOT EXISTS \w+_local /.test(s));
+  const distributed = creates.filter((s) => /ENGINE = Distributed\(prod, currentDatabase\(\), \w+_local, /.test(s));
+  assert.equal(locals.length + distributed.length, creates.length);
+  assert.equal(locals.length, distributed.length, 'a Distributed table over each local one');
+  for (const s of locals)
+    assert.match(
+      s,
+      /ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables\/\{shard\}\/\{database\}\/\{table\}', '\{replica\}'/,
+    );
+  // Versioned tables keep their version column after the replication arguments.
+  assert.ok(locals.some((s) => /ReplicatedReplacingMergeTree\('[^']+', '\{replica\}', Version\)/.test(s)));
+  // A trace's spans and its lookup row go to one shard.
+  assert.ok(
+    distributed.some((s) => /^CREATE TABLE IF NOT EXISTS otel_traces ON CLUSTER.*cityHash64\(TraceId\)\)$/s.test(s)),
+  );
+  // The trace-id lookup is maintained on each shard, from and to the local tables.
+  const view = statements.find((s) => s.startsWith('CREATE MATERIALIZED VIEW'))!;
+  assert.match(view, /ON CLUSTER prod\s+TO otel_traces_trace_id_ts_local/);
+  assert.match(view, /FROM otel_traces_local/);
+  // Layout changes go to the local tables only; new columns to both.
+  const alters = statements.filter((s) => s.startsWith('ALTER TABLE'));
+  assert.ok(alters.every((s) => /^ALTER TABLE \w+ ON CLUSTER prod /.test(s)));
+  assert.ok(
+    alters.filter((s) => /PROJECTION|INDEX|MODIFY SETTING/.test(s)).every((s) => /^ALTER TABLE \w+_local /.test(s)),
+  );
+  const added = alters.filter((s) => / ADD COLUMN IF NOT EXISTS Fence /.test(s));
+  assert.deepEqual(
+    added.map((s) => s.split(' ')[2]),
+    ['micro_notifications_local', 'micro_notifications'],
+  );
+  // The single-server schema is unchanged by all this.
+  assert.ok(single.every((s) => !/ON CLUSTER|_local|Replicated|Distributed/.test(s)));
+});
