@@ -8,16 +8,10 @@ import { loadSigningKey, openSecret } from '../oncall/index.js';
 import { buildApi } from '../api/index.js';
 import {
   DECODED_PER_BODY_BYTE,
-  buildGrpcReceiver,
-  buildHttpReceiver,
-  buildZipkinReceiver,
   createScraper,
   type IngestContext,
-  registerRemoteWrite,
-  closeGrpc,
   createCollectorMetrics,
   createPipeline,
-  listenGrpc,
   type Pipeline,
 } from '../collector/index.js';
 import { adminTokenFile, readLocalToken, type ServerConfig } from '../config/index.js';
@@ -27,6 +21,7 @@ import { ingestAuthorizer } from './ingest-access.js';
 import { createNamespaces, type Namespaces } from './namespaces.js';
 import { createLogger } from './logger.js';
 import { openLeases, type ProcessLeases } from './leases.js';
+import { listenReceivers, type Receivers } from './receivers.js';
 
 export interface RunningServer {
   config: ServerConfig;
@@ -250,75 +245,58 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     limiter: createRateLimiter(config.ingestRateLimit, config.ingestRateLimit * 2),
     now,
   });
-  const http = buildHttpReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
-  const zipkin = buildZipkinReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
-  registerRemoteWrite(http, ctx, { maxBodyBytes: config.maxBodySize });
-  const grpc = buildGrpcReceiver(ctx, { maxBodyBytes: config.maxBodySize, authorize }, logger);
   let closed = false;
+  let receivers: Receivers;
   try {
-    let [otlpHttpUrl, zipkinUrl, otlpGrpcAddress] = ['', '', ''];
-    if (roles.has('ingest')) {
-      await http.listen({ host: config.host, port: config.otlpHttpPort });
-      readiness.otlpHttp = { ok: true, detail: 'listening' };
-      await zipkin.listen({ host: config.host, port: config.zipkinPort });
-      readiness.zipkin = { ok: true, detail: 'listening' };
-      const grpcPort = await listenGrpc(grpc, config.host, config.otlpGrpcPort);
-      readiness.otlpGrpc = { ok: true, detail: 'listening' };
-      otlpHttpUrl = `http://${hostForUrl}:${(http.server.address() as AddressInfo).port}`;
-      zipkinUrl = `http://${hostForUrl}:${(zipkin.server.address() as AddressInfo).port}`;
-      otlpGrpcAddress = `${hostForUrl}:${grpcPort}`;
-    } else {
-      for (const r of [readiness.otlpHttp, readiness.zipkin, readiness.otlpGrpc])
-        Object.assign(r, { ok: true, detail: 'not run here (this process has no ingest role)' });
-    }
-    const running: RunningServer = {
-      config,
-      logger,
-      store,
-      pipeline,
-      get alerting() {
-        const a = namespaces?.get('default')?.alerting;
-        if (!a) throw new Error('this process does not run the alerting of the default namespace');
-        return a;
-      },
-      async alertingFor(ns) {
-        const a = (await namespaces?.open(ns))?.alerting;
-        if (!a) throw new Error(`this process does not run the alerting of namespace ${ns}`);
-        return a;
-      },
-      adminToken: readLocalToken(config.dataDir) ?? '',
-      apiUrl,
-      otlpHttpUrl,
-      zipkinUrl,
-      otlpGrpcAddress,
-      async close() {
-        if (closed) return;
-        closed = true;
-        if (tokenRefresh) clearInterval(tokenRefresh);
-        readiness.otlpHttp.ok = readiness.otlpGrpc.ok = readiness.zipkin.ok = false;
-        // Receivers stop taking requests while everything accepted is stored.
-        await Promise.all([http.close(), zipkin.close(), closeGrpc(grpc), pipeline.drain(), namespaces?.stop()]);
-        // Stepping down hands this process's namespaces to another at once, not at session expiry.
-        await processLeases?.close();
-        await api.close();
-        await store.close();
-        logger.info('stopped');
-        logger.flush();
-      },
-    };
-    logger.info(
-      {
-        api: running.apiUrl,
-        otlpHttp: running.otlpHttpUrl,
-        otlpGrpc: running.otlpGrpcAddress,
-        zipkin: running.zipkinUrl,
-      },
-      'micro-observe is running',
-    );
-    return running;
+    receivers = await listenReceivers(ctx, config, authorize, logger, readiness, hostForUrl);
   } catch (err) {
-    await Promise.allSettled([http.close(), zipkin.close(), closeGrpc(grpc, 0), api.close()]);
+    await Promise.allSettled([api.close(), processLeases?.close(), namespaces?.stop()]);
     await store.close();
     throw err;
   }
+  const running: RunningServer = {
+    config,
+    logger,
+    store,
+    pipeline,
+    get alerting() {
+      const a = namespaces?.get('default')?.alerting;
+      if (!a) throw new Error('this process does not run the alerting of the default namespace');
+      return a;
+    },
+    async alertingFor(ns) {
+      const a = (await namespaces?.open(ns))?.alerting;
+      if (!a) throw new Error(`this process does not run the alerting of namespace ${ns}`);
+      return a;
+    },
+    adminToken: readLocalToken(config.dataDir) ?? '',
+    apiUrl,
+    otlpHttpUrl: receivers.otlpHttpUrl,
+    zipkinUrl: receivers.zipkinUrl,
+    otlpGrpcAddress: receivers.otlpGrpcAddress,
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (tokenRefresh) clearInterval(tokenRefresh);
+      readiness.otlpHttp.ok = readiness.otlpGrpc.ok = readiness.zipkin.ok = false;
+      // Receivers stop taking requests while everything accepted is stored.
+      await Promise.all([receivers.close(), pipeline.drain(), namespaces?.stop()]);
+      // Stepping down hands this process's namespaces to another at once, not at session expiry.
+      await processLeases?.close();
+      await api.close();
+      await store.close();
+      logger.info('stopped');
+      logger.flush();
+    },
+  };
+  logger.info(
+    {
+      api: running.apiUrl,
+      otlpHttp: running.otlpHttpUrl,
+      otlpGrpc: running.otlpGrpcAddress,
+      zipkin: running.zipkinUrl,
+    },
+    'micro-observe is running',
+  );
+  return running;
 }
