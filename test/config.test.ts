@@ -109,6 +109,33 @@ test('docker-compose.yml runs micro-observe against the ClickHouse service', asy
   assert.doesNotThrow(() => resolveServerConfig({ clickhouseUrl: url, host: micro.environment!.MICRO_HOST }));
 });
 
+test('docker-compose.replicas.yml: Keeper, ClickHouse, two ingest,query and two alerting replicas, each valid', async () => {
+  const { parse } = await import('yaml');
+  const { readFileSync } = await import('node:fs');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const compose = parse(readFileSync(path.join(root, 'docker-compose.replicas.yml'), 'utf8'), { merge: true }) as {
+    services: Record<string, { environment?: Record<string, string>; command?: string[]; image?: string }>;
+  };
+  assert.ok(compose.services.keeper?.image?.startsWith('clickhouse/clickhouse-keeper'));
+  const roles = Object.entries(compose.services)
+    .filter(([, s]) => s.command?.[0] === 'server')
+    .map(([name, s]) => {
+      const env = s.environment!;
+      const config = resolveServerConfig({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: docker-compose's own variable syntax, as written in the file
+        clickhouseUrl: env.MICRO_CLICKHOUSE_URL!.replace('${CLICKHOUSE_PASSWORD:-change-me}', 'pw'),
+        keeper: env.MICRO_KEEPER as never,
+        keeperSessionTimeout: env.MICRO_KEEPER_SESSION_TIMEOUT,
+        advertiseUrl: env.MICRO_ADVERTISE_URL,
+        host: env.MICRO_HOST,
+        role: s.command![2] as never,
+      });
+      assert.equal(config.advertiseUrl, `http://${name}:8080`);
+      return config.role.join(',');
+    });
+  assert.deepEqual(roles.sort(), ['alerting', 'alerting', 'ingest,query', 'ingest,query']);
+});
+
 test('a YAML alias bomb is refused as a file that cannot be read, by micro apply and micro server alike (exit 2)', () => {
   const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
   for (const x of 'bcdefgh')

@@ -8,12 +8,17 @@ import { startTestServer, type TestServer } from './server.js';
 export interface FlakyTarget {
   url: string;
   status: number;
+  /** When each request arrived (Date.now()). */
+  hits: number[];
   close(): Promise<void>;
 }
 
 export async function startTarget(): Promise<FlakyTarget> {
-  const t = { status: 200 } as FlakyTarget;
-  const server: Server = createServer((_req, res) => res.writeHead(t.status).end(t.status === 200 ? 'ok' : 'down'));
+  const t = { status: 200, hits: [] as number[] } as FlakyTarget;
+  const server: Server = createServer((_req, res) => {
+    if (t.hits.push(Date.now()) > 100_000) t.hits.splice(0, 50_000);
+    res.writeHead(t.status).end(t.status === 200 ? 'ok' : 'down');
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`;
   t.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
