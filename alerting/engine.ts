@@ -44,6 +44,11 @@ export interface EngineOptions {
   onError?: (err: unknown, check: string) => void;
   /** Told when each run starts: how late it started against its schedule (bench/checks). */
   onStart?: (name: string, scheduledAt: number, startedAt: number) => void;
+  /**
+   * Asked before a check starts on its timer and before its result is recorded: false while this
+   * process may not run the namespace (a lease lost while it was paused), so it records nothing.
+   */
+  mayRun?: (now: number) => boolean;
 }
 
 interface Scheduled {
@@ -85,6 +90,7 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
     try {
       opts.onStart?.(s.check.name, at, now());
       const result = await s.check.run(at, heartbeats);
+      if (opts.mayRun && !opts.mayRun(now())) return;
       s.lastResult = { ...result, at };
       await opts.book.record(
         { namespace: opts.namespace, key: s.check.key, labels: s.check.labels, policy: s.check.policy },
@@ -201,7 +207,8 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
       timer = setTimeout(() => {
         timer = null;
         const t = now();
-        const due = [...scheduled.values()].filter((x) => !x.running && x.nextRunAt <= t);
+        const may = !opts.mayRun || opts.mayRun(t);
+        const due = may ? [...scheduled.values()].filter((x) => !x.running && x.nextRunAt <= t) : [];
         for (const x of due) {
           const run = launch(x, t);
           inFlight.add(run);

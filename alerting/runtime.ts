@@ -141,6 +141,7 @@ export async function createAlertingRuntime(o: AlertingRuntimeOptions): Promise<
     namespace: NS,
     now,
     onError: (err, check) => logger.error({ err, check }, 'a check failed to run'),
+    mayRun: (at) => lease.mayRun(NS, at),
   });
   const reload = async (): Promise<Declared> => {
     const declared = await loadDeclared(store, NS, (name, err) =>

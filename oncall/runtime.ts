@@ -7,9 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { AlertBook, PagingHandOff } from '../alerting/index.js';
 import {
-  ConfigError,
   EMPTY_DECLARED,
-  contactChannel,
   overrideInputSchema,
   type Declared,
   type NotificationsConfig,
@@ -21,7 +19,7 @@ import { CHANNEL_PLUGINS, createChannels } from './channels/index.js';
 import { handleSlackClick, slackApp } from './channels/slack/index.js';
 import { prepareDeclared } from './declared-secrets.js';
 import type { OnCallService, StoredOverride } from './service.js';
-import { feedToken, loadSigningKey, openSecret, sealSecret, verifyAckToken, verifyFeedToken } from './signed-links.js';
+import { feedToken, loadSigningKey, openSecret, verifyAckToken, verifyFeedToken } from './signed-links.js';
 import { sendTestPage, testPageRecipients } from './test-page.js';
 import { onCallWarnings } from './warnings.js';
 import { notificationHistory, readConfigObjects, searchLogs, writeConfigObjects, type Store } from '../store/index.js';

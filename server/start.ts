@@ -22,6 +22,7 @@ import { createNamespaces, type Namespaces } from './namespaces.js';
 import { createLogger } from './logger.js';
 import { openLeases, type ProcessLeases } from './leases.js';
 import { listenReceivers, type Receivers } from './receivers.js';
+import { storedExposures, type ExposureDirectory } from './exposures.js';
 
 export interface RunningServer {
   config: ServerConfig;
@@ -80,6 +81,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   /** Another process may lead a namespace's alerting: requests that need it are forwarded there. */
   const shared = config.keeper !== undefined || !roles.has('alerting');
   let selfUrl = '';
+  let exposures: ExposureDirectory | null = null;
   // The scrapers' way in, once the pipeline exists (namespaces start before it).
   let ingestCtx: IngestContext | null = null;
   // Listening beyond loopback, every request needs a token.
@@ -100,7 +102,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     openNamespace: async (ns) => {
       if (namespaces) await namespaces.open(ns);
     },
-    sharedWith: (ns) => namespaces?.sharedWith(ns) ?? [],
+    sharedWith: (ns) => (shared ? (exposures?.sharedWith(ns) ?? []) : (namespaces?.sharedWith(ns) ?? [])),
     requireIngestToken,
     rateLimiter: createRateLimiter(config.apiRateLimit, config.apiRateLimit * 2),
     now,
@@ -193,9 +195,12 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
                     : undefined),
               }),
           });
+    const directory = shared ? storedExposures(store, logger) : null;
     const openAll = async (): Promise<void> => {
-      for (const ns of new Set(['default', ...book.namespaces(), ...(await configNamespaces(store))]))
-        await namespaces?.open(ns);
+      const all = new Set(['default', ...book.namespaces(), ...(await configNamespaces(store))]);
+      for (const ns of all) await namespaces?.open(ns);
+      await directory?.refresh(all);
+      exposures = directory;
     };
     await openAll();
     // Other servers on the same ClickHouse create and revoke tokens and namespaces too: reread

@@ -35,7 +35,7 @@ const trace = async (id: string) =>
 
 test('a two-service trace from the Zipkin JS client reads back with its parents, kinds, tags and annotations', async () => {
   const { Tracer, BatchRecorder, ExplicitContext, Annotation, TraceId, option, jsonEncoder } = zipkin;
-  const recorder = (service: string) =>
+  const recorder = (_service: string) =>
     new BatchRecorder({
       logger: new HttpLogger({
         endpoint: `${server.zipkinUrl}/api/v2/spans`,
@@ -120,7 +120,7 @@ message ListOfSpans { repeated Span spans = 1; }`;
 test('proto3, gzip, 64-bit trace ids, a shared server span, and bad spans rejected alone', async () => {
   const ListOfSpans = protobuf.parse(PROTO, { keepCase: true }).root.lookupType('zipkin.proto3.ListOfSpans');
   const now = Date.now() * 1000;
-  const traceId = '00000000000000000000000000000000'.slice(0, 16) + 'a1b2c3d4e5f60718';
+  const traceId = `${'00000000000000000000000000000000'.slice(0, 16)}a1b2c3d4e5f60718`;
   const body = ListOfSpans.encode(
     ListOfSpans.fromObject({
       spans: [

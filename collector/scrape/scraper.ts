@@ -30,7 +30,7 @@ export interface Scraper {
 const ACCEPT = 'application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 const MAX_PAGE = 16 * 1024 * 1024;
 
-const gauge = (name: string, help: string): PromMeta => ({ type: 'gauge', help, unit: '' });
+const gauge = (_name: string, help: string): PromMeta => ({ type: 'gauge', help, unit: '' });
 
 export function createScraper(o: ScraperOptions): Scraper {
   const timers = new Map<string, NodeJS.Timeout>();
