@@ -48,3 +48,11 @@ export function authorize(
   if (limited && !limited.ok) return { ok: false, status: 429, retryInMillis: limited.retryInMillis };
   return { ok: true, namespace: auth.token.namespace, token: auth.token };
 }
+
+/** The same decision for a token already known (a console session stands for its token). */
+export function authorizeToken(p: AccessPolicy, token: TokenView, needed: readonly Scope[]): Authorization {
+  if (!needed.some((n) => grants(token.scope, n))) return { ok: false, status: 403, scope: token.scope };
+  const limited = p.limiter?.take(token.id, p.now());
+  if (limited && !limited.ok) return { ok: false, status: 429, retryInMillis: limited.retryInMillis };
+  return { ok: true, namespace: token.namespace, token };
+}

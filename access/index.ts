@@ -11,5 +11,6 @@ export {
 export { ensureAdminToken } from './bootstrap.js';
 export { createRateLimiter, type RateLimiter } from './rate-limit.js';
 
-export { authorize, type AccessPolicy, type Authorization } from './authorize.js';
+export { authorize, authorizeToken, type AccessPolicy, type Authorization } from './authorize.js';
 export { isLoopback } from './loopback.js';
+export { LINK_TTL_MS, SESSION_TTL_MS, createSessionBook, type SessionBook } from './sessions.js';

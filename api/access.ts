@@ -2,7 +2,17 @@
 // (health, metrics, the OpenAPI document) or carry their own signed token (acknowledge links,
 // calendar feeds). Checked in one hook before anything else; the token names the namespace.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authorize, isLoopback, type AccessPolicy, type Scope, type TokenView } from '../access/index.js';
+import {
+  authorize,
+  authorizeToken,
+  isLoopback,
+  type AccessPolicy,
+  type Authorization,
+  type Scope,
+  type SessionBook,
+  type TokenView,
+} from '../access/index.js';
+import type {} from '@fastify/cookie';
 import { NAMESPACE_PATTERN } from '../config/index.js';
 import { ApiError } from './errors.js';
 
@@ -10,6 +20,33 @@ export interface RequestAccess {
   namespace: string;
   /** Null for a heartbeat ping from loopback without a token (into `default`, as telemetry). */
   token: TokenView | null;
+  /** The console session cookie the request came with (its secret), when that is how it signed in. */
+  session?: string;
+}
+
+/** The console's session cookie: HttpOnly, SameSite=Strict, the secret of a stored session. */
+export const SESSION_COOKIE = 'micro_session';
+
+/** The origin a same-site request from the console names in its Origin header. */
+export const ownOrigin = (req: FastifyRequest): string => `${req.protocol}://${req.headers.host ?? ''}`;
+
+/**
+ * A console session signs a request in instead of a bearer token. A change made with it must come
+ * from the console's own origin (the Origin header; SameSite=Strict keeps the cookie off other
+ * sites' requests too): a cross-site POST is refused even if a browser sent the cookie.
+ */
+async function sessionAccess(
+  req: FastifyRequest,
+  policy: AccessPolicy,
+  sessions: SessionBook,
+  cookie: string,
+  needed: Scope[],
+): Promise<Authorization> {
+  const token = await sessions.resolve(cookie, policy.now());
+  if (!token) throw new ApiError('UNAUTHENTICATED', 'the console session has ended or is not valid: sign in again');
+  if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers.origin !== ownOrigin(req))
+    throw new ApiError('FORBIDDEN', 'a change with a console session must come from the console itself (Origin)');
+  return authorizeToken(policy, token, needed);
 }
 
 /**
@@ -97,6 +134,7 @@ export function installAccess(
   app: FastifyInstance,
   policy: AccessPolicy,
   namespaceExists: (ns: string) => boolean = () => true,
+  sessions: () => SessionBook | null = () => null,
 ): void {
   // Every route says who may call it; one that does not is a mistake caught when the API is built.
   app.addHook('onRoute', (route) => {
@@ -126,7 +164,12 @@ export function installAccess(
     const remote = req.socket.remoteAddress ?? '';
     const needed = requiredScopes(routeAccess(req), req.method, isLoopback(remote));
     if (needed === null) return;
-    let a = authorize(policy, req.headers.authorization, remote, needed);
+    const cookie = req.headers.authorization ? undefined : req.cookies?.[SESSION_COOKIE];
+    const book = cookie ? sessions() : null;
+    let a =
+      cookie && book
+        ? await sessionAccess(req, policy, book, cookie, needed)
+        : authorize(policy, req.headers.authorization, remote, needed);
     if (!a.ok && a.status === 401 && a.reason === 'unknown') {
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
       if (await policy.tokens()?.refreshForUnknown(bearer))
@@ -136,6 +179,7 @@ export function installAccess(
       (req as FastifyRequest & { access: RequestAccess }).access = {
         namespace: actingNamespace(req, a.namespace, a.token, namespaceExists),
         token: a.token,
+        ...(cookie && book ? { session: cookie } : {}),
       };
       return;
     }

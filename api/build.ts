@@ -6,7 +6,9 @@ import type { Registry } from 'prom-client';
 import type { Store } from '../store/index.js';
 import { API_ERRORS, ApiError, toErrorResponse } from './errors.js';
 import type { AlertingService } from '../alerting/index.js';
-import type { RateLimiter, TokenBook } from '../access/index.js';
+import type { RateLimiter, SessionBook, TokenBook } from '../access/index.js';
+import cookie from '@fastify/cookie';
+import { consoleRoutes } from './routes/console.js';
 import type { OnCallService } from '../oncall/index.js';
 import { auditLog } from '../store/index.js';
 import { installAccess, namespaceOf } from './access.js';
@@ -16,6 +18,7 @@ import { alertingRoutes } from './routes/alerting.js';
 import { type OnCallDeps, oncallRoutes } from './routes/oncall.js';
 import { oncallLinkRoutes } from './routes/oncall-links.js';
 import { telemetryRoutes } from './routes/telemetry.js';
+import { seriesRoutes } from './routes/series.js';
 import { jaegerRoutes } from './jaeger/routes.js';
 
 export interface Readiness {
@@ -33,6 +36,8 @@ export interface ApiDeps {
   version: string;
   /** Tokens, once the store is open. */
   tokens: () => TokenBook | null;
+  /** Console sessions, once the store is open. */
+  sessions?: () => SessionBook | null;
   /** The alerting part of a namespace (checks, rules, alerts), once the store is open. */
   alerting: (namespace: string) => AlertingService | null;
   /** The on-call part of a namespace (schedules, escalations, paging). */
@@ -91,6 +96,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     },
   });
 
+  await app.register(cookie);
   app.setErrorHandler(async (err, req, reply) => {
     if (err instanceof LeaderElsewhere && deps.leaderOf)
       return forwardToLeader(req, reply, err.namespace, deps.leaderOf, deps.selfUrl?.() ?? '').catch((e: unknown) => {
@@ -136,6 +142,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       requireIngestToken: deps.requireIngestToken ?? false,
     },
     deps.namespaceExists ?? ((ns) => deps.alerting(ns) !== null),
+    () => deps.sessions?.() ?? null,
   );
 
   app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -153,6 +160,19 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     async () => deps.status(),
   );
   if (deps.healthOnly) return app;
+  consoleRoutes(app, {
+    tokens: () => {
+      const t = deps.tokens();
+      if (!t) throw new ApiError('NOT_READY', 'the server is still starting; try again in a moment');
+      return t;
+    },
+    sessions: () => {
+      const s = deps.sessions?.();
+      if (!s) throw new ApiError('NOT_READY', 'the server is still starting; try again in a moment');
+      return s;
+    },
+    now: deps.now ?? Date.now,
+  });
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   const now = deps.now ?? Date.now;
@@ -163,6 +183,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   };
   // Telemetry reads see the namespace's own rows and the services other namespaces expose to it.
   telemetryRoutes(app, {
+    store,
+    namespaceOf: (req) => ({ namespace: namespaceOf(req), shared: deps.sharedWith(namespaceOf(req)) }),
+  });
+  seriesRoutes(app, {
     store,
     namespaceOf: (req) => ({ namespace: namespaceOf(req), shared: deps.sharedWith(namespaceOf(req)) }),
   });

@@ -41,3 +41,17 @@ export function describeSince(sinceMs: number): string {
 }
 
 export const TRACE_ID = /^[0-9a-f]{32}$/;
+
+/** `from` and `to` (Unix ms) when both are given, else the last `since`: what the console's range picker sends. */
+export function rangeOf(
+  q: { since?: string | string[]; from?: number; to?: number },
+  fallback: string,
+  now = Date.now(),
+): TimeRange & { sinceMs: number } {
+  if (q.from === undefined && q.to === undefined)
+    return rangeFromSince(Array.isArray(q.since) ? q.since[0] : q.since, fallback, now);
+  if (q.from === undefined || q.to === undefined) throw new ApiError('BAD_REQUEST', 'give both from and to (Unix ms)');
+  if (!(q.from < q.to)) throw new ApiError('BAD_REQUEST', 'from must be before to');
+  if (q.to - q.from > MAX_RANGE_MS) throw new ApiError('BAD_REQUEST', `a range is at most ${ms(MAX_RANGE_MS)}`);
+  return { fromMs: q.from, toMs: q.to, sinceMs: q.to - q.from };
+}

@@ -7,6 +7,7 @@ import { ackCommand, alertsCommand, checkCommand, healthCommand, resolveCommand 
 import { applyCommand } from './commands/apply.js';
 import { oncallCommand, pageCommand } from './commands/oncall.js';
 import { tokenCommand } from './commands/token.js';
+import { consoleCommand } from './commands/console.js';
 import { silenceCommand } from './commands/silence.js';
 import { logsCommand } from './commands/logs.js';
 import { depsCommand, servicesCommand } from './commands/services.js';
@@ -39,6 +40,7 @@ for (const cmd of [
   oncallCommand(),
   pageCommand(),
   tokenCommand(),
+  consoleCommand(),
 ]) {
   program.addCommand(cmd.exitOverride());
 }

@@ -224,6 +224,10 @@ export function serverCommand(): Command {
       const config = resolveServerConfig(input);
       // The file's notifications are the server's own (every namespace's default), not declared.
       const server = await startServer(config, { declared: { ...declaredPart(file), notifications: undefined } });
+      if (server.consoleSignInUrl)
+        process.stderr.write(
+          `\n  The console: ${server.apiUrl}/\n  Sign in as the local admin (once, within 15 minutes):\n  ${server.consoleSignInUrl}\n  (micro console prints a new link)\n\n`,
+        );
       // Resolves once the server has stopped, so `micro` exits only then.
       await new Promise<void>((resolve, reject) => {
         let stopping = false;

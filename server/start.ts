@@ -16,7 +16,15 @@ import {
 } from '../collector/index.js';
 import { adminTokenFile, readLocalToken, type ServerConfig } from '../config/index.js';
 import { PROBLEM_TEXT, configNamespaces, openStore, type Retention, type Store } from '../store/index.js';
-import { createRateLimiter, createTokenBook, ensureAdminToken, isLoopback, type TokenBook } from '../access/index.js';
+import {
+  createRateLimiter,
+  createSessionBook,
+  createTokenBook,
+  ensureAdminToken,
+  isLoopback,
+  type SessionBook,
+  type TokenBook,
+} from '../access/index.js';
 import { ingestAuthorizer } from './ingest-access.js';
 import { createNamespaces, type Namespaces } from './namespaces.js';
 import { createLogger } from './logger.js';
@@ -39,6 +47,8 @@ export interface RunningServer {
   /** Zipkin's collector API: POST `${zipkinUrl}/api/v2/spans`. */
   zipkinUrl: string;
   otlpGrpcAddress: string;
+  /** A one-time console sign-in link for the local admin, made at start on loopback. */
+  consoleSignInUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -74,6 +84,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   let storeDescription = '';
   let openedStore: Store | null = null;
   let tokens: TokenBook | null = null;
+  let sessions: SessionBook | null = null;
   let tokenRefresh: NodeJS.Timeout | null = null;
   let namespaces: Namespaces | null = null;
   let processLeases: ProcessLeases | null = null;
@@ -82,6 +93,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const shared = config.keeper !== undefined || !roles.has('alerting');
   let selfUrl = '';
   let exposures: ExposureDirectory | null = null;
+  let signInUrl: string | null = null;
   // The scrapers' way in, once the pipeline exists (namespaces start before it).
   let ingestCtx: IngestContext | null = null;
   // Listening beyond loopback, every request needs a token.
@@ -91,6 +103,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     version: VERSION,
     store: () => openedStore,
     tokens: () => tokens,
+    sessions: () => sessions,
     alerting: (ns) => namespaces?.get(ns)?.alerting ?? null,
     leaderOf: shared ? async (ns) => (await processLeases?.leaderOf?.(ns)) ?? null : undefined,
     selfUrl: () => selfUrl,
@@ -166,6 +179,13 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         'created the admin token of the default namespace',
       );
     tokens = book;
+    sessions = createSessionBook(store, () => tokens);
+    // As Jupyter does: on loopback, a one-time link signs the newcomer in as the local admin.
+    const adminView = book.get(admin.id, now());
+    if (adminView && roles.has('query') && isLoopback(config.host)) {
+      const link = await sessions.link(adminView, now());
+      signInUrl = `${apiUrl}/console/signin?code=${link.code}`;
+    }
     processLeases = await openLeases(config, store, logger, selfUrl, metrics.registry);
     const leases = processLeases.leases;
     namespaces =
@@ -276,6 +296,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     },
     adminToken: readLocalToken(config.dataDir) ?? '',
     apiUrl,
+    consoleSignInUrl: signInUrl,
     otlpHttpUrl: receivers.otlpHttpUrl,
     zipkinUrl: receivers.zipkinUrl,
     otlpGrpcAddress: receivers.otlpGrpcAddress,

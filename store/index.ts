@@ -42,6 +42,15 @@ export {
   type TraceSummary,
 } from './queries/index.js';
 export { alertHistory, appendAlertEvents, latestAlertEvents, type AlertEventRow } from './alert-events.js';
+export {
+  logVolume,
+  runtimeSeries,
+  serviceSeries,
+  stepFor,
+  type LogVolumePoint,
+  type RedPoint,
+  type RuntimeSeries,
+} from './queries/index.js';
 export { errorRateOver, lastTelemetryAt, latencyOver, logCountOver, runtimeStatMax } from './queries/index.js';
 export { readConfigObjects, writeConfigObjects, type ConfigObject, type ConfigWrite } from './config-objects.js';
 export { lastPings, recordPing } from './heartbeats.js';
@@ -65,6 +74,7 @@ export {
   type TokenRow,
 } from './tokens.js';
 export { configNamespaces } from './namespaces.js';
+export { findSession, saveSession, type SessionKind, type SessionRow } from './sessions.js';
 export {
   markAlertingProcess,
   otherAlertingProcesses,

@@ -226,6 +226,25 @@ export const MIGRATIONS: readonly Migration[] = [
       TTL toDateTime(At) + toIntervalDay(1)`,
     ],
   },
+  {
+    version: 15,
+    name: 'console sessions and sign-in links',
+    // A browser session, or a one-time sign-in link, stands for the token it was made with: stored
+    // by the SHA-256 of its secret, never the secret; each change (use, logout) is a new version.
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS micro_sessions (
+        IdHash String,
+        Version UInt64,
+        Kind LowCardinality(String),
+        TokenId String,
+        CreatedAt DateTime64(3),
+        ExpiresAt DateTime64(3),
+        EndedAt DateTime64(3)
+      ) ENGINE = ReplacingMergeTree(Version)
+      ORDER BY IdHash
+      TTL toDateTime(ExpiresAt) + toIntervalDay(1)`,
+    ],
+  },
 ];
 
 export interface MigrationReport {

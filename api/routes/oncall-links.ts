@@ -21,7 +21,7 @@ const tokenQuery = {
 } as const;
 
 const htmlPage = (title: string, body: string): string =>
-  `<!doctype html><html><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;max-width:40em;margin:3em auto">${body}</body></html>`;
+  `<!doctype html><html><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><link rel="stylesheet" href="/assets/page.css"></head><body class="page">${body}</body></html>`;
 
 const linkNotValidPage = (reason: string): string =>
   htmlPage(
@@ -96,8 +96,8 @@ export function oncallLinkRoutes(fastify: FastifyInstance, deps: OnCallDeps): vo
         htmlPage(
           'Acknowledge',
           `<h2>Acknowledge ${escapeHtml(v.alertKey)}</h2>
-<form id="ack" method="post" action="/ack/${escapeHtml(token)}"><button type="submit" style="font-size:1.2em;padding:.5em 1.5em">Acknowledge</button></form>
-<script>document.getElementById('ack').submit()</script>`,
+<form id="ack" method="post" action="/ack/${escapeHtml(token)}"><button type="submit" class="big">Acknowledge</button></form>
+<script src="/assets/ack.js"></script>`,
         ),
       );
     },

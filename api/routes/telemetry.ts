@@ -129,6 +129,7 @@ export function telemetryRoutes(fastify: FastifyInstance, deps: TelemetryDeps): 
             since: since('1h'),
             name: { type: 'string', description: 'operation (span name)' },
             minDuration: { type: 'string', description: 'a span at least this long, like 200ms' },
+            maxDuration: { type: 'string', description: 'a span at most this long, like 2s' },
             errors: { type: 'boolean' },
             attr: {
               anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
@@ -152,6 +153,7 @@ export function telemetryRoutes(fastify: FastifyInstance, deps: TelemetryDeps): 
         service,
         operation: str(q.name),
         minDurationMs: parseDurationParam('minDuration', str(q.minDuration)),
+        maxDurationMs: parseDurationParam('maxDuration', str(q.maxDuration)),
         errorsOnly: q.errors === true,
         attributes,
         limit: q.limit,

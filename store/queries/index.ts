@@ -21,3 +21,12 @@ export {
   type TraceSummary,
 } from './traces.js';
 export { errorRateOver, lastTelemetryAt, latencyOver, logCountOver, runtimeStatMax } from './rules.js';
+export {
+  logVolume,
+  runtimeSeries,
+  serviceSeries,
+  stepFor,
+  type LogVolumePoint,
+  type RedPoint,
+  type RuntimeSeries,
+} from './series.js';

@@ -13,12 +13,12 @@ import {
   type ReadScope,
 } from './common.js';
 
-type Pick =
+export type Pick =
   | { kind: 'last'; metric: string; scale?: number; attr?: [string, string] }
   | { kind: 'rate'; metric: string; scale?: number }
   | { kind: 'delta'; metric: string; scale?: number };
 
-const MEMORY: Pick[] = [
+export const MEMORY: Pick[] = [
   { kind: 'last', metric: 'process.memory.usage' },
   { kind: 'last', metric: 'process.runtime.cpython.memory', attr: ['type', 'rss'] },
   { kind: 'last', metric: 'jvm.memory.used' },
@@ -27,7 +27,7 @@ const MEMORY: Pick[] = [
   { kind: 'last', metric: 'process.runtime.go.mem.heap_alloc' },
   { kind: 'last', metric: 'v8js.memory.heap.used' },
 ];
-const CPU: Pick[] = [
+export const CPU: Pick[] = [
   { kind: 'last', metric: 'process.cpu.utilization', scale: 100 },
   { kind: 'last', metric: 'jvm.cpu.recent_utilization', scale: 100 },
   { kind: 'last', metric: 'process.runtime.cpython.cpu.utilization', scale: 100 },
@@ -36,7 +36,7 @@ const CPU: Pick[] = [
   { kind: 'rate', metric: 'jvm.cpu.time', scale: 100 },
   { kind: 'rate', metric: 'process.runtime.cpython.cpu_time', scale: 100 },
 ];
-const THREADS: Pick[] = [
+export const THREADS: Pick[] = [
   { kind: 'last', metric: 'process.thread.count' },
   { kind: 'last', metric: 'jvm.thread.count' },
   { kind: 'last', metric: 'process.runtime.jvm.threads.count' },
@@ -45,7 +45,7 @@ const THREADS: Pick[] = [
   { kind: 'last', metric: 'process.runtime.cpython.thread_count' },
 ];
 /** Milliseconds spent in garbage collection during the range. */
-const GC_MS: Pick[] = [
+export const GC_MS: Pick[] = [
   { kind: 'delta', metric: 'v8js.gc.duration', scale: 1000 },
   { kind: 'delta', metric: 'jvm.gc.duration', scale: 1000 },
   { kind: 'delta', metric: 'process.runtime.jvm.gc.duration', scale: 1000 },
@@ -57,7 +57,7 @@ const UPTIME_S: Pick[] = [
   { kind: 'last', metric: 'process.runtime.go.uptime' },
 ];
 
-const HISTOGRAM_METRICS = ['v8js.gc.duration', 'jvm.gc.duration', 'process.runtime.jvm.gc.duration'];
+export const HISTOGRAM_METRICS = ['v8js.gc.duration', 'jvm.gc.duration', 'process.runtime.jvm.gc.duration'];
 const ALL_METRICS = [...new Set([...MEMORY, ...CPU, ...THREADS, ...GC_MS, ...UPTIME_S].map((p) => p.metric))];
 
 export interface InstanceStats {
