@@ -15,6 +15,8 @@ export interface CheckStatus {
   since: number;
   lastResult: (CheckResult & { at: number }) | null;
   nextRunAt: number;
+  /** The latest results, oldest first: [when, latency ms, ok] (the console's latency over time). */
+  recent: Array<[number, number, boolean]>;
 }
 
 export interface CheckEngine {
@@ -51,10 +53,13 @@ export interface EngineOptions {
   mayRun?: (now: number) => boolean;
 }
 
+const RECENT_RESULTS = 120;
+
 interface Scheduled {
   check: Job;
   nextRunAt: number;
   lastResult: (CheckResult & { at: number }) | null;
+  recent: Array<[number, number, boolean]>;
   createdAt: number;
   lastPing: number | null;
   running: boolean;
@@ -92,6 +97,8 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
       const result = await s.check.run(at, heartbeats);
       if (opts.mayRun && !opts.mayRun(now())) return;
       s.lastResult = { ...result, at };
+      s.recent.push([at, result.latencyMs, result.ok]);
+      if (s.recent.length > RECENT_RESULTS) s.recent.shift();
       await opts.book.record(
         { namespace: opts.namespace, key: s.check.key, labels: s.check.labels, policy: s.check.policy },
         { ok: result.ok, message: result.message },
@@ -144,6 +151,7 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
         scheduled.set(job.name, {
           check: job,
           lastResult: prev?.lastResult ?? null,
+          recent: prev?.recent ?? [],
           createdAt: prev?.createdAt ?? t,
           lastPing: prev?.lastPing ?? null,
           running: false,
@@ -195,6 +203,7 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
             acknowledged: Boolean(alert?.acknowledged),
             since: alert?.lastChangeAt ?? s.createdAt,
             lastResult: s.lastResult,
+            recent: s.recent,
             nextRunAt: s.nextRunAt,
           };
         })

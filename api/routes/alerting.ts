@@ -1,4 +1,5 @@
 // Checks, alerts and heartbeats over HTTP.
+import { stringify } from 'yaml';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
@@ -145,8 +146,18 @@ export function alertingRoutes(fastify: FastifyInstance, deps: AlertingDeps): vo
 
   app.get(
     '/api/v1/config',
-    { config: { access: 'read' }, schema: { summary: 'The declared checks and rules' } },
-    async (req) => deps.service(req).declared(),
+    {
+      config: { access: 'read' },
+      schema: {
+        summary: 'The applied declarations (JSON, or YAML with ?format=yaml)',
+        querystring: { type: 'object', properties: { format: { type: 'string', enum: ['json', 'yaml'] } } } as const,
+      },
+    },
+    async (req, reply) => {
+      const declared = await deps.service(req).declared();
+      if (req.query.format !== 'yaml') return declared;
+      return reply.header('content-type', 'text/yaml; charset=utf-8').send(stringify(declared));
+    },
   );
 
   app.post(
