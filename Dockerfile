@@ -12,6 +12,7 @@ COPY api api
 COPY cli cli
 COPY config config
 COPY server server
+COPY console console
 COPY test test
 COPY bench bench
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
@@ -21,6 +22,7 @@ WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+COPY --from=build /app/console/dist console/dist
 COPY package.json ./
 RUN mkdir -p /var/lib/micro && chown node:node /var/lib/micro
 USER node

@@ -107,3 +107,31 @@ export const levelColor = (level: string): string => {
 };
 
 export { pc };
+
+const BLOCKS = '▁▂▃▄▅▆▇█';
+
+/** Values as a line of Unicode blocks, `width` wide (averaged into that many columns). */
+export function sparkline(values: number[], width = 16): string {
+  if (values.length === 0) return '';
+  const cols: number[] = [];
+  const per = values.length / Math.min(width, values.length);
+  for (let c = 0; c < Math.min(width, values.length); c++) {
+    const part = values.slice(Math.floor(c * per), Math.max(Math.floor((c + 1) * per), Math.floor(c * per) + 1));
+    cols.push(part.reduce((a, b) => a + b, 0) / part.length);
+  }
+  const max = Math.max(...cols);
+  if (max <= 0) return BLOCKS[0]!.repeat(cols.length);
+  return cols.map((v) => BLOCKS[Math.min(BLOCKS.length - 1, Math.round((v / max) * (BLOCKS.length - 1)))]).join('');
+}
+
+/** The series of a services answer: per service, the rate (per second) and p99 (ms) per step. */
+export interface ServiceSeries {
+  stepMs: number;
+  services: Record<string, Array<{ t: number; requests: number; p99Ms: number }>>;
+}
+
+export function trendsOf(series: ServiceSeries | null, service: string): { rate: number[]; p99Ms: number[] } {
+  const points = series?.services[service] ?? [];
+  const stepS = (series?.stepMs ?? 60_000) / 1000;
+  return { rate: points.map((p) => p.requests / stepS), p99Ms: points.map((p) => p.p99Ms) };
+}

@@ -59,7 +59,8 @@ async function watchedPage(): Promise<{ page: Page; problems: string[] }> {
     void d.dismiss();
   });
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/401|403|Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !/401|403|Failed to load resource/.test(m.text()))
+      problems.push(`console: ${m.text()}`);
   });
   return { page, problems };
 }
@@ -179,7 +180,9 @@ test('hostile span names, attribute values, log bodies and service names render 
   await page.goto(`${server.apiUrl}/#/logs?since=1h`);
   await page.getByText(HOSTILE.body, { exact: true }).waitFor();
   await page.goto(`${server.apiUrl}/#/services/${encodeURIComponent(HOSTILE.service)}`);
-  await page.getByRole('heading', { name: new RegExp(HOSTILE.service.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).waitFor();
+  await page
+    .getByRole('heading', { name: new RegExp(HOSTILE.service.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) })
+    .waitFor();
   assert.equal(await pwned(), undefined, 'no hostile script ran');
   assert.equal(await page.locator('img[src="x"]').count(), 0, 'no element came from telemetry');
   assert.deepEqual(problems, []);
@@ -195,11 +198,15 @@ test('no session: the sign-in page; a read token sees no buttons and the API ref
   await anonymous.page.getByText('Sign in with a token').waitFor();
 
   const mint = async (body: Record<string, string>) =>
-    ((await (await fetch(`${server.apiUrl}/api/v1/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ expires: 'never', ...body }),
-    })).json()) as { secret: string }).secret;
+    (
+      (await (
+        await fetch(`${server.apiUrl}/api/v1/tokens`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ expires: 'never', ...body }),
+        })
+      ).json()) as { secret: string }
+    ).secret;
   const readToken = await mint({ scope: 'read', name: 'viewer' });
   const { page } = anonymous;
   await page.getByLabel('Token').fill(readToken);
@@ -238,11 +245,13 @@ test('forged and expired sessions are refused, and so is a cross-site POST', asy
   });
   assert.equal(forged.status, 401);
   // A session that expired: made, then its row rewritten with an end in the past.
-  const token = await (await rawFetch(`${server.apiUrl}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: server.adminToken }),
-  })).headers.get('set-cookie');
+  const token = await (
+    await rawFetch(`${server.apiUrl}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: server.adminToken }),
+    })
+  ).headers.get('set-cookie');
   const cookie = /micro_session=([^;]+)/.exec(token ?? '')![1]!;
   assert.match(token ?? '', /HttpOnly/i);
   assert.match(token ?? '', /SameSite=Strict/i);
@@ -283,9 +292,9 @@ test('forged and expired sessions are refused, and so is a cross-site POST', asy
   await saveSession(server.store, {
     idHash: createHash('sha256').update(old).digest('hex'),
     kind: 'session',
-    tokenId: ((await (await fetch(`${server.apiUrl}/api/v1/tokens`)).json()) as { tokens: Array<{ id: string; name: string }> }).tokens.find(
-      (t) => t.name === 'local admin (data dir)',
-    )!.id,
+    tokenId: (
+      (await (await fetch(`${server.apiUrl}/api/v1/tokens`)).json()) as { tokens: Array<{ id: string; name: string }> }
+    ).tokens.find((t) => t.name === 'local admin (data dir)')!.id,
     createdAt: Date.now() - 2 * 86400_000,
     expiresAt: Date.now() - 86400_000,
     endedAt: 0,

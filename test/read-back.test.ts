@@ -168,8 +168,16 @@ describe('micro stats', () => {
       /^SERVICE\s+INSTANCE\s+VERSION\s+STARTED\s+UPTIME\s+CPU\s+MEMORY\s+THREADS\s+GC\s+REQUESTS\s+ERRORS$/m,
     );
     assert.match(table.stdout, /^checkout\s+[0-9a-f-]{36}\s+1\.4\.0\s.*MiB\s.*\s7\s+2$/m);
-    assert.match(table.stdout, /^SERVICE\s+RATE\s+REQUESTS\s+ERROR %\s+P50\s+P95\s+P99$/m);
-    assert.match(table.stdout, /^checkout\s+\S+\s+7\s+28\.6%/m);
+    assert.match(table.stdout, /^SERVICE\s+RATE\s+RATE TREND\s+REQUESTS\s+ERROR %\s+P50\s+P95\s+P99\s+P99 TREND$/m);
+    // The trends are sparklines of Unicode blocks; with -o json they are numbers.
+    assert.match(table.stdout, /^checkout\s+\S+\s+[▁▂▃▄▅▆▇█]+\s+7\s+28\.6%.*\s[▁▂▃▄▅▆▇█]+$/m);
+    const asJson = await json<{ services: Array<{ trend: { rate: number[]; p99Ms: number[] } }> }>([
+      'stats',
+      'checkout',
+    ]);
+    assert.ok(
+      asJson.services[0]!.trend.rate.length > 0 && asJson.services[0]!.trend.rate.every((n) => typeof n === 'number'),
+    );
     assert.doesNotMatch(table.stdout, /inventory/);
   });
 

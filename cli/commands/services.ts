@@ -1,7 +1,20 @@
 // `micro services` and `micro deps`.
 import { Command } from 'commander';
 import { withCommonOptions, getJson, type CommonOptions } from '../api-client.js';
-import { ago, count, durationFlag, millis, pc, percent, printJson, rate, table } from '../output.js';
+import {
+  ago,
+  count,
+  durationFlag,
+  millis,
+  pc,
+  percent,
+  printJson,
+  rate,
+  sparkline,
+  table,
+  trendsOf,
+  type ServiceSeries,
+} from '../output.js';
 
 interface ServicesAnswer {
   message?: string;
@@ -29,23 +42,33 @@ export function servicesCommand(): Command {
     .option('--since <duration>', 'window', '1h')
     .action(async (opts: CommonOptions & { since: string }) => {
       durationFlag('--since', opts.since);
-      const s = await getJson<ServicesAnswer>(opts, 'api/v1/services', { since: opts.since });
-      if (opts.output === 'json') return printJson(s);
+      const [s, series] = await Promise.all([
+        getJson<ServicesAnswer>(opts, 'api/v1/services', { since: opts.since }),
+        getJson<ServiceSeries>(opts, 'api/v1/series/services', { since: opts.since, step: undefined }),
+      ]);
+      // JSON: the trend as numbers per step, beside each service.
+      if (opts.output === 'json')
+        return printJson({ ...s, services: s.services.map((v) => ({ ...v, trend: trendsOf(series, v.service) })) });
       if (s.message) process.stdout.write(`${s.message}\n`);
       process.stdout.write(
         `${table(
-          ['SERVICE', 'INSTANCES', 'REQUESTS', 'RATE', 'ERROR %', 'P50', 'P99', 'LAST SEEN'],
-          s.services.map((v) => [
-            v.service,
-            count(v.instances),
-            count(v.requests),
-            rate(v.rate),
-            percent(v.errorRate),
-            millis(v.p50Ms),
-            millis(v.p99Ms),
-            ago(v.lastSeenMs),
-          ]),
-          [1, 2, 3, 4, 5, 6],
+          ['SERVICE', 'INSTANCES', 'REQUESTS', 'RATE', 'RATE TREND', 'ERROR %', 'P50', 'P99', 'P99 TREND', 'LAST SEEN'],
+          s.services.map((v) => {
+            const trend = trendsOf(series, v.service);
+            return [
+              v.service,
+              count(v.instances),
+              count(v.requests),
+              rate(v.rate),
+              sparkline(trend.rate),
+              percent(v.errorRate),
+              millis(v.p50Ms),
+              millis(v.p99Ms),
+              sparkline(trend.p99Ms),
+              ago(v.lastSeenMs),
+            ];
+          }),
+          [1, 2, 3, 5, 6, 7],
         )}\n`,
       );
     });

@@ -1,7 +1,20 @@
 // `micro stats [service...] [--since 15m] [--watch]`: per instance and per service, like `top`.
 import { Command, Option } from 'commander';
 import { withCommonOptions, getJson, type CommonOptions } from '../api-client.js';
-import { ago, bytes, count, durationFlag, millis, percent, printJson, rate, table } from '../output.js';
+import {
+  ago,
+  bytes,
+  count,
+  durationFlag,
+  millis,
+  percent,
+  printJson,
+  rate,
+  sparkline,
+  table,
+  trendsOf,
+  type ServiceSeries,
+} from '../output.js';
 
 interface StatsAnswer {
   since: number;
@@ -30,7 +43,7 @@ interface StatsAnswer {
   }>;
 }
 
-export function renderStats(s: StatsAnswer): string {
+export function renderStats(s: StatsAnswer, series: ServiceSeries | null = null): string {
   const instances = table(
     ['SERVICE', 'INSTANCE', 'VERSION', 'STARTED', 'UPTIME', 'CPU', 'MEMORY', 'THREADS', 'GC', 'REQUESTS', 'ERRORS'],
     s.instances.map((i) => [
@@ -49,17 +62,22 @@ export function renderStats(s: StatsAnswer): string {
     [4, 5, 6, 7, 8, 9, 10],
   );
   const services = table(
-    ['SERVICE', 'RATE', 'REQUESTS', 'ERROR %', 'P50', 'P95', 'P99'],
-    s.services.map((v) => [
-      v.service,
-      rate(v.rate),
-      count(v.requests),
-      percent(v.errorRate),
-      millis(v.p50Ms),
-      millis(v.p95Ms),
-      millis(v.p99Ms),
-    ]),
-    [1, 2, 3, 4, 5, 6],
+    ['SERVICE', 'RATE', 'RATE TREND', 'REQUESTS', 'ERROR %', 'P50', 'P95', 'P99', 'P99 TREND'],
+    s.services.map((v) => {
+      const trend = trendsOf(series, v.service);
+      return [
+        v.service,
+        rate(v.rate),
+        sparkline(trend.rate),
+        count(v.requests),
+        percent(v.errorRate),
+        millis(v.p50Ms),
+        millis(v.p95Ms),
+        millis(v.p99Ms),
+        sparkline(trend.p99Ms),
+      ];
+    }),
+    [1, 3, 4, 5, 6, 7],
   );
   return [s.message ?? '', instances, '', services].filter((x, i) => i > 0 || x).join('\n');
 }
@@ -76,16 +94,25 @@ export function statsCommand(): Command {
     .action(async (services: string[], opts: CommonOptions & { since: string; watch?: boolean; interval: string }) => {
       durationFlag('--since', opts.since);
       const everyMs = Math.max(250, durationFlag('--interval', opts.interval));
-      const fetchStats = () => getJson<StatsAnswer>(opts, 'api/v1/stats', { service: services, since: opts.since });
+      const fetchStats = () =>
+        Promise.all([
+          getJson<StatsAnswer>(opts, 'api/v1/stats', { service: services, since: opts.since }),
+          getJson<ServiceSeries>(opts, 'api/v1/series/services', { service: services, since: opts.since }),
+        ]);
+      // JSON: each service's trend as numbers per step.
+      const asJson = ([s, series]: [StatsAnswer, ServiceSeries]) => ({
+        ...s,
+        services: s.services.map((v) => ({ ...v, trend: trendsOf(series, v.service) })),
+      });
       if (!opts.watch) {
-        const s = await fetchStats();
-        if (opts.output === 'json') printJson(s);
-        else process.stdout.write(`${renderStats(s)}\n`);
+        const both = await fetchStats();
+        if (opts.output === 'json') printJson(asJson(both));
+        else process.stdout.write(`${renderStats(...both)}\n`);
         return;
       }
       for (;;) {
-        const s = await fetchStats();
-        const out = opts.output === 'json' ? JSON.stringify(s) : renderStats(s);
+        const both = await fetchStats();
+        const out = opts.output === 'json' ? JSON.stringify(asJson(both)) : renderStats(...both);
         // Home the cursor and clear the screen, then draw: refreshed in place like top.
         process.stdout.write(
           `\u001b[H\u001b[2J${new Date().toLocaleTimeString()}  micro stats ${services.join(' ')} (every ${opts.interval}, Ctrl-C to stop)\n\n${out}\n`,

@@ -39,7 +39,11 @@ export function duration(ms: number): string {
 }
 
 export const rate = (perSecond: number): string =>
-  perSecond >= 100 ? `${Math.round(perSecond)}/s` : perSecond >= 1 ? `${perSecond.toFixed(1)}/s` : `${(perSecond * 60).toFixed(1)}/min`;
+  perSecond >= 100
+    ? `${Math.round(perSecond)}/s`
+    : perSecond >= 1
+      ? `${perSecond.toFixed(1)}/s`
+      : `${(perSecond * 60).toFixed(1)}/min`;
 export const percent = (fraction: number): string => `${(fraction * 100).toFixed(fraction < 0.1 ? 2 : 1)}%`;
 
 export function bytes(n: number): string {

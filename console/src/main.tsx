@@ -88,7 +88,9 @@ function App() {
           type="button"
           class="link"
           onClick={() => {
-            api('/api/v1/session', { method: 'DELETE' }).finally(() => setMe(null));
+            void api('/api/v1/session', { method: 'DELETE' })
+              .catch(() => undefined)
+              .finally(() => setMe(null));
           }}
         >
           Sign out

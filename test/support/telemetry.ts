@@ -80,7 +80,11 @@ export async function sendTelemetry(otlpHttpUrl: string, spansInBigTrace = 2000)
   const bigCtx = trace.setSpan(context.active(), bigRoot);
   let parentCtx = bigCtx;
   for (let i = 1; i < spansInBigTrace; i++) {
-    const s = tracer.startSpan(`step ${i}`, { kind: SpanKind.INTERNAL, startTime: now - 5000 + i }, i % 50 === 1 ? bigCtx : parentCtx);
+    const s = tracer.startSpan(
+      `step ${i}`,
+      { kind: SpanKind.INTERNAL, startTime: now - 5000 + i },
+      i % 50 === 1 ? bigCtx : parentCtx,
+    );
     if (i % 50 === 1) parentCtx = trace.setSpan(context.active(), s);
     s.end(now - 5000 + i + 2);
   }
@@ -111,7 +115,9 @@ export async function sendTelemetry(otlpHttpUrl: string, spansInBigTrace = 2000)
       readers: [reader],
     });
     const meter = meters.getMeter('runtime');
-    meter.createObservableGauge('process.cpu.utilization').addCallback((r) => r.observe(instance === 'checkout-1' ? 0.25 : 0.4));
+    meter
+      .createObservableGauge('process.cpu.utilization')
+      .addCallback((r) => r.observe(instance === 'checkout-1' ? 0.25 : 0.4));
     meter.createObservableGauge('process.memory.usage', { unit: 'By' }).addCallback((r) => r.observe(150e6));
     meter.createObservableGauge('process.thread.count').addCallback((r) => r.observe(12));
     await meters.forceFlush();

@@ -41,7 +41,9 @@ export function Chart(props: {
         tzDate,
         cursor: props.sync ? { sync: { key: props.sync } } : {},
         legend: { show: true },
-        scales: { x: { time: true, ...(props.range ? { range: [props.range[0] / 1000, props.range[1] / 1000] } : {}) } },
+        scales: {
+          x: { time: true, ...(props.range ? { range: [props.range[0] / 1000, props.range[1] / 1000] } : {}) },
+        },
         axes: [{}, { values: (_u, vals) => vals.map((v) => fmt(v)), size: 70 }],
         series: [
           {},
@@ -52,7 +54,10 @@ export function Chart(props: {
             width: s.points ? 0 : 1.5,
             paths: s.points ? () => null : s.bars ? bars : undefined,
             // Few points: draw them, or a lone value would be invisible.
-            points: s.points || props.x.length < 3 ? { show: true, size: 7, fill: s.color, stroke: s.color } : { show: false },
+            points:
+              s.points || props.x.length < 3
+                ? { show: true, size: 7, fill: s.color, stroke: s.color }
+                : { show: false },
             value: (_u: uPlot, v: number | null) => (v === null ? '–' : fmt(v)),
           })),
         ],
@@ -72,7 +77,9 @@ export function Chart(props: {
       [props.x, ...props.series.map((s) => s.values)] as uPlot.AlignedData,
       el,
     );
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(240, el.clientWidth), height: props.height ?? 180 }));
+    const resize = new ResizeObserver(() =>
+      plot.setSize({ width: Math.max(240, el.clientWidth), height: props.height ?? 180 }),
+    );
     resize.observe(el);
     return () => {
       resize.disconnect();
@@ -93,7 +100,9 @@ export function Sparkline({ values, color = '#3b6fd8', label }: { values: number
   const max = Math.max(...values, 1e-9);
   const w = 90;
   const h = 22;
-  const pts = values.map((v, i) => `${((i / (values.length - 1)) * w).toFixed(1)},${(h - (v / max) * (h - 2) - 1).toFixed(1)}`);
+  const pts = values.map(
+    (v, i) => `${((i / (values.length - 1)) * w).toFixed(1)},${(h - (v / max) * (h - 2) - 1).toFixed(1)}`,
+  );
   return (
     <svg class="spark" width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label}>
       <polyline points={pts.join(' ')} fill="none" stroke={color} stroke-width="1.5" />

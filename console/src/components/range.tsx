@@ -45,7 +45,7 @@ export function RangePicker({ fallback = '1h' }: { fallback?: string }) {
   const [custom, setCustom] = useState(false);
   const current = query.get('from') ? 'custom' : (query.get('since') ?? fallback);
   return (
-    <div class="range" role="group" aria-label="time range">
+    <fieldset class="range" aria-label="time range">
       {PRESETS.map((p) => (
         <button
           type="button"
@@ -91,6 +91,6 @@ export function RangePicker({ fallback = '1h' }: { fallback?: string }) {
           ))}
         </select>
       </label>
-    </div>
+    </fieldset>
   );
 }

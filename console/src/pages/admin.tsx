@@ -34,7 +34,10 @@ async function yamlOfConfig(): Promise<string> {
 export function AdminPage({ me }: { me: Me }) {
   const admin = me.scope === 'admin';
   const tokens = useLoad(() => (admin ? api<{ tokens: Token[] }>('/api/v1/tokens') : Promise.resolve(null)), [admin]);
-  const audit = useLoad(() => (admin ? api<{ events: AuditEvent[] }>('/api/v1/audit?limit=200') : Promise.resolve(null)), [admin]);
+  const audit = useLoad(
+    () => (admin ? api<{ events: AuditEvent[] }>('/api/v1/audit?limit=200') : Promise.resolve(null)),
+    [admin],
+  );
   const config = useLoad(yamlOfConfig, []);
   const [created, setCreated] = useState<Token | null>(null);
   const [note, setNote] = useState<string | null>(null);
@@ -148,7 +151,9 @@ export function AdminPage({ me }: { me: Me }) {
                 <option key={s}>{s}</option>
               ))}
             </select>
-            {me.namespace === 'default' && <input name="namespace" placeholder="namespace (default)" aria-label="namespace" />}
+            {me.namespace === 'default' && (
+              <input name="namespace" placeholder="namespace (default)" aria-label="namespace" />
+            )}
             <button type="submit">Create token</button>
           </form>
         </>

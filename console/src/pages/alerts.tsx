@@ -64,7 +64,10 @@ const TABS: Array<[string, string, (a: Alert) => boolean]> = [
 
 function AlertDetail({ alert }: { alert: Alert }) {
   const name = encodeURIComponent(alert.key);
-  const history = useLoad(() => api<{ events: AlertEvent[] }>(`/api/v1/alerts/${name}/history`), [alert.key, alert.state]);
+  const history = useLoad(
+    () => api<{ events: AlertEvent[] }>(`/api/v1/alerts/${name}/history`),
+    [alert.key, alert.state],
+  );
   const notes = useLoad(
     () => api<{ notifications: Notification[] }>(`/api/v1/alerts/${name}/notifications`),
     [alert.key, alert.state],
@@ -149,12 +152,19 @@ export function AlertsPage({ me }: { me: Me }) {
           </button>
         ))}
       </nav>
-      {note && <p class="note" role="status">{note}</p>}
+      {note && (
+        <p class="note" role="status">
+          {note}
+        </p>
+      )}
       <Problem error={alerts.error} />
       {alerts.data && shown.length === 0 && <Empty>No {tab === 'all' ? '' : tab} alerts.</Empty>}
       <ul class="alerts">
         {shown.map((a) => (
-          <li key={a.key} class={`alert st-${a.state === 'acked' ? 'firing' : a.state}${a.acknowledged ? ' acked' : ''}`}>
+          <li
+            key={a.key}
+            class={`alert st-${a.state === 'acked' ? 'firing' : a.state}${a.acknowledged ? ' acked' : ''}`}
+          >
             <div class="head">
               <button type="button" class="link name" onClick={() => setOpen(open === a.key ? null : a.key)}>
                 {a.key}
@@ -170,7 +180,10 @@ export function AlertsPage({ me }: { me: Me }) {
                       type="button"
                       onClick={() =>
                         act(`Acknowledged ${a.key}`, () =>
-                          api(`/api/v1/alerts/${encodeURIComponent(a.key)}/ack`, { method: 'POST', body: { by: me.name } }),
+                          api(`/api/v1/alerts/${encodeURIComponent(a.key)}/ack`, {
+                            method: 'POST',
+                            body: { by: me.name },
+                          }),
                         )
                       }
                     >
@@ -182,7 +195,10 @@ export function AlertsPage({ me }: { me: Me }) {
                       type="button"
                       onClick={() =>
                         act(`Resolved ${a.key}`, () =>
-                          api(`/api/v1/alerts/${encodeURIComponent(a.key)}/resolve`, { method: 'POST', body: { by: me.name } }),
+                          api(`/api/v1/alerts/${encodeURIComponent(a.key)}/resolve`, {
+                            method: 'POST',
+                            body: { by: me.name },
+                          }),
                         )
                       }
                     >
@@ -259,12 +275,14 @@ export function AlertsPage({ me }: { me: Me }) {
       <ul class="silences">
         {(silences.data?.silences ?? []).map((s) => (
           <li key={s.id}>
-            <span class={`badge ${s.state}`}>{s.state}</span> <code>{s.matchers.join(', ')}</code> until {time(s.endsAt)}{' '}
-            by {s.author}: {s.comment}{' '}
+            <span class={`badge ${s.state}`}>{s.state}</span> <code>{s.matchers.join(', ')}</code> until{' '}
+            {time(s.endsAt)} by {s.author}: {s.comment}{' '}
             {writer && s.state !== 'expired' && (
               <button
                 type="button"
-                onClick={() => act(`Expired silence ${s.id}`, () => api(`/api/v1/silences/${s.id}`, { method: 'DELETE' }))}
+                onClick={() =>
+                  act(`Expired silence ${s.id}`, () => api(`/api/v1/silences/${s.id}`, { method: 'DELETE' }))
+                }
               >
                 Expire
               </button>

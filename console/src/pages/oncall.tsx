@@ -57,11 +57,11 @@ function Calendar({ schedule }: { schedule: string }) {
   return (
     <div>
       <Problem error={shifts.error} />
-      <div class="calendar" role="table" aria-label={`two weeks of ${schedule}`}>
+      <div class="calendar" title={`two weeks of ${schedule}`}>
         {days.map((d) => {
           const inDay = (shifts.data?.shifts ?? []).filter((s) => s.start < d + DAY && s.end > d);
           return (
-            <div class="day" key={d} role="cell">
+            <div class="day" key={d}>
               <div class="date">
                 {new Intl.DateTimeFormat(undefined, {
                   weekday: 'short',
@@ -87,7 +87,10 @@ export function OnCallPage({ me }: { me: Me }) {
   const who = useLoad(() => api<{ schedules: Who[] }>('/api/v1/oncall'), []);
   const overrides = useLoad(() => api<{ overrides: Override[] }>('/api/v1/oncall/overrides'), []);
   const escalations = useLoad(() => api<{ escalations: Escalation[] }>('/api/v1/oncall/escalations'), []);
-  const warnings = useLoad(() => api<{ warnings: Array<{ key: string; message: string }> }>('/api/v1/oncall/check'), []);
+  const warnings = useLoad(
+    () => api<{ warnings: Array<{ key: string; message: string }> }>('/api/v1/oncall/check'),
+    [],
+  );
   const users = useLoad(() => api<{ users: Person[] }>('/api/v1/oncall/users'), []);
   const [note, setNote] = useState<string | null>(null);
   const writer = canWrite(me);

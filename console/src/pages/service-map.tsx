@@ -10,11 +10,12 @@ export function ServiceMap({ edges }: { edges: Edge[] }) {
   // Longest path from a root, bounded so a cycle ends.
   for (let i = 0; i < names.length; i++)
     for (const e of edges)
-      if (e.parent !== e.child) depth.set(e.child, Math.max(depth.get(e.child)!, Math.min(names.length, depth.get(e.parent)! + 1)));
+      if (e.parent !== e.child)
+        depth.set(e.child, Math.max(depth.get(e.child)!, Math.min(names.length, depth.get(e.parent)! + 1)));
   const columns = new Map<number, string[]>();
   for (const n of names) columns.set(depth.get(n)!, [...(columns.get(depth.get(n)!) ?? []), n]);
   const pos = new Map<string, { x: number; y: number }>();
-  for (const [d, list] of columns) list.forEach((n, i) => pos.set(n, { x: 20 + d * 220, y: 30 + i * 60 }));
+  for (const [d, list] of columns) for (const [i, n] of list.entries()) pos.set(n, { x: 20 + d * 220, y: 30 + i * 60 });
   const width = 40 + (Math.max(...columns.keys()) + 1) * 220;
   const height = 40 + Math.max(...[...columns.values()].map((l) => l.length)) * 60;
   return (

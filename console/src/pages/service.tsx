@@ -120,7 +120,9 @@ export function ServicePage({ name }: { name: string; me: Me }) {
               ['Memory', (i) => i.memoryBytes, (v) => bytes(v)],
               ['Threads', (i) => i.threads, (v) => String(Math.round(v))],
               ['GC time per step', (i) => i.gcMs, (v) => duration(v)],
-            ] as Array<[string, (i: RuntimeAnswer['instances'][number]) => Array<[number, number]>, (v: number) => string]>
+            ] as Array<
+              [string, (i: RuntimeAnswer['instances'][number]) => Array<[number, number]>, (v: number) => string]
+            >
           )
             // A stat no instance sends (no GC metrics from this runtime, say) gets no empty chart.
             .filter(([, pick]) => runtime.data!.instances.some((i) => pick(i).length > 0))

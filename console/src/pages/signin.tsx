@@ -30,8 +30,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
         </p>
       )}
       <p class="hint">
-        On the server's machine, <code>micro console</code> prints a one-time sign-in link; <code>micro token create</code>{' '}
-        makes tokens.
+        On the server's machine, <code>micro console</code> prints a one-time sign-in link;{' '}
+        <code>micro token create</code> makes tokens.
       </p>
     </div>
   );

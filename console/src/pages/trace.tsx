@@ -29,7 +29,10 @@ function tree(spans: Span[], collapsed: Set<string>): { rows: Row[]; orphans: nu
   }
   const rows: Row[] = [];
   const byStart = (a: Span, b: Span) => a.startMs - b.startMs;
-  const stack: Array<[Span, number]> = roots.sort(byStart).reverse().map((s) => [s, 0]);
+  const stack: Array<[Span, number]> = roots
+    .sort(byStart)
+    .reverse()
+    .map((s) => [s, 0]);
   while (stack.length) {
     const [s, depth] = stack.pop()!;
     const children = (kids.get(s.spanId) ?? []).sort(byStart);
@@ -102,7 +105,11 @@ export function TracePage({ traceId }: { traceId: string }) {
             </button>
             <button
               type="button"
-              onClick={() => setCollapsed(new Set(spans.filter((s) => spans.some((c) => c.parentSpanId === s.spanId)).map((s) => s.spanId)))}
+              onClick={() =>
+                setCollapsed(
+                  new Set(spans.filter((s) => spans.some((c) => c.parentSpanId === s.spanId)).map((s) => s.spanId)),
+                )
+              }
             >
               Collapse all
             </button>
@@ -113,7 +120,7 @@ export function TracePage({ traceId }: { traceId: string }) {
               style={{ height: `${Math.min(rows.length, VIEW_ROWS) * ROW + 2}px` }}
               onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
             >
-              <div style={{ height: `${rows.length * ROW}px`, position: 'relative' }}>
+              <div role="tree" aria-label="spans" style={{ height: `${rows.length * ROW}px`, position: 'relative' }}>
                 {visible.map((r, i) => {
                   const s = r.span;
                   const left = ((s.startMs - start) / total) * 100;
@@ -121,9 +128,17 @@ export function TracePage({ traceId }: { traceId: string }) {
                   return (
                     <div
                       key={s.spanId}
+                      role="treeitem"
+                      tabIndex={0}
+                      aria-selected={selected === s.spanId}
+                      aria-expanded={r.children > 0 ? !collapsed.has(s.spanId) : undefined}
                       class={`span-row ${selected === s.spanId ? 'sel' : ''} ${s.status === 'Error' ? 'err' : ''}`}
                       style={{ top: `${(first + i) * ROW}px` }}
                       onClick={() => setSelected(s.spanId)}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Enter') setSelected(s.spanId);
+                        if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && r.children > 0) toggle(s.spanId);
+                      }}
                     >
                       <div class="name" style={{ paddingLeft: `${r.depth * 14 + 4}px` }}>
                         {r.children > 0 ? (
@@ -147,7 +162,10 @@ export function TracePage({ traceId }: { traceId: string }) {
                         {s.operation}
                       </div>
                       <div class="lane">
-                        <span class="barx" style={{ left: `${left}%`, width: `${width}%`, background: color(s.service) }} />
+                        <span
+                          class="barx"
+                          style={{ left: `${left}%`, width: `${width}%`, background: color(s.service) }}
+                        />
                         <span class="dur" style={{ left: `${Math.min(left + width, 92)}%` }}>
                           {duration(s.durationMs)}
                         </span>

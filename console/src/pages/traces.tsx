@@ -19,7 +19,10 @@ export function TracesPage() {
     errors: query.get('errors') === 'true',
     attr: query.getAll('attr'),
   };
-  const services = useLoad(() => api<{ services: Array<{ service: string }> }>(`/api/v1/services${qs(range.params)}`), [range.label]);
+  const services = useLoad(
+    () => api<{ services: Array<{ service: string }> }>(`/api/v1/services${qs(range.params)}`),
+    [range.label],
+  );
   const found = useLoad(
     () =>
       api<{ traces: TraceSummary[]; message?: string }>(
@@ -84,8 +87,18 @@ export function TracesPage() {
           title="Duration of the traces found, by start time (click a dot to open it)"
           x={traces.map((t) => t.startMs / 1000)}
           series={[
-            { label: 'duration', color: COLORS[0]!, points: true, values: traces.map((t) => (t.errors ? null : t.durationMs)) },
-            { label: 'with errors', color: COLORS[1]!, points: true, values: traces.map((t) => (t.errors ? t.durationMs : null)) },
+            {
+              label: 'duration',
+              color: COLORS[0]!,
+              points: true,
+              values: traces.map((t) => (t.errors ? null : t.durationMs)),
+            },
+            {
+              label: 'with errors',
+              color: COLORS[1]!,
+              points: true,
+              values: traces.map((t) => (t.errors ? t.durationMs : null)),
+            },
           ]}
           format={(v) => duration(v)}
           onPick={(i) => {
