@@ -15,7 +15,7 @@ import {
   type Pipeline,
 } from '../collector/index.js';
 import { adminTokenFile, readLocalToken, type ServerConfig } from '../config/index.js';
-import { PROBLEM_TEXT, configNamespaces, openStore, type Retention, type Store } from '../store/index.js';
+import { configNamespaces, openStore, type Retention, type Store } from '../store/index.js';
 import {
   createRateLimiter,
   createSessionBook,
@@ -30,6 +30,7 @@ import { createNamespaces, type Namespaces } from './namespaces.js';
 import { createLogger } from './logger.js';
 import { openLeases, type ProcessLeases } from './leases.js';
 import { listenReceivers, type Receivers } from './receivers.js';
+import { reportWriteHealth } from './write-health.js';
 import { storedExposures, type ExposureDirectory } from './exposures.js';
 
 export interface RunningServer {
@@ -148,24 +149,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         : { kind: 'embedded', dataDir: config.dataDir },
     );
     storeDescription = store.describe;
-    store.onWriteHealth((h) => {
-      metrics.storeWritable.set(h.ok ? 1 : 0);
-      metrics.storeWriteProblem.reset();
-      if (h.ok) {
-        readiness.storeWrites = { ok: true, detail: 'writes go through' };
-        logger.info('the store takes writes again');
-        return;
-      }
-      metrics.storeWriteProblem.labels(h.problem).set(1);
-      readiness.storeWrites = {
-        ok: false,
-        detail: `${PROBLEM_TEXT[h.problem]}, so it cannot take writes: ${h.message}`,
-      };
-      logger.error(
-        { problem: h.problem, err: h.message },
-        `${PROBLEM_TEXT[h.problem]}, so it cannot take writes: telemetry is answered 503 / UNAVAILABLE with Retry-After and changes 507/503 until it can`,
-      );
-    });
+    store.onWriteHealth(reportWriteHealth(metrics, readiness, logger));
     readiness.store = { ok: true, detail: store.describe };
     const prepared = await store.prepare(retentionSeconds(config));
     readiness.migrations = { ok: true, detail: `schema version ${prepared.migrations.current}` };

@@ -310,3 +310,22 @@ test('forged and expired sessions are refused, and so is a cross-site POST', asy
   const after = await rawFetch(`${server.apiUrl}/api/v1/session`, { headers: { cookie: `micro_session=${cookie}` } });
   assert.equal(after.status, 401);
 });
+
+test('micro console prints a one-time link: it signs in once, then says it is used', async () => {
+  const { micro } = await import('./support/services.js');
+  const r = await micro(['console', '-o', 'json', '--api', server.apiUrl]);
+  assert.equal(r.code, 0, r.stderr);
+  const { url } = JSON.parse(r.stdout) as { url: string };
+  assert.ok(url.startsWith(`${server.apiUrl}/console/signin?code=`));
+  const first = await rawFetch(url, { redirect: 'manual' });
+  assert.equal(first.status, 303);
+  assert.match(first.headers.get('set-cookie') ?? '', /micro_session=.*HttpOnly.*SameSite=Strict/i);
+  const again = await rawFetch(url, { redirect: 'manual' });
+  assert.equal(again.status, 403);
+  assert.match(await again.text(), /This sign-in link is not valid/);
+  assert.match(again.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+  const text = await micro(['console', '--api', server.apiUrl]);
+  assert.match(text.stdout, /Open this link to sign in to the console/);
+  // micro server prints one at start, for the local admin, when it listens on loopback.
+  assert.match(server.consoleSignInUrl ?? '', /\/console\/signin\?code=[\w-]{43}$/);
+});
