@@ -126,6 +126,25 @@ test('signed in by a one-time link, every page shows what a person came for; ack
   await page.getByText('Log lines by level').waitFor();
   await page.getByRole('button', { name: 'Live tail' }).click();
   await page.getByText('live', { exact: true }).waitFor();
+  // A line logged now shows up in the tail.
+  const live = `live line ${Date.now()}`;
+  const body = JSON.stringify({
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+        scopeLogs: [
+          { logRecords: [{ timeUnixNano: `${Date.now()}000000`, severityText: 'INFO', body: { stringValue: live } }] },
+        ],
+      },
+    ],
+  });
+  const posted = await fetch(`${server.otlpHttpUrl}/v1/logs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  assert.equal(posted.status, 200);
+  await page.getByText(live).waitFor();
   await page.screenshot({ path: path.join(shots, 'logs.png'), fullPage: true });
 
   // Alerts: the failing check fires and paged by email; acknowledge it here.
@@ -155,11 +174,25 @@ test('signed in by a one-time link, every page shows what a person came for; ack
   assert.match(await page.locator('.card').first().innerText(), /(Alice|Bob)/);
   assert.equal(await page.locator('.calendar .day').count(), 14);
   await page.getByText('Escalations in progress').waitFor();
+  await page.locator('ul.escalations li', { hasText: 'check:checkout-http' }).count();
   await page.screenshot({ path: path.join(shots, 'oncall.png'), fullPage: true });
+  // An override: Carol replaces whoever is on call for the next hour; then it is removed.
+  const onNow = (await page.locator('.card .now b').first().innerText()).trim();
+  const user = onNow === 'Alice' ? 'alice' : 'bob';
+  const local = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await page.getByLabel('who is off').selectOption(user);
+  await page.getByLabel('who takes it').selectOption('carol');
+  await page.getByLabel('start').fill(local(Date.now() - 60_000));
+  await page.getByLabel('end').fill(local(Date.now() + 3600_000));
+  await page.getByRole('button', { name: 'Add override' }).click();
+  await page.getByText('Override added').waitFor();
+  await page.locator('.card .now', { hasText: 'Carol' }).waitFor();
+  await page.locator('ul.overrides li', { hasText: 'carol' }).getByRole('button', { name: 'Remove' }).click();
+  await page.locator('.card .now', { hasText: onNow }).waitFor();
 
   // Admin: tokens with last use, the declarations as YAML, the audit log.
   await page.goto(`${server.apiUrl}/#/admin`);
-  await page.getByRole('cell', { name: 'local admin (data dir)' }).waitFor();
+  await page.locator('table.tokens').getByRole('cell', { name: 'local admin (data dir)', exact: true }).waitFor();
   await page.getByText('checkout-http', { exact: false }).first().waitFor();
   await page.locator('table.audit', { hasText: 'token.created' }).waitFor();
   await page.screenshot({ path: path.join(shots, 'admin.png'), fullPage: true });
