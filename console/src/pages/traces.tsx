@@ -17,7 +17,8 @@ export function TracesPage() {
     minDuration: query.get('minDuration') ?? '',
     maxDuration: query.get('maxDuration') ?? '',
     errors: query.get('errors') === 'true',
-    attr: query.getAll('attr'),
+    // Several key=value filters, space-separated (all must match).
+    attr: (query.get('attr') ?? '').split(/\s+/).filter(Boolean),
   };
   const services = useLoad(
     () => api<{ services: Array<{ service: string }> }>(`/api/v1/services${qs(range.params)}`),
@@ -73,7 +74,7 @@ export function TracesPage() {
           <input name="maxDuration" defaultValue={f.maxDuration} placeholder="max, 2s" size={8} />
         </label>
         <label>
-          Attribute <input name="attr" defaultValue={f.attr[0] ?? ''} placeholder="http.status_code=500" />
+          Attributes <input name="attr" defaultValue={f.attr.join(' ')} placeholder="http.status_code=500 region=eu" />
         </label>
         <label class="check">
           <input type="checkbox" name="errors" defaultChecked={f.errors} /> errors only
