@@ -23,7 +23,10 @@ async function main(): Promise<void> {
     const page = await context.newPage();
     const signIn = async () => {
       const link = (await (
-        await fetch(`${server.apiUrl}/api/v1/console/links`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } })
+        await fetch(`${server.apiUrl}/api/v1/console/links`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin}` },
+        })
       ).json()) as { path: string };
       await page.goto(`${server.apiUrl}${link.path}`);
     };
@@ -78,7 +81,9 @@ async function main(): Promise<void> {
     console.log('|---|---|---|');
     console.log(`| services page: first paint | ${median(paint).toFixed(0)} ms | < 1000 ms |`);
     console.log(`| services page: table with its data shown | ${median(table).toFixed(0)} ms | |`);
-    console.log(`| 2,000-span trace: waterfall drawn and a span's details open | ${median(waterfall).toFixed(0)} ms | < 500 ms |`);
+    console.log(
+      `| 2,000-span trace: waterfall drawn and a span's details open | ${median(waterfall).toFixed(0)} ms | < 500 ms |`,
+    );
     console.log(`| 2,000-span trace: collapse all, then expand all | ${median(relayout).toFixed(0)} ms | |`);
   } finally {
     await browser.close();

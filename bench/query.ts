@@ -147,7 +147,9 @@ async function main(): Promise<void> {
           `| ${(n / 1e6).toFixed(0)}M | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.stats.toFixed(1)} ms | ${r.statsAll.toFixed(1)} ms | ${r.page.toFixed(1)} ms |`,
         );
       }
-      console.log(`the console's service page data at ${(total / 1e6).toFixed(0)}M spans: ${big.page.toFixed(1)} ms (target < 200 ms)`);
+      console.log(
+        `the console's service page data at ${(total / 1e6).toFixed(0)}M spans: ${big.page.toFixed(1)} ms (target < 200 ms)`,
+      );
       console.log(
         `\ntrace by id at ${(total / 1e6).toFixed(0)}M is ${(big.p50 / small.p50).toFixed(2)}x its ${(first / 1e6).toFixed(0)}M figure (target ≤ 1.5x, and ≤ 20 ms p50); stats target ≤ 100 ms`,
       );
