@@ -6,8 +6,10 @@ import {
   INSTANCE_FROM_RESOURCE,
   METRIC_TABLES,
   RESOURCE_TABLES,
+  RED_1M_SELECT,
   logsDdl,
   metricsDdl,
+  red1mDdl,
   tracesDdl,
   type Retention,
 } from './schema.js';
@@ -244,6 +246,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ORDER BY IdHash
       TTL toDateTime(ExpiresAt) + toIntervalDay(1)`,
     ],
+  },
+  {
+    version: 16,
+    name: 'per-minute rollups of spans',
+    // The view rolls up every span stored from now on; the spans already stored are rolled up
+    // once here (migrations run before the receivers listen, so none arrive in between).
+    statements: (r) => [...red1mDdl(r), `INSERT INTO otel_traces_red_1m ${RED_1M_SELECT}`],
   },
 ];
 

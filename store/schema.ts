@@ -38,6 +38,7 @@ const ttlExpr = (timeExpr: string, seconds: number): string => `${timeExpr} + to
 export const TABLE_TTL: ReadonlyArray<{ table: string; signal: Signal; timeExpr: string }> = [
   { table: 'otel_traces', signal: 'traces', timeExpr: 'toDateTime(Timestamp)' },
   { table: 'otel_traces_trace_id_ts', signal: 'traces', timeExpr: 'Start' },
+  { table: 'otel_traces_red_1m', signal: 'traces', timeExpr: 'Minute' },
   { table: 'otel_logs', signal: 'logs', timeExpr: 'TimestampTime' },
   { table: 'otel_metrics_gauge', signal: 'metrics', timeExpr: 'toDateTime(TimeUnix)' },
   { table: 'otel_metrics_sum', signal: 'metrics', timeExpr: 'toDateTime(TimeUnix)' },
@@ -256,5 +257,46 @@ export function metricsDdl(r: Retention): string[] {
     Flags UInt32 CODEC(ZSTD(1)),`,
       r,
     ),
+  ];
+}
+
+/** Which spans enter a service (server and consumer spans, and roots): a service's requests. */
+export const ENTRY_SPAN_EXPR = "(SpanKind IN ('Server', 'Consumer') OR ParentSpanId = '')";
+
+/** One per-minute rollup row from spans, grouped (the view's SELECT, and the backfill's). */
+export const RED_1M_SELECT = `SELECT Namespace, ServiceName, SpanName,
+  ${INSTANCE_FROM_RESOURCE} AS ServiceInstance, ${ENTRY_SPAN_EXPR} AS IsEntry, toStartOfMinute(Timestamp) AS Minute,
+  count() AS Spans, countIf(StatusCode = 'Error') AS Errors, quantilesState(0.5, 0.95, 0.99)(Duration) AS Latency,
+  max(Timestamp) AS Last, anyLast(ResourceAttributes['service.version']) AS Version
+FROM otel_traces
+GROUP BY Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, Minute`;
+
+/**
+ * Per-minute rollups of spans (count, errors, latency quantile states, last seen) per namespace,
+ * service, operation, instance and whether the span enters its service: reads of windows past a
+ * few minutes aggregate these instead of every span, so their cost follows the window in minutes,
+ * not the traffic. Kept as long as the traces (TTL on Minute).
+ */
+export function red1mDdl(r: Retention): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS otel_traces_red_1m (
+    Namespace LowCardinality(String),
+    ServiceName LowCardinality(String),
+    SpanName LowCardinality(String),
+    ServiceInstance LowCardinality(String),
+    IsEntry Bool,
+    Minute DateTime CODEC(Delta, ZSTD(1)),
+    Spans SimpleAggregateFunction(sum, UInt64),
+    Errors SimpleAggregateFunction(sum, UInt64),
+    Latency AggregateFunction(quantiles(0.5, 0.95, 0.99), UInt64),
+    Last SimpleAggregateFunction(max, DateTime64(9)),
+    Version SimpleAggregateFunction(anyLast, String)
+) ENGINE = AggregatingMergeTree
+PARTITION BY toDate(Minute)
+ORDER BY (Namespace, ServiceName, Minute, IsEntry, SpanName, ServiceInstance)
+TTL ${ttlFor('otel_traces_red_1m', r.traces)}
+SETTINGS ttl_only_drop_parts = 1`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_traces_red_1m_mv TO otel_traces_red_1m AS
+${RED_1M_SELECT}`,
   ];
 }

@@ -2,7 +2,6 @@
 // stats per instance in steps, and log volume per level. Steps are whole seconds; a bucket is
 // named by its start (Unix ms), and buckets without data are absent (the chart leaves a gap).
 import {
-  ENTRY_SPAN,
   INSTANCE_EXPR,
   TIMESTAMP_IN_RANGE,
   TIMEUNIX_IN_RANGE,
@@ -14,6 +13,7 @@ import {
   type TimeRange,
 } from './common.js';
 import { SEVERITY_EXPR } from './logs.js';
+import { spanMinutes, type SpanSource } from './span-minutes.js';
 import { CPU, GC_MS, HISTOGRAM_METRICS, MEMORY, THREADS, type Pick } from './runtime.js';
 
 export interface RedPoint {
@@ -42,15 +42,23 @@ export async function serviceSeries(
   services: string[],
   range: TimeRange,
   stepMs: number,
+  source: SpanSource = 'auto',
 ): Promise<Map<string, RedPoint[]>> {
+  // Steps of whole minutes can be summed from the per-minute rollup; finer ones need the spans.
+  const wholeMinutes = stepMs % 60_000 === 0;
+  const from = spanMinutes(
+    range,
+    wholeMinutes ? source : 'raw',
+    `${inScope(scope)} AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))`,
+    true,
+    wholeMinutes ? undefined : 'toStartOfInterval(Timestamp, toIntervalSecond({step:UInt32}))',
+  );
   const rows = await db.query<{ service: string; t: string; requests: string; errors: string; q: number[] }>(
-    `SELECT ServiceName AS service, ${bucket('Timestamp')} AS t,
-       count() AS requests, countIf(StatusCode = 'Error') AS errors, quantiles(0.5, 0.95, 0.99)(Duration) AS q
-     FROM otel_traces
-     WHERE ${inScope(scope)} AND ${TIMESTAMP_IN_RANGE} AND ${ENTRY_SPAN}
-       AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))
+    `SELECT ServiceName AS service, ${bucket('Minute')} AS t,
+       sum(Spans) AS requests, sum(Errors) AS errors, quantilesMerge(0.5, 0.95, 0.99)(Latency) AS q
+     FROM (${from.sql})
      GROUP BY service, t ORDER BY service, t`,
-    { ...scopeParams(scope), ...rangeParams(range), services, step: Math.round(stepMs / 1000) },
+    { ...scopeParams(scope), ...from.params, services, step: Math.round(stepMs / 1000) },
   );
   const out = new Map<string, RedPoint[]>();
   for (const r of rows) {

@@ -1,14 +1,6 @@
 // Services seen in a range, with their request rate and errors (RED) from entry spans.
-import {
-  ENTRY_SPAN,
-  TIMESTAMP_IN_RANGE,
-  rangeParams,
-  type Reader,
-  type TimeRange,
-  inScope,
-  scopeParams,
-  type ReadScope,
-} from './common.js';
+import { type Reader, type TimeRange, inScope, scopeParams, type ReadScope } from './common.js';
+import { spanMinutes, type SpanSource } from './span-minutes.js';
 
 export interface Red {
   requests: number;
@@ -69,16 +61,21 @@ function red(row: RedRow, seconds: number): Red {
   };
 }
 
-export async function listServices(db: Reader, scope: ReadScope | string, range: TimeRange): Promise<ServiceSummary[]> {
+export async function listServices(
+  db: Reader,
+  scope: ReadScope | string,
+  range: TimeRange,
+  source: SpanSource = 'auto',
+): Promise<ServiceSummary[]> {
+  const from = spanMinutes(range, source, inScope(scope), false);
   const rows = await db.query<RedRow & { service: string; spans: string; instances: string; last: string }>(
-    `SELECT ServiceName AS service, count() AS spans, uniqExact(ServiceInstance) AS instances,
-       toUnixTimestamp64Milli(max(Timestamp)) AS last,
-       countIf(${ENTRY_SPAN}) AS requests, countIf(${ENTRY_SPAN} AND StatusCode = 'Error') AS errors,
-       quantilesIf(0.5, 0.95, 0.99)(Duration, ${ENTRY_SPAN}) AS q
-     FROM otel_traces
-     WHERE ${inScope(scope)} AND ${TIMESTAMP_IN_RANGE}
+    `SELECT ServiceName AS service, sum(Spans) AS spans, uniqExact(ServiceInstance) AS instances,
+       toUnixTimestamp64Milli(max(Last)) AS last,
+       sumIf(Spans, IsEntry = 1) AS requests, sumIf(Errors, IsEntry = 1) AS errors,
+       quantilesMergeIf(0.5, 0.95, 0.99)(Latency, IsEntry = 1) AS q
+     FROM (${from.sql})
      GROUP BY ServiceName ORDER BY ServiceName`,
-    { ...scopeParams(scope), ...rangeParams(range) },
+    { ...scopeParams(scope), ...from.params },
   );
   const seconds = Math.max(1, (range.toMs - range.fromMs) / 1000);
   return rows.map((r) => ({
@@ -99,19 +96,24 @@ export async function serviceActivity(
   scope: ReadScope | string,
   services: string[],
   range: TimeRange,
+  source: SpanSource = 'auto',
 ): Promise<Activity> {
+  const from = spanMinutes(
+    range,
+    source,
+    `${inScope(scope)} AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))`,
+    true,
+  );
   const rows = await db.query<
     RedRow & { service: string; operation: string; instance: string; version: string; g: number }
   >(
-    `SELECT ServiceName AS service, SpanName AS operation, ServiceInstance AS instance, anyLast(ServiceVersion) AS version,
+    `SELECT ServiceName AS service, SpanName AS operation, ServiceInstance AS instance, anyLast(Version) AS version,
        grouping(SpanName, ServiceInstance) AS g,
-       count() AS requests, countIf(StatusCode = 'Error') AS errors, quantiles(0.5, 0.95, 0.99)(Duration) AS q
-     FROM otel_traces
-     WHERE ${inScope(scope)} AND ${TIMESTAMP_IN_RANGE} AND ${ENTRY_SPAN}
-       AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))
+       sum(Spans) AS requests, sum(Errors) AS errors, quantilesMerge(0.5, 0.95, 0.99)(Latency) AS q
+     FROM (${from.sql})
      GROUP BY GROUPING SETS ((ServiceName), (ServiceName, SpanName), (ServiceName, ServiceInstance))
      ORDER BY service, requests DESC`,
-    { ...scopeParams(scope), services, ...rangeParams(range) },
+    { ...scopeParams(scope), services, ...from.params },
   );
   const seconds = Math.max(1, (range.toMs - range.fromMs) / 1000);
   // grouping() sets a bit for each column aggregated away: 3 = per service, 1 = per operation, 2 = per instance.

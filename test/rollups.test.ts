@@ -1,0 +1,121 @@
+// The per-minute rollup of spans answers what raw spans answer: services, RED per service,
+// operation and instance, and series, over windows with ragged edges; and it survives a restart.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { listServices, serviceActivity, serviceSeries, type TimeRange } from '../store/index.js';
+import { encodeTraces, hex, ids, kv } from './support/otlp-proto.js';
+import { postOtlp, startTestServer, type TestServer } from './support/server.js';
+
+let server: TestServer;
+const NOW = Date.now();
+const HOURS = 3;
+
+/** Spans over the last three hours: two services, server spans with client children, some failing. */
+function requestOf(service: string, instance: string, i: number): Uint8Array {
+  const at = NOW - HOURS * 3600_000 + i * 7_919 + (service === 'cart' ? 1_234 : 0);
+  const { traceId, spanId } = ids();
+  const ns = (ms: number) => String(BigInt(Math.round(ms * 1000)) * 1000n);
+  const duration = 5 + ((i * 37) % 400) + (service === 'cart' ? 30 : 0);
+  const spans = [
+    {
+      trace_id: hex(traceId),
+      span_id: hex(spanId),
+      name: `GET /${service}/${i % 4}`,
+      kind: 2,
+      start_time_unix_nano: ns(at),
+      end_time_unix_nano: ns(at + duration),
+      status: { code: i % 9 === 0 ? 2 : 0 },
+    },
+    {
+      trace_id: hex(traceId),
+      span_id: hex(ids().spanId),
+      parent_span_id: hex(spanId),
+      name: 'SELECT',
+      kind: 3,
+      start_time_unix_nano: ns(at + 1),
+      end_time_unix_nano: ns(at + 1 + duration / 3),
+    },
+  ];
+  return encodeTraces({
+    resource_spans: [
+      {
+        resource: {
+          attributes: [kv('service.name', service), kv('service.instance.id', instance), kv('service.version', '2.1')],
+        },
+        scope_spans: [{ scope: { name: 'rollup-test' }, spans }],
+      },
+    ],
+  });
+}
+
+before(async () => {
+  server = await startTestServer();
+  const bodies: Uint8Array[] = [];
+  for (let i = 0; i < (HOURS * 3600_000) / 7_919 - 1; i++)
+    bodies.push(requestOf('checkout', `checkout-${i % 2}`, i), requestOf('cart', 'cart-0', i));
+  // 32 requests in flight, so the collector stores them in large batches.
+  let next = 0;
+  const worker = async () => {
+    while (next < bodies.length) {
+      const r = await postOtlp(server, 'traces', bodies[next++]!);
+      assert.equal(r.status, 200);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+});
+after(async () => server?.stop());
+
+const round = (v: unknown): unknown =>
+  typeof v === 'number'
+    ? Math.round(v * 1e6) / 1e6
+    : Array.isArray(v)
+      ? v.map(round)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)]))
+        : v;
+
+async function compare(range: TimeRange, label: string): Promise<void> {
+  const both = async <T>(f: (source: 'raw' | 'rollup') => Promise<T>) => [
+    round(await f('raw')),
+    round(await f('rollup')),
+  ];
+  const [rawList, rolledList] = await both((s) => listServices(server.store, 'default', range, s));
+  assert.deepEqual(rolledList, rawList, `${label}: services`);
+  assert.equal((rawList as unknown[]).length, 2);
+  const [rawRed, rolledRed] = await both((s) => serviceActivity(server.store, 'default', [], range, s));
+  assert.deepEqual(rolledRed, rawRed, `${label}: RED per service, operation and instance`);
+  for (const stepMs of [60_000, 300_000]) {
+    const [rawSeries, rolledSeries] = await both(async (s) => [
+      ...(await serviceSeries(server.store, 'default', [], range, stepMs, s)),
+    ]);
+    assert.deepEqual(rolledSeries, rawSeries, `${label}: series in steps of ${stepMs / 1000} s`);
+  }
+}
+
+test('the rollup agrees with raw spans: whole hours, and windows with ragged edges', async () => {
+  await compare({ fromMs: NOW - HOURS * 3600_000 - 60_000, toMs: NOW + 60_000 }, 'everything');
+  await compare({ fromMs: NOW - 2 * 3600_000 - 17_321, toMs: NOW - 13_777 }, 'two hours, ragged');
+  await compare({ fromMs: NOW - 47 * 60_000 - 59_999, toMs: NOW - 31 * 60_000 + 1 }, 'sixteen minutes');
+  // And the numbers are what was sent: every request counted once.
+  const red = await serviceActivity(server.store, 'default', [], {
+    fromMs: NOW - HOURS * 3600_000 - 60_000,
+    toMs: NOW + 60_000,
+  });
+  const sent = Math.ceil((HOURS * 3600_000) / 7_919 - 1);
+  assert.deepEqual(
+    red.services.map((s) => [s.service, s.requests]),
+    [
+      ['cart', sent],
+      ['checkout', sent],
+    ],
+  );
+});
+
+test('the rollup survives a restart', async () => {
+  const range = { fromMs: NOW - HOURS * 3600_000 - 60_000, toMs: NOW + 60_000 };
+  const before = await listServices(server.store, 'default', range, 'rollup');
+  const dataDir = server.dataDir;
+  await server.close();
+  server = await startTestServer({}, dataDir);
+  assert.deepEqual(round(await listServices(server.store, 'default', range, 'rollup')), round(before));
+});
