@@ -17,7 +17,7 @@ import { makeDataDir } from '../test/support/server.js';
 import { BENCH_SERVICES, writeRuntimeGauges, writeTraces } from './spans.js';
 
 const BATCH_TRACES = 10_000; // 100k spans a batch
-const HOURS = 12;
+const HOURS = 24;
 
 const quantile = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -49,9 +49,12 @@ async function measure(
   store: Store,
   label: string,
   sample: string[],
-): Promise<{ p50: number; p99: number; stats: number; statsAll: number; page: number }> {
+): Promise<{ p50: number; p99: number; stats: number; statsAll: number; page: number; day: number; dayRaw: number }> {
   process.stdout.write('  merging parts (OPTIMIZE … FINAL), as background merges would... ');
-  const t = await time(() => mergeParts(store, 'otel_traces'));
+  const t = await time(async () => {
+    await mergeParts(store, 'otel_traces');
+    await mergeParts(store, 'otel_traces_red_1m');
+  });
   console.log(`${(t / 1000).toFixed(1)} s`);
   const ids = sample.slice(0, 300);
   for (const id of ids.slice(0, 20)) await traceById(store, 'default', id); // warm-up
@@ -95,6 +98,29 @@ async function measure(
       ),
     );
   }
+  // Stats of all services over the whole 24 hours: from the per-minute rollup, and from raw spans
+  // (what every read did before the rollups), in the same run.
+  const day = { fromMs: now - 24 * 3600_000, toMs: now };
+  const dayTimes: number[] = [];
+  const dayRawTimes: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    dayTimes.push(
+      await time(() =>
+        Promise.all([instanceStats(store, 'default', [], day), serviceActivity(store, 'default', [], day, 'auto')]),
+      ),
+    );
+    dayRawTimes.push(
+      await time(() =>
+        Promise.all([
+          instanceStats(store, 'default', [], day, 'raw'),
+          serviceActivity(store, 'default', [], day, 'raw'),
+        ]),
+      ),
+    );
+  }
+  console.log(
+    `  stats of all services over 24 hours: ${quantile(dayTimes, 0.5).toFixed(1)} ms with the rollup, ${quantile(dayRawTimes, 0.5).toFixed(1)} ms from raw spans (median of 7)`,
+  );
   console.log(
     `  the console's service page data (one service, last hour: series, runtime, operations): median ${quantile(pageTimes, 0.5).toFixed(1)} ms, max ${Math.max(...pageTimes).toFixed(1)} ms`,
   );
@@ -107,6 +133,8 @@ async function measure(
     stats: quantile(statsTimes, 0.5),
     statsAll: quantile(statsAllTimes, 0.5),
     page: quantile(pageTimes, 0.5),
+    day: quantile(dayTimes, 0.5),
+    dayRaw: quantile(dayRawTimes, 0.5),
   };
   console.log(
     `  ${label}: trace by id p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (${ids.length} traces); ` +
@@ -137,14 +165,14 @@ async function main(): Promise<void> {
       await fill(store, total - first, sample, fromMs, now);
       const big = await measure(store, `${(total / 1e6).toFixed(0)}M spans`, sample);
       console.log(
-        '\n| stored spans | trace by id p50 | p99 | stats (one service) | stats (all) | console service page data |\n|---|---|---|---|---|---|',
+        '\n| stored spans | trace by id p50 | p99 | stats (one service) | stats (all) | stats (all), 24 h | the same from raw spans | console service page data |\n|---|---|---|---|---|---|---|---|',
       );
       for (const [n, r] of [
         [first, small],
         [total, big],
       ] as const) {
         console.log(
-          `| ${(n / 1e6).toFixed(0)}M | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.stats.toFixed(1)} ms | ${r.statsAll.toFixed(1)} ms | ${r.page.toFixed(1)} ms |`,
+          `| ${(n / 1e6).toFixed(0)}M | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.stats.toFixed(1)} ms | ${r.statsAll.toFixed(1)} ms | ${r.day.toFixed(1)} ms | ${r.dayRaw.toFixed(1)} ms | ${r.page.toFixed(1)} ms |`,
         );
       }
       console.log(

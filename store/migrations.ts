@@ -10,6 +10,9 @@ import {
   logsDdl,
   metricsDdl,
   red1mDdl,
+  RUNTIME_SOURCES,
+  runtime1mDdl,
+  runtime1mSelect,
   tracesDdl,
   type Retention,
 } from './schema.js';
@@ -253,6 +256,14 @@ export const MIGRATIONS: readonly Migration[] = [
     // The view rolls up every span stored from now on; the spans already stored are rolled up
     // once here (migrations run before the receivers listen, so none arrive in between).
     statements: (r) => [...red1mDdl(r), `INSERT INTO otel_traces_red_1m ${RED_1M_SELECT}`],
+  },
+  {
+    version: 17,
+    name: 'per-minute rollups of runtime metrics',
+    statements: (r) => [
+      ...runtime1mDdl(r),
+      ...RUNTIME_SOURCES.map((t) => `INSERT INTO otel_runtime_1m ${runtime1mSelect(t)}`),
+    ],
   },
 ];
 

@@ -39,6 +39,7 @@ export const TABLE_TTL: ReadonlyArray<{ table: string; signal: Signal; timeExpr:
   { table: 'otel_traces', signal: 'traces', timeExpr: 'toDateTime(Timestamp)' },
   { table: 'otel_traces_trace_id_ts', signal: 'traces', timeExpr: 'Start' },
   { table: 'otel_traces_red_1m', signal: 'traces', timeExpr: 'Minute' },
+  { table: 'otel_runtime_1m', signal: 'metrics', timeExpr: 'Minute' },
   { table: 'otel_logs', signal: 'logs', timeExpr: 'TimestampTime' },
   { table: 'otel_metrics_gauge', signal: 'metrics', timeExpr: 'toDateTime(TimeUnix)' },
   { table: 'otel_metrics_sum', signal: 'metrics', timeExpr: 'toDateTime(TimeUnix)' },
@@ -298,5 +299,89 @@ TTL ${ttlFor('otel_traces_red_1m', r.traces)}
 SETTINGS ttl_only_drop_parts = 1`,
     `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_traces_red_1m_mv TO otel_traces_red_1m AS
 ${RED_1M_SELECT}`,
+  ];
+}
+
+/** The runtime metrics per-instance stats read (store/queries/runtime.ts lists which stat is which). */
+export const RUNTIME_METRICS = {
+  /** Gauges and sums: their Value. */
+  values: [
+    'process.memory.usage',
+    'process.runtime.cpython.memory',
+    'jvm.memory.used',
+    'process.runtime.jvm.memory.usage',
+    'go.memory.used',
+    'process.runtime.go.mem.heap_alloc',
+    'v8js.memory.heap.used',
+    'process.cpu.utilization',
+    'jvm.cpu.recent_utilization',
+    'process.runtime.cpython.cpu.utilization',
+    'process.runtime.jvm.cpu.utilization',
+    'process.cpu.time',
+    'jvm.cpu.time',
+    'process.runtime.cpython.cpu_time',
+    'process.thread.count',
+    'jvm.thread.count',
+    'process.runtime.jvm.threads.count',
+    'go.goroutine.count',
+    'process.runtime.go.goroutines',
+    'process.runtime.cpython.thread_count',
+    'v8js.gc.duration',
+    'jvm.gc.duration',
+    'process.runtime.jvm.gc.duration',
+    'process.runtime.go.gc.pause_total_ns',
+    'process.uptime',
+    'runtime.uptime',
+    'process.runtime.go.uptime',
+  ],
+  /** Histograms: their Sum. */
+  sums: ['v8js.gc.duration', 'jvm.gc.duration', 'process.runtime.jvm.gc.duration'],
+} as const;
+
+const quoted = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
+
+/** One per-minute runtime rollup row from a metric table's points (the views' SELECT and the backfills'). */
+export function runtime1mSelect(table: 'otel_metrics_gauge' | 'otel_metrics_sum' | 'otel_metrics_histogram'): string {
+  const value = table === 'otel_metrics_histogram' ? 'Sum' : 'Value';
+  const names = table === 'otel_metrics_histogram' ? RUNTIME_METRICS.sums : RUNTIME_METRICS.values;
+  return `SELECT Namespace, ServiceName, ${INSTANCE_FROM_RESOURCE} AS ServiceInstance, MetricName, Attributes,
+  toStartOfMinute(TimeUnix) AS Minute, argMinState(${value}, TimeUnix) AS First, argMaxState(${value}, TimeUnix) AS Last,
+  min(TimeUnix) AS FirstAt, max(TimeUnix) AS LastAt, anyLast(ResourceAttributes['service.version']) AS Version
+FROM ${table}
+WHERE MetricName IN (${quoted(names)})
+GROUP BY Namespace, ServiceName, ServiceInstance, MetricName, Attributes, Minute`;
+}
+
+export const RUNTIME_SOURCES = ['otel_metrics_gauge', 'otel_metrics_sum', 'otel_metrics_histogram'] as const;
+
+/**
+ * Per-minute rollups of the runtime metrics (first and last value with their times, per series):
+ * per-instance stats over a day read a row a minute per series instead of every point.
+ */
+export function runtime1mDdl(r: Retention): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS otel_runtime_1m (
+    Namespace LowCardinality(String),
+    ServiceName LowCardinality(String),
+    ServiceInstance LowCardinality(String),
+    MetricName LowCardinality(String),
+    Attributes Map(LowCardinality(String), String),
+    Minute DateTime CODEC(Delta, ZSTD(1)),
+    First AggregateFunction(argMin, Float64, DateTime64(9)),
+    Last AggregateFunction(argMax, Float64, DateTime64(9)),
+    FirstAt SimpleAggregateFunction(min, DateTime64(9)),
+    LastAt SimpleAggregateFunction(max, DateTime64(9)),
+    Version SimpleAggregateFunction(anyLast, String)
+) ENGINE = AggregatingMergeTree
+PARTITION BY toDate(Minute)
+ORDER BY (Namespace, ServiceName, Minute, MetricName, ServiceInstance, Attributes)
+TTL ${ttlFor('otel_runtime_1m', r.metrics)}
+SETTINGS ttl_only_drop_parts = 1`,
+    ...RUNTIME_SOURCES.map(
+      (
+        t,
+      ) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.replace('otel_metrics_', 'otel_runtime_1m_')}_mv TO otel_runtime_1m AS
+${runtime1mSelect(t)}`,
+    ),
   ];
 }

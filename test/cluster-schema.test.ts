@@ -15,7 +15,7 @@ test('every statement of the cluster schema parses, ON CLUSTER, replicated, with
   for (const s of statements) {
     const f = formatted(s);
     // A backfill reads and writes through the Distributed tables, from one node: no ON CLUSTER.
-    if (s.startsWith('INSERT INTO ')) assert.match(f, /^INSERT INTO otel_traces_red_1m SELECT/);
+    if (s.startsWith('INSERT INTO ')) assert.match(f, /^INSERT INTO otel_(traces_red|runtime)_1m SELECT/);
     else assert.match(f, /ON CLUSTER prod/, f);
   }
   const creates = statements.filter((s) => s.startsWith('CREATE TABLE'));
@@ -39,7 +39,15 @@ test('every statement of the cluster schema parses, ON CLUSTER, replicated, with
   assert.match(views[0]!, /ON CLUSTER prod\s+TO otel_traces_trace_id_ts_local/);
   assert.match(views[0]!, /FROM otel_traces_local/);
   // So is the per-minute rollup of spans.
-  assert.match(views[1]!, /otel_traces_red_1m_mv ON CLUSTER prod\s+TO otel_traces_red_1m_local[\s\S]*FROM otel_traces_local/);
+  assert.match(
+    views[1]!,
+    /otel_traces_red_1m_mv ON CLUSTER prod\s+TO otel_traces_red_1m_local[\s\S]*FROM otel_traces_local/,
+  );
+  // And the runtime metrics' rollup, one view per metric table.
+  assert.match(
+    views[2]!,
+    /otel_runtime_1m_gauge_mv ON CLUSTER prod\s+TO otel_runtime_1m_local[\s\S]*FROM otel_metrics_gauge_local/,
+  );
   // Layout changes go to the local tables only; new columns to both.
   const alters = statements.filter((s) => s.startsWith('ALTER TABLE'));
   assert.ok(alters.every((s) => /^ALTER TABLE \w+ ON CLUSTER prod /.test(s)));

@@ -2,8 +2,8 @@
 // operation and instance, and series, over windows with ragged edges; and it survives a restart.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { listServices, serviceActivity, serviceSeries, type TimeRange } from '../store/index.js';
-import { encodeTraces, hex, ids, kv } from './support/otlp-proto.js';
+import { instanceStats, listServices, serviceActivity, serviceSeries, type TimeRange } from '../store/index.js';
+import { encodeMetrics, encodeTraces, hex, ids, kv } from './support/otlp-proto.js';
 import { postOtlp, startTestServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -48,11 +48,46 @@ function requestOf(service: string, instance: string, i: number): Uint8Array {
   });
 }
 
+/** Runtime metrics of an instance every 30 s: cpu (gauge), memory, threads, uptime and cpu time (a sum). */
+function runtimeOf(instance: string, i: number): Uint8Array {
+  const at = NOW - HOURS * 3600_000 + i * 30_000 + (instance === 'checkout-1' ? 7_777 : 0);
+  const t = {
+    start_time_unix_nano: String(BigInt(NOW - HOURS * 3600_000) * 1_000_000n),
+    time_unix_nano: String(BigInt(at) * 1_000_000n),
+  };
+  const gauge = (name: string, v: number) => ({ name, gauge: { data_points: [{ ...t, as_double: v }] } });
+  return encodeMetrics({
+    resource_metrics: [
+      {
+        resource: { attributes: [kv('service.name', 'checkout'), kv('service.instance.id', instance)] },
+        scope_metrics: [
+          {
+            scope: { name: 'runtime' },
+            metrics: [
+              gauge('process.cpu.utilization', ((i * 13) % 100) / 100),
+              gauge('process.memory.usage', 100e6 + ((i * 7919) % 1000) * 1000),
+              gauge('process.thread.count', 10 + (i % 5)),
+              gauge('process.uptime', i * 30),
+              {
+                name: 'process.cpu.time',
+                sum: { aggregation_temporality: 2, is_monotonic: true, data_points: [{ ...t, as_double: i * 3.5 }] },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+}
+
 before(async () => {
   server = await startTestServer();
   const bodies: Uint8Array[] = [];
   for (let i = 0; i < (HOURS * 3600_000) / 7_919 - 1; i++)
     bodies.push(requestOf('checkout', `checkout-${i % 2}`, i), requestOf('cart', 'cart-0', i));
+  const metrics: Uint8Array[] = [];
+  for (let i = 0; i < (HOURS * 3600_000) / 30_000 - 1; i++)
+    metrics.push(runtimeOf('checkout-0', i), runtimeOf('checkout-1', i));
   // 32 requests in flight, so the collector stores them in large batches.
   let next = 0;
   const worker = async () => {
@@ -62,6 +97,11 @@ before(async () => {
     }
   };
   await Promise.all(Array.from({ length: 32 }, worker));
+  let m = 0;
+  const metricWorker = async () => {
+    while (m < metrics.length) assert.equal((await postOtlp(server, 'metrics', metrics[m++]!)).status, 200);
+  };
+  await Promise.all(Array.from({ length: 16 }, metricWorker));
 });
 after(async () => server?.stop());
 
@@ -84,6 +124,9 @@ async function compare(range: TimeRange, label: string): Promise<void> {
   assert.equal((rawList as unknown[]).length, 2);
   const [rawRed, rolledRed] = await both((s) => serviceActivity(server.store, 'default', [], range, s));
   assert.deepEqual(rolledRed, rawRed, `${label}: RED per service, operation and instance`);
+  const [rawRuntime, rolledRuntime] = await both((s) => instanceStats(server.store, 'default', [], range, s));
+  assert.deepEqual(rolledRuntime, rawRuntime, `${label}: runtime stats per instance`);
+  assert.equal((rawRuntime as Array<{ cpuPercent: number | null }>).filter((r) => r.cpuPercent !== null).length, 2);
   for (const stepMs of [60_000, 300_000]) {
     const [rawSeries, rolledSeries] = await both(async (s) => [
       ...(await serviceSeries(server.store, 'default', [], range, stepMs, s)),

@@ -12,6 +12,7 @@ import {
   scopeParams,
   type ReadScope,
 } from './common.js';
+import { rollupMinutes, type SpanSource } from './span-minutes.js';
 
 export type Pick =
   | { kind: 'last'; metric: string; scale?: number; attr?: [string, string] }
@@ -113,22 +114,48 @@ export async function instanceStats(
   scope: ReadScope | string,
   services: string[],
   range: TimeRange,
+  source: SpanSource = 'auto',
 ): Promise<InstanceStats[]> {
-  const select = (table: string, value: string, names: string) => `
-    SELECT ServiceName AS service, ${INSTANCE_EXPR} AS instance, MetricName AS metric, Attributes AS attrs,
-      argMin(${value}, TimeUnix) AS first, argMax(${value}, TimeUnix) AS last,
-      toUnixTimestamp64Milli(min(TimeUnix)) AS firstMs, toUnixTimestamp64Milli(max(TimeUnix)) AS lastMs,
-      argMax(ServiceVersion, TimeUnix) AS version
+  const where = `${inScope(scope)} AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))`;
+  const minutes = rollupMinutes(range, source);
+  const inRange = (a: string, b: string) =>
+    `TimeUnix >= fromUnixTimestamp64Milli({${a}:Int64}) AND TimeUnix < fromUnixTimestamp64Milli({${b}:Int64})`;
+  const time = minutes ? `((${inRange('from', 'rFrom')}) OR (${inRange('rTo', 'to')}))` : inRange('from', 'to');
+  // Raw points, as the rollup's columns: per series and minute, the first and last value with their times.
+  const raw = (table: string, value: string, names: string) => `
+    SELECT ServiceName, ${INSTANCE_EXPR} AS ServiceInstance, MetricName, Attributes,
+      argMinState(${value}, TimeUnix) AS First, argMaxState(${value}, TimeUnix) AS Last,
+      min(TimeUnix) AS FirstAt, max(TimeUnix) AS LastAt, toString(argMax(ServiceVersion, TimeUnix)) AS Version
     FROM ${table}
-    WHERE ${inScope(scope)}
-      AND ${TIMEUNIX_IN_RANGE}
-      AND MetricName IN {${names}:Array(String)}
-      AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))
-    GROUP BY service, instance, metric, attrs`;
+    WHERE ${where} AND ${time} AND MetricName IN {${names}:Array(String)}
+    GROUP BY ServiceName, ServiceInstance, MetricName, Attributes, toStartOfMinute(TimeUnix)`;
+  const rolled = `
+    SELECT ServiceName, ServiceInstance, MetricName, Attributes, First, Last,
+      toDateTime64(FirstAt, 9) AS FirstAt, toDateTime64(LastAt, 9) AS LastAt, toString(Version) AS Version
+    FROM otel_runtime_1m
+    WHERE ${where} AND Minute >= toDateTime(intDiv({rFrom:Int64}, 1000)) AND Minute < toDateTime(intDiv({rTo:Int64}, 1000))
+      AND MetricName IN {names:Array(String)}`;
+  const parts = [
+    raw('otel_metrics_gauge', 'Value', 'names'),
+    raw('otel_metrics_sum', 'Value', 'names'),
+    raw('otel_metrics_histogram', 'Sum', 'histograms'),
+    ...(minutes ? [rolled] : []),
+  ];
   const rows = await db.query<SeriesRow>(
-    `${select('otel_metrics_gauge', 'Value', 'names')} UNION ALL ${select('otel_metrics_sum', 'Value', 'names')}
-     UNION ALL ${select('otel_metrics_histogram', 'Sum', 'histograms')}`,
-    { ...scopeParams(scope), services, names: ALL_METRICS, histograms: HISTOGRAM_METRICS, ...rangeParams(range) },
+    `SELECT ServiceName AS service, ServiceInstance AS instance, MetricName AS metric, Attributes AS attrs,
+       argMinMerge(First) AS first, argMaxMerge(Last) AS last,
+       toUnixTimestamp64Milli(min(FirstAt)) AS firstMs, toUnixTimestamp64Milli(max(LastAt)) AS lastMs,
+       argMax(Version, LastAt) AS version
+     FROM (${parts.join(' UNION ALL ')})
+     GROUP BY service, instance, metric, attrs`,
+    {
+      ...scopeParams(scope),
+      services,
+      names: ALL_METRICS,
+      histograms: HISTOGRAM_METRICS,
+      ...rangeParams(range),
+      ...(minutes ? { rFrom: minutes.fromMs, rTo: minutes.toMs } : {}),
+    },
   );
   const byInstance = new Map<string, SeriesRow[]>();
   for (const r of rows) {
