@@ -11,6 +11,9 @@ import {
   metricsDdl,
   red1mDdl,
   RUNTIME_SOURCES,
+  RED_1H_SELECT,
+  RUNTIME_1H_SELECT,
+  hourlyDdl,
   runtime1mDdl,
   runtime1mSelect,
   tracesDdl,
@@ -263,6 +266,15 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: (r) => [
       ...runtime1mDdl(r),
       ...RUNTIME_SOURCES.map((t) => `INSERT INTO otel_runtime_1m ${runtime1mSelect(t)}`),
+    ],
+  },
+  {
+    version: 18,
+    name: 'hourly rollups on top of the minute ones',
+    statements: (r) => [
+      ...hourlyDdl(r),
+      `INSERT INTO otel_traces_red_1h ${RED_1H_SELECT}`,
+      `INSERT INTO otel_runtime_1h ${RUNTIME_1H_SELECT}`,
     ],
   },
 ];

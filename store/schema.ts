@@ -40,6 +40,8 @@ export const TABLE_TTL: ReadonlyArray<{ table: string; signal: Signal; timeExpr:
   { table: 'otel_traces_trace_id_ts', signal: 'traces', timeExpr: 'Start' },
   { table: 'otel_traces_red_1m', signal: 'traces', timeExpr: 'Minute' },
   { table: 'otel_runtime_1m', signal: 'metrics', timeExpr: 'Minute' },
+  { table: 'otel_traces_red_1h', signal: 'traces', timeExpr: 'Hour' },
+  { table: 'otel_runtime_1h', signal: 'metrics', timeExpr: 'Hour' },
   { table: 'otel_logs', signal: 'logs', timeExpr: 'TimestampTime' },
   { table: 'otel_metrics_gauge', signal: 'metrics', timeExpr: 'toDateTime(TimeUnix)' },
   { table: 'otel_metrics_sum', signal: 'metrics', timeExpr: 'toDateTime(TimeUnix)' },
@@ -383,5 +385,64 @@ SETTINGS ttl_only_drop_parts = 1`,
       ) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.replace('otel_metrics_', 'otel_runtime_1m_')}_mv TO otel_runtime_1m AS
 ${runtime1mSelect(t)}`,
     ),
+  ];
+}
+
+/** Hourly rows from the per-minute span rollup (the view's SELECT, and the backfill's). */
+export const RED_1H_SELECT = `SELECT Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, toStartOfHour(Minute) AS Hour,
+  sum(Spans) AS Spans, sum(Errors) AS Errors, quantilesMergeState(0.5, 0.95, 0.99)(Latency) AS Latency,
+  max(Last) AS Last, anyLast(Version) AS Version
+FROM otel_traces_red_1m
+GROUP BY Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, Hour`;
+
+/** Hourly rows from the per-minute runtime rollup. */
+export const RUNTIME_1H_SELECT = `SELECT Namespace, ServiceName, ServiceInstance, MetricName, Attributes,
+  toStartOfHour(Minute) AS Hour, argMinMergeState(First) AS First, argMaxMergeState(Last) AS Last,
+  min(FirstAt) AS FirstAt, max(LastAt) AS LastAt, anyLast(Version) AS Version
+FROM otel_runtime_1m
+GROUP BY Namespace, ServiceName, ServiceInstance, MetricName, Attributes, Hour`;
+
+/**
+ * Hourly rollups on top of the minute ones (a view on each minute table): a day's stats read 24 rows
+ * per series instead of 1,440, and the minute rows only for the window's partial hours.
+ */
+export function hourlyDdl(r: Retention): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS otel_traces_red_1h (
+    Namespace LowCardinality(String),
+    ServiceName LowCardinality(String),
+    SpanName LowCardinality(String),
+    ServiceInstance LowCardinality(String),
+    IsEntry Bool,
+    Hour DateTime CODEC(Delta, ZSTD(1)),
+    Spans SimpleAggregateFunction(sum, UInt64),
+    Errors SimpleAggregateFunction(sum, UInt64),
+    Latency AggregateFunction(quantiles(0.5, 0.95, 0.99), UInt64),
+    Last SimpleAggregateFunction(max, DateTime64(9)),
+    Version SimpleAggregateFunction(anyLast, String)
+) ENGINE = AggregatingMergeTree
+PARTITION BY toStartOfWeek(Hour)
+ORDER BY (Namespace, ServiceName, Hour, IsEntry, SpanName, ServiceInstance)
+TTL ${ttlFor('otel_traces_red_1h', r.traces)}`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_traces_red_1h_mv TO otel_traces_red_1h AS
+${RED_1H_SELECT}`,
+    `CREATE TABLE IF NOT EXISTS otel_runtime_1h (
+    Namespace LowCardinality(String),
+    ServiceName LowCardinality(String),
+    ServiceInstance LowCardinality(String),
+    MetricName LowCardinality(String),
+    Attributes Map(LowCardinality(String), String),
+    Hour DateTime CODEC(Delta, ZSTD(1)),
+    First AggregateFunction(argMin, Float64, DateTime64(9)),
+    Last AggregateFunction(argMax, Float64, DateTime64(9)),
+    FirstAt SimpleAggregateFunction(min, DateTime64(9)),
+    LastAt SimpleAggregateFunction(max, DateTime64(9)),
+    Version SimpleAggregateFunction(anyLast, String)
+) ENGINE = AggregatingMergeTree
+PARTITION BY toStartOfWeek(Hour)
+ORDER BY (Namespace, ServiceName, Hour, MetricName, ServiceInstance, Attributes)
+TTL ${ttlFor('otel_runtime_1h', r.metrics)}`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_runtime_1h_mv TO otel_runtime_1h AS
+${RUNTIME_1H_SELECT}`,
   ];
 }

@@ -127,7 +127,7 @@ async function compare(range: TimeRange, label: string): Promise<void> {
   const [rawRuntime, rolledRuntime] = await both((s) => instanceStats(server.store, 'default', [], range, s));
   assert.deepEqual(rolledRuntime, rawRuntime, `${label}: runtime stats per instance`);
   assert.equal((rawRuntime as Array<{ cpuPercent: number | null }>).filter((r) => r.cpuPercent !== null).length, 2);
-  for (const stepMs of [60_000, 300_000]) {
+  for (const stepMs of [60_000, 300_000, 3600_000]) {
     const [rawSeries, rolledSeries] = await both(async (s) => [
       ...(await serviceSeries(server.store, 'default', [], range, stepMs, s)),
     ]);

@@ -12,7 +12,7 @@ import {
   scopeParams,
   type ReadScope,
 } from './common.js';
-import { rollupMinutes, type SpanSource } from './span-minutes.js';
+import { MINUTES_OUTSIDE_HOURS, rollupHours, rollupMinutes, type SpanSource } from './span-minutes.js';
 
 export type Pick =
   | { kind: 'last'; metric: string; scale?: number; attr?: [string, string] }
@@ -118,6 +118,7 @@ export async function instanceStats(
 ): Promise<InstanceStats[]> {
   const where = `${inScope(scope)} AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))`;
   const minutes = rollupMinutes(range, source);
+  const hours = rollupHours(minutes);
   const inRange = (a: string, b: string) =>
     `TimeUnix >= fromUnixTimestamp64Milli({${a}:Int64}) AND TimeUnix < fromUnixTimestamp64Milli({${b}:Int64})`;
   const time = minutes ? `((${inRange('from', 'rFrom')}) OR (${inRange('rTo', 'to')}))` : inRange('from', 'to');
@@ -134,12 +135,19 @@ export async function instanceStats(
       toDateTime64(FirstAt, 9) AS FirstAt, toDateTime64(LastAt, 9) AS LastAt, toString(Version) AS Version
     FROM otel_runtime_1m
     WHERE ${where} AND Minute >= toDateTime(intDiv({rFrom:Int64}, 1000)) AND Minute < toDateTime(intDiv({rTo:Int64}, 1000))
+      AND MetricName IN {names:Array(String)}${hours ? ` AND ${MINUTES_OUTSIDE_HOURS}` : ''}`;
+  const hourly = `
+    SELECT ServiceName, ServiceInstance, MetricName, Attributes, First, Last,
+      toDateTime64(FirstAt, 9) AS FirstAt, toDateTime64(LastAt, 9) AS LastAt, toString(Version) AS Version
+    FROM otel_runtime_1h
+    WHERE ${where} AND Hour >= toDateTime(intDiv({hFrom:Int64}, 1000)) AND Hour < toDateTime(intDiv({hTo:Int64}, 1000))
       AND MetricName IN {names:Array(String)}`;
   const parts = [
     raw('otel_metrics_gauge', 'Value', 'names'),
     raw('otel_metrics_sum', 'Value', 'names'),
     raw('otel_metrics_histogram', 'Sum', 'histograms'),
     ...(minutes ? [rolled] : []),
+    ...(hours ? [hourly] : []),
   ];
   const rows = await db.query<SeriesRow>(
     `SELECT ServiceName AS service, ServiceInstance AS instance, MetricName AS metric, Attributes AS attrs,
@@ -155,6 +163,7 @@ export async function instanceStats(
       histograms: HISTOGRAM_METRICS,
       ...rangeParams(range),
       ...(minutes ? { rFrom: minutes.fromMs, rTo: minutes.toMs } : {}),
+      ...(hours ? { hFrom: hours.fromMs, hTo: hours.toMs } : {}),
     },
   );
   const byInstance = new Map<string, SeriesRow[]>();

@@ -52,6 +52,7 @@ export async function serviceSeries(
     `${inScope(scope)} AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))`,
     true,
     wholeMinutes ? undefined : 'toStartOfInterval(Timestamp, toIntervalSecond({step:UInt32}))',
+    stepMs % 3600_000 === 0,
   );
   const rows = await db.query<{ service: string; t: string; requests: string; errors: string; q: number[] }>(
     `SELECT ServiceName AS service, ${bucket('Minute')} AS t,

@@ -24,6 +24,20 @@ export function rollupMinutes(range: TimeRange, source: SpanSource): { fromMs: n
   return { fromMs, toMs };
 }
 
+const HOUR = 3600_000;
+
+/** Within the rollup's minutes, the whole hours the hourly rollup serves (null: none). */
+export function rollupHours(minutes: { fromMs: number; toMs: number } | null): { fromMs: number; toMs: number } | null {
+  if (!minutes) return null;
+  const fromMs = Math.ceil(minutes.fromMs / HOUR) * HOUR;
+  const toMs = Math.floor(minutes.toMs / HOUR) * HOUR;
+  return toMs > fromMs ? { fromMs, toMs } : null;
+}
+
+/** The minute rows not covered by the hours: `Minute` in [rFrom, hFrom) or [hTo, rTo). */
+export const MINUTES_OUTSIDE_HOURS =
+  'NOT (Minute >= toDateTime(intDiv({hFrom:Int64}, 1000)) AND Minute < toDateTime(intDiv({hTo:Int64}, 1000)))';
+
 const COLUMNS =
   'Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, Minute, Spans, Errors, Latency, Last, Version';
 
@@ -40,8 +54,11 @@ export function spanMinutes(
   entryOnly: boolean,
   /** How raw spans are bucketed (steps finer than a minute read raw spans only). */
   rawTime = 'toStartOfMinute(Timestamp)',
+  /** Whether whole hours may come from the hourly rollup (not for steps finer than an hour). */
+  allowHours = true,
 ): { sql: string; params: Record<string, number> } {
   const minutes = rollupMinutes(range, source);
+  const hours = allowHours ? rollupHours(minutes) : null;
   const raw = (timeCondition: string) => `
     SELECT Namespace, ServiceName, SpanName, ServiceInstance, toUInt8(${ENTRY_SPAN}) AS IsEntry,
       toDateTime(${rawTime}) AS Minute, toUInt64(count()) AS Spans,
@@ -59,10 +76,21 @@ export function spanMinutes(
       toUInt64(Spans) AS Spans, toUInt64(Errors) AS Errors, Latency, Last, toString(Version) AS Version
     FROM otel_traces_red_1m
     WHERE ${where} AND Minute >= toDateTime(intDiv({rFrom:Int64}, 1000)) AND Minute < toDateTime(intDiv({rTo:Int64}, 1000))
+      ${entryOnly ? 'AND IsEntry' : ''}${hours ? ` AND ${MINUTES_OUTSIDE_HOURS}` : ''}`;
+  const hourly = `
+    SELECT Namespace, ServiceName, SpanName, ServiceInstance, toUInt8(IsEntry) AS IsEntry, Hour AS Minute,
+      toUInt64(Spans) AS Spans, toUInt64(Errors) AS Errors, Latency, Last, toString(Version) AS Version
+    FROM otel_traces_red_1h
+    WHERE ${where} AND Hour >= toDateTime(intDiv({hFrom:Int64}, 1000)) AND Hour < toDateTime(intDiv({hTo:Int64}, 1000))
       ${entryOnly ? 'AND IsEntry' : ''}`;
   return {
-    sql: `SELECT ${COLUMNS} FROM (${rolled}
+    sql: `SELECT ${COLUMNS} FROM (${rolled}${hours ? ` UNION ALL ${hourly}` : ''}
       UNION ALL ${raw(`((${inRange('from', 'rFrom')}) OR (${inRange('rTo', 'to')}))`)})`,
-    params: { ...params, rFrom: minutes.fromMs, rTo: minutes.toMs },
+    params: {
+      ...params,
+      rFrom: minutes.fromMs,
+      rTo: minutes.toMs,
+      ...(hours ? { hFrom: hours.fromMs, hTo: hours.toMs } : {}),
+    },
   };
 }
