@@ -52,8 +52,14 @@ async function measure(
 ): Promise<{ p50: number; p99: number; stats: number; statsAll: number; page: number; day: number; dayRaw: number }> {
   process.stdout.write('  merging parts (OPTIMIZE … FINAL), as background merges would... ');
   const t = await time(async () => {
-    await mergeParts(store, 'otel_traces');
-    await mergeParts(store, 'otel_traces_red_1m');
+    for (const t of [
+      'otel_traces',
+      'otel_traces_red_1m',
+      'otel_traces_red_1h',
+      'otel_runtime_1m',
+      'otel_runtime_1h',
+    ] as const)
+      await mergeParts(store, t);
   });
   console.log(`${(t / 1000).toFixed(1)} s`);
   const ids = sample.slice(0, 300);
