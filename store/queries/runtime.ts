@@ -4,7 +4,6 @@
 // (system-metrics) instrumentations, old and new.
 import {
   INSTANCE_EXPR,
-  TIMEUNIX_IN_RANGE,
   rangeParams,
   type Reader,
   type TimeRange,
