@@ -17,11 +17,11 @@ import {
 } from '../store/index.js';
 import type { Directory } from './directory.js';
 import { routeFor } from './escalation.js';
-import type { Page, PageLogLine } from './messages.js';
+import type { PageLogLine } from './messages.js';
 import { episodeId, plannedFiring, plannedResolved } from './paging-plan.js';
 import { sendPage, type Channels, type SendOutcome } from './channels/index.js';
 import { afterOutcome, escalationRow, notificationRow, runningFromRow, type Running } from './pager-rows.js';
-import { ackToken } from './signed-links.js';
+import { buildPage } from './page-build.js';
 
 export interface AlertView {
   phase: string;
@@ -103,35 +103,6 @@ export function createPager(o: PagerOptions): Pager {
     event('escalation stopped', { alert: e.alertKey, reason: e.stopReason, resolved: e.resolvedAt !== null });
   }
 
-  async function buildPage(e: Running, n: NotificationRow, now: number): Promise<Page> {
-    const person = o.directory().people.get(n.recipient);
-    const base = o.publicUrl().replace(/\/$/, '');
-    const service = e.labels.service;
-    const logLines = service ? await o.recentLogs(service, e.firedAt - 15 * 60_000, now).catch(() => []) : [];
-    const firing = n.kind === 'firing';
-    return {
-      kind: firing ? 'firing' : 'resolved',
-      namespace: e.namespace,
-      alertKey: e.alertKey,
-      labels: e.labels,
-      reason: firing ? e.firingReason : e.resolvedReason,
-      firedAt: e.firedAt,
-      resolvedAt: firing ? null : e.resolvedAt,
-      recipient:
-        n.channel === 'email' || person
-          ? { id: n.recipient, name: person?.name ?? n.recipient, timezone: person?.timezone ?? 'UTC' }
-          : null,
-      step: n.step,
-      pass: n.pass,
-      policy: e.policy,
-      ackUrl: firing
-        ? `${base}/ack/${ackToken(o.signingKey, { namespace: e.namespace, alertKey: e.alertKey, firedAt: e.firedAt, recipient: n.recipient, expiresAt: now + o.ackLinkTtlMs })}`
-        : null,
-      alertUrl: `${base}/api/v1/alerts/${encodeURIComponent(e.alertKey)}/history`,
-      logLines,
-    };
-  }
-
   async function attempt(e: Running, planned: NotificationRow, now: number): Promise<void> {
     const confirm = async (): Promise<number | null> => (o.confirmLease ? o.confirmLease() : 0);
     const notHeld = () =>
@@ -151,7 +122,7 @@ export function createPager(o: PagerOptions): Pager {
               (x) => x.kind === 'firing' && x.recipient === n.recipient && x.contact === n.contact,
             )
           : undefined;
-      const message = await buildPage(e, n, now);
+      const message = await buildPage(o, e, n, now);
       if ((await confirm()) !== fence) return notHeld();
       confirmedAt = performance.now();
       outcome = await sendPage(o.channels, message, n, n.id, o.publicUrl(), page?.id);

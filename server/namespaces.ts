@@ -12,8 +12,8 @@ import {
   type NamespaceLeases,
 } from '../alerting/index.js';
 import type { ServerConfig } from '../config/index.js';
-import { createOnCallRuntime, type OnCallRuntime } from '../oncall/index.js';
-import type { Scraper } from '../collector/index.js';
+import { createOnCallRuntime, loadSigningKey, openSecret, type OnCallRuntime } from '../oncall/index.js';
+import { createScraper, type IngestContext, type Scraper } from '../collector/index.js';
 import type { Store } from '../store/index.js';
 
 export interface NamespaceRuntime {
@@ -43,8 +43,8 @@ export interface NamespacesOptions {
   manualClock?: boolean;
   resolver: HostResolver;
   leases: NamespaceLeases;
-  /** The scraper of a namespace's declared /metrics endpoints. */
-  scraper: (namespace: string) => Scraper;
+  /** Where a namespace's scrapes of declared /metrics endpoints are stored (once the pipeline exists). */
+  ingest: () => IngestContext | null;
 }
 
 export function createNamespaces(o: NamespacesOptions): Namespaces {
@@ -57,7 +57,18 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
 
   async function start(namespace: string): Promise<NamespaceRuntime> {
     let oncall: OnCallRuntime | null = null;
-    const scraper = o.scraper(namespace);
+    const scraper = createScraper({
+      ctx: o.ingest,
+      namespace,
+      logger: o.logger.child({ component: 'scrape', namespace }),
+      now: o.now,
+      // A bearer token given to `micro apply` is stored sealed with the signing key.
+      bearer: (job) =>
+        job.bearerToken ??
+        (job.bearerTokenSealed
+          ? (openSecret(loadSigningKey(o.config.dataDir), job.bearerTokenSealed) ?? undefined)
+          : undefined),
+    });
     const alerting = await createAlertingRuntime({
       onDeclared: (d) => scraper.setJobs(d.scrape ?? []),
       namespace,

@@ -4,11 +4,9 @@
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
 import { createHostResolver, type AlertingRuntime, type Declared } from '../alerting/index.js';
-import { loadSigningKey, openSecret } from '../oncall/index.js';
 import { buildApi } from '../api/index.js';
 import {
   DECODED_PER_BODY_BYTE,
-  createScraper,
   type IngestContext,
   createCollectorMetrics,
   createPipeline,
@@ -186,18 +184,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
             now,
             manualClock: opts.manualClock,
             resolver: createHostResolver({ servers: config.dnsServers }),
-            scraper: (namespace) =>
-              createScraper({
-                ctx: () => ingestCtx,
-                namespace,
-                logger: logger.child({ component: 'scrape', namespace }),
-                now,
-                bearer: (job) =>
-                  job.bearerToken ??
-                  (job.bearerTokenSealed
-                    ? (openSecret(loadSigningKey(config.dataDir), job.bearerTokenSealed) ?? undefined)
-                    : undefined),
-              }),
+            ingest: () => ingestCtx,
           });
     const directory = shared ? storedExposures(store, logger) : null;
     const openAll = async (): Promise<void> => {

@@ -1,14 +1,52 @@
 // DDL of the rollups: per-minute and hourly aggregates of spans and of the runtime metrics, kept
 // by materialized views (the minute ones from the raw tables, the hourly ones from the minute ones).
 // Reads of long windows aggregate these (store/queries/span-minutes.ts, runtime.ts).
+import { ENTRY_SPAN, HISTOGRAM_METRICS, RUNTIME_METRIC_NAMES } from './telemetry-names.js';
 import { INSTANCE_FROM_RESOURCE, ttlFor, type Retention } from './schema.js';
 
-/** Which spans enter a service (server and consumer spans, and roots): a service's requests. */
-export const ENTRY_SPAN_EXPR = "(SpanKind IN ('Server', 'Consumer') OR ParentSpanId = '')";
+/** A span rollup table, by minute or by hour (`time` names its time column). */
+const spanRollupTable = (table: string, time: 'Minute' | 'Hour', partition: string, ttl: string, settings = '') =>
+  `CREATE TABLE IF NOT EXISTS ${table} (
+    Namespace LowCardinality(String),
+    ServiceName LowCardinality(String),
+    SpanName LowCardinality(String),
+    ServiceInstance LowCardinality(String),
+    IsEntry Bool,
+    ${time} DateTime CODEC(Delta, ZSTD(1)),
+    Spans SimpleAggregateFunction(sum, UInt64),
+    Errors SimpleAggregateFunction(sum, UInt64),
+    Latency AggregateFunction(quantiles(0.5, 0.95, 0.99), UInt64),
+    Last SimpleAggregateFunction(max, DateTime64(9)),
+    Version SimpleAggregateFunction(anyLast, String)
+) ENGINE = AggregatingMergeTree
+PARTITION BY ${partition}
+ORDER BY (Namespace, ServiceName, ${time}, IsEntry, SpanName, ServiceInstance)
+TTL ${ttl}${settings}`;
+
+/** A runtime-metrics rollup table, by minute or by hour. */
+const runtimeRollupTable = (table: string, time: 'Minute' | 'Hour', partition: string, ttl: string, settings = '') =>
+  `CREATE TABLE IF NOT EXISTS ${table} (
+    Namespace LowCardinality(String),
+    ServiceName LowCardinality(String),
+    ServiceInstance LowCardinality(String),
+    MetricName LowCardinality(String),
+    Attributes Map(LowCardinality(String), String),
+    ${time} DateTime CODEC(Delta, ZSTD(1)),
+    First AggregateFunction(argMin, Float64, DateTime64(9)),
+    Last AggregateFunction(argMax, Float64, DateTime64(9)),
+    FirstAt SimpleAggregateFunction(min, DateTime64(9)),
+    LastAt SimpleAggregateFunction(max, DateTime64(9)),
+    Version SimpleAggregateFunction(anyLast, String)
+) ENGINE = AggregatingMergeTree
+PARTITION BY ${partition}
+ORDER BY (Namespace, ServiceName, ${time}, MetricName, ServiceInstance, Attributes)
+TTL ${ttl}${settings}`;
+
+const DROP_WHOLE_PARTS = '\nSETTINGS ttl_only_drop_parts = 1';
 
 /** One per-minute rollup row from spans, grouped (the view's SELECT, and the backfill's). */
 export const RED_1M_SELECT = `SELECT Namespace, ServiceName, SpanName,
-  ${INSTANCE_FROM_RESOURCE} AS ServiceInstance, ${ENTRY_SPAN_EXPR} AS IsEntry, toStartOfMinute(Timestamp) AS Minute,
+  ${INSTANCE_FROM_RESOURCE} AS ServiceInstance, ${ENTRY_SPAN} AS IsEntry, toStartOfMinute(Timestamp) AS Minute,
   count() AS Spans, countIf(StatusCode = 'Error') AS Errors, quantilesState(0.5, 0.95, 0.99)(Duration) AS Latency,
   max(Timestamp) AS Last, anyLast(ResourceAttributes['service.version']) AS Version
 FROM otel_traces
@@ -22,63 +60,20 @@ GROUP BY Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, Minute`;
  */
 export function red1mDdl(r: Retention): string[] {
   return [
-    `CREATE TABLE IF NOT EXISTS otel_traces_red_1m (
-    Namespace LowCardinality(String),
-    ServiceName LowCardinality(String),
-    SpanName LowCardinality(String),
-    ServiceInstance LowCardinality(String),
-    IsEntry Bool,
-    Minute DateTime CODEC(Delta, ZSTD(1)),
-    Spans SimpleAggregateFunction(sum, UInt64),
-    Errors SimpleAggregateFunction(sum, UInt64),
-    Latency AggregateFunction(quantiles(0.5, 0.95, 0.99), UInt64),
-    Last SimpleAggregateFunction(max, DateTime64(9)),
-    Version SimpleAggregateFunction(anyLast, String)
-) ENGINE = AggregatingMergeTree
-PARTITION BY toDate(Minute)
-ORDER BY (Namespace, ServiceName, Minute, IsEntry, SpanName, ServiceInstance)
-TTL ${ttlFor('otel_traces_red_1m', r.traces)}
-SETTINGS ttl_only_drop_parts = 1`,
+    spanRollupTable(
+      'otel_traces_red_1m',
+      'Minute',
+      'toDate(Minute)',
+      ttlFor('otel_traces_red_1m', r.traces),
+      DROP_WHOLE_PARTS,
+    ),
     `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_traces_red_1m_mv TO otel_traces_red_1m AS
 ${RED_1M_SELECT}`,
   ];
 }
 
-/** The runtime metrics per-instance stats read (store/queries/runtime.ts lists which stat is which). */
-export const RUNTIME_METRICS = {
-  /** Gauges and sums: their Value. */
-  values: [
-    'process.memory.usage',
-    'process.runtime.cpython.memory',
-    'jvm.memory.used',
-    'process.runtime.jvm.memory.usage',
-    'go.memory.used',
-    'process.runtime.go.mem.heap_alloc',
-    'v8js.memory.heap.used',
-    'process.cpu.utilization',
-    'jvm.cpu.recent_utilization',
-    'process.runtime.cpython.cpu.utilization',
-    'process.runtime.jvm.cpu.utilization',
-    'process.cpu.time',
-    'jvm.cpu.time',
-    'process.runtime.cpython.cpu_time',
-    'process.thread.count',
-    'jvm.thread.count',
-    'process.runtime.jvm.threads.count',
-    'go.goroutine.count',
-    'process.runtime.go.goroutines',
-    'process.runtime.cpython.thread_count',
-    'v8js.gc.duration',
-    'jvm.gc.duration',
-    'process.runtime.jvm.gc.duration',
-    'process.runtime.go.gc.pause_total_ns',
-    'process.uptime',
-    'runtime.uptime',
-    'process.runtime.go.uptime',
-  ],
-  /** Histograms: their Sum. */
-  sums: ['v8js.gc.duration', 'jvm.gc.duration', 'process.runtime.jvm.gc.duration'],
-} as const;
+/** The runtime metrics per-instance stats read: the candidate lists of store/queries/runtime.ts. */
+export const RUNTIME_METRICS = { values: RUNTIME_METRIC_NAMES, sums: HISTOGRAM_METRICS } as const;
 
 const quoted = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
 
@@ -102,23 +97,13 @@ export const RUNTIME_SOURCES = ['otel_metrics_gauge', 'otel_metrics_sum', 'otel_
  */
 export function runtime1mDdl(r: Retention): string[] {
   return [
-    `CREATE TABLE IF NOT EXISTS otel_runtime_1m (
-    Namespace LowCardinality(String),
-    ServiceName LowCardinality(String),
-    ServiceInstance LowCardinality(String),
-    MetricName LowCardinality(String),
-    Attributes Map(LowCardinality(String), String),
-    Minute DateTime CODEC(Delta, ZSTD(1)),
-    First AggregateFunction(argMin, Float64, DateTime64(9)),
-    Last AggregateFunction(argMax, Float64, DateTime64(9)),
-    FirstAt SimpleAggregateFunction(min, DateTime64(9)),
-    LastAt SimpleAggregateFunction(max, DateTime64(9)),
-    Version SimpleAggregateFunction(anyLast, String)
-) ENGINE = AggregatingMergeTree
-PARTITION BY toDate(Minute)
-ORDER BY (Namespace, ServiceName, Minute, MetricName, ServiceInstance, Attributes)
-TTL ${ttlFor('otel_runtime_1m', r.metrics)}
-SETTINGS ttl_only_drop_parts = 1`,
+    runtimeRollupTable(
+      'otel_runtime_1m',
+      'Minute',
+      'toDate(Minute)',
+      ttlFor('otel_runtime_1m', r.metrics),
+      DROP_WHOLE_PARTS,
+    ),
     ...RUNTIME_SOURCES.map(
       (
         t,
@@ -148,40 +133,10 @@ GROUP BY Namespace, ServiceName, ServiceInstance, MetricName, Attributes, Hour`;
  */
 export function hourlyDdl(r: Retention): string[] {
   return [
-    `CREATE TABLE IF NOT EXISTS otel_traces_red_1h (
-    Namespace LowCardinality(String),
-    ServiceName LowCardinality(String),
-    SpanName LowCardinality(String),
-    ServiceInstance LowCardinality(String),
-    IsEntry Bool,
-    Hour DateTime CODEC(Delta, ZSTD(1)),
-    Spans SimpleAggregateFunction(sum, UInt64),
-    Errors SimpleAggregateFunction(sum, UInt64),
-    Latency AggregateFunction(quantiles(0.5, 0.95, 0.99), UInt64),
-    Last SimpleAggregateFunction(max, DateTime64(9)),
-    Version SimpleAggregateFunction(anyLast, String)
-) ENGINE = AggregatingMergeTree
-PARTITION BY toStartOfWeek(Hour)
-ORDER BY (Namespace, ServiceName, Hour, IsEntry, SpanName, ServiceInstance)
-TTL ${ttlFor('otel_traces_red_1h', r.traces)}`,
+    spanRollupTable('otel_traces_red_1h', 'Hour', 'toStartOfWeek(Hour)', ttlFor('otel_traces_red_1h', r.traces)),
     `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_traces_red_1h_mv TO otel_traces_red_1h AS
 ${RED_1H_SELECT}`,
-    `CREATE TABLE IF NOT EXISTS otel_runtime_1h (
-    Namespace LowCardinality(String),
-    ServiceName LowCardinality(String),
-    ServiceInstance LowCardinality(String),
-    MetricName LowCardinality(String),
-    Attributes Map(LowCardinality(String), String),
-    Hour DateTime CODEC(Delta, ZSTD(1)),
-    First AggregateFunction(argMin, Float64, DateTime64(9)),
-    Last AggregateFunction(argMax, Float64, DateTime64(9)),
-    FirstAt SimpleAggregateFunction(min, DateTime64(9)),
-    LastAt SimpleAggregateFunction(max, DateTime64(9)),
-    Version SimpleAggregateFunction(anyLast, String)
-) ENGINE = AggregatingMergeTree
-PARTITION BY toStartOfWeek(Hour)
-ORDER BY (Namespace, ServiceName, Hour, MetricName, ServiceInstance, Attributes)
-TTL ${ttlFor('otel_runtime_1h', r.metrics)}`,
+    runtimeRollupTable('otel_runtime_1h', 'Hour', 'toStartOfWeek(Hour)', ttlFor('otel_runtime_1h', r.metrics)),
     `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_runtime_1h_mv TO otel_runtime_1h AS
 ${RUNTIME_1H_SELECT}`,
   ];

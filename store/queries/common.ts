@@ -33,8 +33,7 @@ export const TIMEUNIX_IN_RANGE =
 /** The instance a row came from (service.instance.id, else host.name), materialized. */
 export const INSTANCE_EXPR = 'ServiceInstance';
 
-/** Spans through which a service is entered: server and consumer spans, and roots. */
-export const ENTRY_SPAN = "(SpanKind IN ('Server', 'Consumer') OR ParentSpanId = '')";
+export { ENTRY_SPAN } from '../telemetry-names.js';
 
 /**
  * Whose rows a read may see: its own namespace's, plus the services other namespaces expose to it

@@ -11,54 +11,17 @@ import {
   scopeParams,
   type ReadScope,
 } from './common.js';
+import {
+  CPU,
+  GC_MS,
+  HISTOGRAM_METRICS,
+  MEMORY,
+  RUNTIME_METRIC_NAMES as ALL_METRICS,
+  THREADS,
+  UPTIME_S,
+  type Pick,
+} from '../telemetry-names.js';
 import { MINUTES_OUTSIDE_HOURS, rollupHours, rollupMinutes, type SpanSource } from './span-minutes.js';
-
-export type Pick =
-  | { kind: 'last'; metric: string; scale?: number; attr?: [string, string] }
-  | { kind: 'rate'; metric: string; scale?: number }
-  | { kind: 'delta'; metric: string; scale?: number };
-
-export const MEMORY: Pick[] = [
-  { kind: 'last', metric: 'process.memory.usage' },
-  { kind: 'last', metric: 'process.runtime.cpython.memory', attr: ['type', 'rss'] },
-  { kind: 'last', metric: 'jvm.memory.used' },
-  { kind: 'last', metric: 'process.runtime.jvm.memory.usage' },
-  { kind: 'last', metric: 'go.memory.used' },
-  { kind: 'last', metric: 'process.runtime.go.mem.heap_alloc' },
-  { kind: 'last', metric: 'v8js.memory.heap.used' },
-];
-export const CPU: Pick[] = [
-  { kind: 'last', metric: 'process.cpu.utilization', scale: 100 },
-  { kind: 'last', metric: 'jvm.cpu.recent_utilization', scale: 100 },
-  { kind: 'last', metric: 'process.runtime.cpython.cpu.utilization', scale: 100 },
-  { kind: 'last', metric: 'process.runtime.jvm.cpu.utilization', scale: 100 },
-  { kind: 'rate', metric: 'process.cpu.time', scale: 100 },
-  { kind: 'rate', metric: 'jvm.cpu.time', scale: 100 },
-  { kind: 'rate', metric: 'process.runtime.cpython.cpu_time', scale: 100 },
-];
-export const THREADS: Pick[] = [
-  { kind: 'last', metric: 'process.thread.count' },
-  { kind: 'last', metric: 'jvm.thread.count' },
-  { kind: 'last', metric: 'process.runtime.jvm.threads.count' },
-  { kind: 'last', metric: 'go.goroutine.count' },
-  { kind: 'last', metric: 'process.runtime.go.goroutines' },
-  { kind: 'last', metric: 'process.runtime.cpython.thread_count' },
-];
-/** Milliseconds spent in garbage collection during the range. */
-export const GC_MS: Pick[] = [
-  { kind: 'delta', metric: 'v8js.gc.duration', scale: 1000 },
-  { kind: 'delta', metric: 'jvm.gc.duration', scale: 1000 },
-  { kind: 'delta', metric: 'process.runtime.jvm.gc.duration', scale: 1000 },
-  { kind: 'delta', metric: 'process.runtime.go.gc.pause_total_ns', scale: 1e-6 },
-];
-const UPTIME_S: Pick[] = [
-  { kind: 'last', metric: 'process.uptime' },
-  { kind: 'last', metric: 'runtime.uptime', scale: 1e-3 },
-  { kind: 'last', metric: 'process.runtime.go.uptime' },
-];
-
-export const HISTOGRAM_METRICS = ['v8js.gc.duration', 'jvm.gc.duration', 'process.runtime.jvm.gc.duration'];
-const ALL_METRICS = [...new Set([...MEMORY, ...CPU, ...THREADS, ...GC_MS, ...UPTIME_S].map((p) => p.metric))];
 
 export interface InstanceStats {
   service: string;

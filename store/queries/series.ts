@@ -14,7 +14,7 @@ import {
 } from './common.js';
 import { SEVERITY_EXPR } from './logs.js';
 import { spanMinutes, type SpanSource } from './span-minutes.js';
-import { CPU, GC_MS, HISTOGRAM_METRICS, MEMORY, THREADS, type Pick } from './runtime.js';
+import { CPU, GC_MS, HISTOGRAM_METRICS, MEMORY, THREADS, type Pick } from '../telemetry-names.js';
 
 export interface RedPoint {
   t: number;
