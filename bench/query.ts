@@ -56,6 +56,8 @@ async function measure(
       'otel_traces',
       'otel_traces_red_1m',
       'otel_traces_red_1h',
+      'otel_traces_latency_1m',
+      'otel_traces_latency_1h',
       'otel_runtime_1m',
       'otel_runtime_1h',
     ] as const)

@@ -24,6 +24,7 @@ const CREATE_TABLE = /^CREATE TABLE IF NOT EXISTS (\w+) \(/;
 const ENGINE = /\) ENGINE = (\w*MergeTree)(?:\(([^)]*)\))?/;
 const CREATE_VIEW = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+)\s+TO (\w+)/;
 const ALTER = /^ALTER TABLE (\w+) ([\s\S]*)$/;
+const DROP = /^DROP (TABLE|VIEW) IF EXISTS (\w+)$/;
 
 function createTable(statement: string, cluster: string): string[] {
   const table = CREATE_TABLE.exec(statement)![1]!;
@@ -70,6 +71,13 @@ export function onCluster(statements: string[], cluster: string, tables: Readonl
     if (CREATE_TABLE.test(text)) return createTable(text, cluster);
     if (CREATE_VIEW.test(text)) return [createView(text, cluster, tables)];
     if (ALTER.test(text)) return alterTable(text, cluster);
+    const drop = DROP.exec(text);
+    if (drop) {
+      const [, kind, name] = drop;
+      // A table is the Distributed one and its local one; a view is on each shard under its own name.
+      const names = kind === 'TABLE' ? [name!, localName(name!)] : [name!];
+      return names.map((n) => `DROP ${kind} IF EXISTS ${n} ON CLUSTER ${cluster} SYNC`);
+    }
     // A backfill reads and writes through the Distributed tables: the same statement on a cluster.
     if (/^INSERT INTO \w+ SELECT /.test(text)) return [text];
     throw new Error(`a migration statement the cluster schema does not know how to distribute: ${text.slice(0, 80)}`);

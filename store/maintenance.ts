@@ -2,7 +2,14 @@
 import type { Store } from './store.js';
 import type { TableName } from './tables.js';
 
-const ROLLUPS = ['otel_traces_red_1m', 'otel_traces_red_1h', 'otel_runtime_1m', 'otel_runtime_1h'] as const;
+const ROLLUPS = [
+  'otel_traces_red_1m',
+  'otel_traces_red_1h',
+  'otel_traces_latency_1m',
+  'otel_traces_latency_1h',
+  'otel_runtime_1m',
+  'otel_runtime_1h',
+] as const;
 const MERGEABLE = new Set<string>(['otel_traces', 'otel_logs', 'otel_traces_trace_id_ts', ...ROLLUPS]);
 
 /** Merges a table's parts now (OPTIMIZE … FINAL), as background merges would in time. */

@@ -14,15 +14,35 @@ import {
   type Retention,
 } from './schema.js';
 import {
+  LATENCY_1H_SELECT,
+  LATENCY_1M_SELECT,
   RED_1M_SELECT,
-  red1mDdl,
   RUNTIME_SOURCES,
   RED_1H_SELECT,
   RUNTIME_1H_SELECT,
   hourlyDdl,
   runtime1mDdl,
   runtime1mSelect,
+  spans1mDdl,
 } from './rollups.js';
+
+const ROLLUP_TABLES = [
+  'otel_traces_red_1h',
+  'otel_traces_latency_1h',
+  'otel_runtime_1h',
+  'otel_traces_red_1m',
+  'otel_traces_latency_1m',
+  'otel_runtime_1m',
+];
+/** Hourly views first: they read the minute tables. */
+const ROLLUP_VIEWS = [
+  'otel_traces_red_1h_mv',
+  'otel_traces_latency_1h_mv',
+  'otel_runtime_1h_mv',
+  'otel_traces_red_1m_mv',
+  'otel_traces_latency_1m_mv',
+  ...RUNTIME_SOURCES.map((t) => `${t.replace('otel_metrics_', 'otel_runtime_1m_')}_mv`),
+];
 
 const TELEMETRY_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'otel traces and trace-id lookup', statements: tracesDdl },
@@ -76,7 +96,8 @@ const TELEMETRY_MIGRATIONS: readonly Migration[] = [
     name: 'per-minute rollups of spans',
     // The view rolls up every span stored from now on; the spans already stored are rolled up
     // once here (migrations run before the receivers listen, so none arrive in between).
-    statements: (r) => [...red1mDdl(r), `INSERT INTO otel_traces_red_1m ${RED_1M_SELECT}`],
+    // (Its statements are today's shape; a store made before version 19 is rebuilt by 19.)
+    statements: (r) => [...spans1mDdl(r), `INSERT INTO otel_traces_red_1m ${RED_1M_SELECT}`],
   },
   {
     version: 17,
@@ -92,6 +113,27 @@ const TELEMETRY_MIGRATIONS: readonly Migration[] = [
     statements: (r) => [
       ...hourlyDdl(r),
       `INSERT INTO otel_traces_red_1h ${RED_1H_SELECT}`,
+      `INSERT INTO otel_runtime_1h ${RUNTIME_1H_SELECT}`,
+    ],
+  },
+  {
+    version: 19,
+    name: 'rollups rebuilt: time-first order, latency as DDSketch states per operation of entry spans',
+    // The span rollups of versions 16 and 18 kept a reservoir sample per row, per instance, that
+    // was slow to merge over a day, and every rollup was ordered by service first, so a window's
+    // rows were scattered. They are dropped and rebuilt from the raw data in the new shape (the new
+    // tables too, so that a rebuild interrupted half-way starts again from nothing).
+    statements: (r) => [
+      ...ROLLUP_VIEWS.map((v) => `DROP VIEW IF EXISTS ${v}`),
+      ...ROLLUP_TABLES.map((t) => `DROP TABLE IF EXISTS ${t}`),
+      ...spans1mDdl(r),
+      ...runtime1mDdl(r),
+      ...hourlyDdl(r),
+      `INSERT INTO otel_traces_red_1m ${RED_1M_SELECT}`,
+      `INSERT INTO otel_traces_latency_1m ${LATENCY_1M_SELECT}`,
+      ...RUNTIME_SOURCES.map((t) => `INSERT INTO otel_runtime_1m ${runtime1mSelect(t)}`),
+      `INSERT INTO otel_traces_red_1h ${RED_1H_SELECT}`,
+      `INSERT INTO otel_traces_latency_1h ${LATENCY_1H_SELECT}`,
       `INSERT INTO otel_runtime_1h ${RUNTIME_1H_SELECT}`,
     ],
   },

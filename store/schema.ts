@@ -41,6 +41,8 @@ export const TABLE_TTL: ReadonlyArray<{ table: string; signal: Signal; timeExpr:
   { table: 'otel_traces_red_1m', signal: 'traces', timeExpr: 'Minute' },
   { table: 'otel_runtime_1m', signal: 'metrics', timeExpr: 'Minute' },
   { table: 'otel_traces_red_1h', signal: 'traces', timeExpr: 'Hour' },
+  { table: 'otel_traces_latency_1m', signal: 'traces', timeExpr: 'Minute' },
+  { table: 'otel_traces_latency_1h', signal: 'traces', timeExpr: 'Hour' },
   { table: 'otel_runtime_1h', signal: 'metrics', timeExpr: 'Hour' },
   { table: 'otel_logs', signal: 'logs', timeExpr: 'TimestampTime' },
   { table: 'otel_metrics_gauge', signal: 'metrics', timeExpr: 'toDateTime(TimeUnix)' },

@@ -59,3 +59,16 @@ export const HISTOGRAM_METRICS: readonly string[] = [
 export const RUNTIME_METRIC_NAMES: readonly string[] = [
   ...new Set([...MEMORY, ...CPU, ...THREADS, ...GC_MS, ...UPTIME_S].map((p) => p.metric)),
 ];
+
+/**
+ * Latency quantiles of entry spans, kept as DDSketch states (1% relative accuracy): a state's
+ * buckets add up when states merge, so a minute, an hour or a day of states answers exactly what
+ * the same spans answer raw, and merging them is cheap (a reservoir sample per hour was not).
+ */
+const DD = 'quantilesDD(0.01, 0.5, 0.95, 0.99)';
+export const LATENCY = {
+  type: `AggregateFunction(${DD}, UInt64)`,
+  state: DD.replace('quantilesDD', 'quantilesDDState'),
+  merge: DD.replace('quantilesDD', 'quantilesDDMerge'),
+  mergeState: DD.replace('quantilesDD', 'quantilesDDMergeState'),
+} as const;

@@ -15,9 +15,14 @@ test('every statement of the cluster schema parses, ON CLUSTER, replicated, with
   for (const s of statements) {
     const f = formatted(s);
     // A backfill reads and writes through the Distributed tables, from one node: no ON CLUSTER.
-    if (s.startsWith('INSERT INTO ')) assert.match(f, /^INSERT INTO otel_(traces_red|runtime)_1[mh] SELECT/);
+    if (s.startsWith('INSERT INTO '))
+      assert.match(f, /^INSERT INTO otel_(traces_red|traces_latency|runtime)_1[mh] SELECT/);
     else assert.match(f, /ON CLUSTER prod/, f);
   }
+  // A table dropped (the span rollups rebuilt by migration 19) is dropped with its local table.
+  const drops = statements.filter((s) => s.startsWith('DROP TABLE'));
+  assert.ok(drops.includes('DROP TABLE IF EXISTS otel_traces_red_1m_local ON CLUSTER prod SYNC'));
+  assert.ok(drops.includes('DROP TABLE IF EXISTS otel_traces_red_1m ON CLUSTER prod SYNC'));
   const creates = statements.filter((s) => s.startsWith('CREATE TABLE'));
   const locals = creates.filter((s) => /^CREATE TABLE IF NOT EXISTS \w+_local /.test(s));
   const distributed = creates.filter((s) => /ENGINE = Distributed\(prod, currentDatabase\(\), \w+_local, /.test(s));
@@ -38,14 +43,18 @@ test('every statement of the cluster schema parses, ON CLUSTER, replicated, with
   const views = statements.filter((s) => s.startsWith('CREATE MATERIALIZED VIEW'));
   assert.match(views[0]!, /ON CLUSTER prod\s+TO otel_traces_trace_id_ts_local/);
   assert.match(views[0]!, /FROM otel_traces_local/);
-  // So is the per-minute rollup of spans.
+  // So are the per-minute rollups of spans.
   assert.match(
     views[1]!,
     /otel_traces_red_1m_mv ON CLUSTER prod\s+TO otel_traces_red_1m_local[\s\S]*FROM otel_traces_local/,
   );
-  // And the runtime metrics' rollup, one view per metric table.
   assert.match(
     views[2]!,
+    /otel_traces_latency_1m_mv ON CLUSTER prod\s+TO otel_traces_latency_1m_local[\s\S]*FROM otel_traces_local/,
+  );
+  // And the runtime metrics' rollup, one view per metric table.
+  assert.match(
+    views[3]!,
     /otel_runtime_1m_gauge_mv ON CLUSTER prod\s+TO otel_runtime_1m_local[\s\S]*FROM otel_metrics_gauge_local/,
   );
   // Layout changes go to the local tables only; new columns to both.

@@ -114,28 +114,53 @@ const round = (v: unknown): unknown =>
         ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)]))
         : v;
 
+const MINUTE = 60_000;
+/** What the rollup reads for a window: its start widened to its minute, its end to the end of its minute. */
+const widened = (r: TimeRange): TimeRange => ({
+  fromMs: Math.floor(r.fromMs / MINUTE) * MINUTE,
+  toMs: Math.ceil(r.toMs / MINUTE) * MINUTE,
+});
+
+/** Rates are per second of the window as read: the same spans, over slightly different seconds. */
+function withoutRates(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutRates);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== 'rate')
+        .map(([k, x]) => [k, withoutRates(x)]),
+    );
+  return v;
+}
+
+/** The rollup over a ragged window answers what raw spans answer over the same window widened to minutes. */
 async function compare(range: TimeRange, label: string): Promise<void> {
-  const both = async <T>(f: (source: 'raw' | 'rollup') => Promise<T>) => [
-    round(await f('raw')),
-    round(await f('rollup')),
+  const whole = widened(range);
+  const both = async <T>(f: (source: 'raw' | 'rollup', r: TimeRange) => Promise<T>) => [
+    withoutRates(round(await f('raw', whole))),
+    withoutRates(round(await f('rollup', range))),
   ];
-  const [rawList, rolledList] = await both((s) => listServices(server.store, 'default', range, s));
+  const [rawList, rolledList] = await both((s, r) => listServices(server.store, 'default', r, s));
   assert.deepEqual(rolledList, rawList, `${label}: services`);
   assert.equal((rawList as unknown[]).length, 2);
-  const [rawRed, rolledRed] = await both((s) => serviceActivity(server.store, 'default', [], range, s));
+  const [rawRed, rolledRed] = await both((s, r) => serviceActivity(server.store, 'default', [], r, s));
   assert.deepEqual(rolledRed, rawRed, `${label}: RED per service, operation and instance`);
-  const [rawRuntime, rolledRuntime] = await both((s) => instanceStats(server.store, 'default', [], range, s));
+  const [rawRuntime, rolledRuntime] = await both((s, r) => instanceStats(server.store, 'default', [], r, s));
   assert.deepEqual(rolledRuntime, rawRuntime, `${label}: runtime stats per instance`);
   assert.equal((rawRuntime as Array<{ cpuPercent: number | null }>).filter((r) => r.cpuPercent !== null).length, 2);
   for (const stepMs of [60_000, 300_000, 3600_000]) {
-    const [rawSeries, rolledSeries] = await both(async (s) => [
-      ...(await serviceSeries(server.store, 'default', [], range, stepMs, s)),
+    const [rawSeries, rolledSeries] = await both(async (s, r) => [
+      ...(await serviceSeries(server.store, 'default', [], r, stepMs, s)),
     ]);
     assert.deepEqual(rolledSeries, rawSeries, `${label}: series in steps of ${stepMs / 1000} s`);
   }
+  // The rate is per second from the widened start to the requested end (nothing is stored after now).
+  const seconds = (range.toMs - whole.fromMs) / 1000;
+  for (const s of (await serviceActivity(server.store, 'default', [], range, 'rollup')).services)
+    assert.ok(Math.abs(s.rate - s.requests / seconds) < 1e-9, `${label}: rate of ${s.service}`);
 }
 
-test('the rollup agrees with raw spans: whole hours, and windows with ragged edges', async () => {
+test('the rollup agrees with raw spans over the same minutes: whole hours, and windows with ragged edges', async () => {
   await compare({ fromMs: NOW - HOURS * 3600_000 - 60_000, toMs: NOW + 60_000 }, 'everything');
   await compare({ fromMs: NOW - 2 * 3600_000 - 17_321, toMs: NOW - 13_777 }, 'two hours, ragged');
   await compare({ fromMs: NOW - 47 * 60_000 - 59_999, toMs: NOW - 31 * 60_000 + 1 }, 'sixteen minutes');

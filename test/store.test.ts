@@ -39,7 +39,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const first = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(
     first.migrations.applied.map((m) => m.version),
-    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
   );
   const second = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(second.migrations.applied, []);
@@ -47,7 +47,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const recorded = await store.query<{ version: number }>('SELECT version FROM micro_migrations ORDER BY version');
   assert.deepEqual(
     recorded.map((r) => Number(r.version)),
-    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
   );
   const tables = await store.query<{ name: string }>(
     "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'otel_%' ORDER BY name",
@@ -68,6 +68,10 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
       'otel_runtime_1m_histogram_mv',
       'otel_runtime_1m_sum_mv',
       'otel_traces',
+      'otel_traces_latency_1h',
+      'otel_traces_latency_1h_mv',
+      'otel_traces_latency_1m',
+      'otel_traces_latency_1m_mv',
       'otel_traces_red_1h',
       'otel_traces_red_1h_mv',
       'otel_traces_red_1m',
@@ -83,6 +87,8 @@ test('retention changes the TTLs in place', async () => {
   assert.deepEqual(changed.retention.map((c) => [c.table, c.toSeconds]).sort(), [
     ['otel_logs', 14 * DAY],
     ['otel_traces', 3 * DAY],
+    ['otel_traces_latency_1h', 3 * DAY],
+    ['otel_traces_latency_1m', 3 * DAY],
     ['otel_traces_red_1h', 3 * DAY],
     ['otel_traces_red_1m', 3 * DAY],
     ['otel_traces_trace_id_ts', 3 * DAY],

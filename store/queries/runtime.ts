@@ -4,6 +4,7 @@
 // (system-metrics) instrumentations, old and new.
 import {
   INSTANCE_EXPR,
+  TIMEUNIX_IN_RANGE,
   rangeParams,
   type Reader,
   type TimeRange,
@@ -21,7 +22,7 @@ import {
   UPTIME_S,
   type Pick,
 } from '../telemetry-names.js';
-import { MINUTES_OUTSIDE_HOURS, rollupHours, rollupMinutes, type SpanSource } from './span-minutes.js';
+import { readWindow, rollupRows, type SpanSource } from './span-minutes.js';
 
 export interface InstanceStats {
   service: string;
@@ -79,54 +80,41 @@ export async function instanceStats(
   source: SpanSource = 'auto',
 ): Promise<InstanceStats[]> {
   const where = `${inScope(scope)} AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))`;
-  const minutes = rollupMinutes(range, source);
-  const hours = rollupHours(minutes);
-  const inRange = (a: string, b: string) =>
-    `TimeUnix >= fromUnixTimestamp64Milli({${a}:Int64}) AND TimeUnix < fromUnixTimestamp64Milli({${b}:Int64})`;
-  const time = minutes ? `((${inRange('from', 'rFrom')}) OR (${inRange('rTo', 'to')}))` : inRange('from', 'to');
+  const read = readWindow(range, source);
   // Raw points, as the rollup's columns: per series and minute, the first and last value with their times.
   const raw = (table: string, value: string, names: string) => `
     SELECT ServiceName, ${INSTANCE_EXPR} AS ServiceInstance, MetricName, Attributes,
       argMinState(${value}, TimeUnix) AS First, argMaxState(${value}, TimeUnix) AS Last,
       min(TimeUnix) AS FirstAt, max(TimeUnix) AS LastAt, toString(argMax(ServiceVersion, TimeUnix)) AS Version
     FROM ${table}
-    WHERE ${where} AND ${time} AND MetricName IN {${names}:Array(String)}
+    WHERE ${where} AND ${TIMEUNIX_IN_RANGE} AND MetricName IN {${names}:Array(String)}
     GROUP BY ServiceName, ServiceInstance, MetricName, Attributes, toStartOfMinute(TimeUnix)`;
-  const rolled = `
-    SELECT ServiceName, ServiceInstance, MetricName, Attributes, First, Last,
-      toDateTime64(FirstAt, 9) AS FirstAt, toDateTime64(LastAt, 9) AS LastAt, toString(Version) AS Version
-    FROM otel_runtime_1m
-    WHERE ${where} AND Minute >= toDateTime(intDiv({rFrom:Int64}, 1000)) AND Minute < toDateTime(intDiv({rTo:Int64}, 1000))
-      AND MetricName IN {names:Array(String)}${hours ? ` AND ${MINUTES_OUTSIDE_HOURS}` : ''}`;
-  const hourly = `
-    SELECT ServiceName, ServiceInstance, MetricName, Attributes, First, Last,
-      toDateTime64(FirstAt, 9) AS FirstAt, toDateTime64(LastAt, 9) AS LastAt, toString(Version) AS Version
-    FROM otel_runtime_1h
-    WHERE ${where} AND Hour >= toDateTime(intDiv({hFrom:Int64}, 1000)) AND Hour < toDateTime(intDiv({hTo:Int64}, 1000))
-      AND MetricName IN {names:Array(String)}`;
-  const parts = [
-    raw('otel_metrics_gauge', 'Value', 'names'),
-    raw('otel_metrics_sum', 'Value', 'names'),
-    raw('otel_metrics_histogram', 'Sum', 'histograms'),
-    ...(minutes ? [rolled] : []),
-    ...(hours ? [hourly] : []),
-  ];
+  const from = read.rollup
+    ? rollupRows(
+        read.range,
+        true,
+        (grain, time) => `
+      SELECT ServiceName, ServiceInstance, MetricName, Attributes, First, Last,
+        toDateTime64(FirstAt, 9) AS FirstAt, toDateTime64(LastAt, 9) AS LastAt, toString(Version) AS Version
+      FROM otel_runtime_1${grain === 'minute' ? 'm' : 'h'}
+      WHERE ${where} AND MetricName IN {names:Array(String)}`,
+      )
+    : {
+        sql: [
+          raw('otel_metrics_gauge', 'Value', 'names'),
+          raw('otel_metrics_sum', 'Value', 'names'),
+          raw('otel_metrics_histogram', 'Sum', 'histograms'),
+        ].join(' UNION ALL '),
+        params: rangeParams(read.range),
+      };
   const rows = await db.query<SeriesRow>(
     `SELECT ServiceName AS service, ServiceInstance AS instance, MetricName AS metric, Attributes AS attrs,
        argMinMerge(First) AS first, argMaxMerge(Last) AS last,
        toUnixTimestamp64Milli(min(FirstAt)) AS firstMs, toUnixTimestamp64Milli(max(LastAt)) AS lastMs,
        argMax(Version, LastAt) AS version
-     FROM (${parts.join(' UNION ALL ')})
+     FROM (${from.sql})
      GROUP BY service, instance, metric, attrs`,
-    {
-      ...scopeParams(scope),
-      services,
-      names: ALL_METRICS,
-      histograms: HISTOGRAM_METRICS,
-      ...rangeParams(range),
-      ...(minutes ? { rFrom: minutes.fromMs, rTo: minutes.toMs } : {}),
-      ...(hours ? { hFrom: hours.fromMs, hTo: hours.toMs } : {}),
-    },
+    { ...scopeParams(scope), services, names: ALL_METRICS, histograms: HISTOGRAM_METRICS, ...from.params },
   );
   const byInstance = new Map<string, SeriesRow[]>();
   for (const r of rows) {

@@ -13,8 +13,8 @@ import {
   type TimeRange,
 } from './common.js';
 import { SEVERITY_EXPR } from './logs.js';
-import { spanMinutes, type SpanSource } from './span-minutes.js';
-import { CPU, GC_MS, HISTOGRAM_METRICS, MEMORY, THREADS, type Pick } from '../telemetry-names.js';
+import { readWindow, spanCounts, spanLatency, type SpanSource } from './span-minutes.js';
+import { CPU, GC_MS, HISTOGRAM_METRICS, LATENCY, MEMORY, THREADS, type Pick } from '../telemetry-names.js';
 
 export interface RedPoint {
   t: number;
@@ -46,32 +46,41 @@ export async function serviceSeries(
 ): Promise<Map<string, RedPoint[]>> {
   // Steps of whole minutes can be summed from the per-minute rollup; finer ones need the spans.
   const wholeMinutes = stepMs % 60_000 === 0;
-  const from = spanMinutes(
-    range,
-    wholeMinutes ? source : 'raw',
-    `${inScope(scope)} AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))`,
-    true,
-    wholeMinutes ? undefined : 'toStartOfInterval(Timestamp, toIntervalSecond({step:UInt32}))',
-    stepMs % 3600_000 === 0,
-  );
-  const rows = await db.query<{ service: string; t: string; requests: string; errors: string; q: number[] }>(
-    `SELECT ServiceName AS service, ${bucket('Minute')} AS t,
-       sum(Spans) AS requests, sum(Errors) AS errors, quantilesMerge(0.5, 0.95, 0.99)(Latency) AS q
-     FROM (${from.sql})
-     GROUP BY service, t ORDER BY service, t`,
-    { ...scopeParams(scope), ...from.params, services, step: Math.round(stepMs / 1000) },
-  );
+  const read = readWindow(range, wholeMinutes ? source : 'raw');
+  const opts = {
+    rawTime: wholeMinutes ? undefined : 'toStartOfInterval(Timestamp, toIntervalSecond({step:UInt32}))',
+    allowHours: stepMs % 3600_000 === 0,
+  };
+  const where = `${inScope(scope)} AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))`;
+  const counts = spanCounts(read, where, true, opts);
+  const latency = spanLatency(read, where, opts);
+  const params = { ...scopeParams(scope), services, step: Math.round(stepMs / 1000) };
+  const [rows, quantiles] = await Promise.all([
+    db.query<{ service: string; t: string; requests: string; errors: string }>(
+      `SELECT ServiceName AS service, ${bucket('Minute')} AS t, sum(Spans) AS requests, sum(Errors) AS errors
+       FROM (${counts.sql})
+       GROUP BY service, t ORDER BY service, t`,
+      { ...params, ...counts.params },
+    ),
+    db.query<{ service: string; t: string; q: number[] }>(
+      `SELECT ServiceName AS service, ${bucket('Minute')} AS t, ${LATENCY.merge}(Latency) AS q
+       FROM (${latency.sql})
+       GROUP BY service, t`,
+      { ...params, ...latency.params },
+    ),
+  ]);
+  const q = new Map(quantiles.map((r) => [`${r.service}\u0000${r.t}`, r.q]));
   const out = new Map<string, RedPoint[]>();
   for (const r of rows) {
-    const q = r.q.map((v) => (Number.isFinite(v) ? v / 1e6 : 0));
+    const ms = (q.get(`${r.service}\u0000${r.t}`) ?? []).map((v) => (Number.isFinite(v) ? v / 1e6 : 0));
     const list = out.get(r.service) ?? [];
     list.push({
       t: Number(r.t),
       requests: Number(r.requests),
       errors: Number(r.errors),
-      p50Ms: q[0] ?? 0,
-      p95Ms: q[1] ?? 0,
-      p99Ms: q[2] ?? 0,
+      p50Ms: ms[0] ?? 0,
+      p95Ms: ms[1] ?? 0,
+      p99Ms: ms[2] ?? 0,
     });
     out.set(r.service, list);
   }

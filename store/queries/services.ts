@@ -1,6 +1,7 @@
 // Services seen in a range, with their request rate and errors (RED) from entry spans.
 import { type Reader, type TimeRange, inScope, scopeParams, type ReadScope } from './common.js';
-import { spanMinutes, type SpanSource } from './span-minutes.js';
+import { LATENCY } from '../telemetry-names.js';
+import { rateSeconds, readWindow, spanCounts, spanLatency, type ReadWindow, type SpanSource } from './span-minutes.js';
 
 export interface Red {
   requests: number;
@@ -40,25 +41,51 @@ export interface Activity {
   instances: InstanceRequests[];
 }
 
-interface RedRow {
+interface CountRow {
   requests: string;
   errors: string;
-  q: number[];
 }
 
-function red(row: RedRow, seconds: number): Red {
+/** Latency quantiles in ms from a merged state (ns), zeros when there were no entry spans. */
+function quantilesMs(q: number[] | undefined): [number, number, number] {
+  const ms = (q ?? []).map((v) => (Number.isFinite(v) ? v / 1e6 : 0));
+  return [ms[0] ?? 0, ms[1] ?? 0, ms[2] ?? 0];
+}
+
+function red(row: CountRow, q: number[] | undefined, seconds: number): Red {
   const requests = Number(row.requests);
   const errors = Number(row.errors);
-  const q = row.q.map((v) => (Number.isFinite(v) ? v / 1e6 : 0));
+  const [p50Ms, p95Ms, p99Ms] = quantilesMs(q);
   return {
     requests,
     rate: requests / seconds,
     errors,
     errorRate: requests ? errors / requests : 0,
-    p50Ms: q[0] ?? 0,
-    p95Ms: q[1] ?? 0,
-    p99Ms: q[2] ?? 0,
+    p50Ms,
+    p95Ms,
+    p99Ms,
   };
+}
+
+/** Latency quantiles of entry spans per service (keyed by its name) and per operation (service NUL operation). */
+async function latencyOf(
+  db: Reader,
+  scope: ReadScope | string,
+  read: ReadWindow,
+  where: string,
+  params: Record<string, unknown>,
+): Promise<Map<string, number[]>> {
+  const from = spanLatency(read, where);
+  const rows = await db.query<{ service: string; operation: string; g: number; q: number[] }>(
+    `SELECT ServiceName AS service, SpanName AS operation, grouping(SpanName) AS g, ${LATENCY.merge}(Latency) AS q
+     FROM (${from.sql})
+     GROUP BY GROUPING SETS ((ServiceName), (ServiceName, SpanName))`,
+    { ...scopeParams(scope), ...params, ...from.params },
+  );
+  const out = new Map<string, number[]>();
+  // grouping() is 1 for the per-service rows (the operation aggregated away).
+  for (const r of rows) out.set(Number(r.g) === 1 ? r.service : `${r.service}\u0000${r.operation}`, r.q);
+  return out;
 }
 
 export async function listServices(
@@ -67,29 +94,32 @@ export async function listServices(
   range: TimeRange,
   source: SpanSource = 'auto',
 ): Promise<ServiceSummary[]> {
-  const from = spanMinutes(range, source, inScope(scope), false);
-  const rows = await db.query<RedRow & { service: string; spans: string; instances: string; last: string }>(
-    `SELECT ServiceName AS service, sum(Spans) AS spans, uniqExact(ServiceInstance) AS instances,
-       toUnixTimestamp64Milli(max(Last)) AS last,
-       sumIf(Spans, IsEntry = 1) AS requests, sumIf(Errors, IsEntry = 1) AS errors,
-       quantilesMergeIf(0.5, 0.95, 0.99)(Latency, IsEntry = 1) AS q
-     FROM (${from.sql})
-     GROUP BY ServiceName ORDER BY ServiceName`,
-    { ...scopeParams(scope), ...from.params },
-  );
-  const seconds = Math.max(1, (range.toMs - range.fromMs) / 1000);
+  const read = readWindow(range, source);
+  const from = spanCounts(read, inScope(scope), false);
+  const [rows, latency] = await Promise.all([
+    db.query<CountRow & { service: string; spans: string; instances: string; last: string }>(
+      `SELECT ServiceName AS service, sum(Spans) AS spans, uniqExact(ServiceInstance) AS instances,
+         toUnixTimestamp64Milli(max(Last)) AS last,
+         sumIf(Spans, IsEntry = 1) AS requests, sumIf(Errors, IsEntry = 1) AS errors
+       FROM (${from.sql})
+       GROUP BY ServiceName ORDER BY ServiceName`,
+      { ...scopeParams(scope), ...from.params },
+    ),
+    latencyOf(db, scope, read, inScope(scope), {}),
+  ]);
+  const seconds = rateSeconds(range, read);
   return rows.map((r) => ({
     service: r.service,
     spans: Number(r.spans),
     instances: Number(r.instances),
     lastSeenMs: Number(r.last),
-    ...red(r, seconds),
+    ...red(r, latency.get(r.service), seconds),
   }));
 }
 
 /**
  * RED per service and per operation, and requests and errors per instance, of the given
- * services (all when empty), in one scan of entry spans.
+ * services (all when empty): counts in one read of entry spans, latency in another.
  */
 export async function serviceActivity(
   db: Reader,
@@ -98,31 +128,32 @@ export async function serviceActivity(
   range: TimeRange,
   source: SpanSource = 'auto',
 ): Promise<Activity> {
-  const from = spanMinutes(
-    range,
-    source,
-    `${inScope(scope)} AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))`,
-    true,
-  );
-  const rows = await db.query<
-    RedRow & { service: string; operation: string; instance: string; version: string; g: number }
-  >(
-    `SELECT ServiceName AS service, SpanName AS operation, ServiceInstance AS instance, anyLast(Version) AS version,
-       grouping(SpanName, ServiceInstance) AS g,
-       sum(Spans) AS requests, sum(Errors) AS errors, quantilesMerge(0.5, 0.95, 0.99)(Latency) AS q
-     FROM (${from.sql})
-     GROUP BY GROUPING SETS ((ServiceName), (ServiceName, SpanName), (ServiceName, ServiceInstance))
-     ORDER BY service, requests DESC`,
-    { ...scopeParams(scope), services, ...from.params },
-  );
-  const seconds = Math.max(1, (range.toMs - range.fromMs) / 1000);
+  const read = readWindow(range, source);
+  const where = `${inScope(scope)} AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))`;
+  const from = spanCounts(read, where, true);
+  const [rows, latency] = await Promise.all([
+    db.query<CountRow & { service: string; operation: string; instance: string; version: string; g: number }>(
+      `SELECT ServiceName AS service, SpanName AS operation, ServiceInstance AS instance, anyLast(Version) AS version,
+         grouping(SpanName, ServiceInstance) AS g, sum(Spans) AS requests, sum(Errors) AS errors
+       FROM (${from.sql})
+       GROUP BY GROUPING SETS ((ServiceName), (ServiceName, SpanName), (ServiceName, ServiceInstance))
+       ORDER BY service, requests DESC`,
+      { ...scopeParams(scope), services, ...from.params },
+    ),
+    latencyOf(db, scope, read, where, { services }),
+  ]);
+  const seconds = rateSeconds(range, read);
   // grouping() sets a bit for each column aggregated away: 3 = per service, 1 = per operation, 2 = per instance.
   const out: Activity = { services: [], operations: [], instances: [] };
   for (const r of rows) {
     const g = Number(r.g);
-    if (g === 3) out.services.push({ service: r.service, ...red(r, seconds) });
+    if (g === 3) out.services.push({ service: r.service, ...red(r, latency.get(r.service), seconds) });
     else if (g === 1 && out.operations.length < 500)
-      out.operations.push({ service: r.service, operation: r.operation, ...red(r, seconds) });
+      out.operations.push({
+        service: r.service,
+        operation: r.operation,
+        ...red(r, latency.get(`${r.service}\u0000${r.operation}`), seconds),
+      });
     else if (g === 2)
       out.instances.push({
         service: r.service,

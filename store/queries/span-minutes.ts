@@ -1,96 +1,141 @@
-// Span aggregates by minute, from where they are cheapest: the per-minute rollup
-// (`otel_traces_red_1m`, kept by a materialized view) for the whole minutes of a long enough range,
-// and raw spans for its ragged edges (and for short ranges). Both sides yield the same columns,
-// latency as a mergeable quantiles state, so a read aggregates them alike and answers the same.
-import { ENTRY_SPAN, type TimeRange } from './common.js';
+// Span aggregates by minute, from where they are cheapest. Windows past a few minutes are read at
+// minute resolution from the rollups (kept by materialized views): their start is widened to its
+// minute and their end to the end of its minute (the current minute holds what has come so far),
+// whole hours come from the hourly rollups and the rest from the per-minute ones. Shorter windows,
+// and steps finer than a minute, read raw spans. Both sides yield the same columns (latency as a
+// mergeable DDSketch state), so a read aggregates them alike and answers the same on the same minutes.
+import { ENTRY_SPAN, LATENCY } from '../telemetry-names.js';
+import type { TimeRange } from './common.js';
 
 /**
- * Ranges at least this long read the rollup for their whole minutes. Shorter ones read raw spans:
- * measured at 10M spans, a 15-minute window was quicker raw (the edges cost two more scans).
+ * Windows at least this long read the rollups. Shorter ones read raw spans: a few minutes of raw
+ * spans are cheap, and a window widened by up to a minute would change them much.
  */
-export const ROLLUP_FROM_MS = 60 * 60_000;
+export const ROLLUP_FROM_MS = 10 * 60_000;
 
-/** `auto`: the rollup when the range is long enough; `raw` and `rollup` force one (tests compare them). */
+/** `auto`: the rollups when the window is long enough; `raw` and `rollup` force one (tests compare them). */
 export type SpanSource = 'auto' | 'raw' | 'rollup';
 
 const MINUTE = 60_000;
-
-/** The whole minutes of a range, when the rollup serves them. */
-export function rollupMinutes(range: TimeRange, source: SpanSource): { fromMs: number; toMs: number } | null {
-  if (source === 'raw') return null;
-  const fromMs = Math.ceil(range.fromMs / MINUTE) * MINUTE;
-  const toMs = Math.floor(range.toMs / MINUTE) * MINUTE;
-  if (toMs <= fromMs || (source === 'auto' && range.toMs - range.fromMs < ROLLUP_FROM_MS)) return null;
-  return { fromMs, toMs };
-}
-
 const HOUR = 3600_000;
 
-/** Within the rollup's minutes, the whole hours the hourly rollup serves (null: none). */
-export function rollupHours(minutes: { fromMs: number; toMs: number } | null): { fromMs: number; toMs: number } | null {
-  if (!minutes) return null;
+/** What a read covers: the window as read (widened to whole minutes when the rollups serve it). */
+export interface ReadWindow {
+  range: TimeRange;
+  rollup: boolean;
+}
+
+export function readWindow(range: TimeRange, source: SpanSource): ReadWindow {
+  const rollup = source === 'rollup' || (source === 'auto' && range.toMs - range.fromMs >= ROLLUP_FROM_MS);
+  if (!rollup) return { range, rollup };
+  const fromMs = Math.floor(range.fromMs / MINUTE) * MINUTE;
+  return { range: { fromMs, toMs: Math.max(fromMs + MINUTE, Math.ceil(range.toMs / MINUTE) * MINUTE) }, rollup };
+}
+
+/** Seconds a rate is taken over: the window as read, up to its requested end (nothing is stored after now). */
+export function rateSeconds(requested: TimeRange, read: ReadWindow): number {
+  return Math.max(1, (Math.min(requested.toMs, read.range.toMs) - read.range.fromMs) / 1000);
+}
+
+/** Within a window of whole minutes, the whole hours the hourly rollups serve (null: none). */
+export function rollupHours(minutes: TimeRange): TimeRange | null {
   const fromMs = Math.ceil(minutes.fromMs / HOUR) * HOUR;
   const toMs = Math.floor(minutes.toMs / HOUR) * HOUR;
   return toMs > fromMs ? { fromMs, toMs } : null;
 }
 
-/** The minute rows not covered by the hours: `Minute` in [rFrom, hFrom) or [hTo, rTo). */
-export const MINUTES_OUTSIDE_HOURS =
-  'NOT (Minute >= toDateTime(intDiv({hFrom:Int64}, 1000)) AND Minute < toDateTime(intDiv({hTo:Int64}, 1000)))';
-
-const COLUMNS =
-  'Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, Minute, Spans, Errors, Latency, Last, Version';
+const inMinutes = (col: string, a: string, b: string) =>
+  `${col} >= toDateTime(intDiv({${a}:Int64}, 1000)) AND ${col} < toDateTime(intDiv({${b}:Int64}, 1000))`;
 
 /**
- * A subquery of span aggregates per (namespace, service, operation, instance, entry, minute) over
- * `range`. `where` (on Namespace, ServiceName, SpanName) narrows both sides; `entryOnly` keeps the
- * spans that enter a service. Parameters: `{from:Int64}`, `{to:Int64}` (range) and `{rFrom:Int64}`,
- * `{rTo:Int64}` (the rollup's minutes), all Unix ms.
+ * The rollup rows of a window: minute rows outside its whole hours, and hour rows. `select(table,
+ * time)` gives one side's SELECT with its WHERE opened (conditions are appended with AND).
+ * Parameters: `{from:Int64}`, `{to:Int64}`, and `{hFrom:Int64}`, `{hTo:Int64}` for the hours.
  */
-export function spanMinutes(
-  range: TimeRange,
-  source: SpanSource,
+export function rollupRows(
+  window: TimeRange,
+  allowHours: boolean,
+  select: (grain: 'minute' | 'hour', time: 'Minute' | 'Hour') => string,
+): { sql: string; params: Record<string, number> } {
+  const hours = allowHours ? rollupHours(window) : null;
+  const params = { from: window.fromMs, to: window.toMs };
+  const minutes = `${select('minute', 'Minute')} AND ${inMinutes('Minute', 'from', 'to')}`;
+  if (!hours) return { sql: minutes, params };
+  return {
+    sql: `${minutes} AND NOT (${inMinutes('Minute', 'hFrom', 'hTo')})
+      UNION ALL ${select('hour', 'Hour')} AND ${inMinutes('Hour', 'hFrom', 'hTo')}`,
+    params: { ...params, hFrom: hours.fromMs, hTo: hours.toMs },
+  };
+}
+
+const RAW_IN_RANGE =
+  'Timestamp >= fromUnixTimestamp64Milli({from:Int64}) AND Timestamp < fromUnixTimestamp64Milli({to:Int64})';
+
+export interface SpanRead {
+  /** How raw spans are bucketed (steps finer than a minute read raw spans only). */
+  rawTime?: string;
+  /** Whether whole hours may come from the hourly rollup (not for steps finer than an hour). */
+  allowHours?: boolean;
+}
+
+/**
+ * Span counts per (namespace, service, operation, instance, entry, minute) over a window:
+ * Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, Minute, Spans, Errors, Last, Version.
+ * `where` (on Namespace, ServiceName, SpanName) narrows both sides; `entryOnly` keeps entry spans.
+ */
+export function spanCounts(
+  read: ReadWindow,
   where: string,
   entryOnly: boolean,
-  /** How raw spans are bucketed (steps finer than a minute read raw spans only). */
-  rawTime = 'toStartOfMinute(Timestamp)',
-  /** Whether whole hours may come from the hourly rollup (not for steps finer than an hour). */
-  allowHours = true,
+  opts: SpanRead = {},
 ): { sql: string; params: Record<string, number> } {
-  const minutes = rollupMinutes(range, source);
-  const hours = allowHours ? rollupHours(minutes) : null;
-  const raw = (timeCondition: string) => `
-    SELECT Namespace, ServiceName, SpanName, ServiceInstance, toUInt8(${ENTRY_SPAN}) AS IsEntry,
-      toDateTime(${rawTime}) AS Minute, toUInt64(count()) AS Spans,
-      toUInt64(countIf(StatusCode = 'Error')) AS Errors, quantilesState(0.5, 0.95, 0.99)(Duration) AS Latency,
-      max(Timestamp) AS Last, toString(anyLast(ServiceVersion)) AS Version
-    FROM otel_traces
-    WHERE ${where} AND ${timeCondition}${entryOnly ? ` AND ${ENTRY_SPAN}` : ''}
-    GROUP BY Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, Minute`;
-  const inRange = (a: string, b: string) =>
-    `Timestamp >= fromUnixTimestamp64Milli({${a}:Int64}) AND Timestamp < fromUnixTimestamp64Milli({${b}:Int64})`;
-  const params = { from: Math.floor(range.fromMs), to: Math.ceil(range.toMs) };
-  if (!minutes) return { sql: `SELECT ${COLUMNS} FROM (${raw(inRange('from', 'to'))})`, params };
-  const rolled = `
-    SELECT Namespace, ServiceName, SpanName, ServiceInstance, toUInt8(IsEntry) AS IsEntry, Minute,
-      toUInt64(Spans) AS Spans, toUInt64(Errors) AS Errors, Latency, Last, toString(Version) AS Version
-    FROM otel_traces_red_1m
-    WHERE ${where} AND Minute >= toDateTime(intDiv({rFrom:Int64}, 1000)) AND Minute < toDateTime(intDiv({rTo:Int64}, 1000))
-      ${entryOnly ? 'AND IsEntry' : ''}${hours ? ` AND ${MINUTES_OUTSIDE_HOURS}` : ''}`;
-  const hourly = `
-    SELECT Namespace, ServiceName, SpanName, ServiceInstance, toUInt8(IsEntry) AS IsEntry, Hour AS Minute,
-      toUInt64(Spans) AS Spans, toUInt64(Errors) AS Errors, Latency, Last, toString(Version) AS Version
-    FROM otel_traces_red_1h
-    WHERE ${where} AND Hour >= toDateTime(intDiv({hFrom:Int64}, 1000)) AND Hour < toDateTime(intDiv({hTo:Int64}, 1000))
-      ${entryOnly ? 'AND IsEntry' : ''}`;
-  return {
-    sql: `SELECT ${COLUMNS} FROM (${rolled}${hours ? ` UNION ALL ${hourly}` : ''}
-      UNION ALL ${raw(`((${inRange('from', 'rFrom')}) OR (${inRange('rTo', 'to')}))`)})`,
-    params: {
-      ...params,
-      rFrom: minutes.fromMs,
-      rTo: minutes.toMs,
-      ...(hours ? { hFrom: hours.fromMs, hTo: hours.toMs } : {}),
-    },
-  };
+  const entry = entryOnly ? ` AND ${ENTRY_SPAN}` : '';
+  if (!read.rollup)
+    return {
+      sql: `SELECT Namespace, ServiceName, SpanName, ServiceInstance, toUInt8(${ENTRY_SPAN}) AS IsEntry,
+          toDateTime(${opts.rawTime ?? 'toStartOfMinute(Timestamp)'}) AS Minute, toUInt64(count()) AS Spans,
+          toUInt64(countIf(StatusCode = 'Error')) AS Errors, max(Timestamp) AS Last,
+          toString(anyLast(ServiceVersion)) AS Version
+        FROM otel_traces
+        WHERE ${where} AND ${RAW_IN_RANGE}${entry}
+        GROUP BY Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, Minute`,
+      params: { from: Math.floor(read.range.fromMs), to: Math.ceil(read.range.toMs) },
+    };
+  return rollupRows(
+    read.range,
+    opts.allowHours ?? true,
+    (grain, time) => `
+      SELECT Namespace, ServiceName, SpanName, ServiceInstance, toUInt8(IsEntry) AS IsEntry, ${time} AS Minute,
+        toUInt64(Spans) AS Spans, toUInt64(Errors) AS Errors, Last, toString(Version) AS Version
+      FROM otel_traces_red_1${grain === 'minute' ? 'm' : 'h'}
+      WHERE ${where}${entryOnly ? ' AND IsEntry' : ''}`,
+  );
+}
+
+/**
+ * Latency states of entry spans per (namespace, service, operation, minute) over a window:
+ * Namespace, ServiceName, SpanName, Minute, Latency (merge with `LATENCY.merge`).
+ */
+export function spanLatency(
+  read: ReadWindow,
+  where: string,
+  opts: SpanRead = {},
+): { sql: string; params: Record<string, number> } {
+  if (!read.rollup)
+    return {
+      sql: `SELECT Namespace, ServiceName, SpanName,
+          toDateTime(${opts.rawTime ?? 'toStartOfMinute(Timestamp)'}) AS Minute, ${LATENCY.state}(Duration) AS Latency
+        FROM otel_traces
+        WHERE ${where} AND ${RAW_IN_RANGE} AND ${ENTRY_SPAN}
+        GROUP BY Namespace, ServiceName, SpanName, Minute`,
+      params: { from: Math.floor(read.range.fromMs), to: Math.ceil(read.range.toMs) },
+    };
+  return rollupRows(
+    read.range,
+    opts.allowHours ?? true,
+    (grain, time) => `
+      SELECT Namespace, ServiceName, SpanName, ${time} AS Minute, Latency
+      FROM otel_traces_latency_1${grain === 'minute' ? 'm' : 'h'}
+      WHERE ${where}`,
+  );
 }
