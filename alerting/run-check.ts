@@ -1,8 +1,9 @@
 // One check, run once: the executor for its kind, with the check's timeout.
+import { isIP } from 'node:net';
 import type { CheckConfig } from '../config/index.js';
 import { runGrpcCheck } from './checks/grpc-check.js';
 import { heartbeatStatus } from './checks/heartbeat.js';
-import { runHttpCheck } from './checks/http-check.js';
+import { httpTargetHost, runHttpCheck } from './checks/http-check.js';
 import { runTcpCheck } from './checks/tcp-check.js';
 import { fixedLookup, type HostResolver, type ResolvedAddress } from './checks/resolve.js';
 import { failure, type CheckResult } from './checks/types.js';
@@ -14,13 +15,7 @@ export interface HeartbeatLog {
 
 /** The host of a check's target, and its port (gRPC addresses are host:port). */
 function targetHost(check: CheckConfig): string | null {
-  if (check.http) {
-    try {
-      return new URL(check.http.url).hostname;
-    } catch {
-      return null; // the HTTP check says what is wrong with the URL
-    }
-  }
+  if (check.http) return httpTargetHost(check.http.url); // null: the HTTP check says what is wrong with the URL
   if (check.tcp) return check.tcp.host;
   if (check.grpc) return check.grpc.address.replace(/:\d+$/, '');
   return null;
@@ -38,7 +33,8 @@ export async function runCheckOnce(
   const host = targetHost(check);
   let addresses: ResolvedAddress[] | null = null;
   let timeoutMs = check.http?.timeout ?? check.tcp?.timeout ?? check.grpc?.timeout ?? check.timeout;
-  if (host !== null) {
+  // An IP literal needs no lookup (most checks of a private network name one).
+  if (host !== null && isIP(host) === 0) {
     // The name is resolved within the check's own deadline; what the lookup took comes off it.
     const started = performance.now();
     const r = await resolver.resolve(host, timeoutMs);

@@ -3,7 +3,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import tls, { type TLSSocket } from 'node:tls';
+import { urlToHttpOptions } from 'node:url';
 import { JSONPath } from 'jsonpath-plus';
 import { describeError, failure, type CheckResult } from './types.js';
 
@@ -33,53 +36,98 @@ export interface HttpCheckSpec {
 const MAX_BODY = 1024 * 1024;
 const DAY = 86400_000;
 
+/** A URL made into request options once: parsing and converting it per run costs more than the request. */
+type Target = { ok: true; options: http.RequestOptions; https: boolean } | { ok: false; message: string };
+const targets = new Map<string, Target>();
+const MAX_TARGETS = 100_000;
+
+function targetOf(text: string): Target {
+  let t = targets.get(text);
+  if (t) return t;
+  try {
+    const url = new URL(text);
+    t = { ok: true, options: urlToHttpOptions(url), https: url.protocol === 'https:' };
+  } catch {
+    t = { ok: false, message: `"${text}" is not a URL` };
+  }
+  if (targets.size >= MAX_TARGETS) targets.clear(); // only after the checks' URLs changed that often
+  targets.set(text, t);
+  return t;
+}
+
+/** The host a check's URL names (brackets of an IPv6 literal removed), or null when it is not a URL. */
+export function httpTargetHost(url: string): string | null {
+  const t = targetOf(url);
+  return t.ok ? (t.options.hostname ?? null) : null;
+}
+
+/** Whether the check looks at the body at all (if not, it is read and thrown away). */
+const readsBody = (spec: HttpCheckSpec) =>
+  spec.bodyContains !== undefined || spec.bodyRegex !== undefined || spec.jsonPath !== undefined;
+
 export function runHttpCheck(spec: HttpCheckSpec, now: () => number = Date.now): Promise<CheckResult> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+  const target = targetOf(spec.url);
+  if (!target.ok) return Promise.resolve(failure(target.message, 0));
   return new Promise((resolve) => {
-    let url: URL;
-    try {
-      url = new URL(spec.url);
-    } catch {
-      resolve(failure(`"${spec.url}" is not a URL`, 0));
-      return;
-    }
-    const lib = url.protocol === 'https:' ? https : http;
-    const req = lib.request(
-      url,
+    // One timer for the whole exchange (an AbortSignal per run cost a third of a check's CPU).
+    const deadline = setTimeout(() => {
+      const err = new Error(`timed out after ${spec.timeoutMs} ms`);
+      err.name = 'TimeoutError';
+      req.destroy(err);
+    }, spec.timeoutMs);
+    const finish = (r: CheckResult) => {
+      clearTimeout(deadline);
+      resolve(r);
+    };
+    const req = (target.https ? https : http).request(
       {
+        ...target.options,
         method: spec.method ?? 'GET',
-        headers: { 'user-agent': 'micro-observe-check/0.1', ...spec.headers },
-        signal: AbortSignal.timeout(spec.timeoutMs),
+        headers: spec.headers ? { ...USER_AGENT, ...spec.headers } : USER_AGENT,
+        // A new connection each run, as a client arriving fresh would make (reused ones would hide
+        // a server that no longer accepts); made here rather than by an Agent built per run.
+        createConnection: target.https ? connectTls : connectTcp,
         ...(spec.lookup ? { lookup: spec.lookup } : {}),
-        ...(url.protocol === 'https:'
-          ? { rejectUnauthorized: !spec.insecure, ca: spec.ca, agent: false }
-          : { agent: false }),
+        ...(target.https ? { rejectUnauthorized: !spec.insecure, ca: spec.ca } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size <= MAX_BODY) chunks.push(c);
-        });
-        res.on('error', (err) => resolve(failure(describeError(err, spec.timeoutMs), elapsed())));
+        const keep = readsBody(spec);
+        if (keep)
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size <= MAX_BODY) chunks.push(c);
+          });
+        else res.resume();
+        res.on('error', (err) => finish(failure(describeError(err, spec.timeoutMs), elapsed())));
         res.on('end', () => {
           const latencyMs = elapsed();
           const status = res.statusCode ?? 0;
           const details: CheckResult['details'] = { status, latencyMs };
-          const cert = url.protocol === 'https:' ? (res.socket as TLSSocket).getPeerCertificate?.() : undefined;
-          const body = Buffer.concat(chunks).toString('utf8');
-          resolve(
+          const cert = target.https ? (res.socket as TLSSocket).getPeerCertificate?.() : undefined;
+          const body = keep ? Buffer.concat(chunks).toString('utf8') : '';
+          finish(
             evaluate(spec, status, body, latencyMs, cert?.valid_to ? Date.parse(cert.valid_to) : null, now(), details),
           );
         });
       },
     );
-    req.on('error', (err) => resolve(failure(describeError(err, spec.timeoutMs), elapsed())));
+    req.on('error', (err) => finish(failure(describeError(err, spec.timeoutMs), elapsed())));
     req.end(spec.body);
   });
 }
+
+const USER_AGENT = { 'user-agent': 'micro-observe-check/0.1' } as const;
+
+const connectTcp = (o: http.ClientRequestArgs): Duplex => net.createConnection(o as net.NetConnectOpts);
+// Names its server for SNI and certificate checks as the https Agent would (not an IP literal).
+const connectTls = (o: http.ClientRequestArgs): Duplex => {
+  const host = o.hostname ?? o.host ?? '';
+  return tls.connect({ ...(o as tls.ConnectionOptions), servername: net.isIP(host) ? undefined : host });
+};
 
 function evaluate(
   spec: HttpCheckSpec,
