@@ -1,7 +1,7 @@
 // bench/ingest: spans/s and log records/s end to end (OTLP protobuf over loopback → stored,
 // acknowledged only once stored), against the embedded engine's own insert rate for the same
 // rows measured in the same run. Prints ratios, and where the server's time went.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { RequestRows, decodeLogsProto, decodeTracesProto } from '../collector/index.js';
 import { openStore, type TableName } from '../store/index.js';
@@ -13,6 +13,15 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const ITEMS_PER_REQUEST = 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const BATCH_ROWS = 50_000;
+const OVERLOAD_REQUESTS = 200;
+
+/** Resident memory of a process, in MB (VmRSS). */
+function rssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
+}
 
 type Signal = 'traces' | 'logs';
 
@@ -123,9 +132,20 @@ async function engineRate(signal: Signal, bodies: Buffer[], batchRows: number): 
 async function endToEndRate(
   signal: Signal,
   bodies: Buffer[],
-): Promise<{ rate: number; retries: number; where: string; rowsPerInsert: number }> {
+): Promise<{
+  rate: number;
+  retries: number;
+  where: string;
+  rowsPerInsert: number;
+  rss: { idle: number; load: number; overload: number };
+}> {
   const dataDir = makeDataDir();
   const server = await spawnServer(dataDir, (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean));
+  // Idle: started, migrations done, nothing received for 5 s.
+  await new Promise((r) => setTimeout(r, 5000));
+  const idleRss = rssOf(server.proc.pid!);
+  let peakRss = idleRss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(server.proc.pid!))), 100);
   const cpuBefore = await scrape(server.apiUrl, 'micro_process_cpu_seconds_total');
   let next = 0;
   let retries = 0;
@@ -149,6 +169,7 @@ async function endToEndRate(
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const loadRss = peakRss;
   const text = await (await fetch(`${server.apiUrl}/metrics`)).text();
   const sum = (name: string) =>
     text
@@ -159,6 +180,10 @@ async function endToEndRate(
   const decode = sum('micro_collector_decode_seconds_total');
   const insert = sum('micro_collector_flush_seconds_sum');
   const flushes = sum('micro_collector_flush_seconds_count');
+  // Overload: 64 requests in flight (the collector answers 429 past its bound), for the peak RSS.
+  next = Math.max(0, bodies.length - OVERLOAD_REQUESTS);
+  await Promise.all(Array.from({ length: 64 }, worker));
+  clearInterval(sampler);
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
   const items = bodies.length * ITEMS_PER_REQUEST;
@@ -166,6 +191,7 @@ async function endToEndRate(
     rate: items / seconds,
     retries,
     rowsPerInsert: Math.round(items / flushes),
+    rss: { idle: idleRss, load: loadRss, overload: peakRss },
     where:
       `wall ${seconds.toFixed(2)} s; server CPU ${cpu.toFixed(2)} s (${((cpu / items) * 1e6).toFixed(1)} s per 1M); decode ${decode.toFixed(2)} s; ` +
       `${flushes} inserts, ${insert.toFixed(2)} s in flight (${(items / flushes).toFixed(0)} rows each)`,
@@ -191,6 +217,10 @@ async function main(): Promise<void> {
     const e2e = await endToEndRate(signal, bodies);
     console.log(`${Math.round(e2e.rate)} /s`);
     console.log(`    ${e2e.where}; ${e2e.retries} retried after 429`);
+    console.log(
+      `    server RSS: idle ${e2e.rss.idle.toFixed(0)} MB, under this load ${e2e.rss.load.toFixed(0)} MB, ` +
+        `64 requests in flight ${e2e.rss.overload.toFixed(0)} MB (peak)`,
+    );
     process.stdout.write(`  engine at the batch size end to end formed (${e2e.rowsPerInsert} rows)... `);
     const engineSameBatch = await engineRate(signal, bodies, e2e.rowsPerInsert);
     console.log(`${Math.round(engineSameBatch)} /s`);

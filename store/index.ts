@@ -81,4 +81,4 @@ export {
   type AlertingProcessSeen,
   type Coordination,
 } from './processes.js';
-export { mergeParts } from './maintenance.js';
+export { mergeParts, storageUse, type StorageUse } from './maintenance.js';

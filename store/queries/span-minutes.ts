@@ -25,11 +25,17 @@ export interface ReadWindow {
   rollup: boolean;
 }
 
-export function readWindow(range: TimeRange, source: SpanSource): ReadWindow {
+/**
+ * A window that ends now (or later) is widened to the end of its hour: nothing is stored after now,
+ * so the hourly rollup's row of the current hour (kept up to date by its view) answers for the
+ * current hour, and only the window's first partial hour is read minute by minute.
+ */
+export function readWindow(range: TimeRange, source: SpanSource, nowMs: number = Date.now()): ReadWindow {
   const rollup = source === 'rollup' || (source === 'auto' && range.toMs - range.fromMs >= ROLLUP_FROM_MS);
   if (!rollup) return { range, rollup };
   const fromMs = Math.floor(range.fromMs / MINUTE) * MINUTE;
-  return { range: { fromMs, toMs: Math.max(fromMs + MINUTE, Math.ceil(range.toMs / MINUTE) * MINUTE) }, rollup };
+  const grain = range.toMs >= nowMs ? HOUR : MINUTE;
+  return { range: { fromMs, toMs: Math.max(fromMs + MINUTE, Math.ceil(range.toMs / grain) * grain) }, rollup };
 }
 
 /** Seconds a rate is taken over: the window as read, up to its requested end (nothing is stored after now). */
