@@ -67,15 +67,16 @@ async function measure(
   console.log(`${(t / 1000).toFixed(1)} s`);
   const use = await storageUse(store);
   const spans = use.find((u) => u.table === 'otel_traces')?.rows ?? 1;
-  const per = (u: { bytes: number }) => (u.bytes / spans).toFixed(1);
+  const per = (bytes: number) => (bytes / spans).toFixed(1);
   const parts = use.filter((u) => u.table.startsWith('otel_traces'));
-  const total = parts.reduce((a, u) => a + u.bytes + u.projectionBytes, 0);
+  // A part's bytes on disk include its projections' parts.
+  const total = parts.reduce((a, u) => a + u.bytes, 0);
   console.log(
-    `  bytes on disk per span (these synthetic spans): ${(total / spans).toFixed(1)} in all; ` +
+    `  bytes on disk per span (these synthetic spans): ${per(total)} in all; ` +
       parts
         .map(
           (u) =>
-            `${u.table} ${per(u)}${u.projectionBytes ? ` + its projection ${per({ bytes: u.projectionBytes })}` : ''}`,
+            `${u.table} ${per(u.bytes - u.projectionBytes)}${u.projectionBytes ? ` + its projection ${per(u.projectionBytes)}` : ''}`,
         )
         .join(', '),
   );
