@@ -30,3 +30,4 @@ export {
   type RedPoint,
   type RuntimeSeries,
 } from './series.js';
+export { ROLLUP_FROM_MS, rateSeconds, readWindow, type ReadWindow, type SpanSource } from './span-minutes.js';
