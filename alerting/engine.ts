@@ -179,6 +179,36 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
     }
   }
 
+  const disarm = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    armedFor = Infinity;
+  };
+  /** Sets the engine's one timer to tick in `wait` ms, in place of any armed one. */
+  const arm = (wait: number): void => {
+    disarm();
+    armedFor = now() + wait;
+    timer = setTimeout(tick, wait);
+    timer.unref();
+  };
+  /** Starts everything due, then arms the timer for what is due next. */
+  function tick(): void {
+    timer = null;
+    armedFor = Infinity;
+    const t = now();
+    // Not ours to run now (a lease being lost or regained): look again shortly.
+    if (opts.mayRun && !opts.mayRun(t)) {
+      arm(100);
+      return;
+    }
+    for (const x of takeDue(t)) {
+      const run = launch(x, t);
+      inFlight.add(run);
+      void run.finally(() => inFlight.delete(run));
+    }
+    engine.start();
+  }
+
   const engine: CheckEngine = {
     setJobs(jobs, t) {
       const names = new Set(jobs.map((c) => c.name));
@@ -251,36 +281,13 @@ export function createCheckEngine(opts: EngineOptions): CheckEngine {
         .sort((a, b) => a.name.localeCompare(b.name)),
     start() {
       started = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      armedFor = Infinity;
       const next = engine.nextDueAt();
-      if (!Number.isFinite(next)) return;
-      const wait = Math.max(TICK_MS, Math.min(60_000, next - now()));
-      armedFor = now() + wait;
-      timer = setTimeout(() => {
-        timer = null;
-        armedFor = Infinity;
-        const t = now();
-        if (opts.mayRun && !opts.mayRun(t)) {
-          // Not ours to run now (a lease being lost or regained): look again shortly.
-          armedFor = t + 100;
-          timer = setTimeout(() => engine.start(), 100);
-          timer.unref();
-          return;
-        }
-        for (const x of takeDue(t)) {
-          const run = launch(x, t);
-          inFlight.add(run);
-          void run.finally(() => inFlight.delete(run));
-        }
-        engine.start();
-      }, wait);
-      timer.unref();
+      if (Number.isFinite(next)) arm(Math.max(TICK_MS, Math.min(60_000, next - now())));
+      else disarm();
     },
     async stop() {
       started = false;
-      if (timer) clearTimeout(timer);
+      disarm();
       await Promise.all([...inFlight]);
     },
   };

@@ -2,6 +2,7 @@
 // embedded engine. Targets: trace by id ≤ 20 ms p50 at 10M and ≤ 1.5x its 1M figure; stats ≤ 100 ms.
 import { rmSync } from 'node:fs';
 import {
+  ROLLUP_TABLES,
   RowBinaryWriter,
   instanceStats,
   mergeParts,
@@ -53,16 +54,7 @@ async function measure(
 ): Promise<{ p50: number; p99: number; stats: number; statsAll: number; page: number; day: number; dayRaw: number }> {
   process.stdout.write('  merging parts (OPTIMIZE … FINAL), as background merges would... ');
   const t = await time(async () => {
-    for (const t of [
-      'otel_traces',
-      'otel_traces_red_1m',
-      'otel_traces_red_1h',
-      'otel_traces_latency_1m',
-      'otel_traces_latency_1h',
-      'otel_runtime_1m',
-      'otel_runtime_1h',
-    ] as const)
-      await mergeParts(store, t);
+    for (const t of ['otel_traces', ...ROLLUP_TABLES] as const) await mergeParts(store, t);
   });
   console.log(`${(t / 1000).toFixed(1)} s`);
   const use = await storageUse(store);

@@ -135,3 +135,11 @@ export function trendsOf(series: ServiceSeries | null, service: string): { rate:
   const stepS = (series?.stepMs ?? 60_000) / 1000;
   return { rate: points.map((p) => p.requests / stepS), p99Ms: points.map((p) => p.p99Ms) };
 }
+
+/** A services answer with each service's trend (rate and p99 per step) beside it, for `-o json`. */
+export function withTrends<S extends { service: string }, T extends { services: S[] }>(
+  answer: T,
+  series: ServiceSeries | null,
+): T & { services: Array<S & { trend: { rate: number[]; p99Ms: number[] } }> } {
+  return { ...answer, services: answer.services.map((v) => ({ ...v, trend: trendsOf(series, v.service) })) };
+}

@@ -57,6 +57,12 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
 
   async function start(namespace: string): Promise<NamespaceRuntime> {
     let oncall: OnCallRuntime | null = null;
+    // The signing key is read once, when a sealed token first needs it (not at every scrape).
+    let signingKey: Buffer | undefined;
+    const key = (): Buffer => {
+      signingKey ??= loadSigningKey(o.config.dataDir);
+      return signingKey;
+    };
     const scraper = createScraper({
       ctx: o.ingest,
       namespace,
@@ -65,9 +71,7 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
       // A bearer token given to `micro apply` is stored sealed with the signing key.
       bearer: (job) =>
         job.bearerToken ??
-        (job.bearerTokenSealed
-          ? (openSecret(loadSigningKey(o.config.dataDir), job.bearerTokenSealed) ?? undefined)
-          : undefined),
+        (job.bearerTokenSealed ? (openSecret(key(), job.bearerTokenSealed) ?? undefined) : undefined),
     });
     const alerting = await createAlertingRuntime({
       onDeclared: (d) => scraper.setJobs(d.scrape ?? []),

@@ -87,3 +87,4 @@ export {
   type Coordination,
 } from './processes.js';
 export { mergeParts, storageUse, type StorageUse } from './maintenance.js';
+export { ROLLUP_TABLES } from './telemetry-names.js';

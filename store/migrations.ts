@@ -13,6 +13,7 @@ import {
   tracesDdl,
   type Retention,
 } from './schema.js';
+import { ROLLUP_TABLES } from './telemetry-names.js';
 import {
   LATENCY_1H_SELECT,
   LATENCY_1M_SELECT,
@@ -20,29 +21,12 @@ import {
   RUNTIME_SOURCES,
   RED_1H_SELECT,
   RUNTIME_1H_SELECT,
+  ROLLUP_VIEWS,
   hourlyDdl,
   runtime1mDdl,
   runtime1mSelect,
   spans1mDdl,
 } from './rollups.js';
-
-const ROLLUP_TABLES = [
-  'otel_traces_red_1h',
-  'otel_traces_latency_1h',
-  'otel_runtime_1h',
-  'otel_traces_red_1m',
-  'otel_traces_latency_1m',
-  'otel_runtime_1m',
-];
-/** Hourly views first: they read the minute tables. */
-const ROLLUP_VIEWS = [
-  'otel_traces_red_1h_mv',
-  'otel_traces_latency_1h_mv',
-  'otel_runtime_1h_mv',
-  'otel_traces_red_1m_mv',
-  'otel_traces_latency_1m_mv',
-  ...RUNTIME_SOURCES.map((t) => `${t.replace('otel_metrics_', 'otel_runtime_1m_')}_mv`),
-];
 
 const TELEMETRY_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'otel traces and trace-id lookup', statements: tracesDdl },
@@ -91,31 +75,12 @@ const TELEMETRY_MIGRATIONS: readonly Migration[] = [
     statements: () =>
       METRIC_TABLES.map((t) => `ALTER TABLE ${t} MODIFY SETTING non_replicated_deduplication_window = 10000`),
   },
-  {
-    version: 16,
-    name: 'per-minute rollups of spans',
-    // The view rolls up every span stored from now on; the spans already stored are rolled up
-    // once here (migrations run before the receivers listen, so none arrive in between).
-    // (Its statements are today's shape; a store made before version 19 is rebuilt by 19.)
-    statements: (r) => [...spans1mDdl(r), `INSERT INTO otel_traces_red_1m ${RED_1M_SELECT}`],
-  },
-  {
-    version: 17,
-    name: 'per-minute rollups of runtime metrics',
-    statements: (r) => [
-      ...runtime1mDdl(r),
-      ...RUNTIME_SOURCES.map((t) => `INSERT INTO otel_runtime_1m ${runtime1mSelect(t)}`),
-    ],
-  },
-  {
-    version: 18,
-    name: 'hourly rollups on top of the minute ones',
-    statements: (r) => [
-      ...hourlyDdl(r),
-      `INSERT INTO otel_traces_red_1h ${RED_1H_SELECT}`,
-      `INSERT INTO otel_runtime_1h ${RUNTIME_1H_SELECT}`,
-    ],
-  },
+  // Versions 16-18 added the first rollups (spans per minute, runtime metrics per minute, both per
+  // hour). Version 19 drops whatever of them a store has and builds today's rollups, so on a store
+  // that has not run them they do nothing (their backfills would only be dropped and done again).
+  { version: 16, name: 'per-minute rollups of spans (superseded by 19)', statements: () => [] },
+  { version: 17, name: 'per-minute rollups of runtime metrics (superseded by 19)', statements: () => [] },
+  { version: 18, name: 'hourly rollups on top of the minute ones (superseded by 19)', statements: () => [] },
   {
     version: 19,
     name: 'rollups rebuilt: time-first order, latency as DDSketch states per operation of entry spans',

@@ -1,73 +1,85 @@
 // DDL of the rollups: per-minute and hourly aggregates of spans and of the runtime metrics, kept
 // by materialized views (the minute ones from the raw tables, the hourly ones from the minute ones).
 // Reads of long windows aggregate these (store/queries/span-minutes.ts, runtime.ts).
-import { ENTRY_SPAN, HISTOGRAM_METRICS, LATENCY, RUNTIME_METRIC_NAMES } from './telemetry-names.js';
+import {
+  ENTRY_SPAN,
+  HISTOGRAM_METRICS,
+  LATENCY,
+  ROLLUP_TABLES,
+  RUNTIME_METRIC_NAMES,
+  type RollupTable,
+} from './telemetry-names.js';
 import { INSTANCE_FROM_RESOURCE, ttlFor, type Retention } from './schema.js';
 
 /**
- * Rollup tables are read by time window across services: time leads their order, and small
- * granules (a few minutes of rows each) keep a short window from reading, and decoding the states
- * of, rows outside it.
+ * A rollup table, by minute or by hour: its columns, and its key after time. Rollup tables are read
+ * by time window across services, so time leads their order, and small granules (a few minutes of
+ * rows each) keep a short window from reading, and decoding the states of, rows outside it. Minute
+ * tables are partitioned by day and drop whole parts at their TTL; hour tables by week.
  */
-const SETTINGS = 'index_granularity = 1024';
-
-/** A span rollup table, by minute or by hour (`time` names its time column). */
-const spanRollupTable = (table: string, time: 'Minute' | 'Hour', partition: string, ttl: string, settings = '') =>
-  `CREATE TABLE IF NOT EXISTS ${table} (
-    Namespace LowCardinality(String),
-    ServiceName LowCardinality(String),
-    SpanName LowCardinality(String),
-    ServiceInstance LowCardinality(String),
-    IsEntry Bool,
-    ${time} DateTime CODEC(Delta, ZSTD(1)),
-    Spans SimpleAggregateFunction(sum, UInt64),
-    Errors SimpleAggregateFunction(sum, UInt64),
-    Last SimpleAggregateFunction(max, DateTime64(9)),
-    Version SimpleAggregateFunction(anyLast, String)
+function rollupTable(table: RollupTable, columns: string[], key: string, retentionSeconds: number): string {
+  const time = table.endsWith('_1h') ? 'Hour' : 'Minute';
+  return `CREATE TABLE IF NOT EXISTS ${table} (
+    ${columns.join(',\n    ').replace('$TIME', `${time} DateTime CODEC(Delta, ZSTD(1))`)}
 ) ENGINE = AggregatingMergeTree
-PARTITION BY ${partition}
-ORDER BY (Namespace, ${time}, ServiceName, IsEntry, SpanName, ServiceInstance)
-TTL ${ttl}
-SETTINGS ${SETTINGS}${settings}`;
+PARTITION BY ${time === 'Hour' ? 'toStartOfWeek(Hour)' : 'toDate(Minute)'}
+ORDER BY (Namespace, ${time}, ${key})
+TTL ${ttlFor(table, retentionSeconds)}
+SETTINGS index_granularity = 1024${time === 'Minute' ? ', ttl_only_drop_parts = 1' : ''}`;
+}
+
+const SERVICE = ['Namespace LowCardinality(String)', 'ServiceName LowCardinality(String)'];
+
+/** Span counts per service, operation, instance and whether the span enters its service. */
+const spanCountsTable = (table: RollupTable, r: Retention) =>
+  rollupTable(
+    table,
+    [
+      ...SERVICE,
+      'SpanName LowCardinality(String)',
+      'ServiceInstance LowCardinality(String)',
+      'IsEntry Bool',
+      '$TIME',
+      'Spans SimpleAggregateFunction(sum, UInt64)',
+      'Errors SimpleAggregateFunction(sum, UInt64)',
+      'Last SimpleAggregateFunction(max, DateTime64(9))',
+      'Version SimpleAggregateFunction(anyLast, String)',
+    ],
+    'ServiceName, IsEntry, SpanName, ServiceInstance',
+    r.traces,
+  );
 
 /**
- * A latency rollup table, by minute or by hour: one DDSketch state per operation of entry spans
- * (instances and the other spans are read for counts only, so their rows carry none).
+ * One DDSketch state of the latency per operation of entry spans (instances and the other spans are
+ * read for counts only, so their rows carry none).
  */
-const latencyRollupTable = (table: string, time: 'Minute' | 'Hour', partition: string, ttl: string, settings = '') =>
-  `CREATE TABLE IF NOT EXISTS ${table} (
-    Namespace LowCardinality(String),
-    ServiceName LowCardinality(String),
-    SpanName LowCardinality(String),
-    ${time} DateTime CODEC(Delta, ZSTD(1)),
-    Latency ${LATENCY.type}
-) ENGINE = AggregatingMergeTree
-PARTITION BY ${partition}
-ORDER BY (Namespace, ${time}, ServiceName, SpanName)
-TTL ${ttl}
-SETTINGS ${SETTINGS}${settings}`;
+const latencyTable = (table: RollupTable, r: Retention) =>
+  rollupTable(
+    table,
+    [...SERVICE, 'SpanName LowCardinality(String)', '$TIME', `Latency ${LATENCY.type}`],
+    'ServiceName, SpanName',
+    r.traces,
+  );
 
-/** A runtime-metrics rollup table, by minute or by hour. */
-const runtimeRollupTable = (table: string, time: 'Minute' | 'Hour', partition: string, ttl: string, settings = '') =>
-  `CREATE TABLE IF NOT EXISTS ${table} (
-    Namespace LowCardinality(String),
-    ServiceName LowCardinality(String),
-    ServiceInstance LowCardinality(String),
-    MetricName LowCardinality(String),
-    Attributes Map(LowCardinality(String), String),
-    ${time} DateTime CODEC(Delta, ZSTD(1)),
-    First AggregateFunction(argMin, Float64, DateTime64(9)),
-    Last AggregateFunction(argMax, Float64, DateTime64(9)),
-    FirstAt SimpleAggregateFunction(min, DateTime64(9)),
-    LastAt SimpleAggregateFunction(max, DateTime64(9)),
-    Version SimpleAggregateFunction(anyLast, String)
-) ENGINE = AggregatingMergeTree
-PARTITION BY ${partition}
-ORDER BY (Namespace, ${time}, ServiceName, MetricName, ServiceInstance, Attributes)
-TTL ${ttl}
-SETTINGS ${SETTINGS}${settings}`;
-
-const DROP_WHOLE_PARTS = ', ttl_only_drop_parts = 1';
+/** Per runtime-metric series, the first and last value with their times. */
+const runtimeTable = (table: RollupTable, r: Retention) =>
+  rollupTable(
+    table,
+    [
+      ...SERVICE,
+      'ServiceInstance LowCardinality(String)',
+      'MetricName LowCardinality(String)',
+      'Attributes Map(LowCardinality(String), String)',
+      '$TIME',
+      'First AggregateFunction(argMin, Float64, DateTime64(9))',
+      'Last AggregateFunction(argMax, Float64, DateTime64(9))',
+      'FirstAt SimpleAggregateFunction(min, DateTime64(9))',
+      'LastAt SimpleAggregateFunction(max, DateTime64(9))',
+      'Version SimpleAggregateFunction(anyLast, String)',
+    ],
+    'ServiceName, MetricName, ServiceInstance, Attributes',
+    r.metrics,
+  );
 
 /** One per-minute rollup row from spans, grouped (the view's SELECT, and the backfill's). */
 export const RED_1M_SELECT = `SELECT Namespace, ServiceName, SpanName,
@@ -91,22 +103,10 @@ GROUP BY Namespace, ServiceName, SpanName, Minute`;
  */
 export function spans1mDdl(r: Retention): string[] {
   return [
-    spanRollupTable(
-      'otel_traces_red_1m',
-      'Minute',
-      'toDate(Minute)',
-      ttlFor('otel_traces_red_1m', r.traces),
-      DROP_WHOLE_PARTS,
-    ),
+    spanCountsTable('otel_traces_red_1m', r),
     `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_traces_red_1m_mv TO otel_traces_red_1m AS
 ${RED_1M_SELECT}`,
-    latencyRollupTable(
-      'otel_traces_latency_1m',
-      'Minute',
-      'toDate(Minute)',
-      ttlFor('otel_traces_latency_1m', r.traces),
-      DROP_WHOLE_PARTS,
-    ),
+    latencyTable('otel_traces_latency_1m', r),
     `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_traces_latency_1m_mv TO otel_traces_latency_1m AS
 ${LATENCY_1M_SELECT}`,
   ];
@@ -131,23 +131,24 @@ GROUP BY Namespace, ServiceName, ServiceInstance, MetricName, Attributes, Minute
 
 export const RUNTIME_SOURCES = ['otel_metrics_gauge', 'otel_metrics_sum', 'otel_metrics_histogram'] as const;
 
+/** The view that rolls a metric table's runtime points up into `otel_runtime_1m`. */
+const runtimeViewOf = (source: (typeof RUNTIME_SOURCES)[number]) =>
+  `${source.replace('otel_metrics_', 'otel_runtime_1m_')}_mv`;
+
+/** Every rollup view, hourly ones first (they read the minute tables): one per table, three for the runtime minutes. */
+export const ROLLUP_VIEWS: readonly string[] = ROLLUP_TABLES.flatMap((t) =>
+  t === 'otel_runtime_1m' ? RUNTIME_SOURCES.map(runtimeViewOf) : [`${t}_mv`],
+);
+
 /**
  * Per-minute rollups of the runtime metrics (first and last value with their times, per series):
  * per-instance stats over a day read a row a minute per series instead of every point.
  */
 export function runtime1mDdl(r: Retention): string[] {
   return [
-    runtimeRollupTable(
-      'otel_runtime_1m',
-      'Minute',
-      'toDate(Minute)',
-      ttlFor('otel_runtime_1m', r.metrics),
-      DROP_WHOLE_PARTS,
-    ),
+    runtimeTable('otel_runtime_1m', r),
     ...RUNTIME_SOURCES.map(
-      (
-        t,
-      ) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.replace('otel_metrics_', 'otel_runtime_1m_')}_mv TO otel_runtime_1m AS
+      (t) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${runtimeViewOf(t)} TO otel_runtime_1m AS
 ${runtime1mSelect(t)}`,
     ),
   ];
@@ -183,15 +184,10 @@ export function hourlyDdl(r: Retention): string[] {
 /** The hourly span rollups (counts, and latency states). */
 function spans1hDdl(r: Retention): string[] {
   return [
-    spanRollupTable('otel_traces_red_1h', 'Hour', 'toStartOfWeek(Hour)', ttlFor('otel_traces_red_1h', r.traces)),
+    spanCountsTable('otel_traces_red_1h', r),
     `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_traces_red_1h_mv TO otel_traces_red_1h AS
 ${RED_1H_SELECT}`,
-    latencyRollupTable(
-      'otel_traces_latency_1h',
-      'Hour',
-      'toStartOfWeek(Hour)',
-      ttlFor('otel_traces_latency_1h', r.traces),
-    ),
+    latencyTable('otel_traces_latency_1h', r),
     `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_traces_latency_1h_mv TO otel_traces_latency_1h AS
 ${LATENCY_1H_SELECT}`,
   ];
@@ -199,7 +195,7 @@ ${LATENCY_1H_SELECT}`,
 
 function runtime1hDdl(r: Retention): string[] {
   return [
-    runtimeRollupTable('otel_runtime_1h', 'Hour', 'toStartOfWeek(Hour)', ttlFor('otel_runtime_1h', r.metrics)),
+    runtimeTable('otel_runtime_1h', r),
     `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_runtime_1h_mv TO otel_runtime_1h AS
 ${RUNTIME_1H_SELECT}`,
   ];

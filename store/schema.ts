@@ -4,6 +4,8 @@
 // other writers take it from the resource attribute `service.namespace` (or 'default').
 // The ordering key leads with Namespace because every read is confined to one namespace.
 
+import { ROLLUP_TABLES } from './telemetry-names.js';
+
 export type Signal = 'traces' | 'logs' | 'metrics';
 
 export const NAMESPACE_COLUMN =
@@ -38,12 +40,11 @@ const ttlExpr = (timeExpr: string, seconds: number): string => `${timeExpr} + to
 export const TABLE_TTL: ReadonlyArray<{ table: string; signal: Signal; timeExpr: string }> = [
   { table: 'otel_traces', signal: 'traces', timeExpr: 'toDateTime(Timestamp)' },
   { table: 'otel_traces_trace_id_ts', signal: 'traces', timeExpr: 'Start' },
-  { table: 'otel_traces_red_1m', signal: 'traces', timeExpr: 'Minute' },
-  { table: 'otel_runtime_1m', signal: 'metrics', timeExpr: 'Minute' },
-  { table: 'otel_traces_red_1h', signal: 'traces', timeExpr: 'Hour' },
-  { table: 'otel_traces_latency_1m', signal: 'traces', timeExpr: 'Minute' },
-  { table: 'otel_traces_latency_1h', signal: 'traces', timeExpr: 'Hour' },
-  { table: 'otel_runtime_1h', signal: 'metrics', timeExpr: 'Hour' },
+  ...ROLLUP_TABLES.map((table) => ({
+    table,
+    signal: table.startsWith('otel_runtime') ? ('metrics' as const) : ('traces' as const),
+    timeExpr: table.endsWith('_1h') ? 'Hour' : 'Minute',
+  })),
   { table: 'otel_logs', signal: 'logs', timeExpr: 'TimestampTime' },
   { table: 'otel_metrics_gauge', signal: 'metrics', timeExpr: 'toDateTime(TimeUnix)' },
   { table: 'otel_metrics_sum', signal: 'metrics', timeExpr: 'toDateTime(TimeUnix)' },

@@ -72,3 +72,17 @@ export const LATENCY = {
   merge: DD.replace('quantilesDD', 'quantilesDDMerge'),
   mergeState: DD.replace('quantilesDD', 'quantilesDDMergeState'),
 } as const;
+
+/**
+ * The rollup tables, hourly first (their views read the minute tables): what migrations drop and
+ * rebuild, retention sets the TTL of, and benchmarks merge. Each name says its signal and grain.
+ */
+export const ROLLUP_TABLES = [
+  'otel_traces_red_1h',
+  'otel_traces_latency_1h',
+  'otel_runtime_1h',
+  'otel_traces_red_1m',
+  'otel_traces_latency_1m',
+  'otel_runtime_1m',
+] as const;
+export type RollupTable = (typeof ROLLUP_TABLES)[number];

@@ -13,6 +13,7 @@ import {
   sparkline,
   table,
   trendsOf,
+  withTrends,
   type ServiceSeries,
 } from '../output.js';
 
@@ -44,11 +45,10 @@ export function servicesCommand(): Command {
       durationFlag('--since', opts.since);
       const [s, series] = await Promise.all([
         getJson<ServicesAnswer>(opts, 'api/v1/services', { since: opts.since }),
-        getJson<ServiceSeries>(opts, 'api/v1/series/services', { since: opts.since, step: undefined }),
+        getJson<ServiceSeries>(opts, 'api/v1/series/services', { since: opts.since }),
       ]);
       // JSON: the trend as numbers per step, beside each service.
-      if (opts.output === 'json')
-        return printJson({ ...s, services: s.services.map((v) => ({ ...v, trend: trendsOf(series, v.service) })) });
+      if (opts.output === 'json') return printJson(withTrends(s, series));
       if (s.message) process.stdout.write(`${s.message}\n`);
       process.stdout.write(
         `${table(

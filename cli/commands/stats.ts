@@ -13,6 +13,7 @@ import {
   sparkline,
   table,
   trendsOf,
+  withTrends,
   type ServiceSeries,
 } from '../output.js';
 
@@ -99,20 +100,15 @@ export function statsCommand(): Command {
           getJson<StatsAnswer>(opts, 'api/v1/stats', { service: services, since: opts.since }),
           getJson<ServiceSeries>(opts, 'api/v1/series/services', { service: services, since: opts.since }),
         ]);
-      // JSON: each service's trend as numbers per step.
-      const asJson = ([s, series]: [StatsAnswer, ServiceSeries]) => ({
-        ...s,
-        services: s.services.map((v) => ({ ...v, trend: trendsOf(series, v.service) })),
-      });
       if (!opts.watch) {
         const both = await fetchStats();
-        if (opts.output === 'json') printJson(asJson(both));
+        if (opts.output === 'json') printJson(withTrends(...both));
         else process.stdout.write(`${renderStats(...both)}\n`);
         return;
       }
       for (;;) {
         const both = await fetchStats();
-        const out = opts.output === 'json' ? JSON.stringify(asJson(both)) : renderStats(...both);
+        const out = opts.output === 'json' ? JSON.stringify(withTrends(...both)) : renderStats(...both);
         // Home the cursor and clear the screen, then draw: refreshed in place like top.
         process.stdout.write(
           `\u001b[H\u001b[2J${new Date().toLocaleTimeString()}  micro stats ${services.join(' ')} (every ${opts.interval}, Ctrl-C to stop)\n\n${out}\n`,

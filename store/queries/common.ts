@@ -30,6 +30,9 @@ export const TIMESTAMP_IN_RANGE =
 export const TIMEUNIX_IN_RANGE =
   'TimeUnix >= fromUnixTimestamp64Milli({from:Int64}) AND TimeUnix < fromUnixTimestamp64Milli({to:Int64})';
 
+/** Rows of the services in `{services:Array(String)}`, or of every service when it is empty. */
+export const IN_SERVICES = '(empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))';
+
 /** The instance a row came from (service.instance.id, else host.name), materialized. */
 export const INSTANCE_EXPR = 'ServiceInstance';
 

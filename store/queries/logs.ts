@@ -1,5 +1,6 @@
 // Log search, and the polling read behind live follow.
 import {
+  IN_SERVICES,
   TIMESTAMP_IN_RANGE,
   capLimit,
   rangeParams,
@@ -85,7 +86,7 @@ export async function searchLogs(
      FROM otel_logs
      WHERE ${inScope(scope)}
        AND ${TIMESTAMP_IN_RANGE}
-       AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))
+       AND ${IN_SERVICES}
        AND ({grep:String} = '' OR positionCaseInsensitiveUTF8(Body, {grep:String}) > 0)
        AND sev >= {minLevel:UInt8}
        AND ({traceId:String} = '' OR TraceId = {traceId:String})

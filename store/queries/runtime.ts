@@ -4,6 +4,7 @@
 // (system-metrics) instrumentations, old and new.
 import {
   INSTANCE_EXPR,
+  IN_SERVICES,
   TIMEUNIX_IN_RANGE,
   rangeParams,
   type Reader,
@@ -79,7 +80,7 @@ export async function instanceStats(
   range: TimeRange,
   source: SpanSource = 'auto',
 ): Promise<InstanceStats[]> {
-  const where = `${inScope(scope)} AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))`;
+  const where = `${inScope(scope)} AND ${IN_SERVICES}`;
   const read = readWindow(range, source);
   // Raw points, as the rollup's columns: per series and minute, the first and last value with their times.
   const raw = (table: string, value: string, names: string) => `
@@ -93,10 +94,11 @@ export async function instanceStats(
     ? rollupRows(
         read.range,
         true,
-        (grain, time) => `
+        'otel_runtime',
+        (table) => `
       SELECT ServiceName, ServiceInstance, MetricName, Attributes, First, Last,
         toDateTime64(FirstAt, 9) AS FirstAt, toDateTime64(LastAt, 9) AS LastAt, toString(Version) AS Version
-      FROM otel_runtime_1${grain === 'minute' ? 'm' : 'h'}
+      FROM ${table}
       WHERE ${where} AND MetricName IN {names:Array(String)}`,
       )
     : {

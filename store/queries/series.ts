@@ -3,6 +3,7 @@
 // named by its start (Unix ms), and buckets without data are absent (the chart leaves a gap).
 import {
   INSTANCE_EXPR,
+  IN_SERVICES,
   TIMESTAMP_IN_RANGE,
   TIMEUNIX_IN_RANGE,
   inScope,
@@ -13,7 +14,7 @@ import {
   type TimeRange,
 } from './common.js';
 import { SEVERITY_EXPR } from './logs.js';
-import { readWindow, spanCounts, spanLatency, type SpanSource } from './span-minutes.js';
+import { quantilesMs, readWindow, spanCounts, spanLatency, type SpanSource } from './span-minutes.js';
 import { CPU, GC_MS, HISTOGRAM_METRICS, LATENCY, MEMORY, THREADS, type Pick } from '../telemetry-names.js';
 
 export interface RedPoint {
@@ -51,7 +52,7 @@ export async function serviceSeries(
     rawTime: wholeMinutes ? undefined : 'toStartOfInterval(Timestamp, toIntervalSecond({step:UInt32}))',
     allowHours: stepMs % 3600_000 === 0,
   };
-  const where = `${inScope(scope)} AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))`;
+  const where = `${inScope(scope)} AND ${IN_SERVICES}`;
   const counts = spanCounts(read, where, true, opts);
   const latency = spanLatency(read, where, opts);
   const params = { ...scopeParams(scope), services, step: Math.round(stepMs / 1000) };
@@ -72,16 +73,9 @@ export async function serviceSeries(
   const q = new Map(quantiles.map((r) => [`${r.service}\u0000${r.t}`, r.q]));
   const out = new Map<string, RedPoint[]>();
   for (const r of rows) {
-    const ms = (q.get(`${r.service}\u0000${r.t}`) ?? []).map((v) => (Number.isFinite(v) ? v / 1e6 : 0));
+    const [p50Ms, p95Ms, p99Ms] = quantilesMs(q.get(`${r.service}\u0000${r.t}`));
     const list = out.get(r.service) ?? [];
-    list.push({
-      t: Number(r.t),
-      requests: Number(r.requests),
-      errors: Number(r.errors),
-      p50Ms: ms[0] ?? 0,
-      p95Ms: ms[1] ?? 0,
-      p99Ms: ms[2] ?? 0,
-    });
+    list.push({ t: Number(r.t), requests: Number(r.requests), errors: Number(r.errors), p50Ms, p95Ms, p99Ms });
     out.set(r.service, list);
   }
   return out;
@@ -186,7 +180,7 @@ export async function logVolume(
                ${SEVERITY_EXPR} >= 1, 'DEBUG', 'OTHER') AS level, count() AS n
      FROM otel_logs
      WHERE ${inScope(scope)} AND ${TIMESTAMP_IN_RANGE}
-       AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))
+       AND ${IN_SERVICES}
        AND ({grep:String} = '' OR positionCaseInsensitiveUTF8(Body, {grep:String}) > 0)
      GROUP BY t, level ORDER BY t`,
     { ...scopeParams(scope), ...rangeParams(range), services, grep, step: Math.round(stepMs / 1000) },

@@ -1,7 +1,15 @@
 // Services seen in a range, with their request rate and errors (RED) from entry spans.
-import { type Reader, type TimeRange, inScope, scopeParams, type ReadScope } from './common.js';
+import { IN_SERVICES, type Reader, type TimeRange, inScope, scopeParams, type ReadScope } from './common.js';
 import { LATENCY } from '../telemetry-names.js';
-import { rateSeconds, readWindow, spanCounts, spanLatency, type ReadWindow, type SpanSource } from './span-minutes.js';
+import {
+  quantilesMs,
+  rateSeconds,
+  readWindow,
+  spanCounts,
+  spanLatency,
+  type ReadWindow,
+  type SpanSource,
+} from './span-minutes.js';
 
 export interface Red {
   requests: number;
@@ -46,12 +54,6 @@ interface CountRow {
   errors: string;
 }
 
-/** Latency quantiles in ms from a merged state (ns), zeros when there were no entry spans. */
-function quantilesMs(q: number[] | undefined): [number, number, number] {
-  const ms = (q ?? []).map((v) => (Number.isFinite(v) ? v / 1e6 : 0));
-  return [ms[0] ?? 0, ms[1] ?? 0, ms[2] ?? 0];
-}
-
 function red(row: CountRow, q: number[] | undefined, seconds: number): Red {
   const requests = Number(row.requests);
   const errors = Number(row.errors);
@@ -67,19 +69,27 @@ function red(row: CountRow, q: number[] | undefined, seconds: number): Red {
   };
 }
 
-/** Latency quantiles of entry spans per service (keyed by its name) and per operation (service NUL operation). */
+/**
+ * Latency quantiles of entry spans per service (keyed by its name) and, with `byOperation`, per
+ * operation too (keyed service NUL operation).
+ */
 async function latencyOf(
   db: Reader,
   scope: ReadScope | string,
   read: ReadWindow,
   where: string,
   params: Record<string, unknown>,
+  byOperation: boolean,
 ): Promise<Map<string, number[]>> {
   const from = spanLatency(read, where);
   const rows = await db.query<{ service: string; operation: string; g: number; q: number[] }>(
-    `SELECT ServiceName AS service, SpanName AS operation, grouping(SpanName) AS g, ${LATENCY.merge}(Latency) AS q
-     FROM (${from.sql})
-     GROUP BY GROUPING SETS ((ServiceName), (ServiceName, SpanName))`,
+    byOperation
+      ? `SELECT ServiceName AS service, SpanName AS operation, grouping(SpanName) AS g, ${LATENCY.merge}(Latency) AS q
+         FROM (${from.sql})
+         GROUP BY GROUPING SETS ((ServiceName), (ServiceName, SpanName))`
+      : `SELECT ServiceName AS service, '' AS operation, 1 AS g, ${LATENCY.merge}(Latency) AS q
+         FROM (${from.sql})
+         GROUP BY ServiceName`,
     { ...scopeParams(scope), ...params, ...from.params },
   );
   const out = new Map<string, number[]>();
@@ -105,7 +115,7 @@ export async function listServices(
        GROUP BY ServiceName ORDER BY ServiceName`,
       { ...scopeParams(scope), ...from.params },
     ),
-    latencyOf(db, scope, read, inScope(scope), {}),
+    latencyOf(db, scope, read, inScope(scope), {}, false),
   ]);
   const seconds = rateSeconds(range, read);
   return rows.map((r) => ({
@@ -129,7 +139,7 @@ export async function serviceActivity(
   source: SpanSource = 'auto',
 ): Promise<Activity> {
   const read = readWindow(range, source);
-  const where = `${inScope(scope)} AND (empty({services:Array(String)}) OR has({services:Array(String)}, ServiceName))`;
+  const where = `${inScope(scope)} AND ${IN_SERVICES}`;
   const from = spanCounts(read, where, true);
   const [rows, latency] = await Promise.all([
     db.query<CountRow & { service: string; operation: string; instance: string; version: string; g: number }>(
@@ -140,7 +150,7 @@ export async function serviceActivity(
        ORDER BY service, requests DESC`,
       { ...scopeParams(scope), services, ...from.params },
     ),
-    latencyOf(db, scope, read, where, { services }),
+    latencyOf(db, scope, read, where, { services }, true),
   ]);
   const seconds = rateSeconds(range, read);
   // grouping() sets a bit for each column aggregated away: 3 = per service, 1 = per operation, 2 = per instance.

@@ -54,22 +54,24 @@ const inMinutes = (col: string, a: string, b: string) =>
   `${col} >= toDateTime(intDiv({${a}:Int64}, 1000)) AND ${col} < toDateTime(intDiv({${b}:Int64}, 1000))`;
 
 /**
- * The rollup rows of a window: minute rows outside its whole hours, and hour rows. `select(table,
- * time)` gives one side's SELECT with its WHERE opened (conditions are appended with AND).
+ * The rollup rows of a window: minute rows outside its whole hours, and hour rows, from the
+ * `<rollup>_1m` and `<rollup>_1h` tables. `select(table, time)` gives one side's SELECT with its
+ * WHERE opened (conditions are appended with AND).
  * Parameters: `{from:Int64}`, `{to:Int64}`, and `{hFrom:Int64}`, `{hTo:Int64}` for the hours.
  */
 export function rollupRows(
   window: TimeRange,
   allowHours: boolean,
-  select: (grain: 'minute' | 'hour', time: 'Minute' | 'Hour') => string,
+  rollup: 'otel_traces_red' | 'otel_traces_latency' | 'otel_runtime',
+  select: (table: string, time: 'Minute' | 'Hour') => string,
 ): { sql: string; params: Record<string, number> } {
   const hours = allowHours ? rollupHours(window) : null;
   const params = { from: window.fromMs, to: window.toMs };
-  const minutes = `${select('minute', 'Minute')} AND ${inMinutes('Minute', 'from', 'to')}`;
+  const minutes = `${select(`${rollup}_1m`, 'Minute')} AND ${inMinutes('Minute', 'from', 'to')}`;
   if (!hours) return { sql: minutes, params };
   return {
     sql: `${minutes} AND NOT (${inMinutes('Minute', 'hFrom', 'hTo')})
-      UNION ALL ${select('hour', 'Hour')} AND ${inMinutes('Hour', 'hFrom', 'hTo')}`,
+      UNION ALL ${select(`${rollup}_1h`, 'Hour')} AND ${inMinutes('Hour', 'hFrom', 'hTo')}`,
     params: { ...params, hFrom: hours.fromMs, hTo: hours.toMs },
   };
 }
@@ -110,10 +112,11 @@ export function spanCounts(
   return rollupRows(
     read.range,
     opts.allowHours ?? true,
-    (grain, time) => `
+    'otel_traces_red',
+    (table, time) => `
       SELECT Namespace, ServiceName, SpanName, ServiceInstance, toUInt8(IsEntry) AS IsEntry, ${time} AS Minute,
         toUInt64(Spans) AS Spans, toUInt64(Errors) AS Errors, Last, toString(Version) AS Version
-      FROM otel_traces_red_1${grain === 'minute' ? 'm' : 'h'}
+      FROM ${table}
       WHERE ${where}${entryOnly ? ' AND IsEntry' : ''}`,
   );
 }
@@ -139,9 +142,16 @@ export function spanLatency(
   return rollupRows(
     read.range,
     opts.allowHours ?? true,
-    (grain, time) => `
+    'otel_traces_latency',
+    (table, time) => `
       SELECT Namespace, ServiceName, SpanName, ${time} AS Minute, Latency
-      FROM otel_traces_latency_1${grain === 'minute' ? 'm' : 'h'}
+      FROM ${table}
       WHERE ${where}`,
   );
+}
+
+/** Latency quantiles (p50, p95, p99) in ms from a merged state in ns; zeros when there were no entry spans. */
+export function quantilesMs(q: number[] | undefined): [number, number, number] {
+  const ms = (q ?? []).map((v) => (Number.isFinite(v) ? v / 1e6 : 0));
+  return [ms[0] ?? 0, ms[1] ?? 0, ms[2] ?? 0];
 }
