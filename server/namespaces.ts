@@ -47,12 +47,17 @@ export interface NamespacesOptions {
   ingest: () => IngestContext | null;
 }
 
+/** How long after a failed start a namespace this process still leads is started again. */
+const START_RETRY_MS = 2000;
+
 export function createNamespaces(o: NamespacesOptions): Namespaces {
   const running = new Map<string, NamespaceRuntime>();
   /** Per namespace, the last start or stop asked for: they run one after another. */
   const changes = new Map<string, Promise<void>>();
   /** The same, unsettled: `open` passes on a failure to start. */
   const lastChange = new Map<string, Promise<void>>();
+  /** Per namespace, whether this process holds its lease now (a failed start is tried again while so). */
+  const leading = new Map<string, boolean>();
   let stopped = false;
 
   async function start(namespace: string): Promise<NamespaceRuntime> {
@@ -109,6 +114,7 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
 
   /** Brings the namespace's runtime in line with the lease (queued behind earlier changes). */
   function follow(namespace: string, leader: boolean): Promise<void> {
+    leading.set(namespace, leader);
     const next = (changes.get(namespace) ?? Promise.resolve()).then(async () => {
       const have = running.get(namespace);
       if (leader && !have && !stopped) running.set(namespace, await start(namespace));
@@ -118,12 +124,21 @@ export function createNamespaces(o: NamespacesOptions): Namespaces {
         o.logger.warn({ namespace }, "stopped the namespace's alerting here: another process leads it");
       }
     });
-    const settled = next.catch((err: unknown) =>
-      o.logger.error({ err, namespace }, leader ? 'could not start the namespace' : 'could not stop the namespace'),
-    );
+    const settled = next.catch((err: unknown) => {
+      o.logger.error({ err, namespace }, leader ? 'could not start the namespace' : 'could not stop the namespace');
+      // Holding the lease with nothing running would page nobody (the store may have been slow to
+      // answer): start again while this process still leads.
+      if (leader) setTimeout(() => retryStart(namespace), START_RETRY_MS).unref();
+    });
     changes.set(namespace, settled);
     lastChange.set(namespace, next);
     return next;
+  }
+
+  function retryStart(namespace: string): void {
+    if (stopped || !leading.get(namespace) || running.has(namespace)) return;
+    o.logger.warn({ namespace }, 'starting the namespace again: this process still leads it');
+    follow(namespace, true).catch(() => undefined);
   }
 
   o.leases.onChange((namespace, leader) => void follow(namespace, leader));

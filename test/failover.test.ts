@@ -43,7 +43,7 @@ async function until<T>(what: string, f: () => T | undefined | false, timeoutMs 
   for (;;) {
     const v = f();
     if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}\n${cluster.recentLog()}`);
     await sleep(50);
   }
 }
@@ -123,28 +123,36 @@ test('a leader paused past its session timeout sends nothing once it wakes', asy
   assert.ok(f.bob! > f.alice! && f.carol === f.bob, `fences ${JSON.stringify(f)}`);
 });
 
-test('20 failovers in a loop: pages counted for duplicates and misses; ingest acknowledges throughout, all stored', async () => {
+test('20 failovers in a loop: pages counted for duplicates and misses; ingest acknowledges throughout, all stored', async (t) => {
   // Telemetry keeps flowing to both ingest replicas while the alerting replicas fail over.
   const traces = encodedTraces(4000, 10, 'through-failovers');
   let sent = 0;
   let acked = 0;
   let refused = 0;
   let stopLoad = false;
+  let loadFailure: unknown = null;
   const load = (async () => {
     while (!stopLoad && sent < traces.length) {
-      const t = traces[sent++]!;
+      const trace = traces[sent++]!;
       const replica = cluster.ingest[sent % cluster.ingest.length]!;
       const res = await fetch(`${replica.otlpHttpUrl}/v1/traces`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-protobuf' },
-        body: t.body as BodyInit,
+        body: trace.body as BodyInit,
       });
       await res.arrayBuffer();
-      if (res.status === 200) acked += t.spans;
+      if (res.status === 200) acked += trace.spans;
       else refused++;
       await sleep(20);
     }
-  })();
+  })().catch((err: unknown) => {
+    loadFailure = err;
+  });
+  // The load stops with the test, passed or failed (it would outlive a failure and fetch a closed cluster).
+  t.after(async () => {
+    stopLoad = true;
+    await load;
+  });
   const target = cluster.targets.get('flapping')!;
   const killDelays = [0, 200, 600, 1200, 2500];
   const failovers: number[] = [];
@@ -164,6 +172,7 @@ test('20 failovers in a loop: pages counted for duplicates and misses; ingest ac
   await sleep(3000);
   stopLoad = true;
   await load;
+  assert.equal(loadFailure, null, 'every request of the load was answered');
   const mails = cluster.mailsOf('flapping');
   const ids = new Set(mails.map((m) => m.messageId));
   const episodes = await cluster.query<{ n: string }>(

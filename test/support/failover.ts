@@ -37,8 +37,13 @@ export interface FailoverCluster {
   /** Starts a `micro server` on another database of the same ClickHouse, with these flags. */
   spawnOn(database: string, args: string[]): Promise<ChildServer>;
   query<T>(sql: string): Promise<T[]>;
+  /** What the alerting replicas said lately about leases, alerts and pages (for a failure's message). */
+  recentLog(lines?: number): string;
   close(): Promise<void>;
 }
+
+/** Log lines that tell a failover's story (not request logs). */
+const TELLING = /lease|leads|alert |page|escalation|namespace|Keeper|"level":(40|50|60)/;
 
 const USERS = ['alice', 'bob', 'carol'];
 
@@ -150,6 +155,14 @@ export async function startFailoverCluster(o: {
     async query<T>(sql: string) {
       const rs = await admin.query({ query: sql, format: 'JSONEachRow', clickhouse_settings: {} });
       return rs.json<T>();
+    },
+    recentLog(lines = 40) {
+      return alerting
+        .map((c, i) => {
+          const told = c.output.filter((l) => TELLING.test(l)).slice(-lines);
+          return `--- alerting replica ${i} (pid ${c.proc.pid}, ${c.proc.exitCode === null ? 'running' : 'exited'}):\n${told.join('\n')}`;
+        })
+        .join('\n');
     },
     async close() {
       await Promise.allSettled([...alerting, ...ingest].map((c) => (c.proc.exitCode === null ? c.kill9() : null)));
