@@ -80,8 +80,25 @@ function handoffParts(r: Rotation): { weekday: number | null; minute: number } {
 
 const calendarShift = (r: Rotation): boolean => r.shiftMs % DAY === 0;
 
-/** The instant of the k-th handoff of a rotation (k may be negative). */
-function handoffAt(r: Rotation, zone: string, k: number): number {
+/** A rotation's first handoff: its local date, and for fixed-length shifts its instant. */
+interface HandoffOrigin {
+  first: { year: number; month: number; day: number };
+  minute: number;
+  instant: number;
+}
+
+/**
+ * Origins by rotation and zone. Every handoff of a fixed-length rotation is its origin plus k
+ * shifts: computing that origin's instant once (not at each handoff, through the time-zone rules)
+ * is what keeps a 1-minute rotation over 92 days (132,480 handoffs) from taking seconds.
+ */
+const origins = new Map<string, HandoffOrigin>();
+const ORIGINS_KEPT = 10_000;
+
+function originOf(r: Rotation, zone: string): HandoffOrigin {
+  const key = `${zone}\u0000${r.start ?? ''}\u0000${r.handoff}`;
+  const known = origins.get(key);
+  if (known) return known;
   const { weekday, minute } = handoffParts(r);
   const [y, mo, d] = (r.start ?? '2024-01-01').split('-').map(Number) as [number, number, number];
   let first = { year: y, month: mo, day: d };
@@ -89,11 +106,22 @@ function handoffAt(r: Rotation, zone: string, k: number): number {
     const wd = ((new Date(Date.UTC(y, mo - 1, d)).getUTCDay() + 6) % 7) + 1; // 1 = Monday
     first = addDays(first, (weekday - wd + 7) % 7);
   }
-  if (calendarShift(r)) {
-    const date = addDays(first, k * (r.shiftMs / DAY));
-    return toInstant({ ...date, hour: Math.floor(minute / 60), minute: minute % 60 }, zone);
-  }
-  return toInstant({ ...first, hour: Math.floor(minute / 60), minute: minute % 60 }, zone) + k * r.shiftMs;
+  const origin = {
+    first,
+    minute,
+    instant: toInstant({ ...first, hour: Math.floor(minute / 60), minute: minute % 60 }, zone),
+  };
+  if (origins.size >= ORIGINS_KEPT) origins.clear();
+  origins.set(key, origin);
+  return origin;
+}
+
+/** The instant of the k-th handoff of a rotation (k may be negative). */
+function handoffAt(r: Rotation, zone: string, k: number): number {
+  const { first, minute, instant } = originOf(r, zone);
+  if (!calendarShift(r)) return instant + k * r.shiftMs;
+  const date = addDays(first, k * (r.shiftMs / DAY));
+  return toInstant({ ...date, hour: Math.floor(minute / 60), minute: minute % 60 }, zone);
 }
 
 /** The shift index of the rotation at `at`: handoff(k) <= at < handoff(k + 1). */
@@ -201,10 +229,19 @@ export interface OnCall {
   next: string[] | null;
 }
 
+/** The first window `whoIsOnCall` looks at; each next one is 8 times longer, up to the horizon. */
+const FIRST_LOOK_MS = 3600_000;
+
 /** Who is on call at `at`, until when, and who comes next (looking up to `horizonMs` ahead). */
 export function whoIsOnCall(s: Schedule, at: number, horizonMs = 60 * DAY): OnCall {
-  const list = shifts(s, at, at + horizonMs);
-  const now = list[0]!;
-  const next = list[1];
-  return { users: now.users, until: next ? next.start : null, next: next ? next.users : null };
+  // Looking ahead in growing windows stops at the first change: a rotation of minutes does not
+  // walk 60 days of handoffs to say who is next.
+  for (let span = Math.min(FIRST_LOOK_MS, horizonMs); ; span = Math.min(horizonMs, span * 8)) {
+    const list = shifts(s, at, at + span);
+    const next = list[1];
+    if (next || span >= horizonMs) {
+      const now = list[0]!;
+      return { users: now.users, until: next ? next.start : null, next: next ? next.users : null };
+    }
+  }
 }

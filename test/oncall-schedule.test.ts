@@ -239,6 +239,13 @@ describe('bounds: no computation runs unbounded', () => {
     // 92 days of it, the longest range the API serves, still answers.
     assert.equal(shifts(minutely, at('2026-01-01T00:00:00Z'), at('2026-01-01T00:00:00Z') + 92 * DAY).length, 92 * 1440);
   });
+  test('who is next under a 1-minute rotation is the next minute (found without walking the 60-day horizon)', () => {
+    const w = whoIsOnCall(minutely, at('2026-01-01T00:00:30Z'));
+    assert.deepEqual(w, { users: ['ana'], until: at('2026-01-01T00:01:00Z'), next: ['bo'] });
+    // A weekly rotation's next handoff is past the first windows looked at: still found.
+    const weeklyNext = whoIsOnCall(weekly, at('2026-01-06T12:00:00Z'));
+    assert.equal(weeklyNext.until, at('2026-01-12T09:00:00Z'));
+  });
   test('a 1-minute rotation with a rule over a long window is bounded too', () => {
     const ruled: Schedule = {
       ...minutely,
