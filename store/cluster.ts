@@ -3,7 +3,7 @@
 // `<name>` becomes a Distributed table over it, so every query and insert of store/ reads and
 // writes the same names on both. Materialized views run on each shard, from and to the local
 // tables; changes of data layout (projections, indexes, settings, TTL) go to the local tables,
-// new columns to both. Inserts through a Distributed table are made synchronous (see connection.ts),
+// new or retyped columns to both. Inserts through a Distributed table are made synchronous (see connection.ts),
 // so an acknowledged write is on its shard's replicas' log, not in a local spool.
 // The statements are checked by the engine's own parser (formatQuery) in test/cluster-schema.test.ts.
 
@@ -25,6 +25,7 @@ const ENGINE = /\) ENGINE = (\w*MergeTree)(?:\(([^)]*)\))?/;
 const CREATE_VIEW = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+)\s+TO (\w+)/;
 const ALTER = /^ALTER TABLE (\w+) ([\s\S]*)$/;
 const DROP = /^DROP (TABLE|VIEW) IF EXISTS (\w+)$/;
+const CODEC = /\s+CODEC\((?:[^()]|\([^()]*\))*\)/g;
 
 function createTable(statement: string, cluster: string): string[] {
   const table = CREATE_TABLE.exec(statement)![1]!;
@@ -56,8 +57,10 @@ function createView(statement: string, cluster: string, tables: ReadonlySet<stri
 function alterTable(statement: string, cluster: string): string[] {
   const [, table, change] = ALTER.exec(statement)!;
   const local = `ALTER TABLE ${localName(table!)} ON CLUSTER ${cluster} ${change}`;
-  // A Distributed table reads the columns it declares: a new column is added to it too.
-  if (/^ADD COLUMN /.test(change!)) return [local, `ALTER TABLE ${table} ON CLUSTER ${cluster} ${change}`];
+  // A Distributed table reads the columns it declares: a new or retyped column changes it too.
+  // (Without codecs: it stores nothing.)
+  if (/^(ADD|MODIFY) COLUMN /.test(change!))
+    return [local, `ALTER TABLE ${table} ON CLUSTER ${cluster} ${change!.replace(CODEC, '')}`];
   return [local];
 }
 

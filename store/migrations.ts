@@ -102,6 +102,22 @@ const TELEMETRY_MIGRATIONS: readonly Migration[] = [
       `INSERT INTO otel_runtime_1h ${RUNTIME_1H_SELECT}`,
     ],
   },
+  {
+    version: 20,
+    name: 'spans stored smaller: the by_trace projection in ZSTD, resource values as LowCardinality',
+    // A projection's columns take the table's default codec, not the columns' own (LZ4 unless set):
+    // by_trace was LZ4 and cost more than the table it copies; in ZSTD(1) it is half (bench/query).
+    // Resource values repeat on every row of a process; as LowCardinality they are stored once a
+    // part (11 bytes a span down to 1 on bench/query's HTTP corpus). Parts written from now on
+    // take both; older ones are rewritten for the new column type now, and get ZSTD as they merge.
+    statements: () => [
+      "ALTER TABLE otel_traces MODIFY SETTING default_compression_codec = 'ZSTD(1)'",
+      ...RESOURCE_TABLES.map(
+        (t) =>
+          `ALTER TABLE ${t} MODIFY COLUMN ResourceAttributes Map(LowCardinality(String), LowCardinality(String)) CODEC(ZSTD(1))`,
+      ),
+    ],
+  },
 ];
 
 /** Every migration, in version order: the telemetry tables' (below) and our own tables' (migrations-micro.ts). */

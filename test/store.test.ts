@@ -39,7 +39,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const first = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(
     first.migrations.applied.map((m) => m.version),
-    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
   );
   const second = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(second.migrations.applied, []);
@@ -47,7 +47,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const recorded = await store.query<{ version: number }>('SELECT version FROM micro_migrations ORDER BY version');
   assert.deepEqual(
     recorded.map((r) => Number(r.version)),
-    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
   );
   const tables = await store.query<{ name: string }>(
     "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'otel_%' ORDER BY name",
@@ -152,6 +152,16 @@ test('RowBinary inserts keep values holding blank lines and every byte pair', as
     assert.deepEqual(r.SpanAttributes, { [values[i]!]: values[i] });
     assert.equal(Number(r.Duration), 2570);
   });
+  // The trace-ordered copy is written in ZSTD, not the server's default LZ4 (migration 20), and
+  // resource values are LowCardinality.
+  const codecs = await store.query<{ codec: string }>(
+    "SELECT DISTINCT default_compression_codec AS codec FROM system.projection_parts WHERE active AND database = currentDatabase() AND table = 'otel_traces' AND name = 'by_trace'",
+  );
+  assert.deepEqual(codecs, [{ codec: 'ZSTD(1)' }]);
+  const [resource] = await store.query<{ type: string }>(
+    "SELECT type FROM system.columns WHERE database = currentDatabase() AND table = 'otel_traces' AND name = 'ResourceAttributes'",
+  );
+  assert.equal(resource?.type, 'Map(LowCardinality(String), LowCardinality(String))');
 });
 
 test('a bad insert is reported as data, not thrown', async () => {
