@@ -12,14 +12,12 @@ import { checkJob, createAlertBook, createHostResolver, createCheckEngine, runHt
 import { checksSchema } from '../config/index.js';
 import { openStore } from '../store/index.js';
 import { makeDataDir } from '../test/support/server.js';
+import { quantile } from './quantile.js';
 
 const CHECKS = Number(process.env.BENCH_CHECKS ?? 10_000);
 const INTERVAL_S = Number(process.env.BENCH_CHECK_INTERVAL ?? 10);
 const SECONDS = Number(process.env.BENCH_CHECK_SECONDS ?? 30);
 const BLACKBOX = '/usr/bin/prometheus-blackbox-exporter';
-
-const q = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
 
 /** CPU seconds this process has used. */
 const ownCpu = () => {
@@ -101,7 +99,7 @@ async function ours(url: string) {
     `  ${CHECKS} checks every ${INTERVAL_S} s for ${Math.round(elapsed)} s: ${lateness.length} runs, ${Math.round(steady.runs / steady.seconds)} checks/s in the steady state; ${ok} last results ok, ${failed} errors`,
   );
   console.log(
-    `  start jitter (how late against the schedule): p50 ${q(lateness, 0.5).toFixed(1)} ms, p99 ${q(lateness, 0.99).toFixed(1)} ms, max ${Math.max(...lateness).toFixed(1)} ms`,
+    `  start jitter (how late against the schedule): p50 ${quantile(lateness, 0.5).toFixed(1)} ms, p99 ${quantile(lateness, 0.99).toFixed(1)} ms, max ${Math.max(...lateness).toFixed(1)} ms`,
   );
   console.log(`  the engine's process: ${steady.cpu.toFixed(2)} CPU-s for ${steady.runs} checks`);
   return { capacity, lateness, rate: steady.runs / steady.seconds, perCpu: steady.runs / steady.cpu };
@@ -188,7 +186,7 @@ async function main(): Promise<void> {
       `\n| checks | sustained | target | capacity (closed loop) | start jitter p50 | p99 | checks per CPU-s | blackbox_exporter probes per CPU-s | ratio |\n|---|---|---|---|---|---|---|---|---|`,
     );
     console.log(
-      `| ${CHECKS} | ${Math.round(me.rate)}/s | ${Math.round(rate)}/s | ${Math.round(me.capacity)}/s | ${q(me.lateness, 0.5).toFixed(1)} ms | ${q(me.lateness, 0.99).toFixed(1)} ms | ${Math.round(me.perCpu)} | ${theirs ? Math.round(theirs.perCpu) : 'not installed'} | ${theirs ? (me.perCpu / theirs.perCpu).toFixed(2) : '-'} |`,
+      `| ${CHECKS} | ${Math.round(me.rate)}/s | ${Math.round(rate)}/s | ${Math.round(me.capacity)}/s | ${quantile(me.lateness, 0.5).toFixed(1)} ms | ${quantile(me.lateness, 0.99).toFixed(1)} ms | ${Math.round(me.perCpu)} | ${theirs ? Math.round(theirs.perCpu) : 'not installed'} | ${theirs ? (me.perCpu / theirs.perCpu).toFixed(2) : '-'} |`,
     );
     if (!theirs)
       console.log(

@@ -8,9 +8,10 @@ import { launchBrowser } from '../test/support/browser.js';
 import { spawnServer } from '../test/support/child-server.js';
 import { makeDataDir, removeDataDir } from '../test/support/server.js';
 import { sendTelemetry } from '../test/support/telemetry.js';
+import { quantile } from './quantile.js';
 
 const ROUNDS = 7;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => quantile(xs, 0.5);
 
 async function main(): Promise<void> {
   const dataDir = makeDataDir();

@@ -6,6 +6,7 @@
 // confirmation and the send it allowed (the only time a paused leader could still send).
 import { performance } from 'node:perf_hooks';
 import { type FailoverCluster, startFailoverCluster } from '../test/support/failover.js';
+import { quantile } from './quantile.js';
 
 const ROUNDS = Number(process.env.BENCH_FAILOVER_ROUNDS ?? 10);
 const SESSION_TIMEOUT_MS = 3000;
@@ -20,8 +21,7 @@ async function until(what: string, f: () => boolean, timeoutMs = 30_000): Promis
 }
 
 const stat = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)] ?? NaN, max: s.at(-1) ?? NaN };
+  return { median: quantile(xs, 0.5), max: xs.length ? Math.max(...xs) : Number.NaN };
 };
 
 async function main(): Promise<void> {

@@ -11,10 +11,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { makeDataDir, startTestServer } from '../test/support/server.js';
+import { quantile } from './quantile.js';
 
 const RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 20);
-const q = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** An SMTP server that notes when each message is accepted, and what its subject says. */
@@ -217,18 +216,20 @@ async function main(): Promise<void> {
     return null;
   });
   const line = (name: string, xs: number[]) =>
-    `${name.padEnd(44)} median ${String(q(xs, 0.5)).padStart(5)} ms   max ${String(Math.max(...xs)).padStart(5)} ms   (${xs.length} runs)`;
+    `${name.padEnd(44)} median ${String(quantile(xs, 0.5)).padStart(5)} ms   max ${String(Math.max(...xs)).padStart(5)} ms   (${xs.length} runs)`;
   console.log('\nbench/page-latency: HTTP target fails -> page accepted by SMTP (1 s interval, failure threshold 2)');
   console.log(line('micro-observe', ours));
   if (theirs) {
     console.log(line('Prometheus + blackbox_exporter + Alertmanager', theirs));
-    console.log(`ratio (micro-observe / Prometheus chain), median: ${(q(ours, 0.5) / q(theirs, 0.5)).toFixed(2)}`);
+    console.log(
+      `ratio (micro-observe / Prometheus chain), median: ${(quantile(ours, 0.5) / quantile(theirs, 0.5)).toFixed(2)}`,
+    );
   } else {
     console.log(
       'Prometheus chain: not installed here (apt install prometheus prometheus-alertmanager prometheus-blackbox-exporter to compare in the same run)',
     );
   }
-  console.log(`target: median under 1000 ms: ${q(ours, 0.5) < 1000 ? 'met' : 'NOT met'}`);
+  console.log(`target: median under 1000 ms: ${quantile(ours, 0.5) < 1000 ? 'met' : 'NOT met'}`);
 }
 
 main().catch((err: unknown) => {

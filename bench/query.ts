@@ -16,15 +16,11 @@ import {
   type Store,
 } from '../store/index.js';
 import { makeDataDir } from '../test/support/server.js';
+import { quantile } from './quantile.js';
 import { BENCH_SERVICES, writeRuntimeGauges, writeTraces } from './spans.js';
 
 const BATCH_TRACES = 10_000; // 100k spans a batch
 const HOURS = 24;
-
-const quantile = (xs: number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-};
 
 async function time<T>(fn: () => Promise<T>): Promise<number> {
   const t = performance.now();

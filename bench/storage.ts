@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { ROLLUP_TABLES, RowBinaryWriter, mergeParts, openStore, storageUse, traceById } from '../store/index.js';
 import { makeDataDir } from '../test/support/server.js';
 import { writeHttpServiceTraces } from './corpus.js';
+import { quantile } from './quantile.js';
 
 const SPANS = Number(process.env.BENCH_STORAGE_SPANS ?? 1_000_000);
 const BATCH = 50_000;
@@ -57,8 +58,7 @@ async function main(): Promise<void> {
       spansRead += (await traceById(store, 'default', id)).length;
       times.push(performance.now() - t);
     }
-    times.sort((a, b) => a - b);
-    const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(1);
+    const q = (p: number) => quantile(times, p).toFixed(1);
     console.log(
       `  trace by id on this corpus: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms (${ids.length} traces, ` +
         `${(spansRead / ids.length).toFixed(1)} spans each)`,
