@@ -6,6 +6,7 @@
 // RowBinary in the collector's layout of otel_traces (bench/spans.ts writes the same columns).
 import { randomBytes } from 'node:crypto';
 import { type RowBinaryWriter, encodeStringMap } from '../store/index.js';
+import { writeSpanRow } from './spans.js';
 
 const SERVICES = ['gateway', 'catalog', 'orders', 'payments', 'users', 'search', 'inventory', 'shipping'];
 /** Per service: its routes (the server span's name is `METHOD route`). */
@@ -68,11 +69,9 @@ const STACK = [
   '    at async /app/dist/routes/checkout.js:23:20',
 ].join('\n');
 
+const exceptionAttributes = (message: string): Buffer =>
+  encodeStringMap(['exception.type', 'exception.message', 'exception.stacktrace'], ['Error', message, STACK]);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
-const nanos = (ms: number): [number, number] => {
-  const ns = BigInt(Math.floor(ms * 1000)) * 1000n;
-  return [Number(ns & 0xffffffffn), Number(ns >> 32n)];
-};
 
 /** Three instances a service, each with the resource a Kubernetes-deployed Node.js SDK reports. */
 const RESOURCES = SERVICES.map((s) =>
@@ -299,41 +298,26 @@ export function writeHttpServiceTraces(
     if (sample.length < 2000 && Math.random() < 0.01) sample.push(traceId.toString('hex'));
     const user = `u-${Math.floor(Math.random() * 50_000)}`;
     for (const s of request(fromMs + Math.random() * (toMs - fromMs), user, () => take(8))) {
-      const [lo, hi] = nanos(s.startMs);
-      w.u64parts(lo, hi);
-      w.hex(traceId);
-      w.hex(s.spanId);
-      if (s.parent) w.hex(s.parent);
-      else w.str('');
-      w.str('');
-      w.str(s.name);
-      w.str(s.kind);
-      w.str(SERVICES[s.service]!);
-      w.raw(RESOURCES[s.service]![rows % 3]!);
-      w.str(s.scope);
-      w.str('0.56.0');
-      w.varint(s.attrs.length);
-      for (const [k, v] of s.attrs) {
-        w.str(k);
-        w.str(v);
-      }
-      w.u64(Math.floor(s.durationMs * 1e6));
-      w.str(s.error ? 'Error' : 'Unset');
-      w.str(s.error ?? '');
-      if (s.error && s.kind === 'Server') {
-        const [elo, ehi] = nanos(s.startMs + s.durationMs);
-        w.varint(1);
-        w.u64parts(elo, ehi);
-        w.varint(1);
-        w.str('exception');
-        w.varint(1);
-        w.raw(
-          encodeStringMap(['exception.type', 'exception.message', 'exception.stacktrace'], ['Error', s.error, STACK]),
-        );
-      } else for (let k = 0; k < 3; k++) w.varint(0);
-      for (let k = 0; k < 4; k++) w.varint(0);
-      w.str('default');
-      w.rows++;
+      writeSpanRow(w, {
+        startMs: s.startMs,
+        traceId,
+        spanId: s.spanId,
+        parentSpanId: s.parent,
+        name: s.name,
+        kind: s.kind,
+        service: SERVICES[s.service]!,
+        resource: RESOURCES[s.service]![rows % 3]!,
+        scope: s.scope,
+        scopeVersion: '0.56.0',
+        attributes: s.attrs,
+        durationNs: Math.floor(s.durationMs * 1e6),
+        status: s.error ? 'Error' : 'Unset',
+        statusMessage: s.error ?? '',
+        exception:
+          s.error && s.kind === 'Server'
+            ? { atMs: s.startMs + s.durationMs, attributes: exceptionAttributes(s.error) }
+            : undefined,
+      });
       rows++;
     }
   }

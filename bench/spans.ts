@@ -13,9 +13,67 @@ const OPERATIONS = [
   'GET /healthz',
 ];
 
-function nanos(ms: number): [number, number] {
+/** A time in ms as the two 32-bit halves of its nanoseconds (DateTime64(9) on the wire). */
+export function nanos(ms: number): [number, number] {
   const ns = BigInt(Math.floor(ms * 1000)) * 1000n;
   return [Number(ns & 0xffffffffn), Number(ns >> 32n)];
+}
+
+/** One span as bench data makes it: ids raw, the resource map already encoded. */
+export interface BenchSpan {
+  startMs: number;
+  traceId: Buffer;
+  spanId: Buffer;
+  parentSpanId: Buffer | null;
+  name: string;
+  kind: string;
+  service: string;
+  resource: Buffer;
+  scope: string;
+  scopeVersion: string;
+  attributes: ReadonlyArray<readonly [string, string]>;
+  durationNs: number;
+  status: 'Unset' | 'Error';
+  statusMessage: string;
+  /** An exception event at this time, with these encoded attributes. */
+  exception?: { atMs: number; attributes: Buffer };
+}
+
+/** Appends one row of otel_traces in the collector's column order (store's LAYOUTS.otel_traces). */
+export function writeSpanRow(w: RowBinaryWriter, s: BenchSpan): void {
+  const [lo, hi] = nanos(s.startMs);
+  w.u64parts(lo, hi);
+  w.hex(s.traceId);
+  w.hex(s.spanId);
+  if (s.parentSpanId) w.hex(s.parentSpanId);
+  else w.str('');
+  w.str('');
+  w.str(s.name);
+  w.str(s.kind);
+  w.str(s.service);
+  w.raw(s.resource);
+  w.str(s.scope);
+  w.str(s.scopeVersion);
+  w.varint(s.attributes.length);
+  for (const [k, v] of s.attributes) {
+    w.str(k);
+    w.str(v);
+  }
+  w.u64(s.durationNs);
+  w.str(s.status);
+  w.str(s.statusMessage);
+  if (s.exception) {
+    const [elo, ehi] = nanos(s.exception.atMs);
+    w.varint(1);
+    w.u64parts(elo, ehi);
+    w.varint(1);
+    w.str('exception');
+    w.varint(1);
+    w.raw(s.exception.attributes);
+  } else for (let k = 0; k < 3; k++) w.varint(0);
+  for (let k = 0; k < 4; k++) w.varint(0); // links
+  w.str('default');
+  w.rows++;
 }
 
 const resources = SERVICES.map((s) =>
@@ -60,36 +118,28 @@ export function writeTraces(
       ids.push(spanId);
       const svc = svcs[Math.min(svcs.length - 1, Math.floor(i / 3))]!;
       const error = Math.random() < 0.02;
-      const [lo, hi] = nanos(start + i * 2);
-      w.u64parts(lo, hi);
-      w.hex(traceId);
-      w.hex(spanId);
-      if (i === 0) w.str('');
-      else w.hex(ids[Math.floor((i - 1) / 2)]!);
-      w.str('');
-      w.str(OPERATIONS[(t + i) % OPERATIONS.length]!);
-      w.str(i === 0 || i % 3 === 0 ? 'Server' : 'Client');
-      w.str(SERVICES[svc]!);
-      w.raw(resources[svc]![t % 2]!);
-      w.str('@opentelemetry/instrumentation-http');
-      w.str('0.52.0');
-      w.varint(5);
-      w.str('http.method');
-      w.str('GET');
-      w.str('http.status_code');
-      w.str(error ? '500' : '200');
-      w.str('http.url');
-      w.str(`https://shop.example.com/api/items/${t % 10000}`);
-      w.str('net.peer.name');
-      w.str(`db-${t % 7}`);
-      w.str('thread.id');
-      w.str(String(i));
-      w.u64(Math.floor(200_000 + Math.random() * 50_000_000));
-      w.str(error ? 'Error' : 'Unset');
-      w.str(error ? 'upstream failed' : '');
-      for (let k = 0; k < 7; k++) w.varint(0);
-      w.str('default');
-      w.rows++;
+      writeSpanRow(w, {
+        startMs: start + i * 2,
+        traceId,
+        spanId,
+        parentSpanId: i === 0 ? null : ids[Math.floor((i - 1) / 2)]!,
+        name: OPERATIONS[(t + i) % OPERATIONS.length]!,
+        kind: i === 0 || i % 3 === 0 ? 'Server' : 'Client',
+        service: SERVICES[svc]!,
+        resource: resources[svc]![t % 2]!,
+        scope: '@opentelemetry/instrumentation-http',
+        scopeVersion: '0.52.0',
+        attributes: [
+          ['http.method', 'GET'],
+          ['http.status_code', error ? '500' : '200'],
+          ['http.url', `https://shop.example.com/api/items/${t % 10000}`],
+          ['net.peer.name', `db-${t % 7}`],
+          ['thread.id', String(i)],
+        ],
+        durationNs: Math.floor(200_000 + Math.random() * 50_000_000),
+        status: error ? 'Error' : 'Unset',
+        statusMessage: error ? 'upstream failed' : '',
+      });
       rows++;
     }
   }
