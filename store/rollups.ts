@@ -101,14 +101,16 @@ GROUP BY Namespace, ServiceName, SpanName, Minute`;
  * spans. Reads of windows past a few minutes aggregate these instead of every span, so their cost
  * follows the window in minutes, not the traffic. Kept as long as the traces (TTL on Minute).
  */
-export function spans1mDdl(r: Retention): string[] {
+export const spans1mDdl = (r: Retention): string[] => spanRollupDdl(r, '1m', RED_1M_SELECT, LATENCY_1M_SELECT);
+
+/** The span rollups of one grain: the counts table and the latency table, each with its view. */
+function spanRollupDdl(r: Retention, grain: '1m' | '1h', redSelect: string, latencySelect: string): string[] {
+  const [red, latency] = [`otel_traces_red_${grain}`, `otel_traces_latency_${grain}`] as const;
   return [
-    spanCountsTable('otel_traces_red_1m', r),
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_traces_red_1m_mv TO otel_traces_red_1m AS
-${RED_1M_SELECT}`,
-    latencyTable('otel_traces_latency_1m', r),
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_traces_latency_1m_mv TO otel_traces_latency_1m AS
-${LATENCY_1M_SELECT}`,
+    spanCountsTable(red, r),
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${red}_mv TO ${red} AS\n${redSelect}`,
+    latencyTable(latency, r),
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${latency}_mv TO ${latency} AS\n${latencySelect}`,
   ];
 }
 
@@ -178,19 +180,7 @@ GROUP BY Namespace, ServiceName, ServiceInstance, MetricName, Attributes, Hour`;
  * per series instead of 1,440, and the minute rows only for the window's partial hours.
  */
 export function hourlyDdl(r: Retention): string[] {
-  return [...spans1hDdl(r), ...runtime1hDdl(r)];
-}
-
-/** The hourly span rollups (counts, and latency states). */
-function spans1hDdl(r: Retention): string[] {
-  return [
-    spanCountsTable('otel_traces_red_1h', r),
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_traces_red_1h_mv TO otel_traces_red_1h AS
-${RED_1H_SELECT}`,
-    latencyTable('otel_traces_latency_1h', r),
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_traces_latency_1h_mv TO otel_traces_latency_1h AS
-${LATENCY_1H_SELECT}`,
-  ];
+  return [...spanRollupDdl(r, '1h', RED_1H_SELECT, LATENCY_1H_SELECT), ...runtime1hDdl(r)];
 }
 
 function runtime1hDdl(r: Retention): string[] {
