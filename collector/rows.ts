@@ -45,10 +45,11 @@ export class RequestRows {
     readonly ctx = new DecodeContext(),
   ) {}
 
-  writer(table: TableName): RowBinaryWriter {
+  /** `expectBytes`: what the rows will likely take (sized up front, so the writer seldom grows and copies). */
+  writer(table: TableName, expectBytes = 16 * 1024): RowBinaryWriter {
     let w = this.writers.get(table);
     if (!w) {
-      w = new RowBinaryWriter(16 * 1024);
+      w = new RowBinaryWriter(Math.min(Math.max(expectBytes, 1024), this.maxBytes, 64 * 2 ** 20));
       this.writers.set(table, w);
     }
     return w;

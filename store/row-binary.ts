@@ -95,10 +95,22 @@ export class RowBinaryWriter {
       this.pos += this.buf.write(v, this.pos, 'utf8');
       return;
     }
-    this.varint(v.length);
-    this.ensure(v.length);
-    this.buf.set(v, this.pos);
-    this.pos += v.length;
+    this.strSlice(v, 0, v.length);
+  }
+
+  /** A String from `len` bytes of `src` at `at`, copied as they are. */
+  strSlice(src: Uint8Array, at: number, len: number): void {
+    this.varint(len);
+    this.ensure(len);
+    const b = this.buf;
+    let p = this.pos;
+    // Most strings in telemetry are short, and a loop copies those faster than a call to set().
+    if (len < 48) for (let i = at, end = at + len; i < end; i++) b[p++] = src[i]!;
+    else {
+      b.set(src.subarray(at, at + len), p);
+      p += len;
+    }
+    this.pos = p;
   }
 
   /** Bytes written as a lowercase hex String (trace and span ids). */

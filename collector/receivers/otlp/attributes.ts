@@ -9,7 +9,17 @@ export type { ScopeInfo };
 
 export { AttrList };
 export { encodeOnce } from '../../attr-list.js';
-import { MalformedInputError, messageEnd, readUtf8, readUtf8String, skipField, toBuffer, type Reader } from './wire.js';
+import {
+  MalformedInputError,
+  messageEnd,
+  readInt64Text,
+  readStringSlice,
+  readUtf8,
+  readUtf8String,
+  skipField,
+  toBuffer,
+  type Reader,
+} from './wire.js';
 
 /** How deep arrays and maps may nest in one attribute value. */
 const MAX_DEPTH = 32;
@@ -37,7 +47,7 @@ export function anyValueProto(r: Reader, end: number, depth: number): Str {
         break;
       case 3:
         if (wt === 0) {
-          out = r.int64().toString();
+          out = readInt64Text(r);
           continue;
         }
         break;
@@ -93,7 +103,7 @@ function anyValueJsonProto(r: Reader, end: number, depth: number): string {
         break;
       case 3:
         if (wt === 0) {
-          out = r.int64().toString();
+          out = readInt64Text(r);
           continue;
         }
         break;
@@ -158,17 +168,44 @@ function kvlistJsonProto(r: Reader, end: number, depth: number): string {
   return `{${parts.join(',')}}`;
 }
 
-/** One KeyValue message (already positioned after its length) into the list. */
+/** Tags of KeyValue.key and KeyValue.value, and of AnyValue.string_value (fields 1, 2 and 1, wire type 2). */
+const KEY_TAG = 0x0a;
+const VALUE_TAG = 0x12;
+const STRING_VALUE_TAG = 0x0a;
+
+/**
+ * One KeyValue message (already positioned after its length) into the list. The key and, in the
+ * common case of an AnyValue holding one string, the value go in as slices of the body.
+ */
 export function keyValueProto(r: Reader, end: number, into: AttrList): void {
-  let key: Str = '';
-  let value: Str = '';
+  let keyAt = r.pos;
+  let keyLen = 0;
+  let value: Str | null = '';
+  let valAt = 0;
+  let valLen = 0;
   while (r.pos < end) {
     const tag = r.uint32();
-    if (tag >>> 3 === 1 && (tag & 7) === 2) key = readUtf8(r, 'an attribute key');
-    else if (tag >>> 3 === 2 && (tag & 7) === 2) value = anyValueProto(r, messageEnd(r), 0);
-    else skipField(r, tag & 7);
+    if (tag === KEY_TAG) {
+      keyLen = readStringSlice(r, 'an attribute key');
+      keyAt = r.pos - keyLen;
+    } else if (tag === VALUE_TAG) {
+      const valueEnd = messageEnd(r);
+      const at = r.pos;
+      if (at < valueEnd && r.buf[at] === STRING_VALUE_TAG) {
+        r.pos = at + 1;
+        const len = readStringSlice(r, 'a string value');
+        if (r.pos === valueEnd) {
+          value = null;
+          valAt = r.pos - len;
+          valLen = len;
+          continue;
+        }
+        r.pos = at;
+      }
+      value = anyValueProto(r, valueEnd, 0);
+    } else skipField(r, tag & 7);
   }
-  into.push(key, value);
+  into.pushSlice(r.buf, keyAt, keyLen, value, valAt, valLen);
 }
 
 /** Resource → its attributes, into `resourceAttrs` (which it returns). */
