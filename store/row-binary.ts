@@ -84,7 +84,9 @@ export class RowBinaryWriter {
       const max = v.length * 3;
       this.ensure(max + 10);
       if (v.length < 43) {
-        // length < 128 bytes guaranteed: one-byte varint
+        // length < 128 bytes guaranteed: one-byte varint. Short ASCII text (numbers as text, names)
+        // is copied in a loop, cheaper than a call to write() for a few bytes.
+        if (v.length < 24 && this.ascii(v)) return;
         const n = this.buf.write(v, this.pos + 1, 'utf8');
         this.buf[this.pos] = n;
         this.pos += 1 + n;
@@ -96,6 +98,20 @@ export class RowBinaryWriter {
       return;
     }
     this.strSlice(v, 0, v.length);
+  }
+
+  /** Writes `v` as a String if it is all ASCII (and less than 128 characters); false if not, having written nothing. */
+  private ascii(v: string): boolean {
+    const b = this.buf;
+    const start = this.pos + 1;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c > 0x7f) return false;
+      b[start + i] = c;
+    }
+    b[this.pos] = v.length;
+    this.pos = start + v.length;
+    return true;
   }
 
   /** A String from `len` bytes of `src` at `at`, copied as they are. */

@@ -137,6 +137,27 @@ export function readId(r: Reader, bytes: number, field: string): Uint8Array {
   return v;
 }
 
+const NO_ID = new Uint8Array(0);
+
+/**
+ * A trace or span id copied into `into` (the decode's own, reused for every item, which is written
+ * before the next is read), or an empty id: no view is made for the few ids of every span.
+ */
+export function readIdInto(r: Reader, into: Uint8Array, field: string): Uint8Array {
+  const len = r.uint32();
+  const start = r.pos;
+  if (start + len > r.len)
+    throw new MalformedInputError(`truncated field: ${len} bytes announced at offset ${start}, ${r.len - start} left`);
+  r.pos = start + len;
+  if (len === into.length) {
+    const b = r.buf;
+    for (let i = 0; i < len; i++) into[i] = b[start + i]!;
+    return into;
+  }
+  if (len !== 0) r.ctx.note(`${field} must be ${into.length} bytes, got ${len}`);
+  return NO_ID;
+}
+
 export function readUtf8String(r: Reader, field: string): string {
   const bytes = readUtf8(r, field);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');

@@ -2,7 +2,7 @@
 import { anyValueProto, encodeOnce, keyValueProto } from '../attributes.js';
 import { walkProto } from '../envelope.js';
 import type { RequestRows } from '../../../rows.js';
-import { messageEnd, readFixed64, readId, readUtf8, skipField, type Reader } from '../wire.js';
+import { messageEnd, readFixed64, readIdInto, readUtf8, skipField, type Reader } from '../wire.js';
 import { LogFields, logPrefix, writeLogRow } from '../../../tables/log-row.js';
 
 export function decodeLogsProto(body: Buffer, namespace: string, out: RequestRows): void {
@@ -11,14 +11,21 @@ export function decodeLogsProto(body: Buffer, namespace: string, out: RequestRow
   const ns = encodeOnce((x) => x.str(namespace));
   // The record this decode reuses for every log line (none kept in the module).
   const rec = new LogFields(out.ctx);
+  // The record's ids, copied here rather than viewed.
+  const ids: RecordIds = { traceId: new Uint8Array(16), spanId: new Uint8Array(8) };
   walkProto(body, out.ctx, logPrefix, (prefix, r, end) => {
     rec.reset();
-    decodeRecord(r, end, rec);
+    decodeRecord(r, end, rec, ids);
     out.keep(() => writeLogRow(w, rec, prefix, ns), rec.storedNanos());
   });
 }
 
-function decodeRecord(r: Reader, end: number, rec: LogFields): void {
+interface RecordIds {
+  traceId: Uint8Array;
+  spanId: Uint8Array;
+}
+
+function decodeRecord(r: Reader, end: number, rec: LogFields, ids: RecordIds): void {
   const u64 = r.ctx.u64;
   while (r.pos < end) {
     const tag = r.uint32();
@@ -72,13 +79,13 @@ function decodeRecord(r: Reader, end: number, rec: LogFields): void {
         break;
       case 9:
         if (wt === 2) {
-          rec.traceId = readId(r, 16, 'trace_id');
+          rec.traceId = readIdInto(r, ids.traceId, 'trace_id');
           continue;
         }
         break;
       case 10:
         if (wt === 2) {
-          rec.spanId = readId(r, 8, 'span_id');
+          rec.spanId = readIdInto(r, ids.spanId, 'span_id');
           continue;
         }
         break;
