@@ -23,6 +23,14 @@ function rssOf(pid: number): number {
   return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
 }
 
+/** CPU seconds (user and system) of a process's main thread, where its JavaScript runs. */
+function mainThreadCpu(pid: number): number {
+  // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 type Signal = 'traces' | 'logs';
 
 function spanRequest(): Buffer {
@@ -98,7 +106,29 @@ function logRequest(): Buffer {
 }
 
 /** The same rows inserted straight into the embedded engine, in batches the collector would form. */
-async function engineRate(signal: Signal, bodies: Buffer[], batchRows: number): Promise<number> {
+/** The collector's decode of the bodies into rows, alone on a quiet thread (the best of five rounds). */
+function decodeSecondsPerMillion(signal: Signal, bodies: Buffer[]): number {
+  const table: TableName = signal === 'traces' ? 'otel_traces' : 'otel_logs';
+  const decode = signal === 'traces' ? decodeTracesProto : decodeLogsProto;
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 5; round++) {
+    const started = performance.now();
+    for (const body of bodies) {
+      const out = new RequestRows();
+      decode(body, 'default', out);
+      out.writer(table);
+    }
+    best = Math.min(best, (performance.now() - started) / 1000);
+  }
+  return (best / (bodies.length * ITEMS_PER_REQUEST)) * 1e6;
+}
+
+/** The engine's insert rate, and its CPU (its inserts and the merges they cause, in this process). */
+async function engineRate(
+  signal: Signal,
+  bodies: Buffer[],
+  batchRows: number,
+): Promise<{ rate: number; cpuPerMillion: number; cores: number }> {
   const table: TableName = signal === 'traces' ? 'otel_traces' : 'otel_logs';
   const batches: Buffer[] = [];
   let current: Buffer[] = [];
@@ -119,14 +149,21 @@ async function engineRate(signal: Signal, bodies: Buffer[], batchRows: number): 
   const store = await openStore({ kind: 'embedded', dataDir });
   await store.prepare({ traces: 7 * 86400, logs: 7 * 86400, metrics: 30 * 86400 });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   for (const b of batches) {
     const o = await store.insertRowBinary(table, b);
     if (o.status !== 'success') throw new Error(`baseline insert failed: ${JSON.stringify(o)}`);
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   await store.close();
   rmSync(dataDir, { recursive: true, force: true });
-  return (bodies.length * ITEMS_PER_REQUEST) / seconds;
+  const items = bodies.length * ITEMS_PER_REQUEST;
+  return {
+    rate: items / seconds,
+    cpuPerMillion: ((cpu.user + cpu.system) / 1e6 / items) * 1e6,
+    cores: (cpu.user + cpu.system) / 1e6 / seconds,
+  };
 }
 
 async function endToEndRate(
@@ -147,6 +184,8 @@ async function endToEndRate(
   let peakRss = idleRss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(server.proc.pid!))), 100);
   const cpuBefore = await scrape(server.apiUrl, 'micro_process_cpu_seconds_total');
+  const mainBefore = mainThreadCpu(server.proc.pid!);
+  const senderBefore = process.cpuUsage();
   let next = 0;
   let retries = 0;
   const started = performance.now();
@@ -177,6 +216,9 @@ async function endToEndRate(
       .filter((l) => l.startsWith(name))
       .reduce((a, l) => a + Number(l.split(' ').pop()), 0);
   const cpu = (await scrape(server.apiUrl, 'micro_process_cpu_seconds_total')) - cpuBefore;
+  const mainThread = mainThreadCpu(server.proc.pid!) - mainBefore;
+  const senderUsage = process.cpuUsage(senderBefore);
+  const sender = (senderUsage.user + senderUsage.system) / 1e6;
   const decode = sum('micro_collector_decode_seconds_total');
   const insert = sum('micro_collector_flush_seconds_sum');
   const flushes = sum('micro_collector_flush_seconds_count');
@@ -187,13 +229,16 @@ async function endToEndRate(
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
   const items = bodies.length * ITEMS_PER_REQUEST;
+  const perM = (v: number) => ((v / items) * 1e6).toFixed(1);
   return {
     rate: items / seconds,
     retries,
     rowsPerInsert: Math.round(items / flushes),
     rss: { idle: idleRss, load: loadRss, overload: peakRss },
     where:
-      `wall ${seconds.toFixed(2)} s; server CPU ${cpu.toFixed(2)} s (${((cpu / items) * 1e6).toFixed(1)} s per 1M); decode ${decode.toFixed(2)} s; ` +
+      `wall ${seconds.toFixed(2)} s; server CPU ${cpu.toFixed(2)} s (${perM(cpu)} s per 1M: JavaScript thread ${perM(mainThread)}, ` +
+      `of which decode ${perM(decode)}; other threads, the engine's, ${perM(cpu - mainThread)}); ` +
+      `the senders (this process) ${perM(sender)} s per 1M; ` +
       `${flushes} inserts, ${insert.toFixed(2)} s in flight (${(items / flushes).toFixed(0)} rows each)`,
   };
 }
@@ -208,11 +253,14 @@ async function main(): Promise<void> {
     const bodies = Array.from({ length: REQUESTS }, signal === 'traces' ? spanRequest : logRequest);
     const mb = bodies.reduce((a, b) => a + b.length, 0) / 2 ** 20;
     console.log(`${mb.toFixed(1)} MiB (${Math.round((mb * 2 ** 20) / (REQUESTS * ITEMS_PER_REQUEST))} bytes an item)`);
+    console.log(`  decode alone, in this process, best of 5: ${decodeSecondsPerMillion(signal, bodies).toFixed(2)} s per 1M`);
     process.stdout.write(
       `  engine baseline (RowBinary straight into embedded ClickHouse, ${BATCH_ROWS}-row batches)... `,
     );
     const engine = await engineRate(signal, bodies, BATCH_ROWS);
-    console.log(`${Math.round(engine)} /s`);
+    console.log(
+      `${Math.round(engine.rate)} /s (${engine.cpuPerMillion.toFixed(1)} CPU-s per 1M, ${engine.cores.toFixed(2)} cores)`,
+    );
     process.stdout.write('  end to end (collector, acknowledged once stored)... ');
     const e2e = await endToEndRate(signal, bodies);
     console.log(`${Math.round(e2e.rate)} /s`);
@@ -222,12 +270,14 @@ async function main(): Promise<void> {
         `64 requests in flight ${e2e.rss.overload.toFixed(0)} MB (peak)`,
     );
     process.stdout.write(`  engine at the batch size end to end formed (${e2e.rowsPerInsert} rows)... `);
-    const engineSameBatch = await engineRate(signal, bodies, e2e.rowsPerInsert);
-    console.log(`${Math.round(engineSameBatch)} /s`);
+    const same = await engineRate(signal, bodies, e2e.rowsPerInsert);
+    console.log(
+      `${Math.round(same.rate)} /s (${same.cpuPerMillion.toFixed(1)} CPU-s per 1M, ${same.cores.toFixed(2)} cores)`,
+    );
     const unit = signal === 'traces' ? 'spans/s' : 'log records/s';
     const n = (v: number) => Math.round(v).toLocaleString('en');
     results.push(
-      `| ${signal} | ${n(e2e.rate)} ${unit} | ${n(engine)} | ${(e2e.rate / engine).toFixed(2)} | ${n(engineSameBatch)} | ${(e2e.rate / engineSameBatch).toFixed(2)} |`,
+      `| ${signal} | ${n(e2e.rate)} ${unit} | ${n(engine.rate)} | ${(e2e.rate / engine.rate).toFixed(2)} | ${n(same.rate)} | ${(e2e.rate / same.rate).toFixed(2)} |`,
     );
   }
   console.log(
