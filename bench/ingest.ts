@@ -253,7 +253,9 @@ async function main(): Promise<void> {
     const bodies = Array.from({ length: REQUESTS }, signal === 'traces' ? spanRequest : logRequest);
     const mb = bodies.reduce((a, b) => a + b.length, 0) / 2 ** 20;
     console.log(`${mb.toFixed(1)} MiB (${Math.round((mb * 2 ** 20) / (REQUESTS * ITEMS_PER_REQUEST))} bytes an item)`);
-    console.log(`  decode alone, in this process, best of 5: ${decodeSecondsPerMillion(signal, bodies).toFixed(2)} s per 1M`);
+    console.log(
+      `  decode alone, in this process, best of 5: ${decodeSecondsPerMillion(signal, bodies).toFixed(2)} s per 1M`,
+    );
     process.stdout.write(
       `  engine baseline (RowBinary straight into embedded ClickHouse, ${BATCH_ROWS}-row batches)... `,
     );
