@@ -118,6 +118,14 @@ const TELEMETRY_MIGRATIONS: readonly Migration[] = [
       ),
     ],
   },
+  {
+    version: 21,
+    name: 'no bloom filter on the trace id of spans: the by_trace projection finds a trace',
+    // Trace by id reads the by_trace projection, but the engine still weighed the base table's
+    // bloom filter on every read by trace id (at 2M spans: 7.6 ms with it, 5.2 without), and it cost
+    // 1.7 bytes a span and a hash of every trace id at each insert and merge. Logs keep theirs.
+    statements: () => ['ALTER TABLE otel_traces DROP INDEX IF EXISTS idx_trace_id'],
+  },
 ];
 
 /** Every migration, in version order: the telemetry tables' (below) and our own tables' (migrations-micro.ts). */

@@ -39,7 +39,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const first = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(
     first.migrations.applied.map((m) => m.version),
-    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21],
   );
   const second = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(second.migrations.applied, []);
@@ -47,7 +47,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const recorded = await store.query<{ version: number }>('SELECT version FROM micro_migrations ORDER BY version');
   assert.deepEqual(
     recorded.map((r) => Number(r.version)),
-    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21],
   );
   const tables = await store.query<{ name: string }>(
     "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'otel_%' ORDER BY name",
@@ -162,6 +162,11 @@ test('RowBinary inserts keep values holding blank lines and every byte pair', as
     "SELECT type FROM system.columns WHERE database = currentDatabase() AND table = 'otel_traces' AND name = 'ResourceAttributes'",
   );
   assert.equal(resource?.type, 'Map(LowCardinality(String), LowCardinality(String))');
+  // Spans have no bloom filter on the trace id (migration 21: the projection finds a trace); logs do.
+  const traceIdIndexes = await store.query<{ table: string }>(
+    "SELECT table FROM system.data_skipping_indices WHERE database = currentDatabase() AND name = 'idx_trace_id' ORDER BY table",
+  );
+  assert.deepEqual(traceIdIndexes, [{ table: 'otel_logs' }]);
 });
 
 test('a bad insert is reported as data, not thrown', async () => {
