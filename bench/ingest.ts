@@ -123,12 +123,15 @@ function decodeSecondsPerMillion(signal: Signal, bodies: Buffer[]): number {
   return (best / (bodies.length * ITEMS_PER_REQUEST)) * 1e6;
 }
 
+interface EngineRate {
+  rate: number;
+  cpuPerMillion: number;
+  /** CPU seconds per second of the inserts: how many cores the engine kept busy. */
+  cores: number;
+}
+
 /** The engine's insert rate, and its CPU (its inserts and the merges they cause, in this process). */
-async function engineRate(
-  signal: Signal,
-  bodies: Buffer[],
-  batchRows: number,
-): Promise<{ rate: number; cpuPerMillion: number; cores: number }> {
+async function engineRate(signal: Signal, bodies: Buffer[], batchRows: number): Promise<EngineRate> {
   const table: TableName = signal === 'traces' ? 'otel_traces' : 'otel_logs';
   const batches: Buffer[] = [];
   let current: Buffer[] = [];
@@ -236,12 +239,16 @@ async function endToEndRate(
     rowsPerInsert: Math.round(items / flushes),
     rss: { idle: idleRss, load: loadRss, overload: peakRss },
     where:
-      `wall ${seconds.toFixed(2)} s; server CPU ${cpu.toFixed(2)} s (${perM(cpu)} s per 1M: JavaScript thread ${perM(mainThread)}, ` +
-      `of which decode ${perM(decode)}; other threads, the engine's, ${perM(cpu - mainThread)}); ` +
+      `wall ${seconds.toFixed(2)} s; server CPU ${cpu.toFixed(2)} s (${perM(cpu)} s per 1M: ` +
+      `JavaScript thread ${perM(mainThread)}, of which decode ${perM(decode)}; ` +
+      `other threads, the engine's, ${perM(cpu - mainThread)}); ` +
       `the senders (this process) ${perM(sender)} s per 1M; ` +
       `${flushes} inserts, ${insert.toFixed(2)} s in flight (${(items / flushes).toFixed(0)} rows each)`,
   };
 }
+
+const engineLine = (e: EngineRate): string =>
+  `${Math.round(e.rate)} /s (${e.cpuPerMillion.toFixed(1)} CPU-s per 1M, ${e.cores.toFixed(2)} cores)`;
 
 async function main(): Promise<void> {
   console.log(
@@ -260,9 +267,7 @@ async function main(): Promise<void> {
       `  engine baseline (RowBinary straight into embedded ClickHouse, ${BATCH_ROWS}-row batches)... `,
     );
     const engine = await engineRate(signal, bodies, BATCH_ROWS);
-    console.log(
-      `${Math.round(engine.rate)} /s (${engine.cpuPerMillion.toFixed(1)} CPU-s per 1M, ${engine.cores.toFixed(2)} cores)`,
-    );
+    console.log(engineLine(engine));
     process.stdout.write('  end to end (collector, acknowledged once stored)... ');
     const e2e = await endToEndRate(signal, bodies);
     console.log(`${Math.round(e2e.rate)} /s`);
@@ -273,13 +278,13 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`  engine at the batch size end to end formed (${e2e.rowsPerInsert} rows)... `);
     const same = await engineRate(signal, bodies, e2e.rowsPerInsert);
-    console.log(
-      `${Math.round(same.rate)} /s (${same.cpuPerMillion.toFixed(1)} CPU-s per 1M, ${same.cores.toFixed(2)} cores)`,
-    );
+    console.log(engineLine(same));
     const unit = signal === 'traces' ? 'spans/s' : 'log records/s';
     const n = (v: number) => Math.round(v).toLocaleString('en');
+    const ratio = (base: number) => (e2e.rate / base).toFixed(2);
     results.push(
-      `| ${signal} | ${n(e2e.rate)} ${unit} | ${n(engine.rate)} | ${(e2e.rate / engine.rate).toFixed(2)} | ${n(same.rate)} | ${(e2e.rate / same.rate).toFixed(2)} |`,
+      `| ${signal} | ${n(e2e.rate)} ${unit} | ${n(engine.rate)} | ${ratio(engine.rate)} ` +
+        `| ${n(same.rate)} | ${ratio(same.rate)} |`,
     );
   }
   console.log(

@@ -3,7 +3,8 @@
 // with the resource and scope already read (whatever their order on the wire).
 import { EMPTY_MAP } from '../../../store/index.js';
 import type { ResourceInfo, ScopeContext } from '../../tables/scope.js';
-import { AttrList, arrayOf, resourceJson, resourceProto, scopeJson, scopeProto } from './attributes.js';
+import { AttrList, resourceProto, scopeProto } from './attributes.js';
+import { arrayOf, resourceJson, scopeJson } from './attributes-json.js';
 
 export type { ResourceInfo, ScopeContext };
 import {

@@ -1,5 +1,6 @@
 // ExportLogsServiceRequest (OTLP/JSON) → otel_logs rows.
-import { anyValueJson, attributesJson, encodeOnce } from '../attributes.js';
+import { encodeOnce } from '../attributes.js';
+import { anyValueJson, attributesJson } from '../attributes-json.js';
 import { walkJson } from '../envelope.js';
 import type { RequestRows } from '../../../rows.js';
 import { enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody } from '../wire.js';

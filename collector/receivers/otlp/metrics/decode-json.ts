@@ -1,5 +1,6 @@
 // ExportMetricsServiceRequest (OTLP/JSON) → rows of the five otel_metrics_* tables.
-import { AttrList, arrayOf, attributesJson, encodeOnce } from '../attributes.js';
+import { AttrList, encodeOnce } from '../attributes.js';
+import { arrayOf, attributesJson } from '../attributes-json.js';
 import { obj, walkJson } from '../envelope.js';
 import { nanosOf, type RequestRows } from '../../../rows.js';
 import { MalformedInputError, enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody } from '../wire.js';

@@ -1,5 +1,6 @@
 // ExportTraceServiceRequest (OTLP/JSON) → otel_traces rows, through the same span record.
-import { AttrList, arrayOf, attributesJson, encodeOnce } from '../attributes.js';
+import { AttrList, encodeOnce } from '../attributes.js';
+import { arrayOf, attributesJson } from '../attributes-json.js';
 import { obj, walkJson } from '../envelope.js';
 import { nanosOf, type RequestRows } from '../../../rows.js';
 import { type DecodeContext, enumFromJson, hexIdFromJson, nanosFromJson, parseJsonBody } from '../wire.js';
