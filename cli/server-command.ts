@@ -33,6 +33,7 @@ interface ServerFlags {
   flushInterval?: string;
   batchRows?: string;
   maxInflightInserts?: string;
+  insertLinger?: string;
   requireIngestToken?: boolean;
   apiRateLimit?: string;
   ingestRateLimit?: string;
@@ -148,6 +149,12 @@ export function serverCommand(): Command {
     )
     .addOption(
       new Option(
+        '--insert-linger <duration>',
+        'after an insert, how long the next batch waits for the senders it acknowledged (default 20ms, 0 for none)',
+      ).env('MICRO_INSERT_LINGER'),
+    )
+    .addOption(
+      new Option(
         '--require-ingest-token',
         'refuse telemetry without a token, even from loopback (always so beyond loopback)',
       ).env('MICRO_REQUIRE_INGEST_TOKEN'),
@@ -197,6 +204,7 @@ export function serverCommand(): Command {
           flushInterval: flags.flushInterval,
           batchRows: flags.batchRows,
           maxInflightInserts: flags.maxInflightInserts,
+          insertLinger: flags.insertLinger,
           requireIngestToken: flags.requireIngestToken,
           apiRateLimit: flags.apiRateLimit,
           ingestRateLimit: flags.ingestRateLimit,

@@ -23,6 +23,11 @@ export interface PipelineOptions {
   maxQueueBytes: number;
   /** Inserts in flight per table; more batches wait (and grow) meanwhile. */
   maxInflightPerTable: number;
+  /**
+   * After an insert, how long the next batch (not yet full) keeps gathering before it is stored:
+   * the senders that insert acknowledged send again at once, and their rows join it (0: no wait).
+   */
+  lingerMs: number;
 }
 
 export type SubmitOutcome =
@@ -55,6 +60,8 @@ interface TableQueue {
   sealed: Batch[];
   inflight: number;
   timer: NodeJS.Timeout | null;
+  /** An insert just ended: the open batch waits the linger for the senders it acknowledged. */
+  lingering: boolean;
 }
 
 export interface Pipeline {
@@ -65,7 +72,11 @@ export interface Pipeline {
   drain(): Promise<void>;
 }
 
-export function createPipeline(store: Store, opts: PipelineOptions, metrics: CollectorMetrics): Pipeline {
+export function createPipeline(
+  store: Pick<Store, 'insertRowBinary'>,
+  opts: PipelineOptions,
+  metrics: CollectorMetrics,
+): Pipeline {
   const queues = new Map<TableName, TableQueue>();
   let queuedBytes = 0;
   let queuedRows = 0;
@@ -75,7 +86,7 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
   const queueOf = (table: TableName): TableQueue => {
     let q = queues.get(table);
     if (!q) {
-      q = { open: null, sealed: [], inflight: 0, timer: null };
+      q = { open: null, sealed: [], inflight: 0, timer: null, lingering: false };
       queues.set(table, q);
     }
     return q;
@@ -92,7 +103,7 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
   const pump = (table: TableName): void => {
     const q = queueOf(table);
     while (q.inflight < opts.maxInflightPerTable) {
-      if (q.sealed.length === 0 && q.open && (q.open.due || closing)) seal(q);
+      if (q.sealed.length === 0 && q.open && (closing || (q.open.due && !q.lingering))) seal(q);
       const batch = q.sealed.shift();
       if (!batch) break;
       q.inflight++;
@@ -118,6 +129,18 @@ export function createPipeline(store: Store, opts: PipelineOptions, metrics: Col
     metrics.queueRows.set(queuedRows);
     for (const w of batch.waiters) w(outcome);
     q.inflight--;
+    // With acknowledgement after storage, the senders of this batch wait for it, and the next batch
+    // holds only the others: inserts would stay at half of what is in flight. Waiting a moment lets
+    // the acknowledged senders' next requests join it, for fewer and larger inserts (an insert's cost
+    // is mostly fixed); a full batch is sealed at once, and nothing waits when nothing is open.
+    if (opts.lingerMs > 0 && q.sealed.length === 0 && q.open && !closing) {
+      q.lingering = true;
+      setTimeout(() => {
+        q.lingering = false;
+        pump(table);
+      }, opts.lingerMs).unref();
+      return;
+    }
     pump(table);
   }
 

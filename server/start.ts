@@ -221,6 +221,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       flushIntervalMs: config.flushInterval,
       maxQueueBytes: config.maxQueueSize,
       maxInflightPerTable: config.maxInflightInserts,
+      lingerMs: config.insertLinger,
     },
     metrics,
   );

@@ -1,0 +1,121 @@
+// Group commit: after an insert, the next batch waits the linger for the requests its
+// acknowledgement releases, so those senders' rows join it; a full batch and a drain wait for nothing.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { RequestRows, createCollectorMetrics, createPipeline, decodeTracesProto } from '../collector/index.js';
+import type { InsertOutcome, TableName } from '../store/index.js';
+import { encodeTraces, kv, nanos } from './support/otlp-proto.js';
+
+/** One request's rows: `spans` spans of one trace. */
+function request(spans: number): RequestRows {
+  const traceId = randomBytes(16);
+  const body = encodeTraces({
+    resource_spans: [
+      {
+        resource: { attributes: [kv('service.name', 'checkout')] },
+        scope_spans: [
+          {
+            scope: { name: 'test' },
+            spans: Array.from({ length: spans }, (_, i) => ({
+              trace_id: traceId,
+              span_id: randomBytes(8),
+              name: 'GET /cart',
+              kind: 2,
+              start_time_unix_nano: nanos(i * 1000),
+              end_time_unix_nano: nanos(i * 1000 + 500_000),
+            })),
+          },
+        ],
+      },
+    ],
+  });
+  const rows = new RequestRows();
+  decodeTracesProto(body, 'default', rows);
+  assert.equal(rows.accepted, spans);
+  return rows;
+}
+
+/** A store whose inserts take `ms` each, recording the bytes of each one. */
+function slowStore(ms: number) {
+  const inserts: number[] = [];
+  return {
+    inserts,
+    insertRowBinary: async (_table: TableName, bytes: Buffer): Promise<InsertOutcome> => {
+      inserts.push(bytes.length);
+      await new Promise((r) => setTimeout(r, ms));
+      return { status: 'success' };
+    },
+  };
+}
+
+/** The pipeline's timers do not hold the process open (the server's sockets do): this test's do. */
+async function held<T>(work: () => Promise<T>): Promise<T> {
+  const open = setInterval(() => undefined, 1000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(open);
+  }
+}
+
+const bytesOf = (rows: RequestRows): number => rows.writers.get('otel_traces')!.pos;
+const options = { batchRows: 50_000, batchBytes: 32 << 20, flushIntervalMs: 5, maxQueueBytes: 64 << 20 };
+
+/**
+ * Sender A's request is stored first; B's waits while A's insert runs; A sends C the moment it is
+ * acknowledged. Returns the byte sizes of the inserts and of the three requests.
+ */
+async function ackReleasesSender(lingerMs: number, batchRows = options.batchRows) {
+  const store = slowStore(40);
+  const pipeline = createPipeline(
+    store,
+    { ...options, batchRows, maxInflightPerTable: 1, lingerMs },
+    createCollectorMetrics(),
+  );
+  const [a, b, c] = [request(10), request(20), request(30)];
+  const sent = [
+    pipeline.submit(a).then(async (o) => {
+      assert.equal(o.status, 'success');
+      return pipeline.submit(c);
+    }),
+    new Promise((r) => setTimeout(r, 15)).then(() => pipeline.submit(b)),
+  ];
+  for (const o of await Promise.all(sent)) assert.equal(o.status, 'success');
+  await pipeline.drain();
+  return { inserts: store.inserts, a: bytesOf(a), b: bytesOf(b), c: bytesOf(c) };
+}
+
+test('after an insert, the next batch waits the linger: the acknowledged sender joins it', async () => {
+  const { inserts, a, b, c } = await held(() => ackReleasesSender(25));
+  assert.deepEqual(inserts, [a, b + c]);
+});
+
+test('without a linger, the acknowledged sender waits for an insert of its own', async () => {
+  const { inserts, a, b, c } = await held(() => ackReleasesSender(0));
+  assert.deepEqual(inserts, [a, b, c]);
+});
+
+test('a full batch is stored at once, linger or not', async () => {
+  const { inserts, a, b, c } = await held(() => ackReleasesSender(25, 20));
+  assert.deepEqual(inserts, [a, b, c]);
+});
+
+test('a drain stores a lingering batch at once', () =>
+  held(async () => {
+    const store = slowStore(30);
+    const pipeline = createPipeline(
+      store,
+      { ...options, maxInflightPerTable: 1, lingerMs: 60_000 },
+      createCollectorMetrics(),
+    );
+    const first = pipeline.submit(request(5));
+    await new Promise((r) => setTimeout(r, 15));
+    const second = pipeline.submit(request(5));
+    assert.equal((await first).status, 'success');
+    const started = performance.now();
+    await pipeline.drain();
+    assert.equal((await second).status, 'success');
+    assert.equal(store.inserts.length, 2);
+    assert.ok(performance.now() - started < 5_000, 'the drain did not wait the linger');
+  }));
