@@ -25,6 +25,7 @@ const ENGINE = /\) ENGINE = (\w*MergeTree)(?:\(([^)]*)\))?/;
 const CREATE_VIEW = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+)\s+TO (\w+)/;
 const ALTER = /^ALTER TABLE (\w+) ([\s\S]*)$/;
 const DROP = /^DROP (TABLE|VIEW) IF EXISTS (\w+)$/;
+const TRUNCATE = /^TRUNCATE TABLE IF EXISTS (\w+)$/;
 const CODEC = /\s+CODEC\((?:[^()]|\([^()]*\))*\)/g;
 
 function createTable(statement: string, cluster: string): string[] {
@@ -81,6 +82,9 @@ export function onCluster(statements: string[], cluster: string, tables: Readonl
       const names = kind === 'TABLE' ? [name!, localName(name!)] : [name!];
       return names.map((n) => `DROP ${kind} IF EXISTS ${n} ON CLUSTER ${cluster} SYNC`);
     }
+    // The rows are in the local tables, on every shard.
+    const truncate = TRUNCATE.exec(text);
+    if (truncate) return [`TRUNCATE TABLE IF EXISTS ${localName(truncate[1]!)} ON CLUSTER ${cluster} SYNC`];
     // A backfill reads and writes through the Distributed tables: the same statement on a cluster.
     if (/^INSERT INTO \w+ SELECT /.test(text)) return [text];
     throw new Error(`a migration statement the cluster schema does not know how to distribute: ${text.slice(0, 80)}`);

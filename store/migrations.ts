@@ -20,7 +20,6 @@ import {
   RED_1M_SELECT,
   RUNTIME_SOURCES,
   RED_1H_SELECT,
-  RUNTIME_1H_SELECT,
   ROLLUP_VIEWS,
   hourlyDdl,
   runtime1mDdl,
@@ -87,7 +86,9 @@ const TELEMETRY_MIGRATIONS: readonly Migration[] = [
     // The span rollups of versions 16 and 18 kept a reservoir sample per row, per instance, that
     // was slow to merge over a day, and every rollup was ordered by service first, so a window's
     // rows were scattered. They are dropped and rebuilt from the raw data in the new shape (the new
-    // tables too, so that a rebuild interrupted half-way starts again from nothing).
+    // tables too, so that a rebuild interrupted half-way starts again from nothing). The hourly
+    // views exist before the minute tables are backfilled, so the backfill fills the hourly tables
+    // through them (until version 22 it also inserted them a second time).
     statements: (r) => [
       ...ROLLUP_VIEWS.map((v) => `DROP VIEW IF EXISTS ${v}`),
       ...ROLLUP_TABLES.map((t) => `DROP TABLE IF EXISTS ${t}`),
@@ -97,9 +98,6 @@ const TELEMETRY_MIGRATIONS: readonly Migration[] = [
       `INSERT INTO otel_traces_red_1m ${RED_1M_SELECT}`,
       `INSERT INTO otel_traces_latency_1m ${LATENCY_1M_SELECT}`,
       ...RUNTIME_SOURCES.map((t) => `INSERT INTO otel_runtime_1m ${runtime1mSelect(t)}`),
-      `INSERT INTO otel_traces_red_1h ${RED_1H_SELECT}`,
-      `INSERT INTO otel_traces_latency_1h ${LATENCY_1H_SELECT}`,
-      `INSERT INTO otel_runtime_1h ${RUNTIME_1H_SELECT}`,
     ],
   },
   {
@@ -125,6 +123,20 @@ const TELEMETRY_MIGRATIONS: readonly Migration[] = [
     // bloom filter on every read by trace id (at 2M spans: 7.6 ms with it, 5.2 without), and it cost
     // 1.7 bytes a span and a hash of every trace id at each insert and merge. Logs keep theirs.
     statements: () => ['ALTER TABLE otel_traces DROP INDEX IF EXISTS idx_trace_id'],
+  },
+  {
+    version: 22,
+    name: 'hourly span rollups rebuilt from the minute ones (version 19 counted older spans twice)',
+    // Version 19 backfilled the minute tables, which filled the hourly ones through their views,
+    // then inserted the same hours again: a store that had spans then has their hourly counts
+    // doubled (and hourly latency states weighing twice as much against the minute ones at a
+    // window's edges). The runtime rollup's hourly rows (first and last values) came out right.
+    statements: () => [
+      'TRUNCATE TABLE IF EXISTS otel_traces_red_1h',
+      'TRUNCATE TABLE IF EXISTS otel_traces_latency_1h',
+      `INSERT INTO otel_traces_red_1h ${RED_1H_SELECT}`,
+      `INSERT INTO otel_traces_latency_1h ${LATENCY_1H_SELECT}`,
+    ],
   },
 ];
 

@@ -169,7 +169,7 @@ FROM otel_traces_latency_1m
 GROUP BY Namespace, ServiceName, SpanName, Hour`;
 
 /** Hourly rows from the per-minute runtime rollup. */
-export const RUNTIME_1H_SELECT = `SELECT Namespace, ServiceName, ServiceInstance, MetricName, Attributes,
+const RUNTIME_1H_SELECT = `SELECT Namespace, ServiceName, ServiceInstance, MetricName, Attributes,
   toStartOfHour(Minute) AS Hour, argMinMergeState(First) AS First, argMaxMergeState(Last) AS Last,
   min(FirstAt) AS FirstAt, max(LastAt) AS LastAt, anyLast(Version) AS Version
 FROM otel_runtime_1m

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { instanceStats, listServices, serviceActivity, serviceSeries, type TimeRange } from '../store/index.js';
 import { encodeMetrics, encodeTraces, hex, ids, kv } from './support/otlp-proto.js';
-import { postOtlp, startTestServer, type TestServer } from './support/server.js';
+import { onClosedStore, postOtlp, startTestServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
 const NOW = Date.now();
@@ -186,4 +186,21 @@ test('the rollup survives a restart', async () => {
   await server.close();
   server = await startTestServer({}, dataDir);
   assert.deepEqual(round(await listServices(server.store, 'default', range, 'rollup')), round(before));
+});
+
+test('a store whose hourly span rollups were counted twice (version 19) has them rebuilt once (version 22)', async () => {
+  const dataDir = server.dataDir;
+  await server.close();
+  await onClosedStore(dataDir, [
+    'ALTER TABLE micro_migrations DELETE WHERE version = 22 SETTINGS mutations_sync = 2',
+    'INSERT INTO otel_traces_red_1h SELECT * FROM otel_traces_red_1h',
+    'INSERT INTO otel_traces_latency_1h SELECT * FROM otel_traces_latency_1h',
+  ]);
+  server = await startTestServer({}, dataDir);
+  const count = async (sql: string) => Number((await server.store.query<{ n: string }>(sql))[0]!.n);
+  const spans = await count('SELECT count() AS n FROM otel_traces');
+  assert.equal(await count('SELECT sum(Spans) AS n FROM otel_traces_red_1m'), spans);
+  assert.equal(await count('SELECT sum(Spans) AS n FROM otel_traces_red_1h'), spans);
+  await compare({ fromMs: NOW - HOURS * 3600_000 - 60_000, toMs: NOW + 60_000 }, 'everything, rebuilt');
+  await compare({ fromMs: NOW - 2 * 3600_000 - 17_321, toMs: NOW - 13_777 }, 'two hours, ragged, rebuilt');
 });
