@@ -150,7 +150,7 @@ export function serverCommand(): Command {
     .addOption(
       new Option(
         '--insert-linger <duration>',
-        'after an insert, how long the next batch waits for the senders it acknowledged (default 20ms, 0 for none)',
+        'after an insert, how long at most the next batch waits for the senders it acknowledged (default 50ms, 0: none)',
       ).env('MICRO_INSERT_LINGER'),
     )
     .addOption(

@@ -24,8 +24,9 @@ export interface PipelineOptions {
   /** Inserts in flight per table; more batches wait (and grow) meanwhile. */
   maxInflightPerTable: number;
   /**
-   * After an insert, how long the next batch (not yet full) keeps gathering before it is stored:
-   * the senders that insert acknowledged send again at once, and their rows join it (0: no wait).
+   * After an insert, how long at most the next batch (not yet full) keeps gathering before it is
+   * stored: the senders that insert acknowledged send again at once, and their rows join it. It is
+   * stored as soon as it holds as many rows again as the insert did (0: no wait).
    */
   lingerMs: number;
 }
@@ -60,8 +61,10 @@ interface TableQueue {
   sealed: Batch[];
   inflight: number;
   timer: NodeJS.Timeout | null;
-  /** An insert just ended: the open batch waits the linger for the senders it acknowledged. */
-  lingering: boolean;
+  /** An insert just ended: the open batch waits, at most the linger, for the senders it acknowledged… */
+  linger: NodeJS.Timeout | null;
+  /** …until it holds this many rows (its own when the insert ended, and as many as the insert stored). */
+  lingerRows: number;
 }
 
 export interface Pipeline {
@@ -86,7 +89,7 @@ export function createPipeline(
   const queueOf = (table: TableName): TableQueue => {
     let q = queues.get(table);
     if (!q) {
-      q = { open: null, sealed: [], inflight: 0, timer: null, lingering: false };
+      q = { open: null, sealed: [], inflight: 0, timer: null, linger: null, lingerRows: 0 };
       queues.set(table, q);
     }
     return q;
@@ -103,7 +106,7 @@ export function createPipeline(
   const pump = (table: TableName): void => {
     const q = queueOf(table);
     while (q.inflight < opts.maxInflightPerTable) {
-      if (q.sealed.length === 0 && q.open && (closing || (q.open.due && !q.lingering))) seal(q);
+      if (q.sealed.length === 0 && q.open && (closing || (q.open.due && !q.linger))) seal(q);
       const batch = q.sealed.shift();
       if (!batch) break;
       q.inflight++;
@@ -134,15 +137,19 @@ export function createPipeline(
     // the acknowledged senders' next requests join it, for fewer and larger inserts (an insert's cost
     // is mostly fixed); a full batch is sealed at once, and nothing waits when nothing is open.
     if (opts.lingerMs > 0 && q.sealed.length === 0 && q.open && !closing) {
-      q.lingering = true;
-      setTimeout(() => {
-        q.lingering = false;
-        pump(table);
-      }, opts.lingerMs).unref();
+      q.lingerRows = q.open.rows + batch.rows;
+      q.linger = setTimeout(() => endLinger(table, q), opts.lingerMs);
+      q.linger.unref();
       return;
     }
     pump(table);
   }
+
+  const endLinger = (table: TableName, q: TableQueue): void => {
+    if (q.linger) clearTimeout(q.linger);
+    q.linger = null;
+    pump(table);
+  };
 
   // The request's writer is not written again, so its bytes are queued as they are (no copy);
   // the insert joins the chunks once.
@@ -184,7 +191,8 @@ export function createPipeline(
     b.rows += w.rows;
     const done = new Promise<InsertOutcome>((resolve) => b.waiters.push(resolve));
     if (b.rows >= opts.batchRows || b.bytes >= opts.batchBytes) seal(q);
-    pump(table);
+    if (q.linger && b.rows >= q.lingerRows) endLinger(table, q);
+    else pump(table);
     return done;
   };
 

@@ -84,8 +84,8 @@ export const serverObject = z
     batchSize: byteSize(1024).prefault('32MiB'),
     flushInterval: durationMs(1).prefault('50ms'),
     maxInflightInserts: z.coerce.number().int().min(1).max(16).default(1),
-    /** After an insert, how long the next batch waits for the senders it acknowledged (0: not at all). */
-    insertLinger: durationMs(0).prefault('20ms'),
+    /** After an insert, how long at most the next batch waits for the senders it acknowledged (0: not at all). */
+    insertLinger: durationMs(0).prefault('50ms'),
     /** Refuse telemetry without a token even from loopback (always so when listening beyond loopback). */
     requireIngestToken: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false),
     /** Requests per second per token: API calls, and OTLP export requests. */

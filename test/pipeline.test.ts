@@ -1,4 +1,4 @@
-// Group commit: after an insert, the next batch waits the linger for the requests its
+// Group commit: after an insert, the next batch waits (at most the linger) for the requests its
 // acknowledgement releases, so those senders' rows join it; a full batch and a drain wait for nothing.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -89,6 +89,13 @@ async function ackReleasesSender(lingerMs: number, batchRows = options.batchRows
 test('after an insert, the next batch waits the linger: the acknowledged sender joins it', async () => {
   const { inserts, a, b, c } = await held(() => ackReleasesSender(25));
   assert.deepEqual(inserts, [a, b + c]);
+});
+
+test('the batch is stored once the acknowledged senders are back, not at the end of the linger', async () => {
+  const started = performance.now();
+  const { inserts, a, b, c } = await held(() => ackReleasesSender(60_000));
+  assert.deepEqual(inserts, [a, b + c]);
+  assert.ok(performance.now() - started < 30_000, 'the linger ended when as many rows as the insert stored were back');
 });
 
 test('without a linger, the acknowledged sender waits for an insert of its own', async () => {
