@@ -135,9 +135,12 @@ export function createPipeline(
     // With acknowledgement after storage, the senders of this batch wait for it, and the next batch
     // holds only the others: inserts would stay at half of what is in flight. Waiting a moment lets
     // the acknowledged senders' next requests join it, for fewer and larger inserts (an insert's cost
-    // is mostly fixed); a full batch is sealed at once, and nothing waits when nothing is open.
-    if (opts.lingerMs > 0 && q.sealed.length === 0 && q.open && !closing) {
+    // is mostly fixed); a full batch is sealed at once, and nothing waits when nothing is open or
+    // when the insert failed (its senders retry later).
+    const lingers = opts.lingerMs > 0 && outcome.status === 'success' && !closing;
+    if (lingers && q.sealed.length === 0 && q.open) {
       q.lingerRows = q.open.rows + batch.rows;
+      if (q.linger) clearTimeout(q.linger); // another insert's (with several in flight): this one's counts
       q.linger = setTimeout(() => endLinger(table, q), opts.lingerMs);
       q.linger.unref();
       return;
