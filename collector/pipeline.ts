@@ -140,7 +140,7 @@ export function createPipeline(
     const lingers = opts.lingerMs > 0 && outcome.status === 'success' && !closing;
     if (lingers && q.sealed.length === 0 && q.open) {
       q.lingerRows = q.open.rows + batch.rows;
-      if (q.linger) clearTimeout(q.linger); // another insert's (with several in flight): this one's counts
+      if (q.linger) clearTimeout(q.linger); // with several inserts in flight, the latest one's linger counts
       q.linger = setTimeout(() => endLinger(table, q), opts.lingerMs);
       q.linger.unref();
       return;

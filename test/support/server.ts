@@ -71,21 +71,17 @@ globalThis.fetch = (input: string | URL | Request, init?: RequestInit): Promise<
 };
 
 /**
- * Removes a data directory once the embedded engine is done with it: chDB finishes merges in the
- * background after its session closes, so the directory can still change for a few seconds.
- */
-/**
  * Runs statements on the store of a test server that was closed (its data dir's embedded store,
  * or its test database): to set a store back the way an older version left it.
  */
 export async function onClosedStore(dataDir: string, statements: string[]): Promise<void> {
   const url = await testDatabaseUrl(dataDir);
-  const { createChdbConnection } = await import('chdb/connection');
+  // The embedded store lives in <data dir>/clickhouse (store/connection.ts).
   const client = url
     ? createClient({ url })
-    : createClient({ connection: createChdbConnection({ path: path.join(dataDir, 'clickhouse') }) } as Parameters<
-        typeof createClient
-      >[0]);
+    : createClient({
+        connection: (await import('chdb/connection')).createChdbConnection({ path: path.join(dataDir, 'clickhouse') }),
+      } as Parameters<typeof createClient>[0]);
   try {
     for (const query of statements) await client.command({ query });
   } finally {
@@ -93,6 +89,10 @@ export async function onClosedStore(dataDir: string, statements: string[]): Prom
   }
 }
 
+/**
+ * Removes a data directory once the embedded engine is done with it: chDB finishes merges in the
+ * background after its session closes, so the directory can still change for a few seconds.
+ */
 export async function removeDataDir(dir: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
