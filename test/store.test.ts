@@ -39,7 +39,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const first = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(
     first.migrations.applied.map((m) => m.version),
-    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23],
   );
   const second = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(second.migrations.applied, []);
@@ -47,7 +47,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const recorded = await store.query<{ version: number }>('SELECT version FROM micro_migrations ORDER BY version');
   assert.deepEqual(
     recorded.map((r) => Number(r.version)),
-    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23],
   );
   const tables = await store.query<{ name: string }>(
     "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'otel_%' ORDER BY name",
@@ -80,6 +80,11 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
       'otel_traces_trace_id_ts_mv',
     ],
   );
+  // Inserts of spans stay compact parts (one data file) up to 64 MiB (migration 23).
+  const [spans] = await store.query<{ create_table_query: string }>(
+    "SELECT create_table_query FROM system.tables WHERE database = currentDatabase() AND name = 'otel_traces'",
+  );
+  assert.match(spans!.create_table_query, /min_bytes_for_wide_part = 67108864/);
 });
 
 test('retention changes the TTLs in place', async () => {
