@@ -175,13 +175,16 @@ async function endToEndRate(
   retries: number;
   where: string;
   rowsPerInsert: number;
-  rss: { idle: number; load: number; overload: number };
+  rss: { idle: number; settled: number; load: number; overload: number };
 }> {
   const dataDir = makeDataDir();
   const server = await spawnServer(dataDir, (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean));
   // Idle: started, migrations done, nothing received for 5 s.
   await new Promise((r) => setTimeout(r, 5000));
   const idleRss = rssOf(server.proc.pid!);
+  // V8 gives back what starting grew once it has been idle a few seconds more.
+  await new Promise((r) => setTimeout(r, 15000));
+  const settledRss = rssOf(server.proc.pid!);
   let peakRss = idleRss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(server.proc.pid!))), 100);
   const cpuBefore = await scrape(server.apiUrl, 'micro_process_cpu_seconds_total');
@@ -255,7 +258,7 @@ async function endToEndRate(
     rate: items / seconds,
     retries,
     rowsPerInsert: Math.round(items / flushes),
-    rss: { idle: idleRss, load: loadRss, overload: peakRss },
+    rss: { idle: idleRss, settled: settledRss, load: loadRss, overload: peakRss },
     where:
       `wall ${seconds.toFixed(2)} s; server CPU ${cpu.toFixed(2)} s (${perM(cpu)} s per 1M: ` +
       `JavaScript thread ${perM(mainThread)}, of which decode ${perM(decode)}; ` +
@@ -292,7 +295,7 @@ async function main(): Promise<void> {
     console.log(`${Math.round(e2e.rate)} /s`);
     console.log(`    ${e2e.where}; ${e2e.retries} retried after 429`);
     console.log(
-      `    server RSS: idle ${e2e.rss.idle.toFixed(0)} MB, under this load ${e2e.rss.load.toFixed(0)} MB, ` +
+      `    server RSS: idle ${e2e.rss.idle.toFixed(0)} MB at 5 s (${e2e.rss.settled.toFixed(0)} MB at 20 s), under this load ${e2e.rss.load.toFixed(0)} MB, ` +
         `64 requests in flight ${e2e.rss.overload.toFixed(0)} MB (peak)`,
     );
     process.stdout.write(`  engine at the batch size end to end formed (${e2e.rowsPerInsert} rows)... `);
