@@ -295,7 +295,8 @@ async function main(): Promise<void> {
     console.log(`${Math.round(e2e.rate)} /s`);
     console.log(`    ${e2e.where}; ${e2e.retries} retried after 429`);
     console.log(
-      `    server RSS: idle ${e2e.rss.idle.toFixed(0)} MB at 5 s (${e2e.rss.settled.toFixed(0)} MB at 20 s), under this load ${e2e.rss.load.toFixed(0)} MB, ` +
+      `    server RSS: idle ${e2e.rss.idle.toFixed(0)} MB at 5 s (${e2e.rss.settled.toFixed(0)} MB at 20 s), ` +
+        `under this load ${e2e.rss.load.toFixed(0)} MB, ` +
         `64 requests in flight ${e2e.rss.overload.toFixed(0)} MB (peak)`,
     );
     process.stdout.write(`  engine at the batch size end to end formed (${e2e.rowsPerInsert} rows)... `);
