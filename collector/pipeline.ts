@@ -119,8 +119,8 @@ export function createPipeline(
     const started = process.hrtime.bigint();
     let outcome: InsertOutcome;
     try {
-      const bytes = batch.chunks.length === 1 ? batch.chunks[0]! : Buffer.concat(batch.chunks, batch.bytes);
-      outcome = await store.insertRowBinary(table, bytes, batch.dedupToken);
+      // The requests' chunks are written as they are: joining them would copy every batch once more.
+      outcome = await store.insertRowBinary(table, batch.chunks, batch.dedupToken);
     } catch (err) {
       outcome = { status: 'retryable', retryInMillis: 1000, error: (err as Error).message, problem: 'unreachable' };
     }
@@ -154,8 +154,8 @@ export function createPipeline(
     pump(table);
   };
 
-  // The request's writer is not written again, so its bytes are queued as they are (no copy);
-  // the insert joins the chunks once.
+  // The request's writer is not written again, so its bytes are queued as they are (no copy), and
+  // the insert writes them so.
   const append = (table: TableName, w: RowBinaryWriter, dedupToken?: string): Promise<InsertOutcome> => {
     const q = queueOf(table);
     if (dedupToken !== undefined) {

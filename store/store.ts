@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { connect, type StoreTarget } from './connection.js';
 import { StoreError, classifyStoreError, type WriteHealth } from './errors.js';
-import { embeddedInserter, outcomeOf, serverInserter, type InsertOutcome } from './insert.js';
+import { embeddedInserter, outcomeOf, serverInserter, type InsertOutcome, type RowBinaryBytes } from './insert.js';
 import { migrate, type MigrationReport } from './migrations.js';
 import { applyRetention, currentTtlSeconds, type RetentionChange } from './retention.js';
 import type { Retention } from './schema.js';
@@ -14,7 +14,7 @@ export interface Store {
   prepare(retention: Retention): Promise<{ migrations: MigrationReport; retention: RetentionChange[] }>;
   /** Stores rows already encoded as RowBinary in the table's wire layout (see tables.ts). */
   /** `dedupToken`: a retry of the same token is stored once (see insert.ts). */
-  insertRowBinary(table: TableName, bytes: Buffer, dedupToken?: string): Promise<InsertOutcome>;
+  insertRowBinary(table: TableName, rows: RowBinaryBytes, dedupToken?: string): Promise<InsertOutcome>;
   retentionSeconds(): Promise<Map<string, number | null>>;
   /** Small inserts of a few rows (events, configuration) as JSONEachRow. */
   insertJson(table: string, rows: Array<Record<string, unknown>>): Promise<void>;
@@ -83,8 +83,8 @@ export async function openStore(target: StoreTarget, opts: StoreOptions = {}): P
       prepared = true;
       return { migrations, retention: changes };
     },
-    async insertRowBinary(table, bytes, dedupToken) {
-      const o = await insert(LAYOUTS[table], bytes, dedupToken);
+    async insertRowBinary(table, rows, dedupToken) {
+      const o = await insert(LAYOUTS[table], rows, dedupToken);
       seen(o);
       return o;
     },
