@@ -37,9 +37,16 @@ const chunksOf = (rows: RowBinaryBytes): readonly Buffer[] => (Buffer.isBuffer(r
 
 /** Writes the rows to a new file readable by its owner only, in one `writev`. */
 async function writeRows(file: string, rows: RowBinaryBytes): Promise<void> {
+  const chunks = chunksOf(rows);
   const handle = await open(file, 'wx', 0o600);
   try {
-    await handle.writev(chunksOf(rows) as Buffer[]);
+    const { bytesWritten } = await handle.writev(chunks as Buffer[]);
+    // A write cut short (tmpfs full) ends without an error: the insert must not read a part of the rows.
+    const expected = chunks.reduce((n, chunk) => n + chunk.length, 0);
+    if (bytesWritten !== expected) {
+      const message = `the scratch file took ${bytesWritten} of ${expected} bytes (is ${path.dirname(file)} full?)`;
+      throw Object.assign(new Error(message), { code: 'ENOSPC' });
+    }
   } finally {
     await handle.close();
   }
