@@ -108,7 +108,6 @@ function logRequest(): Buffer {
   });
 }
 
-/** The same rows inserted straight into the embedded engine, in batches the collector would form. */
 /** The collector's decode of the bodies into rows, alone on a quiet thread (the best of five rounds). */
 function decodeSecondsPerMillion(signal: Signal, bodies: Buffer[]): number {
   const decode = signal === 'traces' ? decodeTracesProto : decodeLogsProto;

@@ -236,7 +236,7 @@ export function serverCommand(): Command {
       const config = resolveServerConfig(input);
       // The file's notifications are the server's own (every namespace's default), not declared.
       const server = await startServer(config, { declared: { ...declaredPart(file), notifications: undefined } });
-      v8.setFlagsFromString('--semi-space-growth-factor=2');
+      v8.setFlagsFromString('--semi-space-growth-factor=2'); // V8's default
       if (server.consoleSignInUrl)
         process.stderr.write(
           `\n  The console: ${server.apiUrl}/\n  Sign in as the local admin (once, within 15 minutes):\n  ${server.consoleSignInUrl}\n  (micro console prints a new link)\n\n`,

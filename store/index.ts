@@ -1,6 +1,6 @@
 export { openStore, type Store, type StoreOptions } from './store.js';
 export { redactUrl, type StoreTarget } from './connection.js';
-export type { InsertOutcome, RowBinaryBytes } from './insert.js';
+export { rowBinaryLength, type InsertOutcome, type RowBinaryBytes } from './insert.js';
 export {
   PROBLEM_TEXT,
   StoreError,

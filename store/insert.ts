@@ -35,14 +35,18 @@ export type RowBinaryBytes = Buffer | readonly Buffer[];
 
 const chunksOf = (rows: RowBinaryBytes): readonly Buffer[] => (Buffer.isBuffer(rows) ? [rows] : rows);
 
+/** How many bytes the rows take, in one buffer or in chunks. */
+export const rowBinaryLength = (rows: RowBinaryBytes): number =>
+  chunksOf(rows).reduce((n, chunk) => n + chunk.length, 0);
+
 /** Writes the rows to a new file readable by its owner only, in one `writev`. */
 async function writeRows(file: string, rows: RowBinaryBytes): Promise<void> {
   const chunks = chunksOf(rows);
   const handle = await open(file, 'wx', 0o600);
   try {
-    const { bytesWritten } = await handle.writev(chunks as Buffer[]);
+    const { bytesWritten } = await handle.writev(chunks);
     // A write cut short (tmpfs full) ends without an error: the insert must not read a part of the rows.
-    const expected = chunks.reduce((n, chunk) => n + chunk.length, 0);
+    const expected = rowBinaryLength(chunks);
     if (bytesWritten !== expected) {
       const message = `the scratch file took ${bytesWritten} of ${expected} bytes (is ${path.dirname(file)} full?)`;
       throw Object.assign(new Error(message), { code: 'ENOSPC' });

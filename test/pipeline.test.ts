@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { RequestRows, createCollectorMetrics, createPipeline, decodeTracesProto } from '../collector/index.js';
-import type { InsertOutcome, RowBinaryBytes, TableName } from '../store/index.js';
+import { rowBinaryLength, type InsertOutcome, type RowBinaryBytes, type TableName } from '../store/index.js';
 import { encodeTraces, kv, nanos } from './support/otlp-proto.js';
 
 /** One request's rows: `spans` spans of one trace. */
@@ -42,7 +42,7 @@ function slowStore(ms: number) {
   return {
     inserts,
     insertRowBinary: async (_table: TableName, rows: RowBinaryBytes): Promise<InsertOutcome> => {
-      inserts.push(Buffer.isBuffer(rows) ? rows.length : rows.reduce((n, chunk) => n + chunk.length, 0));
+      inserts.push(rowBinaryLength(rows));
       await new Promise((r) => setTimeout(r, ms));
       return { status: 'success' };
     },
