@@ -35,6 +35,7 @@ interface ServerFlags {
   batchRows?: string;
   maxInflightInserts?: string;
   insertLinger?: string;
+  decodeThreads?: string;
   requireIngestToken?: boolean;
   apiRateLimit?: string;
   ingestRateLimit?: string;
@@ -156,6 +157,12 @@ export function serverCommand(): Command {
     )
     .addOption(
       new Option(
+        '--decode-threads <n>',
+        'threads that decode OTLP requests (default 2 with two cores or more, 0: on the request thread)',
+      ).env('MICRO_DECODE_THREADS'),
+    )
+    .addOption(
+      new Option(
         '--require-ingest-token',
         'refuse telemetry without a token, even from loopback (always so beyond loopback)',
       ).env('MICRO_REQUIRE_INGEST_TOKEN'),
@@ -209,6 +216,7 @@ export function serverCommand(): Command {
           batchRows: flags.batchRows,
           maxInflightInserts: flags.maxInflightInserts,
           insertLinger: flags.insertLinger,
+          decodeThreads: flags.decodeThreads,
           requireIngestToken: flags.requireIngestToken,
           apiRateLimit: flags.apiRateLimit,
           ingestRateLimit: flags.ingestRateLimit,

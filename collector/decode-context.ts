@@ -10,6 +10,9 @@ export interface DecodeLimits {
 /** A body that is not what its protocol says: the receiver answers 400 with its message. */
 export class MalformedInputError extends Error {}
 
+/** The thread decoding a body failed or was stopped: nothing was decoded, the sender may retry (503). */
+export class DecodeThreadError extends Error {}
+
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxAttributes: 1000 };
 
 export class DecodeContext {

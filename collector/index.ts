@@ -1,4 +1,10 @@
-export { DEFAULT_DECODE_LIMITS, DecodeContext, MalformedInputError, type DecodeLimits } from './decode-context.js';
+export {
+  DEFAULT_DECODE_LIMITS,
+  DecodeContext,
+  DecodeThreadError,
+  MalformedInputError,
+  type DecodeLimits,
+} from './decode-context.js';
 export {
   DECODED_PER_BODY_BYTE,
   httpStatusOf,
@@ -10,6 +16,7 @@ export {
 } from './ingest.js';
 export { createPipeline, type Pipeline, type PipelineOptions, type SubmitOutcome } from './pipeline.js';
 export { GZIP, authorizeRequest, readBody, retryAfterSeconds, type BodyDecoder } from './receivers/http-common.js';
+export { createDecodePool, type DecodePool } from './receivers/otlp/decode-pool.js';
 export { handleExport, type Encoding } from './receivers/otlp/export.js';
 export { buildGrpcReceiver, closeGrpc, listenGrpc, type GrpcReceiverOptions } from './receivers/otlp/grpc.js';
 export { buildHttpReceiver, type HttpReceiverOptions } from './receivers/otlp/http.js';

@@ -3,8 +3,9 @@
 // bound, store them, and acknowledge only once stored. Outcomes are data (IngestResult); each
 // receiver turns them into its protocol's answer (HTTP status, gRPC code, body).
 import type { Logger } from 'pino';
-import { DecodeContext, type DecodeLimits, MalformedInputError } from './decode-context.js';
+import { DecodeContext, type DecodeLimits, DecodeThreadError, MalformedInputError } from './decode-context.js';
 import type { Pipeline } from './pipeline.js';
+import type { DecodePool } from './receivers/otlp/decode-pool.js';
 import { RequestRows, RequestTooLargeError, type Signal } from './rows.js';
 import type { CollectorMetrics } from './self-metrics.js';
 
@@ -28,6 +29,8 @@ export interface IngestContext {
   now: () => number;
   /** What one item may hold (`--max-attributes`). */
   limits: DecodeLimits;
+  /** Threads OTLP bodies are decoded on (`--decode-threads`); absent: the request's own thread. */
+  decodePool?: DecodePool;
 }
 
 /** Rows may be this many times the (decompressed) body before a request is refused as too large. */
@@ -42,14 +45,15 @@ export type IngestAuthorizer = (authorization: string | undefined, remoteAddress
 /**
  * One request from decode to acknowledgement. `decode` fills the rows (throwing
  * MalformedInputError for a body that is not the protocol's); what it rejects item by item is
- * counted and reported by the caller as partial success.
+ * counted and reported by the caller as partial success. A decode on another thread resolves to
+ * the seconds that thread spent.
  */
 export async function ingest(
   ctx: IngestContext,
   signal: Signal,
   transport: string,
   what: string,
-  decode: (rows: RequestRows) => void,
+  decode: (rows: RequestRows) => void | Promise<number>,
   /** For senders that retry a request as it was (remote write): stored once whatever the retries. */
   dedupToken?: string,
 ): Promise<IngestResult> {
@@ -65,9 +69,14 @@ export async function ingest(
   );
   const started = process.hrtime.bigint();
   try {
-    decode(rows);
-    ctx.metrics.decodeSeconds.labels(signal).inc(Number(process.hrtime.bigint() - started) / 1e9);
+    const elsewhere = await decode(rows);
+    const seconds = elsewhere ?? Number(process.hrtime.bigint() - started) / 1e9;
+    ctx.metrics.decodeSeconds.labels(signal).inc(seconds);
   } catch (err) {
+    if (err instanceof DecodeThreadError) {
+      ctx.logger.error({ signal, err: err.message }, 'a decode thread failed');
+      return { kind: 'unavailable', message: `${err.message}; retry the request`, retryInMillis: 1000 };
+    }
     if (err instanceof RequestTooLargeError) {
       ctx.metrics.rejected.labels(signal, 'too-large').inc();
       return { kind: 'too-large', message: err.message };

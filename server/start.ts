@@ -9,6 +9,7 @@ import {
   DECODED_PER_BODY_BYTE,
   type IngestContext,
   createCollectorMetrics,
+  createDecodePool,
   createPipeline,
   type Pipeline,
 } from '../collector/index.js';
@@ -225,6 +226,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     },
     metrics,
   );
+  const decodePool = config.decodeThreads > 0 ? createDecodePool(config.decodeThreads) : undefined;
   const ctx: IngestContext = {
     pipeline,
     metrics,
@@ -234,6 +236,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     retentionMs: config.retention,
     now,
     limits: { maxAttributes: config.maxAttributes },
+    decodePool,
   };
   ingestCtx = ctx;
   const authorize = ingestAuthorizer({
@@ -247,7 +250,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   try {
     receivers = await listenReceivers(ctx, config, authorize, logger, readiness, hostForUrl);
   } catch (err) {
-    await Promise.allSettled([api.close(), processLeases?.close(), namespaces?.stop()]);
+    await Promise.allSettled([api.close(), processLeases?.close(), namespaces?.stop(), decodePool?.close()]);
     await store.close();
     throw err;
   }
@@ -279,6 +282,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       readiness.otlpHttp.ok = readiness.otlpGrpc.ok = readiness.zipkin.ok = false;
       // Receivers stop taking requests while everything accepted is stored.
       await Promise.all([receivers.close(), pipeline.drain(), namespaces?.stop()]);
+      await decodePool?.close();
       // Stepping down hands this process's namespaces to another at once, not at session expiry.
       await processLeases?.close();
       await api.close();

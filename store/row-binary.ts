@@ -16,6 +16,15 @@ export class RowBinaryWriter {
     this.buf = Buffer.allocUnsafe(initialBytes);
   }
 
+  /** A writer over rows already encoded elsewhere (another thread): `pos` bytes, `rows` rows. */
+  static over(buf: Buffer, pos: number, rows: number): RowBinaryWriter {
+    const w = new RowBinaryWriter(0);
+    w.buf = buf;
+    w.pos = pos;
+    w.rows = rows;
+    return w;
+  }
+
   ensure(extra: number): void {
     const need = this.pos + extra;
     if (need <= this.buf.length) return;

@@ -1,23 +1,12 @@
 // An OTLP export, whatever the transport: the decoder for its signal and encoding, then what every
 // receiver shares (collector/ingest.ts): admit, decode with a bound, store, acknowledge.
 import { type IngestContext, type IngestResult, ingest } from '../../ingest.js';
-import type { RequestRows, Signal } from '../../rows.js';
-import { decodeLogsJson } from './logs/decode-json.js';
-import { decodeLogsProto } from './logs/decode-proto.js';
-import { decodeMetricsJson } from './metrics/decode-json.js';
-import { decodeMetricsProto } from './metrics/decode-proto.js';
-import { decodeTracesJson } from './traces/decode-json.js';
-import { decodeTracesProto } from './traces/decode-proto.js';
+import type { Signal } from '../../rows.js';
+import { type Encoding, OTLP_DECODERS } from './decoders.js';
 
-export type Encoding = 'protobuf' | 'json';
-export type Decoder = (body: Buffer, namespace: string, out: RequestRows) => void;
+export type { Encoding } from './decoders.js';
 
-const DECODERS: Record<Signal, Record<Encoding, Decoder>> = {
-  traces: { protobuf: decodeTracesProto, json: decodeTracesJson },
-  logs: { protobuf: decodeLogsProto, json: decodeLogsJson },
-  metrics: { protobuf: decodeMetricsProto, json: decodeMetricsJson },
-};
-
+/** `body` may be handed to a decode thread: the caller does not read it again. */
 export function handleExport(
   ctx: IngestContext,
   signal: Signal,
@@ -26,5 +15,10 @@ export function handleExport(
   body: Buffer,
   namespace: string,
 ): Promise<IngestResult> {
-  return ingest(ctx, signal, transport, `OTLP ${signal}`, (rows) => DECODERS[signal][encoding](body, namespace, rows));
+  const pool = ctx.decodePool;
+  return ingest(ctx, signal, transport, `OTLP ${signal}`, (rows) =>
+    pool
+      ? pool.decode(signal, encoding, body, namespace, rows)
+      : OTLP_DECODERS[signal][encoding](body, namespace, rows),
+  );
 }
