@@ -4,6 +4,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { availableParallelism } from 'node:os';
 import { RequestRows, decodeLogsProto, decodeTracesProto } from '../collector/index.js';
 import { openStore, type TableName } from '../store/index.js';
 import { scrape, spawnServer } from '../test/support/child-server.js';
@@ -177,7 +178,8 @@ async function endToEndRate(
   rss: { idle: number; settled: number; load: number; overload: number };
 }> {
   const dataDir = makeDataDir();
-  const server = await spawnServer(dataDir, (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean));
+  const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const server = await spawnServer(dataDir, serverArgs);
   // Idle: started, migrations done, nothing received for 5 s.
   await new Promise((r) => setTimeout(r, 5000));
   const idleRss = rssOf(server.proc.pid!);
@@ -242,6 +244,9 @@ async function endToEndRate(
   const senderUsage = process.cpuUsage(senderBefore);
   const sender = (senderUsage.user + senderUsage.system) / 1e6;
   const decode = sum('micro_collector_decode_seconds_total');
+  // The server's default: decode threads where there are two cores or more (`--decode-threads`).
+  const threadsFlag = serverArgs.indexOf('--decode-threads');
+  const pooled = threadsFlag >= 0 ? Number(serverArgs[threadsFlag + 1]) > 0 : availableParallelism() >= 2;
   const insert = sum('micro_collector_flush_seconds_sum');
   const flushes = sum('micro_collector_flush_seconds_count');
   // Overload: 64 requests in flight (the collector answers 429 past its bound), for the peak RSS.
@@ -260,8 +265,10 @@ async function endToEndRate(
     rss: { idle: idleRss, settled: settledRss, load: loadRss, overload: peakRss },
     where:
       `wall ${seconds.toFixed(2)} s; server CPU ${cpu.toFixed(2)} s (${perM(cpu)} s per 1M: ` +
-      `JavaScript thread ${perM(mainThread)}, of which decode ${perM(decode)}; ` +
-      `other threads, the engine's, ${perM(cpu - mainThread)}); ` +
+      (pooled
+        ? `JavaScript: request thread ${perM(mainThread)}, decode threads ${perM(decode)} (their own time); `
+        : `JavaScript thread ${perM(mainThread)}, of which decode ${perM(decode)}; `) +
+      `other threads, the engine's, ${perM(cpu - mainThread - (pooled ? decode : 0))}); ` +
       `the senders (this process) ${perM(sender)} s per 1M; ` +
       `${flushes} inserts, ${insert.toFixed(2)} s in flight (${(items / flushes).toFixed(0)} rows each)`,
   };

@@ -17,7 +17,9 @@ export {
 export { createPipeline, type Pipeline, type PipelineOptions, type SubmitOutcome } from './pipeline.js';
 export { GZIP, authorizeRequest, readBody, retryAfterSeconds, type BodyDecoder } from './receivers/http-common.js';
 export { createDecodePool, type DecodePool } from './receivers/otlp/decode-pool.js';
-export { handleExport, type Encoding } from './receivers/otlp/export.js';
+export { OTLP_DECODERS } from './receivers/otlp/decoders.js';
+export { handleExport } from './receivers/otlp/export.js';
+export type { Encoding } from './receivers/otlp/decoders.js';
 export { buildGrpcReceiver, closeGrpc, listenGrpc, type GrpcReceiverOptions } from './receivers/otlp/grpc.js';
 export { buildHttpReceiver, type HttpReceiverOptions } from './receivers/otlp/http.js';
 export { decodeLogsProto } from './receivers/otlp/logs/decode-proto.js';

@@ -6,12 +6,12 @@ import {
   DecodeContext,
   DecodeThreadError,
   MalformedInputError,
+  OTLP_DECODERS,
   RequestRows,
   createDecodePool,
   type Encoding,
   type Signal,
 } from '../collector/index.js';
-import { OTLP_DECODERS } from '../collector/receivers/otlp/decoders.js';
 import { encodeLogs, encodeTraces, kv, nanos, span, traceRequest } from './support/otlp-proto.js';
 
 const pool = createDecodePool(2);
