@@ -4,7 +4,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { availableParallelism } from 'node:os';
 import { RequestRows, decodeLogsProto, decodeTracesProto } from '../collector/index.js';
 import { openStore, type TableName } from '../store/index.js';
 import { scrape, spawnServer } from '../test/support/child-server.js';
@@ -244,9 +243,9 @@ async function endToEndRate(
   const senderUsage = process.cpuUsage(senderBefore);
   const sender = (senderUsage.user + senderUsage.system) / 1e6;
   const decode = sum('micro_collector_decode_seconds_total');
-  // The server's default: decode threads where there are two cores or more (`--decode-threads`).
+  // Decode threads only when asked for (`--decode-threads`, 0 by default).
   const threadsFlag = serverArgs.indexOf('--decode-threads');
-  const pooled = threadsFlag >= 0 ? Number(serverArgs[threadsFlag + 1]) > 0 : availableParallelism() >= 2;
+  const pooled = threadsFlag >= 0 && Number(serverArgs[threadsFlag + 1]) > 0;
   const insert = sum('micro_collector_flush_seconds_sum');
   const flushes = sum('micro_collector_flush_seconds_count');
   // Overload: 64 requests in flight (the collector answers 429 past its bound), for the peak RSS.

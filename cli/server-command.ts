@@ -158,7 +158,7 @@ export function serverCommand(): Command {
     .addOption(
       new Option(
         '--decode-threads <n>',
-        'threads that decode OTLP requests (default 2 with two cores or more, 0: on the request thread)',
+        'threads that decode OTLP requests (default 0: each on its request thread)',
       ).env('MICRO_DECODE_THREADS'),
     )
     .addOption(

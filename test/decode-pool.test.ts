@@ -12,7 +12,9 @@ import {
   type Encoding,
   type Signal,
 } from '../collector/index.js';
+import { gzipSync } from 'node:zlib';
 import { encodeLogs, encodeTraces, kv, nanos, span, traceRequest } from './support/otlp-proto.js';
+import { postOtlp, startTestServer } from './support/server.js';
 
 const pool = createDecodePool(2);
 after(() => pool.close());
@@ -133,4 +135,32 @@ test('a stopped pool answers that the request may be retried', async () => {
   assert.equal(first.accepted, 200);
   await stopped.close();
   await assert.rejects(stopped.decode('logs', 'protobuf', logsBody(), 'default', freshRows()), DecodeThreadError);
+});
+
+test('a server with decode threads stores what it acknowledges and refuses what is malformed', async () => {
+  const server = await startTestServer({ decodeThreads: 2 });
+  try {
+    const sent = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        postOtlp(server, 'traces', encodeTraces(traceRequest(`threaded-${i}`, [span('GET /a'), span('GET /b')]))),
+      ),
+    );
+    for (const r of sent) assert.equal(r.status, 200);
+    const zipped = await postOtlp(server, 'logs', gzipSync(logsBody()), { 'content-encoding': 'gzip' });
+    assert.equal(zipped.status, 200);
+    const bad = await postOtlp(server, 'traces', Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]));
+    assert.equal(bad.status, 400);
+    const json = await postOtlp(server, 'traces', '{"resourceSpans": [');
+    assert.equal(json.status, 400);
+    const [spans] = await server.store.query<{ n: string }>(
+      "SELECT count() AS n FROM otel_traces WHERE startsWith(ServiceName, 'threaded-')",
+    );
+    assert.equal(Number(spans!.n), 16, 'every acknowledged span is stored');
+    const [logs] = await server.store.query<{ n: string }>(
+      "SELECT count() AS n FROM otel_logs WHERE ServiceName = 'checkout'",
+    );
+    assert.equal(Number(logs!.n), 200);
+  } finally {
+    await server.stop();
+  }
 });
