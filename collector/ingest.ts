@@ -53,7 +53,8 @@ export async function ingest(
   signal: Signal,
   transport: string,
   what: string,
-  decode: (rows: RequestRows) => void | Promise<number>,
+  /** Returns nothing, or (decoding on another thread) a promise of that thread's seconds. */
+  decode: (rows: RequestRows) => unknown,
   /** For senders that retry a request as it was (remote write): stored once whatever the retries. */
   dedupToken?: string,
 ): Promise<IngestResult> {
@@ -70,7 +71,7 @@ export async function ingest(
   const started = process.hrtime.bigint();
   try {
     const elsewhere = await decode(rows);
-    const seconds = elsewhere ?? Number(process.hrtime.bigint() - started) / 1e9;
+    const seconds = typeof elsewhere === 'number' ? elsewhere : Number(process.hrtime.bigint() - started) / 1e9;
     ctx.metrics.decodeSeconds.labels(signal).inc(seconds);
   } catch (err) {
     if (err instanceof DecodeThreadError) {
