@@ -1,5 +1,6 @@
 // OTLP bodies decoded on the pool's threads give the rows, counts and errors the request's own
 // thread gives, and a failed or stopped pool answers "retry", never a malformed request.
+import * as grpc from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import {
@@ -152,10 +153,28 @@ test('a server with decode threads stores what it acknowledges and refuses what 
     assert.equal(bad.status, 400);
     const json = await postOtlp(server, 'traces', '{"resourceSpans": [');
     assert.equal(json.status, 400);
+    // gRPC bodies go through the threads too.
+    const client = new grpc.Client(server.otlpGrpcAddress, grpc.credentials.createInsecure());
+    const exportSpans = (bytes: Buffer) =>
+      new Promise<grpc.ServiceError | null>((resolve) => {
+        client.makeUnaryRequest(
+          '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          bytes,
+          (err) => resolve(err),
+        );
+      });
+    assert.equal(await exportSpans(encodeTraces(traceRequest('threaded-grpc', [span('GET /g')]))), null);
+    assert.equal(
+      (await exportSpans(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])))?.code,
+      grpc.status.INVALID_ARGUMENT,
+    );
+    client.close();
     const [spans] = await server.store.query<{ n: string }>(
       "SELECT count() AS n FROM otel_traces WHERE startsWith(ServiceName, 'threaded-')",
     );
-    assert.equal(Number(spans!.n), 16, 'every acknowledged span is stored');
+    assert.equal(Number(spans!.n), 17, 'every acknowledged span is stored');
     const [logs] = await server.store.query<{ n: string }>(
       "SELECT count() AS n FROM otel_logs WHERE ServiceName = 'checkout'",
     );
