@@ -129,6 +129,17 @@ test('a body that is a slice of a larger buffer is copied, and the larger buffer
   assert.deepEqual(larger, before);
 });
 
+test('more bodies than the threads take at once wait their turn, and all are decoded', async () => {
+  const one = createDecodePool(1);
+  try {
+    const all = Array.from({ length: 20 }, () => freshRows());
+    await Promise.all(all.map((rows) => one.decode('logs', 'protobuf', logsBody(), 'default', rows)));
+    for (const rows of all) assert.equal(rows.accepted, 200);
+  } finally {
+    await one.close();
+  }
+});
+
 test('a stopped pool answers that the request may be retried', async () => {
   const stopped = createDecodePool(1);
   const first = freshRows();

@@ -54,10 +54,23 @@ function errorOf(reply: Extract<DecodeReply, { ok: false }>): Error {
   }
 }
 
+/**
+ * Bodies handed to one thread at a time, at most: the rest wait as bodies, not yet as rows (which
+ * may be 8 times larger), so decoded rows held before the queue's bound is checked stay bounded.
+ */
+const MAX_PER_THREAD = 2;
+
 export function createDecodePool(size: number): DecodePool {
   const threads: Thread[] = [];
+  const waiting: Array<() => void> = [];
   let nextId = 0;
   let closed = false;
+  const hasRoom = (): boolean => threads.length < size || threads.some((t) => t.pending.size < MAX_PER_THREAD);
+  const room = (): Promise<void> =>
+    hasRoom() ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve));
+  const next = (): void => {
+    while (waiting.length > 0 && hasRoom()) waiting.shift()!();
+  };
 
   const start = (): Thread => {
     const worker = new Worker(new URL('./decode-worker.js', import.meta.url));
@@ -67,12 +80,14 @@ export function createDecodePool(size: number): DecodePool {
       thread.pending.delete(reply.id);
       if (thread.pending.size === 0) worker.unref();
       settle?.(reply);
+      next();
     });
     const fail = (why: string): void => {
       const i = threads.indexOf(thread);
       if (i >= 0) threads.splice(i, 1); // the next request starts another
       for (const settle of thread.pending.values()) settle(new DecodeThreadError(why));
       thread.pending.clear();
+      next();
     };
     worker.on('error', (err) => fail(`the decode thread failed: ${err.message}`));
     worker.on('exit', (code) => fail(`the decode thread stopped (exit code ${code})`));
@@ -90,8 +105,9 @@ export function createDecodePool(size: number): DecodePool {
   };
 
   return {
-    decode(signal, encoding, body, namespace, rows) {
-      if (closed) return Promise.reject(new DecodeThreadError('the server is shutting down'));
+    async decode(signal, encoding, body, namespace, rows) {
+      await room();
+      if (closed) throw new DecodeThreadError('the server is shutting down');
       const thread = pick();
       const id = ++nextId;
       const bytes = transferable(body);
@@ -126,6 +142,7 @@ export function createDecodePool(size: number): DecodePool {
     },
     async close() {
       closed = true;
+      for (const release of waiting.splice(0)) release();
       const all = threads.splice(0);
       await Promise.all(all.map((t) => t.worker.terminate()));
     },
