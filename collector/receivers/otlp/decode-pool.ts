@@ -5,10 +5,10 @@
 // where there is a core for them: on two cores that the engine keeps busy, logs went 15% faster and
 // spans did not (README). Started on the first request, so an idle server pays nothing for them.
 import { Worker } from 'node:worker_threads';
-import { RowBinaryWriter, type TableName } from '../../../store/index.js';
+import { RowBinaryWriter } from '../../../store/index.js';
 import { DecodeThreadError, MalformedInputError } from '../../decode-context.js';
-import { type RejectReason, type RequestRows, RequestTooLargeError, type Signal } from '../../rows.js';
-import type { Encoding } from './decoders.js';
+import { type RequestRows, RequestTooLargeError, type Signal } from '../../rows.js';
+import { type Encoding, handOver } from './decoders.js';
 import type { DecodeReply, DecodeRequest } from './decode-worker.js';
 
 export interface DecodePool {
@@ -22,21 +22,15 @@ interface Thread {
   pending: Map<number, (reply: DecodeReply | Error) => void>;
 }
 
-/** Hands `body`'s memory over when it owns it whole; otherwise (a slice of a pool) a copy. */
-function transferable(body: Buffer): Uint8Array {
-  const own = body.byteOffset === 0 && body.buffer.byteLength === body.byteLength;
-  return own ? body : new Uint8Array(body);
-}
-
 function fill(rows: RequestRows, reply: Extract<DecodeReply, { ok: true }>): void {
   for (const w of reply.writers) {
     const buf = Buffer.from(w.bytes.buffer, w.bytes.byteOffset, w.bytes.byteLength);
-    rows.writers.set(w.table as TableName, RowBinaryWriter.over(buf, w.pos, w.rows));
+    rows.writers.set(w.table, RowBinaryWriter.over(buf, w.pos, w.rows));
   }
   rows.accepted = reply.accepted;
   rows.rejected = reply.rejected;
   rows.firstError = reply.firstError;
-  for (const [reason, n] of reply.rejectedBy) rows.rejectedBy.set(reason as RejectReason, n);
+  for (const [reason, n] of reply.rejectedBy) rows.rejectedBy.set(reason, n);
 }
 
 function errorOf(reply: Extract<DecodeReply, { ok: false }>): Error {
@@ -110,7 +104,7 @@ export function createDecodePool(size: number): DecodePool {
       if (closed) throw new DecodeThreadError('the server is shutting down');
       const thread = pick();
       const id = ++nextId;
-      const bytes = transferable(body);
+      const { bytes, memory } = handOver(body);
       const request: DecodeRequest = {
         id,
         signal,
@@ -132,7 +126,7 @@ export function createDecodePool(size: number): DecodePool {
           }
         });
         try {
-          thread.worker.postMessage(request, [bytes.buffer as ArrayBuffer]);
+          thread.worker.postMessage(request, [memory]);
         } catch {
           // Memory node cannot hand over (a native library's buffer): a copy goes instead.
           const copy = new Uint8Array(body);

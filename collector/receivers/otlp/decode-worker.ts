@@ -2,8 +2,9 @@
 // rows handed back without a copy.
 import { parentPort } from 'node:worker_threads';
 import { DecodeContext, type DecodeLimits, MalformedInputError } from '../../decode-context.js';
-import { RequestRows, RequestTooLargeError, type Signal } from '../../rows.js';
-import { type Encoding, OTLP_DECODERS } from './decoders.js';
+import type { TableName } from '../../../store/index.js';
+import { type RejectReason, RequestRows, RequestTooLargeError, type Signal } from '../../rows.js';
+import { type Encoding, OTLP_DECODERS, handOver } from './decoders.js';
 
 export interface DecodeRequest {
   id: number;
@@ -21,11 +22,11 @@ export type DecodeReply =
       id: number;
       ok: true;
       seconds: number;
-      writers: Array<{ table: string; bytes: Uint8Array; pos: number; rows: number }>;
+      writers: Array<{ table: TableName; bytes: Uint8Array; pos: number; rows: number }>;
       accepted: number;
       rejected: number;
       firstError: string | null;
-      rejectedBy: Array<[string, number]>;
+      rejectedBy: Array<[RejectReason, number]>;
     }
   | {
       id: number;
@@ -61,11 +62,10 @@ function decode(port: NonNullable<typeof parentPort>, m: DecodeRequest): void {
   const writers: Extract<DecodeReply, { ok: true }>['writers'] = [];
   const transfer: ArrayBuffer[] = [];
   for (const [table, w] of rows.writers) {
-    // A small writer's buffer is a slice of node's shared pool: that one is copied, not handed over.
-    const own = w.buf.byteOffset === 0 && w.buf.buffer.byteLength === w.buf.byteLength;
-    const bytes = own ? w.buf : new Uint8Array(w.bytes());
+    // A small writer's buffer is a slice of node's shared pool: that one is copied.
+    const { bytes, memory } = handOver(w.buf);
     writers.push({ table, bytes, pos: w.pos, rows: w.rows });
-    transfer.push(bytes.buffer as ArrayBuffer);
+    transfer.push(memory);
   }
   const reply: DecodeReply = {
     id: m.id,

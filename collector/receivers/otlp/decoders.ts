@@ -15,3 +15,14 @@ export const OTLP_DECODERS: Record<Signal, Record<Encoding, Decoder>> = {
   logs: { protobuf: decodeLogsProto, json: decodeLogsJson },
   metrics: { protobuf: decodeMetricsProto, json: decodeMetricsJson },
 };
+
+/**
+ * Bytes to post to or from a decode thread, and the memory to hand over with them: their own when
+ * they own it whole, otherwise (a slice of node's shared pool) a copy's.
+ */
+export function handOver(bytes: Uint8Array): { bytes: Uint8Array; memory: ArrayBuffer } {
+  const own =
+    bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength && bytes.buffer instanceof ArrayBuffer;
+  const out = own ? bytes : new Uint8Array(bytes);
+  return { bytes: out, memory: out.buffer as ArrayBuffer };
+}
