@@ -245,6 +245,11 @@ export function serverCommand(): Command {
       // The file's notifications are the server's own (every namespace's default), not declared.
       const server = await startServer(config, { declared: { ...declaredPart(file), notifications: undefined } });
       v8.setFlagsFromString('--semi-space-growth-factor=2'); // V8's default
+      // Under ingest, request objects outlive an insert and reach the old generation, whose limit
+      // V8 sets a little above what survived: a full collection every insert (logs: ~70 a run,
+      // their marking on the engine's cores). Doubling the limit made it ~14 and ingest 7-13%
+      // faster (bench/ingest, A/B); the idle heap is unchanged, as startup ran before this.
+      v8.setFlagsFromString('--heap-growing-percent=100');
       if (server.consoleSignInUrl)
         process.stderr.write(
           `\n  The console: ${server.apiUrl}/\n  Sign in as the local admin (once, within 15 minutes):\n  ${server.consoleSignInUrl}\n  (micro console prints a new link)\n\n`,
