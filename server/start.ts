@@ -5,14 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
 import { createHostResolver, type AlertingRuntime, type Declared } from '../alerting/index.js';
 import { buildApi } from '../api/index.js';
-import {
-  DECODED_PER_BODY_BYTE,
-  type IngestContext,
-  createCollectorMetrics,
-  createDecodePool,
-  createPipeline,
-  type Pipeline,
-} from '../collector/index.js';
+import { type IngestContext, createCollectorMetrics, type Pipeline } from '../collector/index.js';
 import { adminTokenFile, readLocalToken, type ServerConfig } from '../config/index.js';
 import { configNamespaces, openStore, type Retention, type Store } from '../store/index.js';
 import {
@@ -25,6 +18,7 @@ import {
   type TokenBook,
 } from '../access/index.js';
 import { ingestAuthorizer } from './ingest-access.js';
+import { createIngestContext } from './ingest-context.js';
 import { createNamespaces, type Namespaces } from './namespaces.js';
 import { createLogger } from './logger.js';
 import { openLeases, type ProcessLeases } from './leases.js';
@@ -214,30 +208,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     throw err;
   }
 
-  const pipeline = createPipeline(
-    store,
-    {
-      batchRows: config.batchRows,
-      batchBytes: config.batchSize,
-      flushIntervalMs: config.flushInterval,
-      maxQueueBytes: config.maxQueueSize,
-      maxInflightPerTable: config.maxInflightInserts,
-      lingerMs: config.insertLinger,
-    },
-    metrics,
-  );
-  const decodePool = config.decodeThreads > 0 ? createDecodePool(config.decodeThreads) : undefined;
-  const ctx: IngestContext = {
-    pipeline,
-    metrics,
-    logger,
-    maxQueueBytes: config.maxQueueSize,
-    maxDecodedBytes: config.maxBodySize * DECODED_PER_BODY_BYTE,
-    retentionMs: config.retention,
-    now,
-    limits: { maxAttributes: config.maxAttributes },
-    decodePool,
-  };
+  const ctx = createIngestContext(config, store, metrics, logger, now);
+  const { pipeline, decodePool } = ctx;
   ingestCtx = ctx;
   const authorize = ingestAuthorizer({
     tokens: () => tokens,
