@@ -13,6 +13,8 @@ const REPLICA_ARGS = "'/clickhouse/tables/{shard}/{database}/{table}', '{replica
 /** Rows of a trace go to one shard, so its spans and its trace-id lookup row sit together. */
 const SHARDING: Record<string, string> = {
   otel_traces: 'cityHash64(TraceId)',
+  // What migration 24 copies the spans into, then names otel_traces_local on each shard.
+  otel_traces_rebuilt: 'cityHash64(TraceId)',
   otel_traces_trace_id_ts: 'cityHash64(TraceId)',
 };
 // (The span rollup is written by its view on each shard, from that shard's spans; reads through
@@ -24,7 +26,8 @@ const CREATE_TABLE = /^CREATE TABLE IF NOT EXISTS (\w+) \(/;
 const ENGINE = /\) ENGINE = (\w*MergeTree)(?:\(([^)]*)\))?/;
 const CREATE_VIEW = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+)\s+TO (\w+)/;
 const ALTER = /^ALTER TABLE (\w+) ([\s\S]*)$/;
-const DROP = /^DROP (TABLE|VIEW) IF EXISTS (\w+)$/;
+const DROP = /^DROP (TABLE|VIEW) IF EXISTS (\w+)(?: SYNC)?$/;
+const RENAME = /^RENAME TABLE (\w+ TO \w+(?:, \w+ TO \w+)*)$/;
 const TRUNCATE = /^TRUNCATE TABLE IF EXISTS (\w+)$/;
 const CODEC = /\s+CODEC\((?:[^()]|\([^()]*\))*\)/g;
 
@@ -82,6 +85,13 @@ export function onCluster(statements: string[], cluster: string, tables: Readonl
       const names = kind === 'TABLE' ? [name!, localName(name!)] : [name!];
       return names.map((n) => `DROP ${kind} IF EXISTS ${n} ON CLUSTER ${cluster} SYNC`);
     }
+    // The rows are in the local tables; a Distributed table names its local one, so it then reads
+    // whichever local table took that name.
+    const rename = RENAME.exec(text);
+    if (rename)
+      return [
+        `RENAME TABLE ${rename[1]!.replace(/\w+/g, (n) => (n === 'TO' ? n : localName(n)))} ON CLUSTER ${cluster}`,
+      ];
     // The rows are in the local tables, on every shard.
     const truncate = TRUNCATE.exec(text);
     if (truncate) return [`TRUNCATE TABLE IF EXISTS ${localName(truncate[1]!)} ON CLUSTER ${cluster} SYNC`];

@@ -61,9 +61,26 @@ export function ttlFor(table: string, seconds: number): string {
 
 export type Retention = Record<Signal, number>;
 
-export function tracesDdl(r: Retention): string[] {
-  return [
-    `CREATE TABLE IF NOT EXISTS otel_traces (
+/**
+ * `otel_traces` as migration 1 created it (the exporter's layout: ordered by service, operation
+ * and time) or as migration 24 rebuilt it: ordered by hour, then trace id, so a trace's spans sit
+ * together and similar rows of one service no longer do. See migration 24 for why.
+ */
+export function spansTableDdl(table: string, r: Retention, shape: 'exporter' | 'trace-local'): string {
+  const first = shape === 'exporter';
+  const resourceValues = first ? 'String' : 'LowCardinality(String)';
+  const materialized = first
+    ? ''
+    : `
+    ServiceInstance LowCardinality(String) MATERIALIZED ${INSTANCE_FROM_RESOURCE},
+    ServiceVersion LowCardinality(String) MATERIALIZED ResourceAttributes['service.version'],`;
+  const key = first
+    ? `PRIMARY KEY (Namespace, ServiceName, SpanName, toDateTime(Timestamp))
+ORDER BY (Namespace, ServiceName, SpanName, toDateTime(Timestamp), Timestamp)`
+    : `PRIMARY KEY (Namespace, toStartOfHour(Timestamp), TraceId)
+ORDER BY (Namespace, toStartOfHour(Timestamp), TraceId, Timestamp)`;
+  const settings = first ? '' : ", default_compression_codec = 'ZSTD(1)', min_bytes_for_wide_part = 67108864";
+  return `CREATE TABLE IF NOT EXISTS ${table} (
     Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
     TraceId String CODEC(ZSTD(1)),
     SpanId String CODEC(ZSTD(1)),
@@ -72,7 +89,7 @@ export function tracesDdl(r: Retention): string[] {
     SpanName LowCardinality(String) CODEC(ZSTD(1)),
     SpanKind LowCardinality(String) CODEC(ZSTD(1)),
     ServiceName LowCardinality(String) CODEC(ZSTD(1)),
-    ResourceAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+    ResourceAttributes Map(LowCardinality(String), ${resourceValues}) CODEC(ZSTD(1)),
     ScopeName String CODEC(ZSTD(1)),
     ScopeVersion String CODEC(ZSTD(1)),
     SpanAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
@@ -90,8 +107,7 @@ export function tracesDdl(r: Retention): string[] {
         TraceState String,
         Attributes Map(LowCardinality(String), String)
     ) CODEC(ZSTD(1)),
-    ${NAMESPACE_COLUMN},
-    INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,
+    ${NAMESPACE_COLUMN},${materialized}${first ? '\n    INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,' : ''}
     INDEX idx_res_attr_key mapKeys(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_res_attr_value mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_span_attr_key mapKeys(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
@@ -100,10 +116,14 @@ export function tracesDdl(r: Retention): string[] {
     INDEX idx_lower_span_name lower(SpanName) TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8
 ) ENGINE = MergeTree
 PARTITION BY toDate(Timestamp)
-PRIMARY KEY (Namespace, ServiceName, SpanName, toDateTime(Timestamp))
-ORDER BY (Namespace, ServiceName, SpanName, toDateTime(Timestamp), Timestamp)
+${key}
 TTL ${ttlFor('otel_traces', r.traces)}
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`,
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1${settings}`;
+}
+
+export function tracesDdl(r: Retention): string[] {
+  return [
+    spansTableDdl('otel_traces', r, 'exporter'),
     `CREATE TABLE IF NOT EXISTS otel_traces_trace_id_ts (
     TraceId String CODEC(ZSTD(1)),
     Start SimpleAggregateFunction(min, DateTime) CODEC(ZSTD(1)),

@@ -16,7 +16,7 @@ test('every statement of the cluster schema parses, ON CLUSTER, replicated, with
     const f = formatted(s);
     // A backfill reads and writes through the Distributed tables, from one node: no ON CLUSTER.
     if (s.startsWith('INSERT INTO '))
-      assert.match(f, /^INSERT INTO otel_(traces_red|traces_latency|runtime)_1[mh] SELECT/);
+      assert.match(f, /^INSERT INTO otel_(traces_red_1[mh]|traces_latency_1[mh]|runtime_1[mh]|traces_rebuilt) SELECT/);
     else assert.match(f, /ON CLUSTER prod/, f);
   }
   // A table dropped (the span rollups rebuilt by migration 19) is dropped with its local table.
@@ -25,6 +25,13 @@ test('every statement of the cluster schema parses, ON CLUSTER, replicated, with
   assert.ok(drops.includes('DROP TABLE IF EXISTS otel_traces_red_1m ON CLUSTER prod SYNC'));
   // A table emptied (the hourly span rollups rebuilt by migration 22) is emptied where its rows are.
   assert.ok(statements.includes('TRUNCATE TABLE IF EXISTS otel_traces_red_1h_local ON CLUSTER prod SYNC'));
+  // Spans rebuilt in a new order (migration 24): the local tables change names on every shard, and
+  // the Distributed table otel_traces reads whichever local table is called otel_traces_local.
+  assert.ok(
+    statements.includes(
+      'RENAME TABLE otel_traces_local TO otel_traces_replaced_local, otel_traces_rebuilt_local TO otel_traces_local ON CLUSTER prod',
+    ),
+  );
   const creates = statements.filter((s) => s.startsWith('CREATE TABLE'));
   const locals = creates.filter((s) => /^CREATE TABLE IF NOT EXISTS \w+_local /.test(s));
   const distributed = creates.filter((s) => /ENGINE = Distributed\(prod, currentDatabase\(\), \w+_local, /.test(s));

@@ -39,7 +39,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const first = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(
     first.migrations.applied.map((m) => m.version),
-    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24],
   );
   const second = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(second.migrations.applied, []);
@@ -47,7 +47,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const recorded = await store.query<{ version: number }>('SELECT version FROM micro_migrations ORDER BY version');
   assert.deepEqual(
     recorded.map((r) => Number(r.version)),
-    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24],
   );
   const tables = await store.query<{ name: string }>(
     "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'otel_%' ORDER BY name",
@@ -157,17 +157,17 @@ test('RowBinary inserts keep values holding blank lines and every byte pair', as
     assert.deepEqual(r.SpanAttributes, { [values[i]!]: values[i] });
     assert.equal(Number(r.Duration), 2570);
   });
-  // The trace-ordered copy is written in ZSTD, not the server's default LZ4 (migration 20), and
-  // resource values are LowCardinality.
-  const codecs = await store.query<{ codec: string }>(
-    "SELECT DISTINCT default_compression_codec AS codec FROM system.projection_parts WHERE active AND database = currentDatabase() AND table = 'otel_traces' AND name = 'by_trace'",
+  // Spans are stored once, ordered by hour and trace id, with no projection copying them (migration
+  // 24), and resource values are LowCardinality.
+  const projections = await store.query<{ name: string }>(
+    "SELECT DISTINCT name FROM system.projection_parts WHERE database = currentDatabase() AND table = 'otel_traces'",
   );
-  assert.deepEqual(codecs, [{ codec: 'ZSTD(1)' }]);
+  assert.deepEqual(projections, []);
   const [resource] = await store.query<{ type: string }>(
     "SELECT type FROM system.columns WHERE database = currentDatabase() AND table = 'otel_traces' AND name = 'ResourceAttributes'",
   );
   assert.equal(resource?.type, 'Map(LowCardinality(String), LowCardinality(String))');
-  // Spans have no bloom filter on the trace id (migration 21: the projection finds a trace); logs do.
+  // Spans have no bloom filter on the trace id (their order finds a trace); logs do.
   const traceIdIndexes = await store.query<{ table: string }>(
     "SELECT table FROM system.data_skipping_indices WHERE database = currentDatabase() AND name = 'idx_trace_id' ORDER BY table",
   );
