@@ -158,7 +158,10 @@ const TELEMETRY_MIGRATIONS: readonly Migration[] = [
     // trace-id order, larger than the table and as costly to merge. Ordered by hour and then trace
     // id, the table is that copy: a trace is one granule of its hour (its spans are found by the
     // primary index in every hour, without knowing the trace's time), a window reads only its
-    // hours, and nothing is stored twice (bench/storage: 89.7 bytes a span before). The spans are
+    // hours, and nothing is stored twice (bench/storage: 89.7 bytes a span before, 42.6 after). The
+    // bloom filter on the trace id dropped by migration 21 is back: of the one granule a trace can
+    // be in for each hour, it rules out all but the trace's own (1M spans over a day: trace by id
+    // 11-12 ms with it, 16-18 without, reading 24 granules of trace ids). The spans are
     // copied into the new table, which then takes the old one's name; the views that read it are
     // made again over it. A rerun after an interruption starts the copy again from the table in
     // place, whichever it is. On a shared store, spans that servers still running insert during

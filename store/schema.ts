@@ -107,7 +107,8 @@ ORDER BY (Namespace, toStartOfHour(Timestamp), TraceId, Timestamp)`;
         TraceState String,
         Attributes Map(LowCardinality(String), String)
     ) CODEC(ZSTD(1)),
-    ${NAMESPACE_COLUMN},${materialized}${first ? '\n    INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,' : ''}
+    ${NAMESPACE_COLUMN},${materialized}
+    INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,
     INDEX idx_res_attr_key mapKeys(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_res_attr_value mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_span_attr_key mapKeys(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,

@@ -167,11 +167,11 @@ test('RowBinary inserts keep values holding blank lines and every byte pair', as
     "SELECT type FROM system.columns WHERE database = currentDatabase() AND table = 'otel_traces' AND name = 'ResourceAttributes'",
   );
   assert.equal(resource?.type, 'Map(LowCardinality(String), LowCardinality(String))');
-  // Spans have no bloom filter on the trace id (their order finds a trace); logs do.
+  // Spans and logs have a bloom filter on the trace id: the spans' in each hour (migration 24).
   const traceIdIndexes = await store.query<{ table: string }>(
     "SELECT table FROM system.data_skipping_indices WHERE database = currentDatabase() AND name = 'idx_trace_id' ORDER BY table",
   );
-  assert.deepEqual(traceIdIndexes, [{ table: 'otel_logs' }]);
+  assert.deepEqual(traceIdIndexes, [{ table: 'otel_logs' }, { table: 'otel_traces' }]);
 });
 
 test('a bad insert is reported as data, not thrown', async () => {
