@@ -2,7 +2,7 @@
 // resolution from the rollups, widened to whole minutes, and to the end of the hour when they end now.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ROLLUP_FROM_MS, rateSeconds, readWindow } from '../store/index.js';
+import { ROLLUP_FROM_MS, rateSeconds, readWindow, stepFor } from '../store/index.js';
 
 const at = (hhmmss: string) => Date.parse(`2026-11-27T${hhmmss}Z`);
 
@@ -30,4 +30,13 @@ test('a window that ends now is widened to the end of its hour (the hourly row o
 test('forcing the rollup widens even a short window', () => {
   const read = readWindow({ fromMs: at('12:00:30'), toMs: at('12:00:40') }, 'rollup', at('13:00:00'));
   assert.deepEqual(read, { range: { fromMs: at('12:00:00'), toMs: at('12:01:00') }, rollup: true });
+});
+
+test('charts of an hour or more are stepped in whole minutes, so the rollups answer them', () => {
+  const last = (ms: number) => ({ fromMs: at('12:00:00') - ms, toMs: at('12:00:00') });
+  assert.equal(stepFor(last(15 * 60_000)), 10_000);
+  assert.equal(stepFor(last(59 * 60_000)), 30_000);
+  assert.equal(stepFor(last(3600_000)), 60_000);
+  assert.equal(stepFor(last(3 * 3600_000)), 120_000);
+  assert.equal(stepFor(last(24 * 3600_000)), 900_000);
 });
