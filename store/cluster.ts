@@ -105,3 +105,8 @@ export function onCluster(statements: string[], cluster: string, tables: Readonl
 export function createdTables(statements: string[]): Set<string> {
   return new Set(statements.flatMap((s) => CREATE_TABLE.exec(s.trim())?.[1] ?? []));
 }
+
+/** The names of the materialized views created by these statements, in order. */
+export function createdViews(statements: string[]): string[] {
+  return statements.flatMap((s) => CREATE_VIEW.exec(s.trim())?.[1] ?? []);
+}

@@ -1,7 +1,7 @@
 // Versioned migrations, applied in order at start and recorded in `micro_migrations`. Every
 // statement is idempotent (IF NOT EXISTS), so a migration interrupted half-way runs again whole.
 import type { ClickHouseClient } from '@clickhouse/client';
-import { createdTables, onCluster } from './cluster.js';
+import { createdTables, createdViews, onCluster } from './cluster.js';
 import type { Migration } from './migration.js';
 import { MICRO_MIGRATIONS } from './migrations-micro.js';
 import {
@@ -182,7 +182,7 @@ function rebuildSpansTable(r: Retention): string[] {
     spansTableDdl('otel_traces_rebuilt', r, 'trace-local'),
     // Straight into the new table: the views are not on it, so nothing is rolled up twice.
     `INSERT INTO otel_traces_rebuilt SELECT ${columns} FROM otel_traces`,
-    ...views.map((v) => `DROP VIEW IF EXISTS ${/^CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+)/.exec(v)![1]}`),
+    ...createdViews(views).map((v) => `DROP VIEW IF EXISTS ${v}`),
     'DROP TABLE IF EXISTS otel_traces_replaced SYNC',
     'RENAME TABLE otel_traces TO otel_traces_replaced, otel_traces_rebuilt TO otel_traces',
     'DROP TABLE IF EXISTS otel_traces_replaced SYNC',

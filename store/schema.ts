@@ -67,19 +67,19 @@ export type Retention = Record<Signal, number>;
  * together and similar rows of one service no longer do. See migration 24 for why.
  */
 export function spansTableDdl(table: string, r: Retention, shape: 'exporter' | 'trace-local'): string {
-  const first = shape === 'exporter';
-  const resourceValues = first ? 'String' : 'LowCardinality(String)';
-  const materialized = first
+  const exporter = shape === 'exporter';
+  const resourceValues = exporter ? 'String' : 'LowCardinality(String)';
+  const materialized = exporter
     ? ''
     : `
     ServiceInstance LowCardinality(String) MATERIALIZED ${INSTANCE_FROM_RESOURCE},
     ServiceVersion LowCardinality(String) MATERIALIZED ResourceAttributes['service.version'],`;
-  const key = first
+  const key = exporter
     ? `PRIMARY KEY (Namespace, ServiceName, SpanName, toDateTime(Timestamp))
 ORDER BY (Namespace, ServiceName, SpanName, toDateTime(Timestamp), Timestamp)`
     : `PRIMARY KEY (Namespace, toStartOfHour(Timestamp), TraceId)
 ORDER BY (Namespace, toStartOfHour(Timestamp), TraceId, Timestamp)`;
-  const settings = first ? '' : ", default_compression_codec = 'ZSTD(1)', min_bytes_for_wide_part = 67108864";
+  const settings = exporter ? '' : ", default_compression_codec = 'ZSTD(1)', min_bytes_for_wide_part = 67108864";
   return `CREATE TABLE IF NOT EXISTS ${table} (
     Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
     TraceId String CODEC(ZSTD(1)),
