@@ -24,6 +24,7 @@ import { createLogger } from './logger.js';
 import { openLeases, type ProcessLeases } from './leases.js';
 import { listenReceivers, type Receivers } from './receivers.js';
 import { reportWriteHealth } from './write-health.js';
+import { migrationWaitReporter } from './migration-wait.js';
 import { storedExposures, type ExposureDirectory } from './exposures.js';
 
 export interface RunningServer {
@@ -140,6 +141,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       config.clickhouseUrl
         ? { kind: 'server', url: config.clickhouseUrl, cluster: config.clickhouseCluster }
         : { kind: 'embedded', dataDir: config.dataDir },
+      { migrationLock: { onWait: migrationWaitReporter(logger, readiness, now) } },
     );
     storeDescription = store.describe;
     store.onWriteHealth(reportWriteHealth(metrics, readiness, logger));

@@ -10,6 +10,12 @@ export {
   type WriteHealth,
 } from './errors.js';
 export { schemaStatements, type MigrationReport } from './migrations.js';
+export {
+  MIGRATION_LOCK_TABLE,
+  withMigrationLock,
+  type MigrationLockNote,
+  type MigrationLockOptions,
+} from './migration-lock.js';
 export type { RetentionChange } from './retention.js';
 export type { Retention, Signal } from './schema.js';
 export { RowBinaryWriter, encodeStringMap, EMPTY_MAP, type Str } from './row-binary.js';

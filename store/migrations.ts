@@ -3,6 +3,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createdTables, createdViews, onCluster } from './cluster.js';
 import type { Migration } from './migration.js';
+import { withMigrationLock, type LockCheck, type MigrationLockOptions } from './migration-lock.js';
 import { MICRO_MIGRATIONS } from './migrations-micro.js';
 import {
   INSTANCE_FROM_RESOURCE,
@@ -235,27 +236,46 @@ export function schemaStatements(
   ];
 }
 
+/**
+ * Applies the migrations the store lacks. With `lock` (processes sharing a ClickHouse server), one
+ * process at a time does so: the others wait for it, then find the migrations recorded.
+ */
 export async function migrate(
   client: ClickHouseClient,
   retention: Retention,
   cluster?: string,
+  lock?: MigrationLockOptions,
 ): Promise<MigrationReport> {
   for (const statement of cluster ? onCluster([MIGRATIONS_TABLE], cluster, SCHEMA_TABLES) : [MIGRATIONS_TABLE])
     await client.command({ query: statement });
+  const current = Math.max(0, ...MIGRATIONS.map((m) => m.version));
+  // Most starts find nothing to do, and take no lock for it.
+  if ((await pendingMigrations(client)).length === 0) return { applied: [], current };
+  const apply = async (check: LockCheck): Promise<MigrationReport> => {
+    const applied: MigrationReport['applied'] = [];
+    // Read again under the lock: the process waited for may have applied them all.
+    for (const m of await pendingMigrations(client)) {
+      for (const statement of migrationStatements(m, retention, cluster)) {
+        check();
+        await client.command({ query: statement });
+      }
+      check();
+      await client.insert({
+        table: 'micro_migrations',
+        values: [{ version: m.version, name: m.name }],
+        format: 'JSONEachRow',
+      });
+      applied.push({ version: m.version, name: m.name });
+    }
+    return { applied, current };
+  };
+  return lock ? withMigrationLock(client, cluster, lock, apply) : apply(() => undefined);
+}
+
+async function pendingMigrations(client: ClickHouseClient): Promise<Migration[]> {
   const rows = await (
     await client.query({ query: 'SELECT version FROM micro_migrations', format: 'JSONEachRow' })
   ).json<{ version: number }>();
   const done = new Set(rows.map((r) => Number(r.version)));
-  const applied: MigrationReport['applied'] = [];
-  for (const m of MIGRATIONS) {
-    if (done.has(m.version)) continue;
-    for (const statement of migrationStatements(m, retention, cluster)) await client.command({ query: statement });
-    await client.insert({
-      table: 'micro_migrations',
-      values: [{ version: m.version, name: m.name }],
-      format: 'JSONEachRow',
-    });
-    applied.push({ version: m.version, name: m.name });
-  }
-  return { applied, current: Math.max(0, ...MIGRATIONS.map((m) => m.version)) };
+  return MIGRATIONS.filter((m) => !done.has(m.version));
 }

@@ -3,6 +3,7 @@ import { connect, type StoreTarget } from './connection.js';
 import { StoreError, classifyStoreError, type WriteHealth } from './errors.js';
 import { embeddedInserter, outcomeOf, serverInserter, type InsertOutcome, type RowBinaryBytes } from './insert.js';
 import { migrate, type MigrationReport } from './migrations.js';
+import type { MigrationLockOptions } from './migration-lock.js';
 import { applyRetention, currentTtlSeconds, type RetentionChange } from './retention.js';
 import type { Retention } from './schema.js';
 import { LAYOUTS, type TableName } from './tables.js';
@@ -32,6 +33,12 @@ export interface StoreOptions {
   /** How often a tiny write is tried while writes fail (so readiness recovers without traffic). */
   writeProbeMs?: number;
   now?: () => number;
+  /**
+   * On a ClickHouse server, migrations run under a lock so that processes started together take
+   * turns (see migration-lock.ts); its options here. The embedded store is one process's alone, so
+   * it takes the lock only when given these (tests of the lock do).
+   */
+  migrationLock?: MigrationLockOptions;
 }
 
 export async function openStore(target: StoreTarget, opts: StoreOptions = {}): Promise<Store> {
@@ -78,7 +85,12 @@ export async function openStore(target: StoreTarget, opts: StoreOptions = {}): P
     kind: conn.kind,
     describe: conn.describe,
     async prepare(retention) {
-      const migrations = await migrate(client, retention, cluster);
+      const migrations = await migrate(
+        client,
+        retention,
+        cluster,
+        opts.migrationLock ?? (conn.kind === 'server' ? {} : undefined),
+      );
       const changes = await applyRetention(client, retention, cluster);
       prepared = true;
       return { migrations, retention: changes };

@@ -1,0 +1,149 @@
+// A lock around schema migrations, for processes that share a ClickHouse server or cluster.
+// ClickHouse has no locks, but creating a table is atomic: of two CREATEs of one name, one fails
+// (TABLE_ALREADY_EXISTS). So the lock is a table that exists while a process migrates; its comment
+// names the holder and when it last said it was alive. A holder silent for longer than
+// `staleAfterMs` (it died mid-migration) is displaced by renaming its table away, which only one
+// of several waiting processes manages (the others find no table to rename).
+import type { ClickHouseClient } from '@clickhouse/client';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+
+export const MIGRATION_LOCK_TABLE = 'micro_migration_lock';
+
+/** What the lock table's comment holds. */
+export interface MigrationLockNote {
+  holder: string;
+  /** When the holder took the lock, and when it last said it was alive (ms since the epoch). */
+  since: number;
+  seen: number;
+}
+
+export interface MigrationLockOptions {
+  /** Who this process is, in the lock's note (default host:pid:random). */
+  holder?: string;
+  /** A holder not heard from for this long is taken for dead (default 60 s). */
+  staleAfterMs?: number;
+  /** How often the holder says it is alive (default 10 s). */
+  heartbeatMs?: number;
+  /** How often a waiting process looks again (default 1 s). */
+  pollMs?: number;
+  now?: () => number;
+  /** Told, at each look, whom this process waits for. */
+  onWait?: (holder: MigrationLockNote) => void;
+}
+
+/** Given to the work under the lock: throws once the lock was taken away (its holder was taken for dead). */
+export type LockCheck = () => void;
+
+export function defaultLockHolder(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+const alreadyExists = (err: unknown) => {
+  const e = err as { code?: string; message?: string };
+  return e.code === '57' || /already exists/i.test(e.message ?? '');
+};
+const unknownTable = (err: unknown) => {
+  const e = err as { code?: string; message?: string };
+  return e.code === '60' || /doesn't exist|does not exist|unknown table/i.test(e.message ?? '');
+};
+
+/** A ClickHouse string literal of our own note (JSON of a checked holder name and numbers). */
+const literal = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** Runs `work` while this process holds the migration lock, waiting for another holder first. */
+export async function withMigrationLock<T>(
+  client: ClickHouseClient,
+  cluster: string | undefined,
+  opts: MigrationLockOptions,
+  work: (check: LockCheck) => Promise<T>,
+): Promise<T> {
+  const holder = opts.holder ?? defaultLockHolder();
+  if (!/^[\w.:-]{1,200}$/.test(holder)) throw new Error(`a migration lock holder must be a plain name: ${holder}`);
+  const now = opts.now ?? Date.now;
+  const staleAfterMs = opts.staleAfterMs ?? 60_000;
+  const onCluster = cluster ? ` ON CLUSTER ${cluster}` : '';
+  const since = now();
+  const note = (): string => literal(JSON.stringify({ holder, since, seen: now() } satisfies MigrationLockNote));
+
+  const read = async (table = MIGRATION_LOCK_TABLE): Promise<MigrationLockNote | null> => {
+    const rows = await (
+      await client.query({
+        query: 'SELECT comment FROM system.tables WHERE database = currentDatabase() AND name = {table:String}',
+        query_params: { table },
+        format: 'JSONEachRow',
+      })
+    ).json<{ comment: string }>();
+    if (rows.length === 0) return null;
+    try {
+      return JSON.parse(rows[0]!.comment) as MigrationLockNote;
+    } catch {
+      return { holder: 'unknown', since: 0, seen: 0 }; // not ours to read: old enough to displace
+    }
+  };
+  const tryTake = async (): Promise<boolean> => {
+    try {
+      await client.command({
+        query: `CREATE TABLE ${MIGRATION_LOCK_TABLE}${onCluster} (Holder String) ENGINE = Memory COMMENT ${note()}`,
+      });
+      return true;
+    } catch (err) {
+      if (alreadyExists(err)) return false;
+      throw err;
+    }
+  };
+  /** Renames a dead holder's lock away (one process succeeds), then drops it. */
+  const displace = async (): Promise<void> => {
+    const away = `${MIGRATION_LOCK_TABLE}_stale_${randomBytes(4).toString('hex')}`;
+    try {
+      await client.command({ query: `RENAME TABLE ${MIGRATION_LOCK_TABLE} TO ${away}${onCluster}` });
+    } catch (err) {
+      if (unknownTable(err)) return; // another waiting process displaced it first
+      throw err;
+    }
+    await client.command({ query: `DROP TABLE IF EXISTS ${away}${onCluster} SYNC` });
+  };
+
+  for (;;) {
+    if (await tryTake()) break;
+    const other = await read();
+    if (!other) continue; // released between the two
+    if (now() - other.seen > staleAfterMs) {
+      await displace();
+      continue;
+    }
+    opts.onWait?.(other);
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 1000));
+  }
+
+  let lost: MigrationLockNote | null = null;
+  /** Says this process is alive, unless the lock is no longer its own. */
+  const heartbeat = async (): Promise<void> => {
+    const current = await read();
+    if (current?.holder !== holder) {
+      lost = current ?? { holder: 'nobody', since: 0, seen: 0 };
+      return;
+    }
+    await client.command({ query: `ALTER TABLE ${MIGRATION_LOCK_TABLE}${onCluster} MODIFY COMMENT ${note()}` });
+  };
+  let beating = Promise.resolve();
+  const timer = setInterval(() => {
+    beating = beating.then(heartbeat).catch(() => undefined); // a missed beat is retried at the next
+  }, opts.heartbeatMs ?? 10_000);
+  timer.unref();
+  const check: LockCheck = () => {
+    if (lost)
+      throw new Error(
+        `this process lost the schema migration lock to ${lost.holder} (it was silent for longer than ` +
+          `${staleAfterMs} ms); the migration stops here and runs again, whole, at the next start`,
+      );
+  };
+  try {
+    return await work(check);
+  } finally {
+    clearInterval(timer);
+    await beating;
+    if ((await read())?.holder === holder)
+      await client.command({ query: `DROP TABLE IF EXISTS ${MIGRATION_LOCK_TABLE}${onCluster} SYNC` });
+  }
+}

@@ -1,0 +1,164 @@
+// Processes that share a store take turns at migrating it: one applies what is missing while the
+// others wait and then find it done; a holder that died is displaced once it has been silent long
+// enough, and a holder displaced that way stops rather than migrate beside the new one.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { test } from 'node:test';
+import {
+  MIGRATION_LOCK_TABLE,
+  openStore,
+  withMigrationLock,
+  type MigrationLockNote,
+  type Store,
+  type StoreTarget,
+} from '../store/index.js';
+import { makeDataDir, testDatabaseUrl } from './support/server.js';
+
+async function targetOf(dataDir: string): Promise<StoreTarget> {
+  const url = await testDatabaseUrl(dataDir);
+  return url ? { kind: 'server', url } : { kind: 'embedded', dataDir };
+}
+
+/** A client of the same store for the statements a Store does not run (DDL, deletes). */
+async function rawClient(target: StoreTarget): Promise<ClickHouseClient> {
+  if (target.kind === 'server') return createClient({ url: target.url });
+  const { createChdbConnection } = await import('chdb/connection');
+  return createClient({
+    connection: createChdbConnection({ path: path.join(target.dataDir, 'clickhouse') }),
+  } as Parameters<typeof createClient>[0]);
+}
+
+const RETENTION = { traces: 86400, logs: 86400, metrics: 86400 };
+// One store for the whole file: the embedded engine binds one data directory per process, and
+// several Stores of one process share it as several processes share a server.
+const DATA_DIR = makeDataDir();
+
+const lockTables = (store: Store) =>
+  store.query<{ name: string }>(
+    'SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, {p:String})',
+    { p: MIGRATION_LOCK_TABLE },
+  );
+
+const versionsRecorded = (store: Store) =>
+  store.query<{ version: number; times: string }>(
+    'SELECT version, count() AS times FROM micro_migrations GROUP BY version ORDER BY version',
+  );
+
+const lockNote = (holder: string, seenMsAgo: number): string => {
+  const at = Date.now() - seenMsAgo;
+  return JSON.stringify({ holder, since: at, seen: at } satisfies MigrationLockNote);
+};
+
+test('two processes starting together migrate once: one applies, the other waits and finds it done', async () => {
+  const target = await targetOf(DATA_DIR);
+  const waitedFor: string[] = [];
+  const a = await openStore(target);
+  try {
+    const lock = (holder: string) => ({
+      holder,
+      pollMs: 50,
+      onWait: (h: MigrationLockNote) => waitedFor.push(h.holder),
+    });
+    const first = openStore(target, { migrationLock: lock('first') });
+    const [sa, sb] = await Promise.all([first, openStore(target, { migrationLock: lock('second') })]);
+    const [ra, rb] = await Promise.all([sa.prepare(RETENTION), sb.prepare(RETENTION)]);
+    await Promise.all([sa.close(), sb.close()]);
+    const applied = [ra.migrations.applied.length, rb.migrations.applied.length].sort((x, y) => x - y);
+    assert.equal(applied[0], 0, 'the process that waited applied nothing');
+    assert.equal(applied[1], ra.migrations.current, 'the other applied every migration');
+    assert.ok(waitedFor.length > 0 && waitedFor.every((h) => h === 'first' || h === 'second'));
+    const recorded = await versionsRecorded(a);
+    assert.equal(recorded.length, ra.migrations.current);
+    assert.ok(
+      recorded.every((r) => Number(r.times) === 1),
+      'each migration recorded once',
+    );
+    assert.deepEqual(await lockTables(a), [], 'the lock is gone once the migrations are done');
+  } finally {
+    await a.close();
+  }
+});
+
+test('a live holder is waited for; a silent one is displaced and its lock dropped', async () => {
+  const target = await targetOf(DATA_DIR);
+  const raw = await rawClient(target);
+  const create = (note: string) =>
+    raw.command({ query: `CREATE TABLE ${MIGRATION_LOCK_TABLE} (Holder String) ENGINE = Memory COMMENT '${note}'` });
+  /** The store set back by its last migration, which the next start applies again. */
+  const setBackLast = () =>
+    raw.command({
+      query: 'ALTER TABLE micro_migrations DELETE WHERE version = (SELECT max(version) FROM micro_migrations)',
+      clickhouse_settings: { mutations_sync: '2' },
+    });
+  const waits: MigrationLockNote[] = [];
+  const store = await openStore(target, { migrationLock: { holder: 'me', pollMs: 50, onWait: (h) => waits.push(h) } });
+  try {
+    await setBackLast();
+    await create(lockNote('alive:1', 0));
+    const started = Date.now();
+    const preparing = store.prepare(RETENTION);
+    await new Promise((r) => setTimeout(r, 600));
+    assert.ok(waits.length > 0 && waits.every((h) => h.holder === 'alive:1'), 'it waits for the live holder');
+    await raw.command({ query: `DROP TABLE ${MIGRATION_LOCK_TABLE} SYNC` }); // the holder finishes
+    const report = await preparing;
+    assert.ok(Date.now() - started >= 600);
+    assert.deepEqual(
+      report.migrations.applied.map((m) => m.version),
+      [report.migrations.current],
+    );
+
+    // A holder that died mid-migration: silent for two minutes, longer than the minute allowed.
+    await setBackLast();
+    await create(lockNote('dead:2', 120_000));
+    waits.length = 0;
+    const again = await store.prepare(RETENTION);
+    assert.deepEqual(
+      again.migrations.applied.map((m) => m.version),
+      [report.migrations.current],
+    );
+    assert.deepEqual(waits, [], 'a dead holder is not waited for');
+    assert.deepEqual(await lockTables(store), [], 'the dead holder’s lock is dropped, not left renamed');
+  } finally {
+    await store.close();
+    await raw.close();
+  }
+});
+
+test('a holder displaced while it works stops at its next step, with a sentence', async () => {
+  const target = await targetOf(DATA_DIR);
+  const [one, two] = await Promise.all([rawClient(target), rawClient(target)]);
+  try {
+    let eagerHolds!: () => void;
+    const eagerHoldsLock = new Promise<void>((r) => (eagerHolds = r));
+    // The first holder beats every 20 ms; the second takes any holder silent for 0 ms for dead.
+    const displaced = withMigrationLock(one, undefined, { holder: 'displaced', heartbeatMs: 20 }, async (check) => {
+      await eagerHoldsLock;
+      await new Promise((r) => setTimeout(r, 200)); // a beat or more later
+      check();
+      return 'went on';
+    });
+    while ((await lockHolders(one)).length === 0) await new Promise((r) => setTimeout(r, 5));
+    const eager = withMigrationLock(two, undefined, { holder: 'eager', staleAfterMs: 0, pollMs: 20 }, async () => {
+      eagerHolds();
+      await new Promise((r) => setTimeout(r, 400));
+      return 'done';
+    });
+    await assert.rejects(displaced, /lost the schema migration lock to eager/);
+    assert.equal(await eager, 'done');
+    assert.deepEqual(await lockHolders(one), [], 'the new holder dropped its lock; the displaced one left it alone');
+  } finally {
+    await Promise.all([one.close(), two.close()]);
+  }
+});
+
+async function lockHolders(client: ClickHouseClient): Promise<string[]> {
+  const rows = await (
+    await client.query({
+      query: 'SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, {p:String})',
+      query_params: { p: MIGRATION_LOCK_TABLE },
+      format: 'JSONEachRow',
+    })
+  ).json<{ name: string }>();
+  return rows.map((r) => r.name);
+}
