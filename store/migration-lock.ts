@@ -27,7 +27,8 @@ export interface MigrationLockOptions {
   heartbeatMs?: number;
   /** How often a waiting process looks again (default 1 s). */
   pollMs?: number;
-  now?: () => number;
+  /** The clock of the notes (default: the ClickHouse server's, one clock for every process). */
+  now?: () => Promise<number>;
   /** Told, at each look, whom this process waits for. */
   onWait?: (holder: MigrationLockNote) => void;
 }
@@ -48,6 +49,14 @@ const unknownTable = (err: unknown) => {
   return e.code === '60' || /doesn't exist|does not exist|unknown table/i.test(e.message ?? '');
 };
 
+/** The server's time: holders and waiters judge silence by one clock, not each machine's own. */
+async function serverMillis(client: ClickHouseClient): Promise<number> {
+  const [row] = await (
+    await client.query({ query: 'SELECT toUnixTimestamp64Milli(now64(3)) AS t', format: 'JSONEachRow' })
+  ).json<{ t: string | number }>();
+  return Number(row!.t);
+}
+
 /** A ClickHouse string literal of our own note (JSON of a checked holder name and numbers). */
 const literal = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
@@ -60,11 +69,12 @@ export async function withMigrationLock<T>(
 ): Promise<T> {
   const holder = opts.holder ?? defaultLockHolder();
   if (!/^[\w.:-]{1,200}$/.test(holder)) throw new Error(`a migration lock holder must be a plain name: ${holder}`);
-  const now = opts.now ?? Date.now;
+  const now = opts.now ?? (() => serverMillis(client));
   const staleAfterMs = opts.staleAfterMs ?? 60_000;
   const onCluster = cluster ? ` ON CLUSTER ${cluster}` : '';
-  const since = now();
-  const note = (): string => literal(JSON.stringify({ holder, since, seen: now() } satisfies MigrationLockNote));
+  const since = await now();
+  const note = async (): Promise<string> =>
+    literal(JSON.stringify({ holder, since, seen: await now() } satisfies MigrationLockNote));
 
   const read = async (table = MIGRATION_LOCK_TABLE): Promise<MigrationLockNote | null> => {
     const rows = await (
@@ -84,7 +94,7 @@ export async function withMigrationLock<T>(
   const tryTake = async (): Promise<boolean> => {
     try {
       await client.command({
-        query: `CREATE TABLE ${MIGRATION_LOCK_TABLE}${onCluster} (Holder String) ENGINE = Memory COMMENT ${note()}`,
+        query: `CREATE TABLE ${MIGRATION_LOCK_TABLE}${onCluster} (Holder String) ENGINE = Memory COMMENT ${await note()}`,
       });
       return true;
     } catch (err) {
@@ -108,7 +118,7 @@ export async function withMigrationLock<T>(
     if (await tryTake()) break;
     const other = await read();
     if (!other) continue; // released between the two
-    if (now() - other.seen > staleAfterMs) {
+    if ((await now()) - other.seen > staleAfterMs) {
       await displace();
       continue;
     }
@@ -124,7 +134,7 @@ export async function withMigrationLock<T>(
       lost = current ?? { holder: 'nobody', since: 0, seen: 0 };
       return;
     }
-    await client.command({ query: `ALTER TABLE ${MIGRATION_LOCK_TABLE}${onCluster} MODIFY COMMENT ${note()}` });
+    await client.command({ query: `ALTER TABLE ${MIGRATION_LOCK_TABLE}${onCluster} MODIFY COMMENT ${await note()}` });
   };
   let beating = Promise.resolve();
   const timer = setInterval(() => {
