@@ -76,11 +76,11 @@ export async function withMigrationLock<T>(
   const note = async (): Promise<string> =>
     literal(JSON.stringify({ holder, since, seen: await now() } satisfies MigrationLockNote));
 
-  const read = async (table = MIGRATION_LOCK_TABLE): Promise<MigrationLockNote | null> => {
+  const read = async (): Promise<MigrationLockNote | null> => {
     const rows = await (
       await client.query({
         query: 'SELECT comment FROM system.tables WHERE database = currentDatabase() AND name = {table:String}',
-        query_params: { table },
+        query_params: { table: MIGRATION_LOCK_TABLE },
         format: 'JSONEachRow',
       })
     ).json<{ comment: string }>();
@@ -144,8 +144,8 @@ export async function withMigrationLock<T>(
   const check: LockCheck = () => {
     if (lost)
       throw new Error(
-        `this process lost the schema migration lock to ${lost.holder} (it was silent for longer than ` +
-          `${staleAfterMs} ms); the migration stops here and runs again, whole, at the next start`,
+        `this process lost the schema migration lock to ${lost.holder}, which took it for dead; ` +
+          'the migration stops here and runs again, whole, at the next start',
       );
   };
   try {

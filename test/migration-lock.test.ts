@@ -128,6 +128,7 @@ test('a live holder is waited for; a silent one is displaced and its lock droppe
 test('a holder displaced while it works stops at its next step, with a sentence', async () => {
   const target = await targetOf(DATA_DIR);
   const [one, two] = await Promise.all([rawClient(target), rawClient(target)]);
+  const reader = await openStore(target);
   try {
     let eagerHolds!: () => void;
     const eagerHoldsLock = new Promise<void>((r) => (eagerHolds = r));
@@ -138,7 +139,7 @@ test('a holder displaced while it works stops at its next step, with a sentence'
       check();
       return 'went on';
     });
-    while ((await lockHolders(one)).length === 0) await new Promise((r) => setTimeout(r, 5));
+    while ((await lockTables(reader)).length === 0) await new Promise((r) => setTimeout(r, 5));
     const eager = withMigrationLock(two, undefined, { holder: 'eager', staleAfterMs: 0, pollMs: 20 }, async () => {
       eagerHolds();
       await new Promise((r) => setTimeout(r, 400));
@@ -146,19 +147,8 @@ test('a holder displaced while it works stops at its next step, with a sentence'
     });
     await assert.rejects(displaced, /lost the schema migration lock to eager/);
     assert.equal(await eager, 'done');
-    assert.deepEqual(await lockHolders(one), [], 'the new holder dropped its lock; the displaced one left it alone');
+    assert.deepEqual(await lockTables(reader), [], 'the new holder dropped its lock; the displaced one left it alone');
   } finally {
-    await Promise.all([one.close(), two.close()]);
+    await Promise.all([one.close(), two.close(), reader.close()]);
   }
 });
-
-async function lockHolders(client: ClickHouseClient): Promise<string[]> {
-  const rows = await (
-    await client.query({
-      query: 'SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, {p:String})',
-      query_params: { p: MIGRATION_LOCK_TABLE },
-      format: 'JSONEachRow',
-    })
-  ).json<{ name: string }>();
-  return rows.map((r) => r.name);
-}
