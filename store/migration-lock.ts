@@ -60,6 +60,18 @@ async function serverMillis(client: ClickHouseClient): Promise<number> {
 /** A ClickHouse string literal of our own note (JSON of a checked holder name and numbers). */
 const literal = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
+/** The lock's statements, for one server or ON CLUSTER `cluster`; `note` is a string literal. */
+export function migrationLockStatements(cluster?: string) {
+  const on = cluster ? ` ON CLUSTER ${cluster}` : '';
+  const t = MIGRATION_LOCK_TABLE;
+  return {
+    take: (note: string) => `CREATE TABLE ${t}${on} (Holder String) ENGINE = Memory COMMENT ${note}`,
+    renew: (note: string) => `ALTER TABLE ${t}${on} MODIFY COMMENT ${note}`,
+    renameAway: (away: string) => `RENAME TABLE ${t} TO ${away}${on}`,
+    drop: (name: string = t) => `DROP TABLE IF EXISTS ${name}${on} SYNC`,
+  };
+}
+
 /** Runs `work` while this process holds the migration lock, waiting for another holder first. */
 export async function withMigrationLock<T>(
   client: ClickHouseClient,
@@ -71,7 +83,7 @@ export async function withMigrationLock<T>(
   if (!/^[\w.:-]{1,200}$/.test(holder)) throw new Error(`a migration lock holder must be a plain name: ${holder}`);
   const now = opts.now ?? (() => serverMillis(client));
   const staleAfterMs = opts.staleAfterMs ?? 60_000;
-  const onCluster = cluster ? ` ON CLUSTER ${cluster}` : '';
+  const sql = migrationLockStatements(cluster);
   const since = await now();
   const note = async (): Promise<string> =>
     literal(JSON.stringify({ holder, since, seen: await now() } satisfies MigrationLockNote));
@@ -94,7 +106,7 @@ export async function withMigrationLock<T>(
   const tryTake = async (): Promise<boolean> => {
     try {
       await client.command({
-        query: `CREATE TABLE ${MIGRATION_LOCK_TABLE}${onCluster} (Holder String) ENGINE = Memory COMMENT ${await note()}`,
+        query: sql.take(await note()),
       });
       return true;
     } catch (err) {
@@ -106,12 +118,12 @@ export async function withMigrationLock<T>(
   const displace = async (): Promise<void> => {
     const away = `${MIGRATION_LOCK_TABLE}_stale_${randomBytes(4).toString('hex')}`;
     try {
-      await client.command({ query: `RENAME TABLE ${MIGRATION_LOCK_TABLE} TO ${away}${onCluster}` });
+      await client.command({ query: sql.renameAway(away) });
     } catch (err) {
       if (unknownTable(err)) return; // another waiting process displaced it first
       throw err;
     }
-    await client.command({ query: `DROP TABLE IF EXISTS ${away}${onCluster} SYNC` });
+    await client.command({ query: sql.drop(away) });
   };
 
   for (;;) {
@@ -134,7 +146,7 @@ export async function withMigrationLock<T>(
       lost = current ?? { holder: 'nobody', since: 0, seen: 0 };
       return;
     }
-    await client.command({ query: `ALTER TABLE ${MIGRATION_LOCK_TABLE}${onCluster} MODIFY COMMENT ${await note()}` });
+    await client.command({ query: sql.renew(await note()) });
   };
   let beating = Promise.resolve();
   const timer = setInterval(() => {
@@ -153,7 +165,6 @@ export async function withMigrationLock<T>(
   } finally {
     clearInterval(timer);
     await beating;
-    if ((await read())?.holder === holder)
-      await client.command({ query: `DROP TABLE IF EXISTS ${MIGRATION_LOCK_TABLE}${onCluster} SYNC` });
+    if ((await read())?.holder === holder) await client.command({ query: sql.drop() });
   }
 }
