@@ -36,7 +36,7 @@ export interface MigrationLockOptions {
 /** Given to the work under the lock: throws once the lock was taken away (its holder was taken for dead). */
 export type LockCheck = () => void;
 
-export function defaultLockHolder(): string {
+function defaultLockHolder(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 
