@@ -84,7 +84,7 @@ export async function withMigrationLock<T>(
   const now = opts.now ?? (() => serverMillis(client));
   const staleAfterMs = opts.staleAfterMs ?? 60_000;
   const sql = migrationLockStatements(cluster);
-  const since = await now();
+  let since = 0; // set when the lock is taken
   const note = async (): Promise<string> =>
     literal(JSON.stringify({ holder, since, seen: await now() } satisfies MigrationLockNote));
 
@@ -104,10 +104,9 @@ export async function withMigrationLock<T>(
     }
   };
   const tryTake = async (): Promise<boolean> => {
+    since = await now();
     try {
-      await client.command({
-        query: sql.take(await note()),
-      });
+      await client.command({ query: sql.take(await note()) });
       return true;
     } catch (err) {
       if (alreadyExists(err)) return false;

@@ -249,12 +249,12 @@ export async function migrate(
   for (const statement of cluster ? onCluster([MIGRATIONS_TABLE], cluster, SCHEMA_TABLES) : [MIGRATIONS_TABLE])
     await client.command({ query: statement });
   const current = Math.max(0, ...MIGRATIONS.map((m) => m.version));
+  const pending = await pendingMigrations(client);
   // Most starts find nothing to do, and take no lock for it.
-  if ((await pendingMigrations(client)).length === 0) return { applied: [], current };
-  const apply = async (check: LockCheck): Promise<MigrationReport> => {
+  if (pending.length === 0) return { applied: [], current };
+  const apply = async (migrations: Migration[], check: LockCheck): Promise<MigrationReport> => {
     const applied: MigrationReport['applied'] = [];
-    // Read again under the lock: the process waited for may have applied them all.
-    for (const m of await pendingMigrations(client)) {
+    for (const m of migrations) {
       for (const statement of migrationStatements(m, retention, cluster)) {
         check();
         await client.command({ query: statement });
@@ -269,7 +269,9 @@ export async function migrate(
     }
     return { applied, current };
   };
-  return lock ? withMigrationLock(client, cluster, lock, apply) : apply(() => undefined);
+  if (!lock) return apply(pending, () => undefined);
+  // Read again under the lock: the process waited for may have applied them all.
+  return withMigrationLock(client, cluster, lock, async (check) => apply(await pendingMigrations(client), check));
 }
 
 async function pendingMigrations(client: ClickHouseClient): Promise<Migration[]> {

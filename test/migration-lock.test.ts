@@ -7,6 +7,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { test } from 'node:test';
 import {
   MIGRATION_LOCK_TABLE,
+  migrationLockStatements,
   openStore,
   withMigrationLock,
   type MigrationLockNote,
@@ -60,8 +61,10 @@ test('two processes starting together migrate once: one applies, the other waits
       pollMs: 50,
       onWait: (h: MigrationLockNote) => waitedFor.push(h.holder),
     });
-    const first = openStore(target, { migrationLock: lock('first') });
-    const [sa, sb] = await Promise.all([first, openStore(target, { migrationLock: lock('second') })]);
+    const [sa, sb] = await Promise.all([
+      openStore(target, { migrationLock: lock('first') }),
+      openStore(target, { migrationLock: lock('second') }),
+    ]);
     const [ra, rb] = await Promise.all([sa.prepare(RETENTION), sb.prepare(RETENTION)]);
     await Promise.all([sa.close(), sb.close()]);
     const applied = [ra.migrations.applied.length, rb.migrations.applied.length].sort((x, y) => x - y);
@@ -83,8 +86,8 @@ test('two processes starting together migrate once: one applies, the other waits
 test('a live holder is waited for; a silent one is displaced and its lock dropped', async () => {
   const target = await targetOf(DATA_DIR);
   const raw = await rawClient(target);
-  const create = (note: string) =>
-    raw.command({ query: `CREATE TABLE ${MIGRATION_LOCK_TABLE} (Holder String) ENGINE = Memory COMMENT '${note}'` });
+  const lock = migrationLockStatements();
+  const create = (note: string) => raw.command({ query: lock.take(`'${note}'`) });
   /** The store set back by its last migration, which the next start applies again. */
   const setBackLast = () =>
     raw.command({
@@ -100,7 +103,7 @@ test('a live holder is waited for; a silent one is displaced and its lock droppe
     const preparing = store.prepare(RETENTION);
     await new Promise((r) => setTimeout(r, 600));
     assert.ok(waits.length > 0 && waits.every((h) => h.holder === 'alive:1'), 'it waits for the live holder');
-    await raw.command({ query: `DROP TABLE ${MIGRATION_LOCK_TABLE} SYNC` }); // the holder finishes
+    await raw.command({ query: lock.drop() }); // the holder finishes
     const report = await preparing;
     assert.ok(Date.now() - started >= 600);
     assert.deepEqual(
