@@ -131,6 +131,7 @@ export async function openStore(target: StoreTarget, opts: StoreOptions = {}): P
       probe = null;
       await client.close();
       inserter.dispose();
+      conn.release();
     },
   };
 }

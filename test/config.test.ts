@@ -90,6 +90,24 @@ test('micro server refuses a bad setting with one sentence and exit code 2', () 
   assert.match(r.stderr, /retention\.traces: "tomorrow" is not a duration/);
 });
 
+test('the compose files give their ClickHouse servers the settings the embedded engine runs with', async () => {
+  const { parse } = await import('yaml');
+  const { readFileSync } = await import('node:fs');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  for (const file of ['docker-compose.yml', 'docker-compose.replicas.yml']) {
+    const compose = parse(readFileSync(path.join(root, file), 'utf8'), { merge: true }) as {
+      services: Record<string, { image?: string; volumes?: string[] }>;
+    };
+    const servers = Object.values(compose.services).filter((s) => s.image?.startsWith('clickhouse/clickhouse-server'));
+    assert.ok(servers.length > 0, file);
+    for (const s of servers)
+      assert.ok(
+        s.volumes?.includes('./deploy/clickhouse-caches.xml:/etc/clickhouse-server/config.d/micro-caches.xml:ro'),
+        `${file}: ${JSON.stringify(s.volumes)}`,
+      );
+  }
+});
+
 test('docker-compose.yml runs micro-observe against the ClickHouse service', async () => {
   const { parse } = await import('yaml');
   const { readFileSync } = await import('node:fs');

@@ -1,9 +1,10 @@
 // The store on its own: migrations, retention, and the binary insert path. Runs on the embedded
 // engine, and also against a ClickHouse server when MICRO_TEST_CLICKHOUSE_URL is set.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { createClient } from '@clickhouse/client';
-import { EMPTY_MAP, LAYOUTS, RowBinaryWriter, openStore, type Store } from '../store/index.js';
+import { EMBEDDED_ENGINE_ARGS, EMPTY_MAP, LAYOUTS, RowBinaryWriter, openStore, type Store } from '../store/index.js';
 import { makeDataDir, removeDataDir, testClickHouseUrl } from './support/server.js';
 
 const DAY = 86400;
@@ -85,6 +86,19 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
     "SELECT create_table_query FROM system.tables WHERE database = currentDatabase() AND name = 'otel_traces'",
   );
   assert.match(spans!.create_table_query, /min_bytes_for_wide_part = 67108864/);
+});
+
+test('skip indexes stay decompressed in a cache, in the embedded engine and the deployed server alike', async () => {
+  const size = (text: string, pattern: RegExp) => Number(pattern.exec(text)?.[1]);
+  const embedded = size(EMBEDDED_ENGINE_ARGS.join(' '), /--index_uncompressed_cache_size=(\d+)/);
+  assert.ok(embedded >= 64 * 2 ** 20, `a cache of ${embedded} bytes`);
+  const deployed = readFileSync(new URL('../../deploy/clickhouse-caches.xml', import.meta.url), 'utf8');
+  assert.equal(size(deployed, /<index_uncompressed_cache_size>(\d+)</), embedded);
+  if (store.kind !== 'embedded') return; // a server's settings are its configuration's (above)
+  const rows = await store.query<{ value: string }>(
+    "SELECT value FROM system.server_settings WHERE name = 'index_uncompressed_cache_size'",
+  );
+  assert.equal(Number(rows[0]?.value), embedded);
 });
 
 test('retention changes the TTLs in place', async () => {
