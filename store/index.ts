@@ -12,6 +12,7 @@ export {
 export { schemaStatements, type MigrationReport } from './migrations.js';
 export {
   MIGRATION_LOCK_TABLE,
+  displaceMigrationLock,
   migrationLockStatements,
   withMigrationLock,
   type MigrationLockNote,

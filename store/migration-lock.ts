@@ -3,12 +3,16 @@
 // (TABLE_ALREADY_EXISTS). So the lock is a table that exists while a process migrates; its comment
 // names the holder and when it last said it was alive. A holder silent for longer than
 // `staleAfterMs` (it died mid-migration) is displaced by renaming its table away, which only one
-// of several waiting processes manages (the others find no table to rename).
+// of several waiting processes manages (the others find no table to rename). Reading the note and
+// renaming are two steps: a waiter that finds it renamed a live lock (taken in between by another
+// waiter) puts it back.
 import type { ClickHouseClient } from '@clickhouse/client';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 
 export const MIGRATION_LOCK_TABLE = 'micro_migration_lock';
+/** How long a holder that finds no lock waits for one renamed away by mistake to come back. */
+const PUT_BACK_MS = 150;
 
 /** What the lock table's comment holds. */
 export interface MigrationLockNote {
@@ -68,8 +72,59 @@ export function migrationLockStatements(cluster?: string) {
     take: (note: string) => `CREATE TABLE ${t}${on} (Holder String) ENGINE = Memory COMMENT ${note}`,
     renew: (note: string) => `ALTER TABLE ${t}${on} MODIFY COMMENT ${note}`,
     renameAway: (away: string) => `RENAME TABLE ${t} TO ${away}${on}`,
+    renameBack: (away: string) => `RENAME TABLE ${away} TO ${t}${on}`,
     drop: (name: string = t) => `DROP TABLE IF EXISTS ${name}${on} SYNC`,
   };
+}
+
+/** The note of the lock table `table` (the lock, or a lock renamed away), or null when there is none. */
+async function readNote(client: ClickHouseClient, table: string): Promise<MigrationLockNote | null> {
+  const rows = await (
+    await client.query({
+      query: 'SELECT comment FROM system.tables WHERE database = currentDatabase() AND name = {table:String}',
+      query_params: { table },
+      format: 'JSONEachRow',
+    })
+  ).json<{ comment: string }>();
+  if (rows.length === 0) return null;
+  try {
+    return JSON.parse(rows[0]!.comment) as MigrationLockNote;
+  } catch {
+    return { holder: 'unknown', since: 0, seen: 0 }; // not ours to read: old enough to displace
+  }
+}
+
+/**
+ * Displaces the holder `judged` (a note read before and found stale): renames the lock away (one of
+ * several waiters succeeds) and drops it. If what was renamed is not that note, another waiter
+ * displaced the dead holder first and took the lock itself, and its live lock goes back.
+ */
+export async function displaceMigrationLock(
+  client: ClickHouseClient,
+  cluster: string | undefined,
+  judged: MigrationLockNote,
+): Promise<void> {
+  const sql = migrationLockStatements(cluster);
+  const away = `${MIGRATION_LOCK_TABLE}_stale_${randomBytes(4).toString('hex')}`;
+  try {
+    await client.command({ query: sql.renameAway(away) });
+  } catch (err) {
+    if (unknownTable(err)) return; // another waiting process displaced it first
+    throw err;
+  }
+  const renamed = await readNote(client, away);
+  // A lock is known by its holder and when it was taken (renewals change only `seen`).
+  if (renamed && (renamed.holder !== judged.holder || renamed.since !== judged.since)) {
+    try {
+      await client.command({ query: sql.renameBack(away) });
+      return;
+    } catch (err) {
+      // A third process took the lock meanwhile; the live holder finds its lock gone at its next
+      // heartbeat and stops, so two never migrate side by side.
+      if (!alreadyExists(err)) throw err;
+    }
+  }
+  await client.command({ query: sql.drop(away) });
 }
 
 /** Runs `work` while this process holds the migration lock, waiting for another holder first. */
@@ -88,21 +143,8 @@ export async function withMigrationLock<T>(
   const note = async (): Promise<string> =>
     literal(JSON.stringify({ holder, since, seen: await now() } satisfies MigrationLockNote));
 
-  const read = async (): Promise<MigrationLockNote | null> => {
-    const rows = await (
-      await client.query({
-        query: 'SELECT comment FROM system.tables WHERE database = currentDatabase() AND name = {table:String}',
-        query_params: { table: MIGRATION_LOCK_TABLE },
-        format: 'JSONEachRow',
-      })
-    ).json<{ comment: string }>();
-    if (rows.length === 0) return null;
-    try {
-      return JSON.parse(rows[0]!.comment) as MigrationLockNote;
-    } catch {
-      return { holder: 'unknown', since: 0, seen: 0 }; // not ours to read: old enough to displace
-    }
-  };
+  const read = () => readNote(client, MIGRATION_LOCK_TABLE);
+  const pollMs = opts.pollMs ?? 1000;
   const tryTake = async (): Promise<boolean> => {
     since = await now();
     try {
@@ -113,34 +155,26 @@ export async function withMigrationLock<T>(
       throw err;
     }
   };
-  /** Renames a dead holder's lock away (one process succeeds), then drops it. */
-  const displace = async (): Promise<void> => {
-    const away = `${MIGRATION_LOCK_TABLE}_stale_${randomBytes(4).toString('hex')}`;
-    try {
-      await client.command({ query: sql.renameAway(away) });
-    } catch (err) {
-      if (unknownTable(err)) return; // another waiting process displaced it first
-      throw err;
-    }
-    await client.command({ query: sql.drop(away) });
-  };
 
   for (;;) {
     if (await tryTake()) break;
     const other = await read();
     if (!other) continue; // released between the two
     if ((await now()) - other.seen > staleAfterMs) {
-      await displace();
+      await displaceMigrationLock(client, cluster, other);
       continue;
     }
     opts.onWait?.(other);
-    await new Promise((r) => setTimeout(r, opts.pollMs ?? 1000));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 
   let lost: MigrationLockNote | null = null;
   /** Says this process is alive, unless the lock is no longer its own. */
   const heartbeat = async (): Promise<void> => {
-    const current = await read();
+    let current = await read();
+    // No lock at all: a waiter may be putting back the lock it renamed away by mistake (three
+    // statements); if it is still gone after that, it was taken for dead, and this process stops.
+    if (current === null) current = await new Promise((r) => setTimeout(r, PUT_BACK_MS)).then(read);
     if (current?.holder !== holder) {
       lost = current ?? { holder: 'nobody', since: 0, seen: 0 };
       return;

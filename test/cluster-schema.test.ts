@@ -84,12 +84,19 @@ test('every statement of the cluster schema parses, ON CLUSTER, replicated, with
 test('the migration lock goes ON CLUSTER too, each of its statements as the engine parses it', () => {
   const lock = migrationLockStatements('prod');
   const note = '\'{"holder":"h:1:ab","since":1,"seen":2}\'';
-  const forms = [lock.take(note), lock.renew(note), lock.renameAway('micro_migration_lock_stale_1'), lock.drop()];
+  const away = 'micro_migration_lock_stale_1';
+  const forms = [lock.take(note), lock.renew(note), lock.renameAway(away), lock.renameBack(away), lock.drop()];
   for (const f of forms.map(formatted)) assert.match(f, /ON CLUSTER prod/, f);
   assert.match(formatted(lock.take(note)), /^CREATE TABLE micro_migration_lock ON CLUSTER prod/);
   assert.match(formatted(lock.renew(note)), /^ALTER TABLE micro_migration_lock ON CLUSTER prod\s+\(?MODIFY COMMENT/);
   // On one server, none of them names a cluster.
   const single = migrationLockStatements();
-  for (const s of [single.take(note), single.renew(note), single.renameAway('x'), single.drop()])
+  for (const s of [
+    single.take(note),
+    single.renew(note),
+    single.renameAway('x'),
+    single.renameBack('x'),
+    single.drop(),
+  ])
     assert.doesNotMatch(formatted(s), /ON CLUSTER/);
 });

@@ -1,12 +1,14 @@
 // Processes that share a store take turns at migrating it: one applies what is missing while the
 // others wait and then find it done; a holder that died is displaced once it has been silent long
-// enough, and a holder displaced that way stops rather than migrate beside the new one.
+// enough, and a holder displaced that way stops rather than migrate beside the new one; a live lock
+// renamed away by a waiter that judged an older one puts it back.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { test } from 'node:test';
 import {
   MIGRATION_LOCK_TABLE,
+  displaceMigrationLock,
   migrationLockStatements,
   openStore,
   withMigrationLock,
@@ -151,6 +153,41 @@ test('a holder displaced while it works stops at its next step, with a sentence'
     await assert.rejects(displaced, /lost the schema migration lock to eager/);
     assert.equal(await eager, 'done');
     assert.deepEqual(await lockTables(reader), [], 'the new holder dropped its lock; the displaced one left it alone');
+  } finally {
+    await Promise.all([one.close(), two.close(), reader.close()]);
+  }
+});
+
+test('a waiter that renamed away a live lock, judging the dead one before it, puts it back', async () => {
+  const target = await targetOf(DATA_DIR);
+  const [one, two] = await Promise.all([rawClient(target), rawClient(target)]);
+  const reader = await openStore(target);
+  try {
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => (finish = r));
+    // The live holder beats every 20 ms, so a beat may well fall while its lock is away.
+    const live = withMigrationLock(one, undefined, { holder: 'live', heartbeatMs: 20 }, async (check) => {
+      await finished;
+      check();
+      return 'done';
+    });
+    while ((await lockTables(reader)).length === 0) await new Promise((r) => setTimeout(r, 5));
+    // A waiter read a dead holder's note, then another waiter displaced it and took the lock (the
+    // live one above); only now does the first waiter rename "the dead holder's" lock away.
+    await displaceMigrationLock(two, undefined, { holder: 'dead:3', since: 1, seen: 1 });
+    const notes = await reader.query<{ name: string; comment: string }>(
+      'SELECT name, comment FROM system.tables WHERE database = currentDatabase() AND startsWith(name, {p:String})',
+      { p: MIGRATION_LOCK_TABLE },
+    );
+    assert.deepEqual(
+      notes.map((n) => [n.name, (JSON.parse(n.comment) as MigrationLockNote).holder]),
+      [[MIGRATION_LOCK_TABLE, 'live']],
+      'the live lock is back under its name, and nothing is left renamed',
+    );
+    await new Promise((r) => setTimeout(r, 300)); // beats after the put-back
+    finish();
+    assert.equal(await live, 'done', 'the live holder kept its lock');
+    assert.deepEqual(await lockTables(reader), [], 'and dropped it when done');
   } finally {
     await Promise.all([one.close(), two.close(), reader.close()]);
   }
