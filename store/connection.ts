@@ -23,7 +23,7 @@ export interface StoreConnection {
  * configuration (deploy/clickhouse-caches.xml does the same for the one docker-compose runs).
  * Skip indexes' blocks are kept decompressed: finding a trace tests the trace-id bloom filter of
  * about two granules per stored hour, and decompressing those blocks was a third of the read
- * (bench/query at 10M spans: 6.0-6.7 ms to find a trace's granule without the cache, 3.2-4.2
+ * (10M spans of bench/query's: 5.8-6.7 ms to find a trace's granule without the cache, 3.2-4.2
  * with it). 128 MiB holds that filter for ~70M spans; past it, the cache keeps the hours read most.
  */
 export const EMBEDDED_ENGINE_ARGS: readonly string[] = ['--index_uncompressed_cache_size=134217728'];
@@ -46,9 +46,13 @@ export async function connect(target: StoreTarget): Promise<StoreConnection> {
     // them, and stays open as long as the client. (Stores opened later on the same path in this
     // process find the engine running with them already.)
     const settings = new Session(dir, { connectionArgs: EMBEDDED_ENGINE_ARGS });
-    const client = createClient({ connection: createChdbConnection({ path: dir }) } as Parameters<
-      typeof createClient
-    >[0]);
+    let client: ClickHouseClient;
+    try {
+      client = createClient({ connection: createChdbConnection({ path: dir }) } as Parameters<typeof createClient>[0]);
+    } catch (err) {
+      settings.close();
+      throw err;
+    }
     return {
       kind: 'embedded',
       client,

@@ -169,12 +169,15 @@ export async function withMigrationLock<T>(
   }
 
   let lost: MigrationLockNote | null = null;
+  /**
+   * The lock's note as the holder sees it. No lock at all may be a waiter putting back the lock it
+   * renamed away by mistake (three statements), so it looks once more; still none: taken for dead.
+   */
+  const readHeld = async (): Promise<MigrationLockNote | null> =>
+    (await read()) ?? (await new Promise((r) => setTimeout(r, PUT_BACK_MS)).then(read));
   /** Says this process is alive, unless the lock is no longer its own. */
   const heartbeat = async (): Promise<void> => {
-    let current = await read();
-    // No lock at all: a waiter may be putting back the lock it renamed away by mistake (three
-    // statements); if it is still gone after that, it was taken for dead, and this process stops.
-    if (current === null) current = await new Promise((r) => setTimeout(r, PUT_BACK_MS)).then(read);
+    const current = await readHeld();
     if (current?.holder !== holder) {
       lost = current ?? { holder: 'nobody', since: 0, seen: 0 };
       return;
@@ -198,6 +201,6 @@ export async function withMigrationLock<T>(
   } finally {
     clearInterval(timer);
     await beating;
-    if ((await read())?.holder === holder) await client.command({ query: sql.drop() });
+    if ((await readHeld())?.holder === holder) await client.command({ query: sql.drop() });
   }
 }
