@@ -130,48 +130,62 @@ test('a live holder is waited for; a silent one is displaced and its lock droppe
   }
 });
 
-test('a holder displaced while it works stops at its next step, with a sentence', async () => {
+/** Two clients and a Store of one store, as three processes sharing it; closed when `play` ends. */
+async function asProcesses(
+  play: (one: ClickHouseClient, two: ClickHouseClient, reader: Store) => Promise<void>,
+): Promise<void> {
   const target = await targetOf(DATA_DIR);
   const [one, two] = await Promise.all([rawClient(target), rawClient(target)]);
   const reader = await openStore(target);
   try {
-    let eagerHolds!: () => void;
-    const eagerHoldsLock = new Promise<void>((r) => (eagerHolds = r));
+    await play(one, two, reader);
+  } finally {
+    await Promise.all([one.close(), two.close(), reader.close()]);
+  }
+}
+
+/** A promise and what settles it. */
+function gate(): { open: () => void; opened: Promise<void> } {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  return { open, opened };
+}
+
+const lockTaken = async (reader: Store) => {
+  while ((await lockTables(reader)).length === 0) await new Promise((r) => setTimeout(r, 5));
+};
+
+test('a holder displaced while it works stops at its next step, with a sentence', () =>
+  asProcesses(async (one, two, reader) => {
+    const eagerHolds = gate();
     // The first holder beats every 20 ms; the second takes any holder silent for 0 ms for dead.
     const displaced = withMigrationLock(one, undefined, { holder: 'displaced', heartbeatMs: 20 }, async (check) => {
-      await eagerHoldsLock;
+      await eagerHolds.opened;
       await new Promise((r) => setTimeout(r, 200)); // a beat or more later
       check();
       return 'went on';
     });
-    while ((await lockTables(reader)).length === 0) await new Promise((r) => setTimeout(r, 5));
+    await lockTaken(reader);
     const eager = withMigrationLock(two, undefined, { holder: 'eager', staleAfterMs: 0, pollMs: 20 }, async () => {
-      eagerHolds();
+      eagerHolds.open();
       await new Promise((r) => setTimeout(r, 400));
       return 'done';
     });
     await assert.rejects(displaced, /lost the schema migration lock to eager/);
     assert.equal(await eager, 'done');
     assert.deepEqual(await lockTables(reader), [], 'the new holder dropped its lock; the displaced one left it alone');
-  } finally {
-    await Promise.all([one.close(), two.close(), reader.close()]);
-  }
-});
+  }));
 
-test('a waiter that renamed away a live lock, judging the dead one before it, puts it back', async () => {
-  const target = await targetOf(DATA_DIR);
-  const [one, two] = await Promise.all([rawClient(target), rawClient(target)]);
-  const reader = await openStore(target);
-  try {
-    let finish!: () => void;
-    const finished = new Promise<void>((r) => (finish = r));
+test('a waiter that renamed away a live lock, judging the dead one before it, puts it back', () =>
+  asProcesses(async (one, two, reader) => {
+    const finished = gate();
     // The live holder beats every 20 ms, so a beat may well fall while its lock is away.
     const live = withMigrationLock(one, undefined, { holder: 'live', heartbeatMs: 20 }, async (check) => {
-      await finished;
+      await finished.opened;
       check();
       return 'done';
     });
-    while ((await lockTables(reader)).length === 0) await new Promise((r) => setTimeout(r, 5));
+    await lockTaken(reader);
     // A waiter read a dead holder's note, then another waiter displaced it and took the lock (the
     // live one above); only now does the first waiter rename "the dead holder's" lock away.
     await displaceMigrationLock(two, undefined, { holder: 'dead:3', since: 1, seen: 1 });
@@ -185,10 +199,7 @@ test('a waiter that renamed away a live lock, judging the dead one before it, pu
       'the live lock is back under its name, and nothing is left renamed',
     );
     await new Promise((r) => setTimeout(r, 300)); // beats after the put-back
-    finish();
+    finished.open();
     assert.equal(await live, 'done', 'the live holder kept its lock');
     assert.deepEqual(await lockTables(reader), [], 'and dropped it when done');
-  } finally {
-    await Promise.all([one.close(), two.close(), reader.close()]);
-  }
-});
+  }));
