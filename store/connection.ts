@@ -19,14 +19,15 @@ export interface StoreConnection {
 }
 
 /**
- * The embedded engine's server settings. A ClickHouse server would read them from its
+ * The embedded engine's server settings (its arguments, built from the sizes here). A ClickHouse server would read them from its
  * configuration (deploy/clickhouse-caches.xml does the same for the one docker-compose runs).
  * Skip indexes' blocks are kept decompressed: finding a trace tests the trace-id bloom filter of
  * about two granules per stored hour, and decompressing those blocks was a third of the read
  * (10M spans of bench/query's: 5.8-6.7 ms to find a trace's granule without the cache, 3.2-4.2
  * with it). 128 MiB holds that filter for ~70M spans; past it, the cache keeps the hours read most.
  */
-export const EMBEDDED_ENGINE_ARGS: readonly string[] = ['--index_uncompressed_cache_size=134217728'];
+export const SKIP_INDEX_CACHE_BYTES = 128 * 2 ** 20;
+const EMBEDDED_ENGINE_ARGS: readonly string[] = [`--index_uncompressed_cache_size=${SKIP_INDEX_CACHE_BYTES}`];
 
 export async function connect(target: StoreTarget): Promise<StoreConnection> {
   if (target.kind === 'embedded') {

@@ -1,5 +1,5 @@
 export { openStore, type Store, type StoreOptions } from './store.js';
-export { EMBEDDED_ENGINE_ARGS, redactUrl, type StoreTarget } from './connection.js';
+export { SKIP_INDEX_CACHE_BYTES, redactUrl, type StoreTarget } from './connection.js';
 export { rowBinaryLength, type InsertOutcome, type RowBinaryBytes } from './insert.js';
 export {
   PROBLEM_TEXT,

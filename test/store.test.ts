@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { createClient } from '@clickhouse/client';
-import { EMBEDDED_ENGINE_ARGS, EMPTY_MAP, LAYOUTS, RowBinaryWriter, openStore, type Store } from '../store/index.js';
+import { EMPTY_MAP, SKIP_INDEX_CACHE_BYTES, LAYOUTS, RowBinaryWriter, openStore, type Store } from '../store/index.js';
 import { makeDataDir, removeDataDir, testClickHouseUrl } from './support/server.js';
 
 const DAY = 86400;
@@ -89,11 +89,10 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
 });
 
 test('skip indexes stay decompressed in a cache, in the embedded engine and the deployed server alike', async () => {
-  const size = (text: string, pattern: RegExp) => Number(pattern.exec(text)?.[1]);
-  const embedded = size(EMBEDDED_ENGINE_ARGS.join(' '), /--index_uncompressed_cache_size=(\d+)/);
+  const embedded = SKIP_INDEX_CACHE_BYTES;
   assert.ok(embedded >= 64 * 2 ** 20, `a cache of ${embedded} bytes`);
   const deployed = readFileSync(new URL('../../deploy/clickhouse-caches.xml', import.meta.url), 'utf8');
-  assert.equal(size(deployed, /<index_uncompressed_cache_size>(\d+)</), embedded);
+  assert.equal(Number(/<index_uncompressed_cache_size>(\d+)</.exec(deployed)?.[1]), embedded);
   if (store.kind !== 'embedded') return; // a server's settings are its configuration's (above)
   const rows = await store.query<{ value: string }>(
     "SELECT value FROM system.server_settings WHERE name = 'index_uncompressed_cache_size'",
