@@ -243,7 +243,10 @@ export function serverCommand(): Command {
       }
       const config = resolveServerConfig(input);
       // The file's notifications are the server's own (every namespace's default), not declared.
-      const server = await startServer(config, { declared: { ...declaredPart(file), notifications: undefined } });
+      const server = await startServer(config, {
+        declared: { ...declaredPart(file), notifications: undefined },
+        pageOutEngineStartup: true,
+      });
       v8.setFlagsFromString('--semi-space-growth-factor=2'); // V8's default
       // Under ingest, request objects outlive an insert and reach the old generation, whose limit
       // V8 sets a little above what survived: a full collection every insert (logs: ~70 a run,

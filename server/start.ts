@@ -7,7 +7,7 @@ import { createHostResolver, type AlertingRuntime, type Declared } from '../aler
 import { buildApi } from '../api/index.js';
 import { type IngestContext, createCollectorMetrics, type Pipeline } from '../collector/index.js';
 import { adminTokenFile, readLocalToken, type ServerConfig } from '../config/index.js';
-import { configNamespaces, openStore, type Retention, type Store } from '../store/index.js';
+import { configNamespaces, openStore, pageOutEngineStartup, type Retention, type Store } from '../store/index.js';
 import {
   createRateLimiter,
   createSessionBook,
@@ -55,6 +55,8 @@ export interface StartOptions {
   now?: () => number;
   /** Nothing timed runs by itself: the caller drives `alerting.tick(now)` (tests). */
   manualClock?: boolean;
+  /** Once started, give back the embedded engine's startup pages (`micro server`; see store/engine-memory.ts). */
+  pageOutEngineStartup?: boolean;
 }
 
 const VERSION = '0.1.0';
@@ -265,6 +267,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       logger.flush();
     },
   };
+  if (opts.pageOutEngineStartup) await reportPageOut(logger);
   logger.info(
     {
       api: running.apiUrl,
@@ -275,4 +278,15 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     'micro-observe is running',
   );
   return running;
+}
+
+async function reportPageOut(logger: Logger): Promise<void> {
+  const out = await pageOutEngineStartup();
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  if (out.outcome === 'done')
+    logger.info(
+      { advisedMB: mb(out.advisedBytes), rssBeforeMB: mb(out.rssBeforeBytes), rssAfterMB: mb(out.rssAfterBytes) },
+      "gave back the embedded engine's startup pages",
+    );
+  else logger.debug({ reason: out.reason }, "the embedded engine's startup pages stay resident");
 }

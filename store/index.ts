@@ -1,5 +1,6 @@
 export { openStore, type Store, type StoreOptions } from './store.js';
 export { SKIP_INDEX_CACHE_BYTES, redactUrl, type StoreTarget } from './connection.js';
+export { coldEngineMappings, pageOutEngineStartup, type EnginePageOut } from './engine-memory.js';
 export { rowBinaryLength, type InsertOutcome, type RowBinaryBytes } from './insert.js';
 export {
   PROBLEM_TEXT,

@@ -1,0 +1,88 @@
+// The embedded engine's startup pages given back: which mappings are chosen, that the store still
+// works after they are paged out, and that `micro server` does it once started (embedded only: a
+// server on a ClickHouse server never loads the engine's library).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { coldEngineMappings, openStore } from '../store/index.js';
+import { spawnServer } from './support/child-server.js';
+import { makeDataDir, removeDataDir, testDatabaseUrl } from './support/server.js';
+
+const LIB = '/app/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so';
+const mapping = (range: string, perms: string, file: string, anonymousKb: number) =>
+  `${range} ${perms} 00000000 fe:00 5311435                    ${file}\nSize:  4 kB\nRss:   4 kB\nAnonymous:  ${anonymousKb} kB\nVmFlags: rd mr\n`;
+
+test('only the engine library’s read-only mappings that hold nothing copied on write are chosen', () => {
+  const smaps = [
+    mapping('7f0000000000-7f0000001000', 'r--p', LIB, 0),
+    mapping('7f0000001000-7f0000003000', 'r-xp', LIB, 0),
+    mapping('7f0000003000-7f0000004000', 'r--p', LIB, 12), // relocated read-only data
+    mapping('7f0000004000-7f0000005000', 'rw-p', LIB, 0),
+    mapping('7f0000005000-7f0000006000', 'r-xp', '/usr/bin/node', 0),
+    mapping('7f0000006000-7f0000007000', 'r-xp', '/opt/libchdb-helper/x.so', 0),
+    mapping('7f0000007000-7f0000008000', 'r--p', '', 0),
+  ].join('');
+  assert.deepEqual(coldEngineMappings(smaps), [
+    { start: 0x7f0000000000n, end: 0x7f0000001000n },
+    { start: 0x7f0000001000n, end: 0x7f0000003000n },
+  ]);
+  assert.deepEqual(coldEngineMappings(''), []);
+});
+
+/** Resident kB in this process's mappings of the engine's library. */
+const engineResidentKb = (pid: number | 'self') => {
+  let kb = 0;
+  let inLib = false;
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) inLib = line.includes('libchdb');
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss && inLib) kb += Number(rss[1]);
+  }
+  return kb;
+};
+
+test('paging out the startup pages frees their memory and the embedded store still reads and writes', async () => {
+  const { pageOutEngineStartup } = await import('../store/index.js');
+  const dataDir = makeDataDir();
+  const store = await openStore({ kind: 'embedded', dataDir });
+  try {
+    await store.prepare({ traces: 86400, logs: 86400, metrics: 86400 });
+    const before = engineResidentKb('self');
+    const out = await pageOutEngineStartup();
+    assert.equal(out.outcome, 'done', JSON.stringify(out));
+    if (out.outcome !== 'done') return;
+    assert.ok(out.advisedBytes > 100 * 2 ** 20, `advised ${out.advisedBytes} bytes`);
+    assert.ok(out.rssAfterBytes < out.rssBeforeBytes - 50 * 2 ** 20, JSON.stringify(out));
+    assert.ok(engineResidentKb('self') < before / 2, `the library's resident pages: ${before} kB before`);
+    // Pages the engine uses again come back on use.
+    const at = '2026-11-28 04:00:00.000';
+    await store.insertJson('micro_heartbeat_pings', [{ Namespace: 'default', Name: 'paged-back', At: at }]);
+    const rows = await store.query<{ n: string }>(
+      "SELECT count() AS n FROM micro_heartbeat_pings WHERE Name = 'paged-back'",
+    );
+    assert.equal(Number(rows[0]!.n), 1);
+  } finally {
+    await store.close();
+    await removeDataDir(dataDir);
+  }
+});
+
+test('micro server gives the pages back once started on the embedded engine, and loads no engine on a server', async () => {
+  const dataDir = makeDataDir();
+  const server = await spawnServer(dataDir);
+  try {
+    const gaveBack = server.output.find((l) => l.includes("gave back the embedded engine's startup pages"));
+    if (await testDatabaseUrl(dataDir)) {
+      assert.equal(gaveBack, undefined);
+      assert.equal(engineResidentKb(server.proc.pid!), 0, 'no engine library in a server on ClickHouse');
+    } else {
+      assert.ok(gaveBack, server.output.join('\n'));
+      const logged = JSON.parse(gaveBack) as { advisedMB: number; rssBeforeMB: number; rssAfterMB: number };
+      assert.ok(logged.rssAfterMB < logged.rssBeforeMB, gaveBack);
+    }
+    assert.equal((await fetch(`${server.apiUrl}/readyz`)).status, 200);
+  } finally {
+    assert.equal(await server.stop(), 0);
+    await removeDataDir(dataDir);
+  }
+});
