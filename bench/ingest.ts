@@ -1,6 +1,7 @@
 // bench/ingest: spans/s and log records/s end to end (OTLP protobuf over loopback → stored,
 // acknowledged only once stored), against the embedded engine's own insert rate for the same
 // rows measured in the same run. Prints ratios, and where the server's time went.
+import { fork } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -125,6 +126,19 @@ interface EngineRate {
   cpuPerMillion: number;
   /** CPU seconds per second of the inserts: how many cores the engine kept busy. */
   cores: number;
+}
+
+/**
+ * The engine's insert rate and CPU, measured in a process of its own on requests made the same way:
+ * a process that has loaded the engine shares its library's pages with the server, and the server
+ * cannot give back pages another process maps (its idle RSS would read as if it kept them).
+ */
+function engineRateApart(signal: Signal, batchRows: number): Promise<EngineRate> {
+  const child = fork(process.argv[1]!, ['--engine', signal, String(batchRows)], { stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m as EngineRate));
+    child.once('exit', (code) => reject(new Error(`the engine's baseline process exited with ${code}`)));
+  });
 }
 
 /** The engine's insert rate, and its CPU (its inserts and the merges they cause, in this process). */
@@ -284,7 +298,7 @@ async function main(): Promise<void> {
   const signals = (process.env.BENCH_SIGNALS ?? 'traces,logs').split(',') as Signal[];
   for (const signal of signals) {
     process.stdout.write(`  encoding ${signal} requests... `);
-    const bodies = Array.from({ length: REQUESTS }, signal === 'traces' ? spanRequest : logRequest);
+    const bodies = requestsOf(signal);
     const mb = bodies.reduce((a, b) => a + b.length, 0) / 2 ** 20;
     console.log(`${mb.toFixed(1)} MiB (${Math.round((mb * 2 ** 20) / (REQUESTS * ITEMS_PER_REQUEST))} bytes an item)`);
     console.log(
@@ -293,7 +307,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `  engine baseline (RowBinary straight into embedded ClickHouse, ${BATCH_ROWS}-row batches)... `,
     );
-    const engine = await engineRate(signal, bodies, BATCH_ROWS);
+    const engine = await engineRateApart(signal, BATCH_ROWS);
     console.log(engineLine(engine));
     process.stdout.write('  end to end (collector, acknowledged once stored)... ');
     const e2e = await endToEndRate(signal, bodies);
@@ -305,7 +319,7 @@ async function main(): Promise<void> {
         `64 requests in flight ${e2e.rss.overload.toFixed(0)} MB (peak)`,
     );
     process.stdout.write(`  engine at the batch size end to end formed (${e2e.rowsPerInsert} rows)... `);
-    const same = await engineRate(signal, bodies, e2e.rowsPerInsert);
+    const same = await engineRateApart(signal, e2e.rowsPerInsert);
     console.log(engineLine(same));
     const unit = signal === 'traces' ? 'spans/s' : 'log records/s';
     const n = (v: number) => Math.round(v).toLocaleString('en');
@@ -321,7 +335,18 @@ async function main(): Promise<void> {
   for (const r of results) console.log(r);
 }
 
-main().catch((err: unknown) => {
+const requestsOf = (signal: Signal) => Array.from({ length: REQUESTS }, signal === 'traces' ? spanRequest : logRequest);
+
+async function engineProcess(signal: Signal, batchRows: number): Promise<void> {
+  const rate = await engineRate(signal, requestsOf(signal), batchRows);
+  process.send!(rate, () => process.exit(0));
+}
+
+const engineArgs = process.argv.indexOf('--engine');
+(engineArgs > 0
+  ? engineProcess(process.argv[engineArgs + 1] as Signal, Number(process.argv[engineArgs + 2]))
+  : main()
+).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });
