@@ -74,9 +74,14 @@ export async function pageOutEngineStartup(): Promise<EnginePageOut> {
   }
   const rssBeforeBytes = residentBytes();
   let advisedBytes = 0;
-  for (const m of mappings) {
-    // A kernel before 5.4 refuses the advice (EINVAL); nothing is changed then.
-    if (madvise(m.start, m.end - m.start, MADV_PAGEOUT) === 0) advisedBytes += Number(m.end - m.start);
+  try {
+    for (const m of mappings) {
+      // A kernel before 5.4 refuses the advice (EINVAL); nothing is changed then.
+      if (madvise(m.start, m.end - m.start, MADV_PAGEOUT) === 0) advisedBytes += Number(m.end - m.start);
+    }
+  } catch (err) {
+    // Only a pity: the pages stay resident, and the server runs as it would without this.
+    return { outcome: 'skipped', reason: `madvise could not be called (${(err as Error).message})` };
   }
   if (advisedBytes === 0) return { outcome: 'skipped', reason: 'the kernel refused MADV_PAGEOUT (Linux 5.4 or later)' };
   return { outcome: 'done', advisedBytes, rssBeforeBytes, rssAfterBytes: residentBytes() };
