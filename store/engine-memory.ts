@@ -3,9 +3,9 @@
 // dynamic loader reads its 31 MB relocation table once. Those pages stay counted in the server's
 // resident memory though an idle server never uses them again. Once started, the server tells the
 // kernel they are cold (madvise MADV_PAGEOUT, Linux 5.4): the kernel drops them, and the pages
-// the engine does use again come back on first use, once (a first query after start ~80 ms
-// slower, bench/ingest's idle figures). Only mappings of the file itself are advised: nothing
-// anonymous (data, or pages copied on write) is paged out, so nothing goes to swap.
+// the engine does use again come back on first use, once (the first query after start took ~80
+// ms longer; figures in the README's "The store"). Only mappings of the file itself are advised:
+// nothing anonymous (data, or pages copied on write) is paged out, so nothing goes to swap.
 import { readFileSync } from 'node:fs';
 
 export type EnginePageOut =
