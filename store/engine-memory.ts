@@ -50,11 +50,6 @@ export function coldEngineMappings(smaps: string): EngineMapping[] {
   return found;
 }
 
-const residentBytes = (): number => {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return kb ? Number(kb[1]) * 1024 : 0;
-};
-
 /** Pages out the engine library's startup pages in this process (see the top of this file). */
 export async function pageOutEngineStartup(): Promise<EnginePageOut> {
   if (process.platform !== 'linux') return { outcome: 'skipped', reason: 'only Linux has MADV_PAGEOUT' };
@@ -72,7 +67,7 @@ export async function pageOutEngineStartup(): Promise<EnginePageOut> {
   } catch (err) {
     return { outcome: 'skipped', reason: `libc's madvise could not be loaded (${(err as Error).message})` };
   }
-  const rssBeforeBytes = residentBytes();
+  const rssBeforeBytes = process.memoryUsage.rss();
   let advisedBytes = 0;
   try {
     for (const m of mappings) {
@@ -84,5 +79,5 @@ export async function pageOutEngineStartup(): Promise<EnginePageOut> {
     return { outcome: 'skipped', reason: `madvise could not be called (${(err as Error).message})` };
   }
   if (advisedBytes === 0) return { outcome: 'skipped', reason: 'the kernel refused MADV_PAGEOUT (Linux 5.4 or later)' };
-  return { outcome: 'done', advisedBytes, rssBeforeBytes, rssAfterBytes: residentBytes() };
+  return { outcome: 'done', advisedBytes, rssBeforeBytes, rssAfterBytes: process.memoryUsage.rss() };
 }

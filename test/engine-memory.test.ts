@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { coldEngineMappings, openStore } from '../store/index.js';
+import { coldEngineMappings, openStore, pageOutEngineStartup } from '../store/index.js';
 import { spawnServer } from './support/child-server.js';
 import { makeDataDir, removeDataDir, testDatabaseUrl } from './support/server.js';
 
@@ -45,7 +45,6 @@ const engineResidentKb = (pid: number | 'self') => {
 };
 
 test('paging out the startup pages frees their memory and the embedded store still reads and writes', async () => {
-  const { pageOutEngineStartup } = await import('../store/index.js');
   const dataDir = makeDataDir();
   const store = await openStore({ kind: 'embedded', dataDir });
   try {
