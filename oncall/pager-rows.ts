@@ -15,6 +15,24 @@ export interface Running extends Escalation {
   resolvedReason: string;
 }
 
+/**
+ * Marks a notification whose send was interrupted by a crash (between its "sending" row and its
+ * outcome): it may have reached its recipient, so RESOLVED goes to them even if it is never retried.
+ */
+export const INTERRUPTED = 'interrupted mid-send, it may have reached its recipient';
+
+/** A firing page that reached its recipient, or may have (a crash interrupted its send). */
+export const mayHaveReached = (n: NotificationRow): boolean =>
+  n.kind === 'firing' && (n.status === 'sent' || n.error.includes(INTERRUPTED));
+
+/** A row reloaded at start: one interrupted mid-send goes again at once, marked as such. */
+export const reloadedRow = (n: NotificationRow): NotificationRow =>
+  n.status === 'sending' ? { ...n, status: 'retrying', nextAttemptAt: n.at, error: INTERRUPTED } : n;
+
+/** The error a failed or cancelled attempt records, keeping the mark of an earlier interrupted send. */
+export const keepingMark = (n: NotificationRow, error: string): string =>
+  n.error.includes(INTERRUPTED) && !error.includes(INTERRUPTED) ? `${error} (earlier: ${INTERRUPTED})` : error;
+
 /** A held page looks again this often (and at once when a channel is configured). */
 export const HELD_RECHECK_MS = 60_000;
 const backoff = (attempt: number): number => Math.min(60_000, 2000 * 2 ** Math.max(0, attempt - 1));
@@ -92,7 +110,7 @@ export function afterOutcome(outcome: SendOutcome, n: NotificationRow, now: numb
     case 'held':
       return {
         status: 'retrying',
-        change: { error: outcome.error, nextAttemptAt: now + HELD_RECHECK_MS },
+        change: { error: keepingMark(n, outcome.error), nextAttemptAt: now + HELD_RECHECK_MS },
         message: 'page held: its channel is not configured',
         fields: {},
       };
@@ -100,17 +118,17 @@ export function afterOutcome(outcome: SendOutcome, n: NotificationRow, now: numb
       if (now - n.dueAt < maxRetryMs)
         return {
           status: 'retrying',
-          change: { error: outcome.error, nextAttemptAt: now + backoff(n.attempt) },
+          change: { error: keepingMark(n, outcome.error), nextAttemptAt: now + backoff(n.attempt) },
           message: 'page failed, will retry',
           fields: {},
         };
       return {
         status: 'failed',
-        change: { error: `gave up after ${n.attempt} attempts: ${outcome.error}` },
+        change: { error: keepingMark(n, `gave up after ${n.attempt} attempts: ${outcome.error}`) },
         message: 'page failed',
         fields: {},
       };
     case 'failure':
-      return { status: 'failed', change: { error: outcome.error }, message: 'page failed', fields: {} };
+      return { status: 'failed', change: { error: keepingMark(n, outcome.error) }, message: 'page failed', fields: {} };
   }
 }

@@ -3,7 +3,8 @@
 // Each attempt is recorded before it is sent (sending) and after (sent, retrying, failed), and a
 // restart reloads the log, so a page is neither sent twice nor skipped. A page interrupted by a
 // crash between "sending" and its outcome is sent again with the same Message-ID, which mail
-// clients treat as one message.
+// clients treat as one message; if its alert resolves first, it is not sent again, but its
+// recipient is told RESOLVED (the page may have reached them).
 import { performance } from 'node:perf_hooks';
 import type { NoticeGroup } from '../alerting/index.js';
 import {
@@ -20,7 +21,16 @@ import { routeFor } from './escalation.js';
 import type { PageLogLine } from './messages.js';
 import { episodeId, plannedFiring, plannedResolved } from './paging-plan.js';
 import { sendPage, type Channels, type SendOutcome } from './channels/index.js';
-import { afterOutcome, escalationRow, notificationRow, runningFromRow, type Running } from './pager-rows.js';
+import {
+  afterOutcome,
+  escalationRow,
+  keepingMark,
+  mayHaveReached,
+  notificationRow,
+  reloadedRow,
+  runningFromRow,
+  type Running,
+} from './pager-rows.js';
 import { buildPage } from './page-build.js';
 
 export interface AlertView {
@@ -190,9 +200,7 @@ export function createPager(o: PagerOptions): Pager {
       }
       for (const n of await latestNotifications(o.store, o.namespace, rows)) {
         // Interrupted mid-send: unknown whether it went, so it goes again (same Message-ID).
-        escalations
-          .get(episodeId(n))
-          ?.notifications.set(n.id, n.status === 'sending' ? { ...n, status: 'retrying', nextAttemptAt: n.at } : n);
+        escalations.get(episodeId(n))?.notifications.set(n.id, reloadedRow(n));
       }
       return rows.length;
     },
@@ -244,7 +252,8 @@ export function createPager(o: PagerOptions): Pager {
         const mine = e.notifications;
         const planned = plannedFiring(e, d, mine, now);
         if (e.resolvedAt !== null) {
-          const reached = [...mine.values()].filter((n) => n.kind === 'firing' && n.status === 'sent');
+          // A page cut off by a crash and cancelled before its retry may still be on someone's phone.
+          const reached = [...mine.values()].filter(mayHaveReached);
           planned.push(...plannedResolved(e, reached, e.resolvedAt));
         }
         for (const p of planned) if (!mine.has(p.id)) mine.set(p.id, notificationRow(e, p));
@@ -252,7 +261,7 @@ export function createPager(o: PagerOptions): Pager {
           if (TERMINAL.has(n.status) || inFlight.has(n.id)) continue;
           if (n.kind === 'firing' && e.stoppedAt !== null) {
             // Acknowledged or resolved before it went out: it is not sent any more.
-            if (n.status === 'retrying') await record(e, n, 'cancelled', now, { error: e.stopReason });
+            if (n.status === 'retrying') await record(e, n, 'cancelled', now, { error: keepingMark(n, e.stopReason) });
             else mine.set(n.id, { ...n, status: 'cancelled' });
             continue;
           }
