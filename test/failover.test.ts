@@ -1,8 +1,8 @@
 // Alerting that fails over with exactly one page: two alerting replicas and two ingest replicas
 // on one store (the ClickHouse HTTP double), Apache ZooKeeper as the Keeper, real SMTP.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { messageIdOf } from '../oncall/index.js';
 import { type FailoverCluster, startFailoverCluster } from './support/failover.js';
 import { encodedTraces } from './support/load.js';
 
@@ -102,10 +102,9 @@ test('a leader paused past its session timeout sends nothing once it wakes', asy
   const woke = paused.output.slice(linesBefore);
   // A send that finished just before the pause may be logged (and recorded) once it wakes; nothing
   // it logs as sent after waking may be a page the mail server had not already received.
-  const messageId = (id: string) => `<${createHash('sha256').update(id).digest('hex').slice(0, 40)}@micro-observe>`;
   const sentAfter = woke
     .filter((l) => l.includes('"msg":"page sent"'))
-    .map((l) => messageId((JSON.parse(l) as { id: string }).id));
+    .map((l) => messageIdOf((JSON.parse(l) as { id: string }).id));
   assert.deepEqual(
     sentAfter.filter((id) => !deliveredBefore.has(id)),
     [],
@@ -185,16 +184,32 @@ test('20 failovers in a loop: pages counted for duplicates and misses; ingest ac
   const expected = 2 * Number(episodes[0]!.n);
   const duplicates = mails.length - unique;
   const misses = expected - unique;
+  // A page delivered twice must be the documented window: its sender killed after the mail server
+  // accepted it and before its outcome was recorded (its "sending" row followed by another attempt's).
+  const rows = await cluster.query<{ id: string; status: string }>(
+    "SELECT Id AS id, Status AS status FROM micro_failover.micro_notifications WHERE AlertKey = 'check:flapping' ORDER BY Seq",
+  );
+  const interrupted = new Set<string>();
+  const lastStatus = new Map<string, string>();
+  for (const r of rows) {
+    if (r.status === 'sending' && lastStatus.get(r.id) === 'sending') interrupted.add(messageIdOf(r.id));
+    lastStatus.set(r.id, r.status);
+  }
+  const times = new Map<string, number>();
+  for (const m of mails) times.set(m.messageId, (times.get(m.messageId) ?? 0) + 1);
+  const unexplained = [...times].filter(([id, n]) => n > 1 && !interrupted.has(id)).map(([id]) => id);
   const stored = await cluster.query<{ n: string }>(
     "SELECT toString(count()) AS n FROM micro_failover.otel_traces WHERE ServiceName = 'through-failovers'",
   );
   console.log(
-    `${mails.length} pages across 20 failovers (${Number(episodes[0]!.n)} alert episodes): ${duplicates} duplicates, ${misses} misses; ` +
+    `${mails.length} pages across 20 failovers (${Number(episodes[0]!.n)} alert episodes): ${duplicates} duplicates ` +
+      `(sends cut short by a kill: ${interrupted.size}), ${misses} misses; ` +
       `takeover ms median ${failovers.sort((a, b) => a - b)[10]} max ${failovers.at(-1)}; ` +
       `ingest: ${acked} spans acknowledged (${refused} requests refused), ${stored[0]!.n} stored`,
   );
   assert.equal(Number(episodes[0]!.n), 20);
-  assert.equal(duplicates, 0);
+  assert.deepEqual(unexplained, [], "every page delivered twice was interrupted by its sender's death");
+  assert.ok(duplicates <= interrupted.size);
   assert.equal(misses, 0);
   assert.equal(refused, 0);
   assert.equal(Number(stored[0]!.n), acked);
