@@ -60,9 +60,9 @@ const RECENT_RESULTS = 120;
  * The engine wakes at most once per tick and starts everything due by then, so a check starts at
  * most a tick late. Waking for each check (a thousand times a second at 10k checks every 10 s) cost
  * more CPU than the checks' own requests. A busy schedule (200 runs a second or more) ticks every
- * 100 ms: the event loop then handles the connections of many checks in fewer, fuller passes, 11-28%
- * less CPU a check at 10k checks every 10 s (bench/checks, five A/B pairs); a small one has nothing to
- * save and keeps its checks within 25 ms.
+ * 100 ms: the event loop then handles the connections of many checks in fewer, fuller passes, 12% more
+ * checks per CPU-s at 10k checks every 10 s (bench/checks, medians of ten runs each way); a small one
+ * has nothing to save and keeps its checks within 25 ms.
  */
 const TICK_MS = 25;
 const tickFor = (runsPerSecond: number): number => (runsPerSecond >= 200 ? 100 : TICK_MS);
