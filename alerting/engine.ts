@@ -4,7 +4,7 @@
 import TinyQueue from 'tinyqueue';
 import type { AlertBook } from './alert-book.js';
 import type { CheckResult } from './checks/types.js';
-import type { Job } from './jobs.js';
+import { spreadOffset, type Job } from './jobs.js';
 import type { HeartbeatLog } from './run-check.js';
 
 export interface CheckStatus {
@@ -84,13 +84,6 @@ interface Due {
   at: number;
   s: Scheduled;
   generation: number;
-}
-
-/** A stable offset in [0, interval) from the name, so thousands of checks do not start together. */
-export function spreadOffset(name: string, intervalMs: number): number {
-  let h = 2166136261;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
-  return (h >>> 0) % Math.max(1, intervalMs);
 }
 
 export function createCheckEngine(opts: EngineOptions): CheckEngine {

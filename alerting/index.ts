@@ -26,8 +26,8 @@ export {
   type PagingSink,
   type TrackedAlert,
 } from './alert-book.js';
-export { createCheckEngine, spreadOffset, type CheckEngine, type CheckStatus, type EngineOptions } from './engine.js';
-export { checkJob, evaluateRule, ruleJob, type Job } from './jobs.js';
+export { createCheckEngine, type CheckEngine, type CheckStatus, type EngineOptions } from './engine.js';
+export { checkJob, evaluateRule, ruleJob, spreadOffset, type Job } from './jobs.js';
 export { runCheckOnce, type HeartbeatLog } from './run-check.js';
 export { createHostResolver, parseHosts, type HostResolver, type HostResolverOptions } from './checks/resolve.js';
 export { applyDeclared, loadDeclared, parseDeclared, planApply, type ApplyPlan, type Declared } from './declared.js';

@@ -173,3 +173,10 @@ export function ruleJob(rule: RuleConfig, store: Pick<Store, 'query'>, namespace
     run: (now) => evaluateRule(rule, store, namespace, now),
   };
 }
+
+/** A stable offset in [0, interval) from the name, so thousands of checks do not start together. */
+export function spreadOffset(name: string, intervalMs: number): number {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+  return (h >>> 0) % Math.max(1, intervalMs);
+}
