@@ -29,9 +29,15 @@ export const mayHaveReached = (n: NotificationRow): boolean =>
 export const reloadedRow = (n: NotificationRow): NotificationRow =>
   n.status === 'sending' ? { ...n, status: 'retrying', nextAttemptAt: n.at, error: INTERRUPTED } : n;
 
-/** The error a failed or cancelled attempt records, keeping the mark of an earlier interrupted send. */
-export const keepingMark = (n: NotificationRow, error: string): string =>
-  n.error.includes(INTERRUPTED) && !error.includes(INTERRUPTED) ? `${error} (earlier: ${INTERRUPTED})` : error;
+/**
+ * The error a notification's next row records: what the change says (or what it had), keeping the
+ * mark of an earlier interrupted send until the page is sent.
+ */
+export function nextError(n: NotificationRow, status: NotificationStatus, error: string | undefined): string {
+  const text = error ?? n.error;
+  if (status === 'sent' || !n.error.includes(INTERRUPTED) || text.includes(INTERRUPTED)) return text;
+  return `${text} (earlier: ${INTERRUPTED})`;
+}
 
 /** A held page looks again this often (and at once when a channel is configured). */
 export const HELD_RECHECK_MS = 60_000;
@@ -110,7 +116,7 @@ export function afterOutcome(outcome: SendOutcome, n: NotificationRow, now: numb
     case 'held':
       return {
         status: 'retrying',
-        change: { error: keepingMark(n, outcome.error), nextAttemptAt: now + HELD_RECHECK_MS },
+        change: { error: outcome.error, nextAttemptAt: now + HELD_RECHECK_MS },
         message: 'page held: its channel is not configured',
         fields: {},
       };
@@ -118,17 +124,17 @@ export function afterOutcome(outcome: SendOutcome, n: NotificationRow, now: numb
       if (now - n.dueAt < maxRetryMs)
         return {
           status: 'retrying',
-          change: { error: keepingMark(n, outcome.error), nextAttemptAt: now + backoff(n.attempt) },
+          change: { error: outcome.error, nextAttemptAt: now + backoff(n.attempt) },
           message: 'page failed, will retry',
           fields: {},
         };
       return {
         status: 'failed',
-        change: { error: keepingMark(n, `gave up after ${n.attempt} attempts: ${outcome.error}`) },
+        change: { error: `gave up after ${n.attempt} attempts: ${outcome.error}` },
         message: 'page failed',
         fields: {},
       };
     case 'failure':
-      return { status: 'failed', change: { error: keepingMark(n, outcome.error) }, message: 'page failed', fields: {} };
+      return { status: 'failed', change: { error: outcome.error }, message: 'page failed', fields: {} };
   }
 }

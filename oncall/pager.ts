@@ -24,8 +24,8 @@ import { sendPage, type Channels, type SendOutcome } from './channels/index.js';
 import {
   afterOutcome,
   escalationRow,
-  keepingMark,
   mayHaveReached,
+  nextError,
   notificationRow,
   reloadedRow,
   runningFromRow,
@@ -94,7 +94,7 @@ export function createPager(o: PagerOptions): Pager {
     now: number,
     extra: Partial<NotificationRow> = {},
   ): Promise<NotificationRow> {
-    const next = { ...n, ...extra, status, at: now };
+    const next = { ...n, ...extra, status, at: now, error: nextError(n, status, extra.error) };
     await appendNotifications(o.store, [next]);
     e.notifications.set(n.id, next);
     return next;
@@ -261,7 +261,7 @@ export function createPager(o: PagerOptions): Pager {
           if (TERMINAL.has(n.status) || inFlight.has(n.id)) continue;
           if (n.kind === 'firing' && e.stoppedAt !== null) {
             // Acknowledged or resolved before it went out: it is not sent any more.
-            if (n.status === 'retrying') await record(e, n, 'cancelled', now, { error: keepingMark(n, e.stopReason) });
+            if (n.status === 'retrying') await record(e, n, 'cancelled', now, { error: e.stopReason });
             else mine.set(n.id, { ...n, status: 'cancelled' });
             continue;
           }

@@ -19,8 +19,9 @@ export interface StoreConnection {
 }
 
 /**
- * The embedded engine's server settings (its arguments, built from the sizes here). A ClickHouse server would read them from its
- * configuration (deploy/clickhouse-caches.xml does the same for the one docker-compose runs).
+ * The embedded engine's server settings (its arguments, built from the sizes here). A ClickHouse
+ * server would read them from its configuration (deploy/clickhouse-caches.xml does the same for the
+ * one docker-compose runs).
  * Skip indexes' blocks are kept decompressed: finding a trace tests the trace-id bloom filter of
  * about two granules per stored hour, and decompressing those blocks was a third of the read
  * (10M spans of bench/query's: 5.8-6.7 ms to find a trace's granule without the cache, 3.2-4.2

@@ -10,7 +10,8 @@ import { makeDataDir, removeDataDir, testDatabaseUrl } from './support/server.js
 
 const LIB = '/app/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so';
 const mapping = (range: string, perms: string, file: string, anonymousKb: number) =>
-  `${range} ${perms} 00000000 fe:00 5311435                    ${file}\nSize:  4 kB\nRss:   4 kB\nAnonymous:  ${anonymousKb} kB\nVmFlags: rd mr\n`;
+  `${range} ${perms} 00000000 fe:00 5311435                    ${file}\n` +
+  `Size:  4 kB\nRss:   4 kB\nAnonymous:  ${anonymousKb} kB\nVmFlags: rd mr\n`;
 
 test('only the engine library’s read-only mappings that hold nothing copied on write are chosen', () => {
   const smaps = [

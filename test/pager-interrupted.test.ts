@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import net, { type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import pino from 'pino';
-import type { AlertNotice } from '../alerting/index.js';
+import { initialAlertState, type AlertNotice } from '../alerting/index.js';
 import { EMPTY_DECLARED, notificationsSchema, type NotificationsConfig } from '../config/index.js';
 import { buildDirectory, createChannels, createPager, type AlertView, type Pager } from '../oncall/index.js';
 import { notificationHistory, openStore, type Store } from '../store/index.js';
@@ -54,17 +54,11 @@ const firingNotice = (at: number): AlertNotice => ({
   labels,
   event: { kind: 'firing', at, from: 'pending', to: 'firing', reason: 'status 503', notify: true },
   state: {
+    ...initialAlertState(at),
     phase: 'firing',
     consecutiveFailures: 2,
-    consecutiveSuccesses: 0,
     failingSince: at - 1000,
     firingSince: at,
-    resolvedAt: null,
-    acknowledged: null,
-    flapping: false,
-    recent: [false, false],
-    lastMessage: 'status 503',
-    lastChangeAt: at,
   },
 });
 
