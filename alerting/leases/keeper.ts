@@ -9,6 +9,10 @@
 // process that wakes from a pause stops before it learns that its session ended. "May I send?"
 // asks Keeper (a write to the lease node, linearizable), so a page never leaves a process that
 // lost its lease, except in the instant between that answer and the send.
+// Looks at the candidates overlap (a watch fires while an earlier look awaits Keeper): only the
+// latest decides, since Keeper answers one session in order and the latest look saw the latest list.
+// A look that fails is tried again, and every session timeout each candidacy looks again anyway:
+// a watch lost with a connection must not leave a namespace with nobody leading.
 import { performance } from 'node:perf_hooks';
 import zookeeper from 'node-zookeeper-client';
 import type { LeaseHolder, LeaseListener, NamespaceLeases } from './lease.js';
@@ -32,11 +36,17 @@ interface Candidacy {
   fence: number | null;
   leader: boolean;
   holder: LeaseHolder | null;
+  /** Counts looks at the candidates: a look that a later one overtook decides nothing. */
+  looks: number;
+  /** One watcher per session (the client keeps each distinct function until the watch fires). */
+  watcher: { session: Client; fn: () => void } | null;
 }
 
 type Client = zookeeper.Client;
 
 const SEQUENCE = /lease-(\d{10})$/;
+/** How soon a look at the candidates that Keeper did not answer is tried again. */
+const LOOK_AGAIN_MS = 1000;
 const call = <T>(fn: (cb: (err: Error | zookeeper.Exception | null, value: T) => void) => void): Promise<T> =>
   new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
 
@@ -65,17 +75,34 @@ export async function keeperLeases(o: KeeperLeaseOptions): Promise<NamespaceLeas
     for (const l of listeners) l(c.namespace, leader, c.fence ?? 0);
   };
 
+  const watcherOf = (c: Candidacy, session: Client): (() => void) => {
+    if (c.watcher?.session !== session) c.watcher = { session, fn: () => look(c, session) };
+    return c.watcher.fn;
+  };
+
+  /** Looks at the candidates now; a failed look is tried again while the session lives. */
+  function look(c: Candidacy, session: Client): void {
+    evaluate(c, session).catch((err: unknown) => {
+      log('warn', 'could not read the lease candidates; looking again', {
+        namespace: c.namespace,
+        err: (err as Error).message,
+      });
+      setTimeout(() => {
+        if (connected && session === client && !closed) look(c, session);
+      }, LOOK_AGAIN_MS).unref();
+    });
+  }
+
   /** Who leads now; watches the candidates, so any change looks again. */
   async function evaluate(c: Candidacy, session: Client): Promise<void> {
     if (session !== client || !c.path) return;
+    const thisLook = ++c.looks;
     const children = await call<string[]>((cb) =>
-      session.getChildren(
-        dir(c.namespace),
-        () => void evaluate(c, session).catch((err: unknown) => lookFailed(c, err)),
-        (err, list) => cb(err, list),
-      ),
+      session.getChildren(dir(c.namespace), watcherOf(c, session), (err, list) => cb(err, list)),
     );
     heard();
+    // A later look was asked after this one: it saw a list at least as new, and it decides.
+    if (thisLook !== c.looks || session !== client || !c.path) return;
     const sorted = children.filter((n) => SEQUENCE.test(n)).sort();
     const lowest = sorted[0];
     if (!lowest) return;
@@ -92,15 +119,13 @@ export async function keeperLeases(o: KeeperLeaseOptions): Promise<NamespaceLeas
       tell(c, true, 'lowest candidate');
       return;
     }
+    // Decided from the list alone; who the leader is only tells forwarded requests where to go.
+    tell(c, false, 'another process leads');
     const data = await call<Buffer | undefined>((cb) =>
       session.getData(`${dir(c.namespace)}/${lowest}`, (err, d) => cb(err, d)),
     ).catch(() => undefined);
-    c.holder = data ? (JSON.parse(data.toString('utf8')) as LeaseHolder) : null;
-    tell(c, false, 'another process leads');
+    if (thisLook === c.looks) c.holder = data ? (JSON.parse(data.toString('utf8')) as LeaseHolder) : null;
   }
-
-  const lookFailed = (c: Candidacy, err: unknown) =>
-    log('warn', 'could not read the lease candidates', { namespace: c.namespace, err: (err as Error).message });
 
   async function stand(c: Candidacy, session: Client): Promise<void> {
     await call((cb) => session.mkdirp(dir(c.namespace), (err) => cb(err, undefined)));
@@ -140,7 +165,7 @@ export async function keeperLeases(o: KeeperLeaseOptions): Promise<NamespaceLeas
             clearTimeout(timer);
             resolve();
           }
-          for (const c of candidacies.values()) void evaluate(c, session).catch((err: unknown) => lookFailed(c, err));
+          for (const c of candidacies.values()) look(c, session);
         } else if (state === zookeeper.State.DISCONNECTED) {
           connected = false;
           // The session may outlive the connection: nothing runs meanwhile (`trusted`), nothing is torn down.
@@ -180,11 +205,25 @@ export async function keeperLeases(o: KeeperLeaseOptions): Promise<NamespaceLeas
     Math.max(100, trustMs / 3),
   );
   keepAlive.unref();
+  // Watches drive the election; this look, once a session timeout, is the net under a lost one.
+  const lookAgain = setInterval(() => {
+    if (connected) for (const c of candidacies.values()) look(c, client);
+  }, o.sessionTimeoutMs);
+  lookAgain.unref();
 
   return {
     async join(namespace) {
       if (candidacies.has(namespace)) return;
-      const c: Candidacy = { namespace, path: null, data: Buffer.alloc(0), fence: null, leader: false, holder: null };
+      const c: Candidacy = {
+        namespace,
+        path: null,
+        data: Buffer.alloc(0),
+        fence: null,
+        leader: false,
+        holder: null,
+        looks: 0,
+        watcher: null,
+      };
       candidacies.set(namespace, c);
       await stand(c, client);
     },
@@ -221,6 +260,7 @@ export async function keeperLeases(o: KeeperLeaseOptions): Promise<NamespaceLeas
     async close() {
       closed = true;
       clearInterval(keepAlive);
+      clearInterval(lookAgain);
       for (const c of candidacies.values()) tell(c, false, 'stopping');
       // Removing our nodes hands the namespaces over at once rather than at session expiry.
       await Promise.allSettled(

@@ -32,6 +32,8 @@ export interface FailoverCluster {
   /** Waits until a replica other than `not` leads; how long it took. */
   waitForLeader(not: number | null, timeoutMs?: number): Promise<{ index: number; ms: number }>;
   mailsOf(check: string): ReceivedMail[];
+  /** Each alerting replica's state and leader gauge, Keeper's, and the replicas' recent log. */
+  whyNoLeader(): Promise<string>;
   /** The admin token a replica created in its data directory (tokens live in the shared store). */
   adminToken(replica: ChildServer): string;
   /** Starts a `micro server` on another database of the same ClickHouse, with these flags. */
@@ -136,9 +138,25 @@ export async function startFailoverCluster(o: {
       for (;;) {
         const i = await cluster.leader();
         if (i !== null && i !== not) return { index: i, ms: Date.now() - t0 };
-        if (Date.now() - t0 > timeoutMs) throw new Error(`no other replica took the lease within ${timeoutMs} ms`);
+        if (Date.now() - t0 > timeoutMs)
+          throw new Error(`no other replica took the lease within ${timeoutMs} ms\n${await cluster.whyNoLeader()}`);
         await new Promise((r) => setTimeout(r, 100));
       }
+    },
+    async whyNoLeader() {
+      const replicas = await Promise.all(
+        alerting.map(async (c, i) => {
+          const state = c.proc.exitCode === null && c.proc.signalCode === null ? 'running' : 'exited';
+          const said = await fetch(`${c.apiUrl}/metrics`, { signal: AbortSignal.timeout(2000) })
+            .then(async (res) => (await res.text()).split('\n').filter((l) => l.startsWith('micro_alerting_leader')))
+            .then(
+              (lines) => lines.join(' ') || 'no leader gauge',
+              (err: unknown) => `/metrics: ${String(err)}`,
+            );
+          return `alerting replica ${i} (pid ${c.proc.pid}, ${state}): ${said}`;
+        }),
+      );
+      return [...replicas, await zk.describe(), cluster.recentLog()].join('\n');
     },
     adminToken(replica) {
       const i = [...alerting, ...ingest].indexOf(replica);

@@ -12,6 +12,8 @@ export interface TestZooKeeper {
   /** host:port, as --keeper takes it. */
   address: string;
   proc: ChildProcess;
+  /** Whether it runs, what `srvr` answers and its last output lines (for a failure's message). */
+  describe(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -31,18 +33,21 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `ruok` → `imok` once it serves. */
-async function answers(port: number): Promise<boolean> {
+/** What a four-letter command answers ('' when nothing does within a second). */
+async function ask(port: number, command: 'ruok' | 'srvr'): Promise<string> {
   return new Promise((resolve) => {
     const sock = net.connect(port, '127.0.0.1');
     let text = '';
     sock.setTimeout(1000, () => sock.destroy());
-    sock.on('connect', () => sock.write('ruok'));
+    sock.on('connect', () => sock.write(command));
     sock.on('data', (d) => (text += d.toString()));
-    sock.on('close', () => resolve(text === 'imok'));
-    sock.on('error', () => resolve(false));
+    sock.on('close', () => resolve(text));
+    sock.on('error', () => resolve(''));
   });
 }
+
+/** `ruok` → `imok` once it serves. */
+const answers = async (port: number): Promise<boolean> => (await ask(port, 'ruok')) === 'imok';
 
 /**
  * `tickMs` bounds the session timeouts the server grants: from 2 to 20 ticks (500 ms: 1 s to 10 s).
@@ -56,6 +61,9 @@ export async function startZooKeeper(tickMs = 500): Promise<TestZooKeeper> {
     [
       '-Xmx256m',
       '-Dzookeeper.admin.enableServer=false',
+      // Its data is thrown away after the test: no fsync per write, so a disk busy with the tests
+      // alongside does not stall elections and fencing writes.
+      '-Dzookeeper.forceSync=no',
       '-Dzookeeper.4lw.commands.whitelist=ruok,srvr',
       '-cp',
       `/etc/zookeeper/conf:${JAR}`,
@@ -79,6 +87,12 @@ export async function startZooKeeper(tickMs = 500): Promise<TestZooKeeper> {
   return {
     address: `127.0.0.1:${port}`,
     proc,
+    async describe() {
+      const state =
+        proc.exitCode === null && proc.signalCode === null ? 'running' : `exited (${proc.exitCode ?? proc.signalCode})`;
+      const srvr = (await ask(port, 'srvr')) || 'no answer to srvr within 1 s';
+      return `ZooKeeper (pid ${proc.pid}, ${state}):\n${srvr}\n${output.join('').split('\n').slice(-15).join('\n')}`;
+    },
     async close() {
       proc.kill('SIGKILL');
       await exited;
