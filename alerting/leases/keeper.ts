@@ -152,7 +152,11 @@ export async function keeperLeases(o: KeeperLeaseOptions): Promise<NamespaceLeas
     return new Promise((resolve, reject) => {
       let first = true;
       const timer = setTimeout(
-        () => reject(new Error(`no answer from Keeper at ${o.servers.join(',')} within ${o.sessionTimeoutMs} ms`)),
+        () => {
+          // Closed, or every failed attempt would leave a client trying to connect for ever.
+          session.close();
+          reject(new Error(`no answer from Keeper at ${o.servers.join(',')} within ${o.sessionTimeoutMs} ms`));
+        },
         Math.max(o.sessionTimeoutMs, 5000),
       );
       session.on('state', (state: zookeeper.State) => {
