@@ -82,23 +82,23 @@ test('a look at the candidates answered late does not undo the newer look that m
   // b's next look at the candidates is answered late: its answer is held until released.
   const bClient = clients[1]!;
   const getChildren = bClient.getChildren.bind(bClient) as (...args: unknown[]) => void;
-  let held: (() => void) | null = null;
+  const late: { answer?: () => void } = {};
   let holdNext = true;
   (bClient as unknown as { getChildren: (...args: unknown[]) => void }).getChildren = (...args: unknown[]) => {
     const cb = args.at(-1) as (...r: unknown[]) => void;
     if (!holdNext) return getChildren(...args);
     holdNext = false;
     getChildren(...args.slice(0, -1), (...r: unknown[]) => {
-      held = () => cb(...r);
+      late.answer = () => cb(...r);
     });
   };
   // A third candidate: b looks (answered late: a, b, c), then a leaves and b looks again (b, c).
   const c = await candidate('c', '/micro-race');
-  await until('b asked about the candidates', () => held !== null);
+  await until('b asked about the candidates', () => late.answer !== undefined);
   await a.leases.close();
   await until('b leads once a left', () => b.leads());
   // The late answer still names a as the lowest: it must not take the lease from b.
-  (held as unknown as () => void)();
+  late.answer!();
   await sleep(500);
   assert.equal(b.leads(), true, 'b still leads after the late answer');
   assert.equal(c.leads(), false);
