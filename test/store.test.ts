@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { createClient } from '@clickhouse/client';
-import { EMPTY_MAP, SKIP_INDEX_CACHE_BYTES, LAYOUTS, RowBinaryWriter, openStore, type Store } from '../store/index.js';
+import {
+  EMPTY_MAP,
+  SKIP_INDEX_CACHE_BYTES,
+  LAYOUTS,
+  RowBinaryWriter,
+  openStore,
+  traceById,
+  type Store,
+} from '../store/index.js';
 import { makeDataDir, removeDataDir, testClickHouseUrl } from './support/server.js';
 
 const DAY = 86400;
@@ -40,7 +48,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const first = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(
     first.migrations.applied.map((m) => m.version),
-    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25],
   );
   const second = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(second.migrations.applied, []);
@@ -48,7 +56,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const recorded = await store.query<{ version: number }>('SELECT version FROM micro_migrations ORDER BY version');
   assert.deepEqual(
     recorded.map((r) => Number(r.version)),
-    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24],
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25],
   );
   const tables = await store.query<{ name: string }>(
     "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'otel_%' ORDER BY name",
@@ -81,11 +89,12 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
       'otel_traces_trace_id_ts_mv',
     ],
   );
-  // Inserts of spans stay compact parts (one data file) up to 64 MiB (migration 23).
+  // Spans are stored in compact parts (one data file) at any size, of 2048-row granules (migration 25).
   const [spans] = await store.query<{ create_table_query: string }>(
     "SELECT create_table_query FROM system.tables WHERE database = currentDatabase() AND name = 'otel_traces'",
   );
-  assert.match(spans!.create_table_query, /min_bytes_for_wide_part = 67108864/);
+  assert.match(spans!.create_table_query, /index_granularity = 2048\b/);
+  assert.match(spans!.create_table_query, /min_bytes_for_wide_part = 1099511627776\b/);
 });
 
 test('skip indexes stay decompressed in a cache, in the embedded engine and the deployed server alike', async () => {
@@ -185,6 +194,52 @@ test('RowBinary inserts keep values holding blank lines and every byte pair', as
     "SELECT table FROM system.data_skipping_indices WHERE database = currentDatabase() AND name = 'idx_trace_id' ORDER BY table",
   );
   assert.deepEqual(traceIdIndexes, [{ table: 'otel_logs' }, { table: 'otel_traces' }]);
+});
+
+test('trace by id gives the spans by start, and past its cap the earliest of them', async () => {
+  // The read asks the engine for no order (the spans are sorted after it), and reads a trace past
+  // the cap again in order: 30 spans over two hours, inserted in a shuffled order.
+  const traceId = '5eed5eed5eed5eed5eed5eed5eed5eed';
+  const base = BigInt(Date.now() - 3 * 3600_000) * 1_000_000n;
+  const starts = Array.from({ length: 30 }, (_, i) => base + BigInt(i) * 240_000_000_000n + BigInt(i % 7));
+  const shuffled = starts.map((ns, i) => ({ ns, i })).sort((a, b) => ((a.i * 17) % 30) - ((b.i * 17) % 30));
+  const w = new RowBinaryWriter();
+  for (const { ns, i } of shuffled) {
+    w.u64parts(Number(ns & 0xffffffffn), Number(ns >> 32n));
+    w.str(traceId);
+    w.str(`span-${i}`);
+    w.str(i === 0 ? '' : 'span-0');
+    w.str(''); // TraceState
+    w.str(`step ${i}`);
+    w.str('Internal');
+    w.str('ordering');
+    w.raw(EMPTY_MAP);
+    w.str('');
+    w.str('');
+    w.varint(0); // SpanAttributes
+    w.u64(1000);
+    w.str('Unset');
+    w.str('');
+    for (let k = 0; k < 7; k++) w.varint(0); // events and links
+    w.str('default');
+    w.rows++;
+  }
+  assert.deepEqual(await store.insertRowBinary('otel_traces', Buffer.from(w.bytes())), { status: 'success' });
+  const all = await traceById(store, 'default', traceId);
+  assert.deepEqual(
+    all.map((s) => s.spanId),
+    starts.map((_, i) => `span-${i}`),
+  );
+  assert.deepEqual(
+    all.map((s) => s.startNs),
+    starts.map(String),
+  );
+  const capped = await traceById(store, 'default', traceId, 12);
+  assert.deepEqual(
+    capped.map((s) => s.spanId),
+    starts.slice(0, 12).map((_, i) => `span-${i}`),
+  );
+  assert.deepEqual(await traceById(store, 'other', traceId), []);
 });
 
 test('a bad insert is reported as data, not thrown', async () => {
