@@ -169,21 +169,6 @@ const TELEMETRY_MIGRATIONS: readonly Migration[] = [
     // the copy stay in the old table (README, "Running several servers").
     statements: (r) => rebuildSpansTable(r),
   },
-  {
-    version: 25,
-    name: 'spans in compact parts of 2048-row granules, so trace by id decompresses little',
-    // Trace by id costs the engine a fixed part per query and a part per column it reads: in a
-    // wide part a file per column and subcolumn (~21), each read from the start of a compressed
-    // block of 64 KiB-1 MiB. Compact parts keep every column of a granule in one file, each
-    // compressed on its own, so with 2048-row granules a trace's read opens one file and
-    // decompresses 2048 rows of each column. 10M spans of bench/query, read apart in alternation:
-    // p50 14.9 ms against 23.6 for wide parts of 8192 rows (compact parts of 8192: 10% quicker
-    // than wide, of 4096: 30%). The price: bytes (25.8 to 32.2 a span there, each column's granule
-    // compressed alone) and 8-10% more engine CPU an insert (15k-row inserts of bench/ingest's
-    // spans, engine alone, A/B). A table's granularity is fixed when it is made, so the spans are
-    // copied as in migration 24.
-    statements: (r) => rebuildSpansTable(r),
-  },
 ];
 
 /** Views that read otel_traces: the trace-id lookup's and the per-minute rollups'. */

@@ -61,11 +61,6 @@ export function ttlFor(table: string, seconds: number): string {
 
 export type Retention = Record<Signal, number>;
 
-/** Rows a granule of the trace-local spans table (migration 25). */
-export const SPANS_GRANULARITY = 2048;
-/** Past any part's size (1 TiB): the trace-local spans table's parts are compact (migration 25). */
-export const SPANS_ALWAYS_COMPACT = 2 ** 40;
-
 /**
  * `otel_traces` as migration 1 created it (the exporter's layout: ordered by service, operation
  * and time) or as migration 24 rebuilt it: ordered by hour, then trace id, so a trace's spans sit
@@ -84,17 +79,7 @@ export function spansTableDdl(table: string, r: Retention, shape: 'exporter' | '
 ORDER BY (Namespace, ServiceName, SpanName, toDateTime(Timestamp), Timestamp)`
     : `PRIMARY KEY (Namespace, toStartOfHour(Timestamp), TraceId)
 ORDER BY (Namespace, toStartOfHour(Timestamp), TraceId, Timestamp)`;
-  // Trace-local since migration 25: compact parts at any size (one data file, each column's block
-  // of a granule compressed on its own) of 2048-row granules, so trace by id decompresses 2048 rows
-  // of each column it reads, from one file, rather than 64 KiB-1 MiB blocks from a file per column
-  // and subcolumn (see migration 25).
-  const settings = exporter
-    ? ''
-    : `, default_compression_codec = 'ZSTD(1)', min_bytes_for_wide_part = ${SPANS_ALWAYS_COMPACT}`;
-  const granularity = exporter ? 8192 : SPANS_GRANULARITY;
-  // Skip indexes keep 8192 rows an index granule (65536 for the span name's): as fine as before for
-  // ruling out, at the same cost a part (built a granule of 2048 each, they cost inserts 5-7% more).
-  const per = 8192 / granularity;
+  const settings = exporter ? '' : ", default_compression_codec = 'ZSTD(1)', min_bytes_for_wide_part = 67108864";
   return `CREATE TABLE IF NOT EXISTS ${table} (
     Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
     TraceId String CODEC(ZSTD(1)),
@@ -123,18 +108,18 @@ ORDER BY (Namespace, toStartOfHour(Timestamp), TraceId, Timestamp)`;
         Attributes Map(LowCardinality(String), String)
     ) CODEC(ZSTD(1)),
     ${NAMESPACE_COLUMN},${materialized}
-    INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY ${per},
-    INDEX idx_res_attr_key mapKeys(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY ${per},
-    INDEX idx_res_attr_value mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY ${per},
-    INDEX idx_span_attr_key mapKeys(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY ${per},
-    INDEX idx_span_attr_value mapValues(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY ${per},
-    INDEX idx_duration Duration TYPE minmax GRANULARITY ${per},
-    INDEX idx_lower_span_name lower(SpanName) TYPE tokenbf_v1(32768, 3, 0) GRANULARITY ${8 * per}
+    INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,
+    INDEX idx_res_attr_key mapKeys(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_res_attr_value mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_span_attr_key mapKeys(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_span_attr_value mapValues(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_duration Duration TYPE minmax GRANULARITY 1,
+    INDEX idx_lower_span_name lower(SpanName) TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8
 ) ENGINE = MergeTree
 PARTITION BY toDate(Timestamp)
 ${key}
 TTL ${ttlFor('otel_traces', r.traces)}
-SETTINGS index_granularity = ${granularity}, ttl_only_drop_parts = 1${settings}`;
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1${settings}`;
 }
 
 export function tracesDdl(r: Retention): string[] {
