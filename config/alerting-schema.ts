@@ -17,7 +17,12 @@ const httpSpec = z
   .object({
     url: httpUrl,
     method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
-    headers: z.record(z.string(), z.string()).optional(),
+    headers: z
+      .record(
+        z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "header names are letters, digits and !#$%&'*+-.^_`|~"),
+        z.string().regex(/^[^\r\n\0]*$/, 'a header value may not hold a line break'),
+      )
+      .optional(),
     body: z.string().optional(),
     expectStatus: z.union([status, z.array(status).min(1)]).optional(),
     bodyContains: z.string().optional(),

@@ -1,13 +1,8 @@
 // HTTP(S) check: method, headers, body; expected status; body contains, regex or JSON path
 // condition; maximum response time; TLS certificate expiry.
-import http from 'node:http';
-import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import net from 'node:net';
-import type { Duplex } from 'node:stream';
-import tls, { type TLSSocket } from 'node:tls';
-import { urlToHttpOptions } from 'node:url';
 import { JSONPath } from 'jsonpath-plus';
+import { httpExchange, httpTarget, type HttpTarget } from './http-exchange.js';
 import { describeError, failure, type CheckResult } from './types.js';
 
 export interface HttpCheckSpec {
@@ -36,8 +31,8 @@ export interface HttpCheckSpec {
 const MAX_BODY = 1024 * 1024;
 const DAY = 86400_000;
 
-/** A URL made into request options once: parsing and converting it per run costs more than the request. */
-type Target = { ok: true; options: http.RequestOptions; https: boolean } | { ok: false; message: string };
+/** A URL made into a target once: parsing it per run costs more than the request. */
+type Target = { ok: true; target: HttpTarget } | { ok: false; message: string };
 const targets = new Map<string, Target>();
 const MAX_TARGETS = 100_000;
 
@@ -46,7 +41,10 @@ function targetOf(text: string): Target {
   if (t) return t;
   try {
     const url = new URL(text);
-    t = { ok: true, options: urlToHttpOptions(url), https: url.protocol === 'https:' };
+    t =
+      url.protocol === 'http:' || url.protocol === 'https:'
+        ? { ok: true, target: httpTarget(url) }
+        : { ok: false, message: `"${text}" is not an http or https URL` };
   } catch {
     t = { ok: false, message: `"${text}" is not a URL` };
   }
@@ -58,76 +56,40 @@ function targetOf(text: string): Target {
 /** The host a check's URL names (brackets of an IPv6 literal removed), or null when it is not a URL. */
 export function httpTargetHost(url: string): string | null {
   const t = targetOf(url);
-  return t.ok ? (t.options.hostname ?? null) : null;
+  return t.ok ? t.target.hostname : null;
 }
 
 /** Whether the check looks at the body at all (if not, it is read and thrown away). */
 const readsBody = (spec: HttpCheckSpec) =>
   spec.bodyContains !== undefined || spec.bodyRegex !== undefined || spec.jsonPath !== undefined;
 
-export function runHttpCheck(spec: HttpCheckSpec, now: () => number = Date.now): Promise<CheckResult> {
+export async function runHttpCheck(spec: HttpCheckSpec, now: () => number = Date.now): Promise<CheckResult> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
   const target = targetOf(spec.url);
-  if (!target.ok) return Promise.resolve(failure(target.message, 0));
-  return new Promise((resolve) => {
-    // One timer for the whole exchange (an AbortSignal per run cost a third of a check's CPU).
-    const deadline = setTimeout(() => {
-      const err = new Error(`timed out after ${spec.timeoutMs} ms`);
-      err.name = 'TimeoutError';
-      req.destroy(err);
-    }, spec.timeoutMs);
-    const finish = (r: CheckResult) => {
-      clearTimeout(deadline);
-      resolve(r);
-    };
-    const req = (target.https ? https : http).request(
-      {
-        ...target.options,
-        method: spec.method ?? 'GET',
-        headers: spec.headers ? { ...USER_AGENT, ...spec.headers } : USER_AGENT,
-        // A new connection each run, as a client arriving fresh would make (reused ones would hide
-        // a server that no longer accepts); made here rather than by an Agent built per run.
-        createConnection: target.https ? connectTls : connectTcp,
-        ...(spec.lookup ? { lookup: spec.lookup } : {}),
-        ...(target.https ? { rejectUnauthorized: !spec.insecure, ca: spec.ca } : {}),
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const keep = readsBody(spec);
-        if (keep)
-          res.on('data', (c: Buffer) => {
-            size += c.length;
-            if (size <= MAX_BODY) chunks.push(c);
-          });
-        else res.resume();
-        res.on('error', (err) => finish(failure(describeError(err, spec.timeoutMs), elapsed())));
-        res.on('end', () => {
-          const latencyMs = elapsed();
-          const status = res.statusCode ?? 0;
-          const details: CheckResult['details'] = { status, latencyMs };
-          const cert = target.https ? (res.socket as TLSSocket).getPeerCertificate?.() : undefined;
-          const body = keep ? Buffer.concat(chunks).toString('utf8') : '';
-          finish(
-            evaluate(spec, status, body, latencyMs, cert?.valid_to ? Date.parse(cert.valid_to) : null, now(), details),
-          );
-        });
-      },
-    );
-    req.on('error', (err) => finish(failure(describeError(err, spec.timeoutMs), elapsed())));
-    req.end(spec.body);
-  });
+  if (!target.ok) return failure(target.message, 0);
+  try {
+    // A new connection each run, as a client arriving fresh would make (reused ones would hide a
+    // server that no longer accepts).
+    const res = await httpExchange(target.target, {
+      method: spec.method ?? 'GET',
+      headers: spec.headers,
+      body: spec.body,
+      lookup: spec.lookup,
+      insecure: spec.insecure,
+      ca: spec.ca,
+      keepBody: readsBody(spec),
+      maxBody: MAX_BODY,
+      timeoutMs: spec.timeoutMs,
+    });
+    const latencyMs = elapsed();
+    const details: CheckResult['details'] = { status: res.status, latencyMs };
+    const certExpiresAt = res.certValidTo ? Date.parse(res.certValidTo) : null;
+    return evaluate(spec, res.status, res.body, latencyMs, certExpiresAt, now(), details);
+  } catch (err) {
+    return failure(describeError(err, spec.timeoutMs), elapsed());
+  }
 }
-
-const USER_AGENT = { 'user-agent': 'micro-observe-check/0.1' } as const;
-
-const connectTcp = (o: http.ClientRequestArgs): Duplex => net.createConnection(o as net.NetConnectOpts);
-// Names its server for SNI and certificate checks as the https Agent would (not an IP literal).
-const connectTls = (o: http.ClientRequestArgs): Duplex => {
-  const host = o.hostname ?? o.host ?? '';
-  return tls.connect({ ...(o as tls.ConnectionOptions), servername: net.isIP(host) ? undefined : host });
-};
 
 function evaluate(
   spec: HttpCheckSpec,
