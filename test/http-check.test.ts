@@ -114,6 +114,9 @@ describe('the HTTP check client', () => {
     ]);
     assert.equal(declared.success, false);
     assert.deepEqual(declared.error?.issues[0]?.path, [0, 'http', 'headers', 'x-bad']);
-    assert.equal(declared.error?.issues[0]?.message, 'a header value may not hold a line break');
+    assert.equal(
+      declared.error?.issues[0]?.message,
+      'a header value may not hold a line break or other control character',
+    );
   });
 });
