@@ -62,6 +62,16 @@ export function ttlFor(table: string, seconds: number): string {
 export type Retention = Record<Signal, number>;
 
 /**
+ * How the span table's parts are laid out (migrations 23 and 25). An insert (up to the collector's
+ * 50k-row batches) stays a compact part: one data file, where a wide part has a file per column
+ * and subcolumn. A merge of 64k rows or more makes a wide part, merged column by column (the
+ * vertical algorithm): the rows of overlapping parts interleave by trace id, and merging them all
+ * columns at once cost the engine three times as much per row (migration 25).
+ */
+export const SPAN_PART_SETTINGS =
+  'min_bytes_for_wide_part = 0, min_rows_for_wide_part = 65536, vertical_merge_algorithm_min_rows_to_activate = 65536';
+
+/**
  * `otel_traces` as migration 1 created it (the exporter's layout: ordered by service, operation
  * and time) or as migration 24 rebuilt it: ordered by hour, then trace id, so a trace's spans sit
  * together and similar rows of one service no longer do. See migration 24 for why.
@@ -79,7 +89,7 @@ export function spansTableDdl(table: string, r: Retention, shape: 'exporter' | '
 ORDER BY (Namespace, ServiceName, SpanName, toDateTime(Timestamp), Timestamp)`
     : `PRIMARY KEY (Namespace, toStartOfHour(Timestamp), TraceId)
 ORDER BY (Namespace, toStartOfHour(Timestamp), TraceId, Timestamp)`;
-  const settings = exporter ? '' : ", default_compression_codec = 'ZSTD(1)', min_bytes_for_wide_part = 67108864";
+  const settings = exporter ? '' : `, default_compression_codec = 'ZSTD(1)', ${SPAN_PART_SETTINGS}`;
   return `CREATE TABLE IF NOT EXISTS ${table} (
     Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
     TraceId String CODEC(ZSTD(1)),

@@ -48,7 +48,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const first = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(
     first.migrations.applied.map((m) => m.version),
-    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24],
+    Array.from({ length: 25 }, (_, i) => i + 1),
   );
   const second = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(second.migrations.applied, []);
@@ -56,7 +56,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const recorded = await store.query<{ version: number }>('SELECT version FROM micro_migrations ORDER BY version');
   assert.deepEqual(
     recorded.map((r) => Number(r.version)),
-    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24],
+    Array.from({ length: 25 }, (_, i) => i + 1),
   );
   const tables = await store.query<{ name: string }>(
     "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'otel_%' ORDER BY name",
@@ -89,11 +89,13 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
       'otel_traces_trace_id_ts_mv',
     ],
   );
-  // Inserts of spans stay compact parts (one data file) up to 64 MiB (migration 23).
+  // Inserts of spans stay compact parts (one data file); merged parts of 64k rows are wide and
+  // merged column by column (migrations 23 and 25).
   const [spans] = await store.query<{ create_table_query: string }>(
     "SELECT create_table_query FROM system.tables WHERE database = currentDatabase() AND name = 'otel_traces'",
   );
-  assert.match(spans!.create_table_query, /min_bytes_for_wide_part = 67108864/);
+  assert.match(spans!.create_table_query, /min_bytes_for_wide_part = 0, min_rows_for_wide_part = 65536/);
+  assert.match(spans!.create_table_query, /vertical_merge_algorithm_min_rows_to_activate = 65536/);
 });
 
 test('skip indexes stay decompressed in a cache, in the embedded engine and the deployed server alike', async () => {
