@@ -62,13 +62,13 @@ export function ttlFor(table: string, seconds: number): string {
 export type Retention = Record<Signal, number>;
 
 /**
- * How the span table's parts are laid out (migrations 23 and 25). An insert (up to the collector's
- * 50k-row batches) stays a compact part: one data file, where a wide part has a file per column
- * and subcolumn. A merge of 64k rows or more makes a wide part, merged column by column (the
- * vertical algorithm): the rows of overlapping parts interleave by trace id, and merging them all
- * columns at once cost the engine three times as much per row (migration 25).
+ * How the span and log tables' parts are laid out (migrations 23 and 25). An insert (up to the
+ * collector's 50k-row batches) stays a compact part: one data file, where a wide part has a file per
+ * column and subcolumn. A merge of 64k rows or more makes a wide part, merged column by column (the
+ * vertical algorithm): the rows of overlapping parts interleave, and merging them all columns at
+ * once cost the engine about three times as much a row (migration 25).
  */
-export const SPAN_PART_SETTINGS =
+export const PART_LAYOUT_SETTINGS =
   'min_bytes_for_wide_part = 0, min_rows_for_wide_part = 65536, vertical_merge_algorithm_min_rows_to_activate = 65536';
 
 /**
@@ -89,7 +89,7 @@ export function spansTableDdl(table: string, r: Retention, shape: 'exporter' | '
 ORDER BY (Namespace, ServiceName, SpanName, toDateTime(Timestamp), Timestamp)`
     : `PRIMARY KEY (Namespace, toStartOfHour(Timestamp), TraceId)
 ORDER BY (Namespace, toStartOfHour(Timestamp), TraceId, Timestamp)`;
-  const settings = exporter ? '' : `, default_compression_codec = 'ZSTD(1)', ${SPAN_PART_SETTINGS}`;
+  const settings = exporter ? '' : `, default_compression_codec = 'ZSTD(1)', ${PART_LAYOUT_SETTINGS}`;
   return `CREATE TABLE IF NOT EXISTS ${table} (
     Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
     TraceId String CODEC(ZSTD(1)),
@@ -187,7 +187,7 @@ PARTITION BY toDate(TimestampTime)
 PRIMARY KEY (Namespace, ServiceName, TimestampTime)
 ORDER BY (Namespace, ServiceName, TimestampTime, Timestamp)
 TTL ${ttlFor('otel_logs', r.logs)}
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`,
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, ${PART_LAYOUT_SETTINGS}`,
   ];
 }
 

@@ -89,13 +89,19 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
       'otel_traces_trace_id_ts_mv',
     ],
   );
-  // Inserts of spans stay compact parts (one data file); merged parts of 64k rows are wide and
-  // merged column by column (migrations 23 and 25).
-  const [spans] = await store.query<{ create_table_query: string }>(
-    "SELECT create_table_query FROM system.tables WHERE database = currentDatabase() AND name = 'otel_traces'",
+  // Inserts of spans and log records stay compact parts (one data file); merged parts of 64k rows
+  // are wide and merged column by column (migrations 23 and 25).
+  const partLayouts = await store.query<{ name: string; create_table_query: string }>(
+    "SELECT name, create_table_query FROM system.tables WHERE database = currentDatabase() AND name IN ('otel_traces', 'otel_logs') ORDER BY name",
   );
-  assert.match(spans!.create_table_query, /min_bytes_for_wide_part = 0, min_rows_for_wide_part = 65536/);
-  assert.match(spans!.create_table_query, /vertical_merge_algorithm_min_rows_to_activate = 65536/);
+  assert.deepEqual(
+    partLayouts.map((t) => t.name),
+    ['otel_logs', 'otel_traces'],
+  );
+  for (const t of partLayouts) {
+    assert.match(t.create_table_query, /min_bytes_for_wide_part = 0, min_rows_for_wide_part = 65536/);
+    assert.match(t.create_table_query, /vertical_merge_algorithm_min_rows_to_activate = 65536/);
+  }
 });
 
 test('skip indexes stay decompressed in a cache, in the embedded engine and the deployed server alike', async () => {
