@@ -174,15 +174,10 @@ const TELEMETRY_MIGRATIONS: readonly Migration[] = [
     version: 25,
     name: 'span and log parts past 64k rows wide and merged column by column',
     // Parts of both tables overlap (spans interleave by trace id, log records of many senders by
-    // time), so every merge interleaves its parts row by row. For compact parts (spans kept so up
-    // to 64 MiB by migration 23) or a merge under 128k rows that is the horizontal merge, which
-    // moves every column of a row at a time: ~13.5 µs a span (bench/ingest's, the engine alone,
-    // 16k-row inserts). The vertical merge sorts the key columns and then gathers each other column
-    // alone, for about a quarter of that; it needs a wide result. So merged parts of 64k rows or more
-    // are wide and merged vertically, and inserts stay compact below the same count (a 16k-record
-    // insert of logs was wide, past the engine's 10 MB default). The engine alone, 480k items in
-    // 16k-row inserts and the merges in the 20 s after: spans 7.0-7.6 CPU-s against 10.0-10.2,
-    // logs 6.1 and 7.8 against 10.6 and 9.1.
+    // time), so a merge interleaves its parts row by row. Compact parts (migration 23) merge
+    // horizontally, every column of a row at a time; wide ones vertically, the key columns first and
+    // then each other column alone, for a quarter to a third of the CPU a row (README, "The store").
+    // Inserts stay compact below 64k rows (a 16k-record insert of logs was wide, past 10 MB).
     statements: () => [
       `ALTER TABLE otel_traces MODIFY SETTING ${PART_LAYOUT_SETTINGS}`,
       `ALTER TABLE otel_logs MODIFY SETTING ${PART_LAYOUT_SETTINGS}`,

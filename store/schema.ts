@@ -66,7 +66,7 @@ export type Retention = Record<Signal, number>;
  * collector's 50k-row batches) stays a compact part: one data file, where a wide part has a file per
  * column and subcolumn. A merge of 64k rows or more makes a wide part, merged column by column (the
  * vertical algorithm): the rows of overlapping parts interleave, and merging them all columns at
- * once cost the engine about three times as much a row (migration 25).
+ * once cost the engine three to four times as much a row (migration 25).
  */
 export const PART_LAYOUT_SETTINGS =
   'min_bytes_for_wide_part = 0, min_rows_for_wide_part = 65536, vertical_merge_algorithm_min_rows_to_activate = 65536';
