@@ -20,14 +20,16 @@ after(async () => {
   await removeDataDir(dataDir);
 });
 
-/** `count` spans of traces of 100 spans each, in the last minutes, as the collector writes them. */
+// One start for both inserts, so their spans share a day's partition and can merge.
+const START_NS = BigInt(Date.now() - 600_000) * 1_000_000n;
+
+/** `count` spans of traces of 100 spans each, as the collector writes them. */
 function spans(count: number): Buffer {
   const w = new RowBinaryWriter();
-  const now = BigInt(Date.now() - 600_000) * 1_000_000n;
   let traceId = '';
   for (let i = 0; i < count; i++) {
     if (i % 100 === 0) traceId = randomBytes(16).toString('hex');
-    const ns = now + BigInt(i) * 1000n;
+    const ns = START_NS + BigInt(i) * 1000n;
     w.u64parts(Number(ns & 0xffffffffn), Number(ns >> 32n));
     w.str(traceId);
     w.str(randomBytes(8).toString('hex')); // SpanId
