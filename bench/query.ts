@@ -153,7 +153,8 @@ async function measure(
   };
   console.log(
     `  ${label}: trace by id p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (${ids.length} traces); ` +
-      `stats of one service ${r.stats.toFixed(1)} ms, of all ${r.statsAll.toFixed(1)} ms (median of 15, last 15 minutes)`,
+      `stats of one service ${r.stats.toFixed(1)} ms, of all ${r.statsAll.toFixed(1)} ms (median of 15, last 15 minutes), ` +
+      `of all over 24 h ${r.day.toFixed(1)} ms`,
   );
   return r;
 }

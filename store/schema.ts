@@ -34,7 +34,9 @@ export const RESOURCE_TABLES = [
   'otel_metrics_summary',
 ] as const;
 
-const ttlExpr = (timeExpr: string, seconds: number): string => `${timeExpr} + toIntervalSecond(${Math.floor(seconds)})`;
+/** A TTL of `seconds` after a time expression. */
+export const ttlAfter = (timeExpr: string, seconds: number): string =>
+  `${timeExpr} + toIntervalSecond(${Math.floor(seconds)})`;
 
 /** The TTL expression of each table, by signal: what retention changes in place. */
 export const TABLE_TTL: ReadonlyArray<{ table: string; signal: Signal; timeExpr: string }> = [
@@ -43,7 +45,7 @@ export const TABLE_TTL: ReadonlyArray<{ table: string; signal: Signal; timeExpr:
   ...ROLLUP_TABLES.map((table) => ({
     table,
     signal: table.startsWith('otel_runtime') ? ('metrics' as const) : ('traces' as const),
-    timeExpr: table.endsWith('_1h') ? 'Hour' : 'Minute',
+    timeExpr: table.endsWith('_1h') ? 'Hour' : table.endsWith('_1m') ? 'Minute' : 'Time',
   })),
   { table: 'otel_logs', signal: 'logs', timeExpr: 'TimestampTime' },
   { table: 'otel_metrics_gauge', signal: 'metrics', timeExpr: 'toDateTime(TimeUnix)' },
@@ -56,7 +58,7 @@ export const TABLE_TTL: ReadonlyArray<{ table: string; signal: Signal; timeExpr:
 export function ttlFor(table: string, seconds: number): string {
   const entry = TABLE_TTL.find((t) => t.table === table);
   if (!entry) throw new Error(`no TTL is defined for table ${table}`);
-  return ttlExpr(entry.timeExpr, seconds);
+  return ttlAfter(entry.timeExpr, seconds);
 }
 
 export type Retention = Record<Signal, number>;

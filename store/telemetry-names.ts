@@ -74,15 +74,11 @@ export const LATENCY = {
 } as const;
 
 /**
- * The rollup tables, hourly first (their views read the minute tables): what migrations drop and
- * rebuild, retention sets the TTL of, and benchmarks merge. Each name says its signal and grain.
+ * The rollup tables: what retention sets the TTL of, and benchmarks merge. Each name says its
+ * signal, and its grain when it holds one (the span rollups hold minute and hour rows, by `Grain`).
  */
-export const ROLLUP_TABLES = [
-  'otel_traces_red_1h',
-  'otel_traces_latency_1h',
-  'otel_runtime_1h',
-  'otel_traces_red_1m',
-  'otel_traces_latency_1m',
-  'otel_runtime_1m',
-] as const;
+export const ROLLUP_TABLES = ['otel_traces_red', 'otel_traces_latency', 'otel_runtime_1h', 'otel_runtime_1m'] as const;
+
+/** The minutes a span rollup row covers (its `Grain`): a minute's rows and an hour's, in one table. */
+export const GRAINS = { minute: 1, hour: 60 } as const;
 export type RollupTable = (typeof ROLLUP_TABLES)[number];

@@ -16,7 +16,7 @@ test('every statement of the cluster schema parses, ON CLUSTER, replicated, with
     const f = formatted(s);
     // A backfill reads and writes through the Distributed tables, from one node: no ON CLUSTER.
     if (s.startsWith('INSERT INTO '))
-      assert.match(f, /^INSERT INTO otel_(traces_red_1[mh]|traces_latency_1[mh]|runtime_1[mh]|traces_rebuilt) SELECT/);
+      assert.match(f, /^INSERT INTO otel_(traces_(red|latency)(_1[mh])?|runtime_1[mh]|traces_rebuilt) SELECT/);
     else assert.match(f, /ON CLUSTER prod/, f);
   }
   // A table dropped (the span rollups rebuilt by migration 19) is dropped with its local table.
@@ -61,6 +61,16 @@ test('every statement of the cluster schema parses, ON CLUSTER, replicated, with
     views[2]!,
     /otel_traces_latency_1m_mv ON CLUSTER prod\s+TO otel_traces_latency_1m_local[\s\S]*FROM otel_traces_local/,
   );
+  // Since migration 26, one view per kind of span rollup, writing minute and hour rows.
+  for (const kind of ['red', 'latency'])
+    assert.ok(
+      views.some((v) =>
+        new RegExp(
+          `otel_traces_${kind}_mv ON CLUSTER prod\\s+TO otel_traces_${kind}_local[\\s\\S]*FROM otel_traces_local`,
+        ).test(v),
+      ),
+      kind,
+    );
   // And the runtime metrics' rollup, one view per metric table.
   assert.match(
     views[3]!,

@@ -2,7 +2,14 @@
 // operation and instance, and series, over windows with ragged edges; and it survives a restart.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { instanceStats, listServices, serviceActivity, serviceSeries, type TimeRange } from '../store/index.js';
+import {
+  instanceStats,
+  listServices,
+  schemaStatements,
+  serviceActivity,
+  serviceSeries,
+  type TimeRange,
+} from '../store/index.js';
 import { encodeMetrics, encodeTraces, hex, ids, kv } from './support/otlp-proto.js';
 import { onClosedStore, postOtlp, startTestServer, type TestServer } from './support/server.js';
 
@@ -188,19 +195,29 @@ test('the rollup survives a restart', async () => {
   assert.deepEqual(round(await listServices(server.store, 'default', range, 'rollup')), round(before));
 });
 
-test('a store whose hourly span rollups were counted twice (version 19) has them rebuilt once (version 22)', async () => {
+test('a store of version 25 (span rollups in a table per grain) has them moved into one table per kind (26)', async () => {
   const dataDir = server.dataDir;
   await server.close();
+  // The store as version 25 left it: the four tables and their views, filled as migrations 19 and 22 did.
+  const legacy = /otel_traces_(red|latency)_1[mh]/;
+  const asOf25 = schemaStatements(undefined, undefined, 25).filter((s) => legacy.test(s) && !s.startsWith('DROP'));
   await onClosedStore(dataDir, [
-    'ALTER TABLE micro_migrations DELETE WHERE version = 22 SETTINGS mutations_sync = 2',
-    'INSERT INTO otel_traces_red_1h SELECT * FROM otel_traces_red_1h',
-    'INSERT INTO otel_traces_latency_1h SELECT * FROM otel_traces_latency_1h',
+    'DROP VIEW otel_traces_red_mv',
+    'DROP VIEW otel_traces_latency_mv',
+    'DROP TABLE otel_traces_red SYNC',
+    'DROP TABLE otel_traces_latency SYNC',
+    ...asOf25,
+    'ALTER TABLE micro_migrations DELETE WHERE version = 26 SETTINGS mutations_sync = 2',
   ]);
   server = await startTestServer({}, dataDir);
   const count = async (sql: string) => Number((await server.store.query<{ n: string }>(sql))[0]!.n);
   const spans = await count('SELECT count() AS n FROM otel_traces');
-  assert.equal(await count('SELECT sum(Spans) AS n FROM otel_traces_red_1m'), spans);
-  assert.equal(await count('SELECT sum(Spans) AS n FROM otel_traces_red_1h'), spans);
-  await compare({ fromMs: NOW - HOURS * 3600_000 - 60_000, toMs: NOW + 60_000 }, 'everything, rebuilt');
-  await compare({ fromMs: NOW - 2 * 3600_000 - 17_321, toMs: NOW - 13_777 }, 'two hours, ragged, rebuilt');
+  assert.equal(await count('SELECT sum(Spans) AS n FROM otel_traces_red WHERE Grain = 1'), spans);
+  assert.equal(await count('SELECT sum(Spans) AS n FROM otel_traces_red WHERE Grain = 60'), spans);
+  const left = await count(
+    "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND match(name, '_1[mh]') AND name LIKE 'otel_traces%'",
+  );
+  assert.equal(left, 0, 'the tables per grain and their views are gone');
+  await compare({ fromMs: NOW - HOURS * 3600_000 - 60_000, toMs: NOW + 60_000 }, 'everything, moved');
+  await compare({ fromMs: NOW - 2 * 3600_000 - 17_321, toMs: NOW - 13_777 }, 'two hours, ragged, moved');
 });

@@ -25,8 +25,8 @@ const count = async (sql: string): Promise<number> => Number((await server.store
 
 async function expectAllThere(spans: number): Promise<void> {
   assert.equal(await count('SELECT count() AS n FROM otel_traces'), spans);
-  assert.equal(await count('SELECT sum(Spans) AS n FROM otel_traces_red_1m'), spans, 'minute rollups, once');
-  assert.equal(await count('SELECT sum(Spans) AS n FROM otel_traces_red_1h'), spans, 'hourly rollups, once');
+  assert.equal(await count('SELECT sum(Spans) AS n FROM otel_traces_red WHERE Grain = 1'), spans, 'minute rows, once');
+  assert.equal(await count('SELECT sum(Spans) AS n FROM otel_traces_red WHERE Grain = 60'), spans, 'hour rows, once');
   assert.equal(
     await count('SELECT count() AS n FROM (SELECT TraceId FROM otel_traces_trace_id_ts GROUP BY TraceId)'),
     await count('SELECT uniqExact(TraceId) AS n FROM otel_traces'),
@@ -98,7 +98,10 @@ test('spans that arrive after the rebuild are rolled up and found by trace id', 
 test('the rebuild run again (as after an interruption) changes nothing', async () => {
   const dataDir = server.dataDir;
   await server.close();
-  await onClosedStore(dataDir, ['ALTER TABLE micro_migrations DELETE WHERE version = 24 SETTINGS mutations_sync = 2']);
+  // The migrations after it run again too: 24 makes the rollup views of its day, which 26 replaces.
+  await onClosedStore(dataDir, [
+    'ALTER TABLE micro_migrations DELETE WHERE version >= 24 AND version <= 26 SETTINGS mutations_sync = 2',
+  ]);
   server = await startTestServer({}, dataDir);
   await expectAllThere(SPANS + 1);
 });

@@ -48,7 +48,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const first = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(
     first.migrations.applied.map((m) => m.version),
-    Array.from({ length: 25 }, (_, i) => i + 1),
+    Array.from({ length: 26 }, (_, i) => i + 1),
   );
   const second = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(second.migrations.applied, []);
@@ -56,7 +56,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const recorded = await store.query<{ version: number }>('SELECT version FROM micro_migrations ORDER BY version');
   assert.deepEqual(
     recorded.map((r) => Number(r.version)),
-    Array.from({ length: 25 }, (_, i) => i + 1),
+    Array.from({ length: 26 }, (_, i) => i + 1),
   );
   const tables = await store.query<{ name: string }>(
     "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'otel_%' ORDER BY name",
@@ -77,14 +77,10 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
       'otel_runtime_1m_histogram_mv',
       'otel_runtime_1m_sum_mv',
       'otel_traces',
-      'otel_traces_latency_1h',
-      'otel_traces_latency_1h_mv',
-      'otel_traces_latency_1m',
-      'otel_traces_latency_1m_mv',
-      'otel_traces_red_1h',
-      'otel_traces_red_1h_mv',
-      'otel_traces_red_1m',
-      'otel_traces_red_1m_mv',
+      'otel_traces_latency',
+      'otel_traces_latency_mv',
+      'otel_traces_red',
+      'otel_traces_red_mv',
       'otel_traces_trace_id_ts',
       'otel_traces_trace_id_ts_mv',
     ],
@@ -121,10 +117,8 @@ test('retention changes the TTLs in place', async () => {
   assert.deepEqual(changed.retention.map((c) => [c.table, c.toSeconds]).sort(), [
     ['otel_logs', 14 * DAY],
     ['otel_traces', 3 * DAY],
-    ['otel_traces_latency_1h', 3 * DAY],
-    ['otel_traces_latency_1m', 3 * DAY],
-    ['otel_traces_red_1h', 3 * DAY],
-    ['otel_traces_red_1m', 3 * DAY],
+    ['otel_traces_latency', 3 * DAY],
+    ['otel_traces_red', 3 * DAY],
     ['otel_traces_trace_id_ts', 3 * DAY],
   ]);
   const ttl = await store.retentionSeconds();

@@ -1,10 +1,10 @@
 // Span aggregates by minute, from where they are cheapest. Windows past a few minutes are read at
 // minute resolution from the rollups (kept by materialized views): their start is widened to its
 // minute and their end to the end of its minute (the current minute holds what has come so far),
-// whole hours come from the hourly rollups and the rest from the per-minute ones. Shorter windows,
+// whole hours come from the rollups' hour rows and the rest from their minute rows. Shorter windows,
 // and steps finer than a minute, read raw spans. Both sides yield the same columns (latency as a
 // mergeable DDSketch state), so a read aggregates them alike and answers the same on the same minutes.
-import { ENTRY_SPAN, LATENCY } from '../telemetry-names.js';
+import { ENTRY_SPAN, GRAINS, LATENCY } from '../telemetry-names.js';
 import type { TimeRange } from './common.js';
 
 /**
@@ -53,25 +53,38 @@ export function rollupHours(minutes: TimeRange): TimeRange | null {
 const inMinutes = (col: string, a: string, b: string) =>
   `${col} >= toDateTime(intDiv({${a}:Int64}, 1000)) AND ${col} < toDateTime(intDiv({${b}:Int64}, 1000))`;
 
+/** Where one grain of a rollup is read: its table, its time column, and the condition picking the grain. */
+function rollupSide(rollup: Rollup, grain: keyof typeof GRAINS): { table: string; time: string; only: string } {
+  if (rollup === 'otel_runtime')
+    return grain === 'minute'
+      ? { table: 'otel_runtime_1m', time: 'Minute', only: '' }
+      : { table: 'otel_runtime_1h', time: 'Hour', only: '' };
+  return { table: rollup, time: 'Time', only: ` AND Grain = ${GRAINS[grain]}` };
+}
+
+type Rollup = 'otel_traces_red' | 'otel_traces_latency' | 'otel_runtime';
+
 /**
- * The rollup rows of a window: minute rows outside its whole hours, and hour rows, from the
- * `<rollup>_1m` and `<rollup>_1h` tables. `select(table, time)` gives one side's SELECT with its
- * WHERE opened (conditions are appended with AND).
+ * The rollup rows of a window: minute rows outside its whole hours, and hour rows (the span
+ * rollups hold both grains, the runtime rollup a table each). `select(table, time)` gives one
+ * side's SELECT with its WHERE opened (conditions are appended with AND).
  * Parameters: `{from:Int64}`, `{to:Int64}`, and `{hFrom:Int64}`, `{hTo:Int64}` for the hours.
  */
 export function rollupRows(
   window: TimeRange,
   allowHours: boolean,
-  rollup: 'otel_traces_red' | 'otel_traces_latency' | 'otel_runtime',
-  select: (table: string, time: 'Minute' | 'Hour') => string,
+  rollup: Rollup,
+  select: (table: string, time: string) => string,
 ): { sql: string; params: Record<string, number> } {
   const hours = allowHours ? rollupHours(window) : null;
   const params = { from: window.fromMs, to: window.toMs };
-  const minutes = `${select(`${rollup}_1m`, 'Minute')} AND ${inMinutes('Minute', 'from', 'to')}`;
+  const m = rollupSide(rollup, 'minute');
+  const minutes = `${select(m.table, m.time)}${m.only} AND ${inMinutes(m.time, 'from', 'to')}`;
   if (!hours) return { sql: minutes, params };
+  const h = rollupSide(rollup, 'hour');
   return {
-    sql: `${minutes} AND NOT (${inMinutes('Minute', 'hFrom', 'hTo')})
-      UNION ALL ${select(`${rollup}_1h`, 'Hour')} AND ${inMinutes('Hour', 'hFrom', 'hTo')}`,
+    sql: `${minutes} AND NOT (${inMinutes(m.time, 'hFrom', 'hTo')})
+      UNION ALL ${select(h.table, h.time)}${h.only} AND ${inMinutes(h.time, 'hFrom', 'hTo')}`,
     params: { ...params, hFrom: hours.fromMs, hTo: hours.toMs },
   };
 }

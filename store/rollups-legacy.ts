@@ -1,0 +1,95 @@
+// The span rollups as migrations 19 to 25 kept them: a table per grain and kind (counts and latency,
+// by minute and by hour), four views on every insert of spans, the hourly ones fed from the minute
+// tables. Migration 26 replaced them with one table per kind holding both grains (rollups.ts); the
+// statements here are what the older migrations ran, kept so a store of any version upgrades the
+// way it always did.
+import { ENTRY_SPAN, LATENCY } from './telemetry-names.js';
+import { INSTANCE_FROM_RESOURCE, ttlAfter, type Retention } from './schema.js';
+
+/** The span rollup tables of migrations 19 to 25, hourly first (their views read the minute tables). */
+export const LEGACY_SPAN_ROLLUP_TABLES = [
+  'otel_traces_red_1h',
+  'otel_traces_latency_1h',
+  'otel_traces_red_1m',
+  'otel_traces_latency_1m',
+] as const;
+
+/** Their views, one per table. */
+export const LEGACY_SPAN_ROLLUP_VIEWS: readonly string[] = LEGACY_SPAN_ROLLUP_TABLES.map((t) => `${t}_mv`);
+
+const SERVICE = ['Namespace LowCardinality(String)', 'ServiceName LowCardinality(String)'];
+
+function legacyTable(table: string, columns: string[], key: string, retentionSeconds: number): string {
+  const time = table.endsWith('_1h') ? 'Hour' : 'Minute';
+  return `CREATE TABLE IF NOT EXISTS ${table} (
+    ${columns.join(',\n    ').replace('$TIME', `${time} DateTime CODEC(Delta, ZSTD(1))`)}
+) ENGINE = AggregatingMergeTree
+PARTITION BY ${time === 'Hour' ? 'toStartOfWeek(Hour)' : 'toDate(Minute)'}
+ORDER BY (Namespace, ${time}, ${key})
+TTL ${ttlAfter(time, retentionSeconds)}
+SETTINGS index_granularity = 1024${time === 'Minute' ? ', ttl_only_drop_parts = 1' : ''}`;
+}
+
+const countsTable = (table: string, r: Retention) =>
+  legacyTable(
+    table,
+    [
+      ...SERVICE,
+      'SpanName LowCardinality(String)',
+      'ServiceInstance LowCardinality(String)',
+      'IsEntry Bool',
+      '$TIME',
+      'Spans SimpleAggregateFunction(sum, UInt64)',
+      'Errors SimpleAggregateFunction(sum, UInt64)',
+      'Last SimpleAggregateFunction(max, DateTime64(9))',
+      'Version SimpleAggregateFunction(anyLast, String)',
+    ],
+    'ServiceName, IsEntry, SpanName, ServiceInstance',
+    r.traces,
+  );
+
+const latencyTable = (table: string, r: Retention) =>
+  legacyTable(
+    table,
+    [...SERVICE, 'SpanName LowCardinality(String)', '$TIME', `Latency ${LATENCY.type}`],
+    'ServiceName, SpanName',
+    r.traces,
+  );
+
+export const RED_1M_SELECT = `SELECT Namespace, ServiceName, SpanName,
+  ${INSTANCE_FROM_RESOURCE} AS ServiceInstance, ${ENTRY_SPAN} AS IsEntry, toStartOfMinute(Timestamp) AS Minute,
+  count() AS Spans, countIf(StatusCode = 'Error') AS Errors, max(Timestamp) AS Last, anyLast(ResourceAttributes['service.version']) AS Version
+FROM otel_traces
+GROUP BY Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, Minute`;
+
+export const LATENCY_1M_SELECT = `SELECT Namespace, ServiceName, SpanName, toStartOfMinute(Timestamp) AS Minute,
+  ${LATENCY.state}(Duration) AS Latency
+FROM otel_traces
+WHERE ${ENTRY_SPAN}
+GROUP BY Namespace, ServiceName, SpanName, Minute`;
+
+export const RED_1H_SELECT = `SELECT Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, toStartOfHour(Minute) AS Hour,
+  sum(Spans) AS Spans, sum(Errors) AS Errors, max(Last) AS Last, anyLast(Version) AS Version
+FROM otel_traces_red_1m
+GROUP BY Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, Hour`;
+
+export const LATENCY_1H_SELECT = `SELECT Namespace, ServiceName, SpanName, toStartOfHour(Minute) AS Hour,
+  ${LATENCY.mergeState}(Latency) AS Latency
+FROM otel_traces_latency_1m
+GROUP BY Namespace, ServiceName, SpanName, Hour`;
+
+function grainDdl(r: Retention, grain: '1m' | '1h', redSelect: string, latencySelect: string): string[] {
+  const [red, latency] = [`otel_traces_red_${grain}`, `otel_traces_latency_${grain}`] as const;
+  return [
+    countsTable(red, r),
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${red}_mv TO ${red} AS\n${redSelect}`,
+    latencyTable(latency, r),
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${latency}_mv TO ${latency} AS\n${latencySelect}`,
+  ];
+}
+
+/** The per-minute span rollups and their views (migration 19; migration 24 made the views again). */
+export const legacySpans1mDdl = (r: Retention): string[] => grainDdl(r, '1m', RED_1M_SELECT, LATENCY_1M_SELECT);
+
+/** The hourly span rollups and their views on the minute tables (migration 19). */
+export const legacySpans1hDdl = (r: Retention): string[] => grainDdl(r, '1h', RED_1H_SELECT, LATENCY_1H_SELECT);
