@@ -87,23 +87,36 @@ const runtimeTable = (table: RollupTable, r: Retention) =>
     r.metrics,
   );
 
-/** Each span counts once in its minute's row and once in its hour's. */
-const BOTH_GRAINS = `arrayJoin([${GRAINS.minute}, ${GRAINS.hour}]) AS Grain,
-  if(Grain = ${GRAINS.minute}, toStartOfMinute(Timestamp), toStartOfHour(Timestamp)) AS Time`;
+/**
+ * The rows of both grains from rows by minute (`M`): each minute row once as itself and once into
+ * its hour. Hours are summed from minutes, not from the spans again, so a span is aggregated once.
+ */
+const BOTH_GRAINS = `ARRAY JOIN [(toUInt8(${GRAINS.minute}), M), (toUInt8(${GRAINS.hour}), toStartOfHour(M))] AS g`;
 
 /** Span count rows, by minute and by hour (the view's SELECT, and the backfill's). */
-export const RED_SELECT = `SELECT Namespace, ServiceName, SpanName,
-  ${INSTANCE_FROM_RESOURCE} AS ServiceInstance, ${ENTRY_SPAN} AS IsEntry, ${BOTH_GRAINS},
-  count() AS Spans, countIf(StatusCode = 'Error') AS Errors, max(Timestamp) AS Last, anyLast(ResourceAttributes['service.version']) AS Version
-FROM otel_traces
-GROUP BY Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, Grain, Time`;
+export const RED_SELECT = `SELECT Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, g.1 AS Grain, g.2 AS Time,
+  sum(S) AS Spans, sum(E) AS Errors, max(L) AS Last, anyLast(V) AS Version
+FROM (
+  SELECT Namespace, ServiceName, SpanName, ${INSTANCE_FROM_RESOURCE} AS ServiceInstance, ${ENTRY_SPAN} AS IsEntry,
+    toStartOfMinute(Timestamp) AS M, count() AS S, countIf(StatusCode = 'Error') AS E, max(Timestamp) AS L,
+    anyLast(ResourceAttributes['service.version']) AS V
+  FROM otel_traces
+  GROUP BY Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, M
+)
+${BOTH_GRAINS}
+GROUP BY Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, g`;
 
 /** Latency rows of entry spans, by minute and by hour (the view's SELECT, and the backfill's). */
-export const LATENCY_SELECT = `SELECT Namespace, ServiceName, SpanName, ${BOTH_GRAINS},
-  ${LATENCY.state}(Duration) AS Latency
-FROM otel_traces
-WHERE ${ENTRY_SPAN}
-GROUP BY Namespace, ServiceName, SpanName, Grain, Time`;
+export const LATENCY_SELECT = `SELECT Namespace, ServiceName, SpanName, g.1 AS Grain, g.2 AS Time,
+  ${LATENCY.mergeState}(St) AS Latency
+FROM (
+  SELECT Namespace, ServiceName, SpanName, toStartOfMinute(Timestamp) AS M, ${LATENCY.state}(Duration) AS St
+  FROM otel_traces
+  WHERE ${ENTRY_SPAN}
+  GROUP BY Namespace, ServiceName, SpanName, M
+)
+${BOTH_GRAINS}
+GROUP BY Namespace, ServiceName, SpanName, g`;
 
 /**
  * The span rollups: counts (spans, errors, last seen) per namespace, service, operation, instance
@@ -111,7 +124,7 @@ GROUP BY Namespace, ServiceName, SpanName, Grain, Time`;
  * by minute and by hour in one table. Reads of windows past a few minutes aggregate these instead
  * of every span (whole hours from the hour rows), so their cost follows the window, not the
  * traffic. One table per kind, not per grain: every table a view writes costs each insert a part
- * and the merges after it (two views instead of four: 15% less engine CPU a span, README).
+ * and the merges after it (two views instead of four: 10% less engine CPU a span, README).
  * Kept as long as the traces (TTL on Time).
  */
 export function spanRollupsDdl(r: Retention): string[] {
