@@ -4,7 +4,8 @@
 // statements here are what the older migrations ran, kept so a store of any version upgrades the
 // way it always did.
 import { ENTRY_SPAN, LATENCY } from './telemetry-names.js';
-import { INSTANCE_FROM_RESOURCE, ttlAfter, type Retention } from './schema.js';
+import { latencyTable, spanCountsTable } from './rollups.js';
+import { INSTANCE_FROM_RESOURCE, type Retention } from './schema.js';
 
 /** The span rollup tables of migrations 19 to 25, hourly first (their views read the minute tables). */
 export const LEGACY_SPAN_ROLLUP_TABLES = [
@@ -16,45 +17,6 @@ export const LEGACY_SPAN_ROLLUP_TABLES = [
 
 /** Their views, one per table. */
 export const LEGACY_SPAN_ROLLUP_VIEWS: readonly string[] = LEGACY_SPAN_ROLLUP_TABLES.map((t) => `${t}_mv`);
-
-const SERVICE = ['Namespace LowCardinality(String)', 'ServiceName LowCardinality(String)'];
-
-function legacyTable(table: string, columns: string[], key: string, retentionSeconds: number): string {
-  const time = table.endsWith('_1h') ? 'Hour' : 'Minute';
-  return `CREATE TABLE IF NOT EXISTS ${table} (
-    ${columns.join(',\n    ').replace('$TIME', `${time} DateTime CODEC(Delta, ZSTD(1))`)}
-) ENGINE = AggregatingMergeTree
-PARTITION BY ${time === 'Hour' ? 'toStartOfWeek(Hour)' : 'toDate(Minute)'}
-ORDER BY (Namespace, ${time}, ${key})
-TTL ${ttlAfter(time, retentionSeconds)}
-SETTINGS index_granularity = 1024${time === 'Minute' ? ', ttl_only_drop_parts = 1' : ''}`;
-}
-
-const countsTable = (table: string, r: Retention) =>
-  legacyTable(
-    table,
-    [
-      ...SERVICE,
-      'SpanName LowCardinality(String)',
-      'ServiceInstance LowCardinality(String)',
-      'IsEntry Bool',
-      '$TIME',
-      'Spans SimpleAggregateFunction(sum, UInt64)',
-      'Errors SimpleAggregateFunction(sum, UInt64)',
-      'Last SimpleAggregateFunction(max, DateTime64(9))',
-      'Version SimpleAggregateFunction(anyLast, String)',
-    ],
-    'ServiceName, IsEntry, SpanName, ServiceInstance',
-    r.traces,
-  );
-
-const latencyTable = (table: string, r: Retention) =>
-  legacyTable(
-    table,
-    [...SERVICE, 'SpanName LowCardinality(String)', '$TIME', `Latency ${LATENCY.type}`],
-    'ServiceName, SpanName',
-    r.traces,
-  );
 
 export const RED_1M_SELECT = `SELECT Namespace, ServiceName, SpanName,
   ${INSTANCE_FROM_RESOURCE} AS ServiceInstance, ${ENTRY_SPAN} AS IsEntry, toStartOfMinute(Timestamp) AS Minute,
@@ -81,7 +43,7 @@ GROUP BY Namespace, ServiceName, SpanName, Hour`;
 function grainDdl(r: Retention, grain: '1m' | '1h', redSelect: string, latencySelect: string): string[] {
   const [red, latency] = [`otel_traces_red_${grain}`, `otel_traces_latency_${grain}`] as const;
   return [
-    countsTable(red, r),
+    spanCountsTable(red, r),
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${red}_mv TO ${red} AS\n${redSelect}`,
     latencyTable(latency, r),
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${latency}_mv TO ${latency} AS\n${latencySelect}`,

@@ -10,7 +10,7 @@ import {
   RUNTIME_METRIC_NAMES,
   type RollupTable,
 } from './telemetry-names.js';
-import { INSTANCE_FROM_RESOURCE, ttlFor, type Retention } from './schema.js';
+import { INSTANCE_FROM_RESOURCE, ttlAfter, type Retention } from './schema.js';
 
 /**
  * A rollup table, by minute, by hour, or both (`Grain`, the minutes a row covers, then `Time`): its
@@ -19,7 +19,7 @@ import { INSTANCE_FROM_RESOURCE, ttlFor, type Retention } from './schema.js';
  * window from reading, and decoding the states of, rows outside it. Tables with minute rows are
  * partitioned by day and drop whole parts at their TTL; hour-only tables by week.
  */
-function rollupTable(table: RollupTable, columns: string[], key: string, retentionSeconds: number): string {
+function rollupTable(table: string, columns: string[], key: string, retentionSeconds: number): string {
   const time = table.endsWith('_1h') ? 'Hour' : table.endsWith('_1m') ? 'Minute' : 'Time';
   const timeColumns = `${time === 'Time' ? 'Grain UInt8,\n    ' : ''}${time} DateTime CODEC(Delta, ZSTD(1))`;
   return `CREATE TABLE IF NOT EXISTS ${table} (
@@ -27,7 +27,7 @@ function rollupTable(table: RollupTable, columns: string[], key: string, retenti
 ) ENGINE = AggregatingMergeTree
 PARTITION BY ${time === 'Hour' ? 'toStartOfWeek(Hour)' : `toDate(${time})`}
 ORDER BY (Namespace, ${time === 'Time' ? 'Grain, ' : ''}${time}, ${key})
-TTL ${ttlFor(table, retentionSeconds)}
+TTL ${ttlAfter(time, retentionSeconds)}
 SETTINGS index_granularity = 1024${time === 'Hour' ? '' : ', ttl_only_drop_parts = 1'}`;
 }
 
@@ -37,7 +37,7 @@ const SERVICE = ['Namespace LowCardinality(String)', 'ServiceName LowCardinality
  * Span counts per service, operation, instance and whether the span enters its service, by minute
  * and by hour in one table (`Grain`: the minutes a row covers).
  */
-const spanCountsTable = (table: RollupTable, r: Retention) =>
+export const spanCountsTable = (table: string, r: Retention): string =>
   rollupTable(
     table,
     [
@@ -59,7 +59,7 @@ const spanCountsTable = (table: RollupTable, r: Retention) =>
  * One DDSketch state of the latency per operation of entry spans (instances and the other spans are
  * read for counts only, so their rows carry none), by minute and by hour.
  */
-const latencyTable = (table: RollupTable, r: Retention) =>
+export const latencyTable = (table: string, r: Retention): string =>
   rollupTable(
     table,
     [...SERVICE, 'SpanName LowCardinality(String)', '$TIME', `Latency ${LATENCY.type}`],
@@ -68,7 +68,7 @@ const latencyTable = (table: RollupTable, r: Retention) =>
   );
 
 /** Per runtime-metric series, the first and last value with their times. */
-const runtimeTable = (table: RollupTable, r: Retention) =>
+const runtimeTable = (table: RollupTable, r: Retention): string =>
   rollupTable(
     table,
     [
