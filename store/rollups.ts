@@ -8,6 +8,7 @@ import {
   HISTOGRAM_METRICS,
   LATENCY,
   RUNTIME_METRIC_NAMES,
+  rollupTimeColumn,
   type RollupTable,
 } from './telemetry-names.js';
 import { INSTANCE_FROM_RESOURCE, ttlAfter, type Retention } from './schema.js';
@@ -20,7 +21,7 @@ import { INSTANCE_FROM_RESOURCE, ttlAfter, type Retention } from './schema.js';
  * partitioned by day and drop whole parts at their TTL; hour-only tables by week.
  */
 function rollupTable(table: string, columns: string[], key: string, retentionSeconds: number): string {
-  const time = table.endsWith('_1h') ? 'Hour' : table.endsWith('_1m') ? 'Minute' : 'Time';
+  const time = rollupTimeColumn(table);
   const timeColumns = `${time === 'Time' ? 'Grain UInt8,\n    ' : ''}${time} DateTime CODEC(Delta, ZSTD(1))`;
   return `CREATE TABLE IF NOT EXISTS ${table} (
     ${columns.join(',\n    ').replace('$TIME', timeColumns)}

@@ -79,6 +79,10 @@ export const LATENCY = {
  */
 export const ROLLUP_TABLES = ['otel_traces_red', 'otel_traces_latency', 'otel_runtime_1h', 'otel_runtime_1m'] as const;
 
+/** A rollup table's time column: `Hour` or `Minute` for a table of one grain, `Time` for the span rollups. */
+export const rollupTimeColumn = (table: string): 'Hour' | 'Minute' | 'Time' =>
+  table.endsWith('_1h') ? 'Hour' : table.endsWith('_1m') ? 'Minute' : 'Time';
+
 /** The minutes a span rollup row covers (its `Grain`): a minute's rows and an hour's, in one table. */
 export const GRAINS = { minute: 1, hour: 60 } as const;
 export type RollupTable = (typeof ROLLUP_TABLES)[number];
