@@ -4,7 +4,7 @@
 // whole hours come from the rollups' hour rows and the rest from their minute rows. Shorter windows,
 // and steps finer than a minute, read raw spans. Both sides yield the same columns (latency as a
 // mergeable DDSketch state), so a read aggregates them alike and answers the same on the same minutes.
-import { ENTRY_SPAN, GRAINS, LATENCY } from '../telemetry-names.js';
+import { ENTRY_SPAN, GRAINS, LATENCY, rollupTimeColumn } from '../telemetry-names.js';
 import type { TimeRange } from './common.js';
 
 /**
@@ -53,16 +53,17 @@ export function rollupHours(minutes: TimeRange): TimeRange | null {
 const inMinutes = (col: string, a: string, b: string) =>
   `${col} >= toDateTime(intDiv({${a}:Int64}, 1000)) AND ${col} < toDateTime(intDiv({${b}:Int64}, 1000))`;
 
-/** Where one grain of a rollup is read: its table, its time column, and the condition picking the grain. */
-function rollupSide(rollup: Rollup, grain: keyof typeof GRAINS): { table: string; time: string; only: string } {
-  if (rollup === 'otel_runtime')
-    return grain === 'minute'
-      ? { table: 'otel_runtime_1m', time: 'Minute', only: '' }
-      : { table: 'otel_runtime_1h', time: 'Hour', only: '' };
-  return { table: rollup, time: 'Time', only: ` AND Grain = ${GRAINS[grain]}` };
-}
-
 type Rollup = 'otel_traces_red' | 'otel_traces_latency' | 'otel_runtime';
+
+/**
+ * Where one grain of a rollup is read: its table, its time column, and the condition picking the
+ * grain (the span rollups hold both grains, by `Grain`; the runtime rollup has a table each).
+ */
+function rollupSide(rollup: Rollup, grain: keyof typeof GRAINS): { table: string; time: string; only: string } {
+  const table = rollup === 'otel_runtime' ? `${rollup}_${grain === 'minute' ? '1m' : '1h'}` : rollup;
+  const time = rollupTimeColumn(table);
+  return { table, time, only: time === 'Time' ? ` AND Grain = ${GRAINS[grain]}` : '' };
+}
 
 /**
  * The rollup rows of a window: minute rows outside its whole hours, and hour rows (the span
