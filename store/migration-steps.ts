@@ -1,8 +1,21 @@
-// The statements of the migrations that rebuild a table or a set of them (24 and 26), apart from
-// the list of migrations (migrations.ts).
+// The statements of the migrations that rebuild a table or a set of them (24, 26 and 27), apart
+// from the list of migrations (migrations.ts).
 import { createdTables, createdViews } from './cluster.js';
-import { LEGACY_SPAN_ROLLUP_TABLES, LEGACY_SPAN_ROLLUP_VIEWS, legacySpans1mDdl } from './rollups-legacy.js';
-import { LATENCY_SELECT, RED_SELECT, spanRollupsDdl } from './rollups.js';
+import {
+  LEGACY_RUNTIME_ROLLUP_TABLES,
+  LEGACY_RUNTIME_ROLLUP_VIEWS,
+  LEGACY_SPAN_ROLLUP_TABLES,
+  LEGACY_SPAN_ROLLUP_VIEWS,
+  legacySpans1mDdl,
+} from './rollups-legacy.js';
+import {
+  LATENCY_SELECT,
+  RED_SELECT,
+  RUNTIME_SOURCES,
+  runtimeRollupDdl,
+  runtimeSelect,
+  spanRollupsDdl,
+} from './rollups.js';
 import { spansTableDdl, tracesDdl, type Retention } from './schema.js';
 import { LAYOUTS } from './tables.js';
 
@@ -33,20 +46,38 @@ export function rebuildSpansTable(r: Retention): string[] {
 }
 
 /**
- * Migration 26: the span rollups by kind (counts, latency), each table holding minute and hour rows,
- * in place of a table per kind and grain. The new tables are filled from the spans before their
- * views exist (each span counted once; on a shared store, spans other servers insert meanwhile are
- * not rolled up), then the old tables go. A rerun starts over from the spans.
+ * Rollups of one kind per table, holding minute and hour rows, in place of a table per kind and
+ * grain: the new tables are filled from the raw data (`fills`) before their views exist (each row
+ * counted once; on a shared store, what other servers insert meanwhile is not rolled up), then the
+ * old tables go. A rerun starts over from the raw data.
  */
-export function spanRollupsByKind(r: Retention): string[] {
-  const ddl = spanRollupsDdl(r);
+function rollupsByKind(
+  ddl: string[],
+  fills: string[],
+  legacy: { views: readonly string[]; tables: readonly string[] },
+): string[] {
   return [
-    ...[...LEGACY_SPAN_ROLLUP_VIEWS, ...createdViews(ddl)].map((v) => `DROP VIEW IF EXISTS ${v}`),
+    ...[...legacy.views, ...createdViews(ddl)].map((v) => `DROP VIEW IF EXISTS ${v}`),
     ...[...createdTables(ddl)].map((t) => `DROP TABLE IF EXISTS ${t} SYNC`),
     ...ddl.filter((s) => !isView(s)),
-    `INSERT INTO otel_traces_red ${RED_SELECT}`,
-    `INSERT INTO otel_traces_latency ${LATENCY_SELECT}`,
+    ...fills,
     ...ddl.filter(isView),
-    ...LEGACY_SPAN_ROLLUP_TABLES.map((t) => `DROP TABLE IF EXISTS ${t} SYNC`),
+    ...legacy.tables.map((t) => `DROP TABLE IF EXISTS ${t} SYNC`),
   ];
 }
+
+/** Migration 26: the span rollups by kind (counts, latency), from the spans. */
+export const spanRollupsByKind = (r: Retention): string[] =>
+  rollupsByKind(
+    spanRollupsDdl(r),
+    [`INSERT INTO otel_traces_red ${RED_SELECT}`, `INSERT INTO otel_traces_latency ${LATENCY_SELECT}`],
+    { views: LEGACY_SPAN_ROLLUP_VIEWS, tables: LEGACY_SPAN_ROLLUP_TABLES },
+  );
+
+/** Migration 27: the runtime rollup in one table, from the metric tables' points. */
+export const runtimeRollupByKind = (r: Retention): string[] =>
+  rollupsByKind(
+    runtimeRollupDdl(r),
+    RUNTIME_SOURCES.map((t) => `INSERT INTO otel_runtime ${runtimeSelect(t)}`),
+    { views: LEGACY_RUNTIME_ROLLUP_VIEWS, tables: LEGACY_RUNTIME_ROLLUP_TABLES },
+  );

@@ -1,6 +1,5 @@
 // DDL of the rollups: per-minute and hourly aggregates of spans and of the runtime metrics, kept
-// by materialized views (the spans' both grains from the raw table in one view per table; the
-// runtime minutes from the metric tables, its hours from the minutes).
+// by materialized views, both grains in one table per kind, written by one view per source table.
 // Reads of long windows aggregate these (store/queries/span-minutes.ts, runtime.ts).
 import {
   ENTRY_SPAN,
@@ -9,7 +8,6 @@ import {
   LATENCY,
   RUNTIME_METRIC_NAMES,
   rollupTimeColumn,
-  type RollupTable,
 } from './telemetry-names.js';
 import { INSTANCE_FROM_RESOURCE, ttlAfter, type Retention } from './schema.js';
 
@@ -69,7 +67,7 @@ export const latencyTable = (table: string, r: Retention): string =>
   );
 
 /** Per runtime-metric series, the first and last value with their times. */
-const runtimeTable = (table: RollupTable, r: Retention): string =>
+export const runtimeTable = (table: string, r: Retention): string =>
   rollupTable(
     table,
     [
@@ -92,7 +90,8 @@ const runtimeTable = (table: RollupTable, r: Retention): string =>
  * The rows of both grains from rows by minute (`M`): each minute row once as itself and once into
  * its hour. Hours are summed from minutes, not from the spans again, so a span is aggregated once.
  */
-const BOTH_GRAINS = `ARRAY JOIN [(toUInt8(${GRAINS.minute}), M), (toUInt8(${GRAINS.hour}), toStartOfHour(M))] AS g`;
+const bothGrains = (minute: string): string =>
+  `ARRAY JOIN [(toUInt8(${GRAINS.minute}), ${minute}), (toUInt8(${GRAINS.hour}), toStartOfHour(${minute}))] AS g`;
 
 /** Span count rows, by minute and by hour (the view's SELECT, and the backfill's). */
 export const RED_SELECT = `SELECT Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, g.1 AS Grain, g.2 AS Time,
@@ -104,7 +103,7 @@ FROM (
   FROM otel_traces
   GROUP BY Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, M
 )
-${BOTH_GRAINS}
+${bothGrains('M')}
 GROUP BY Namespace, ServiceName, SpanName, ServiceInstance, IsEntry, g`;
 
 /** Latency rows of entry spans, by minute and by hour (the view's SELECT, and the backfill's). */
@@ -116,7 +115,7 @@ FROM (
   WHERE ${ENTRY_SPAN}
   GROUP BY Namespace, ServiceName, SpanName, M
 )
-${BOTH_GRAINS}
+${bothGrains('M')}
 GROUP BY Namespace, ServiceName, SpanName, g`;
 
 /**
@@ -142,8 +141,11 @@ export const RUNTIME_METRICS = { values: RUNTIME_METRIC_NAMES, sums: HISTOGRAM_M
 
 const quoted = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
 
-/** One per-minute runtime rollup row from a metric table's points (the views' SELECT and the backfills'). */
-export function runtime1mSelect(table: 'otel_metrics_gauge' | 'otel_metrics_sum' | 'otel_metrics_histogram'): string {
+/**
+ * Runtime rollup rows by minute from a metric table's points: what `runtimeSelect` sums into both
+ * grains, and what the minute table of migrations 19 to 26 held (rollups-legacy.ts).
+ */
+export function runtime1mSelect(table: RuntimeSource): string {
   const value = table === 'otel_metrics_histogram' ? 'Sum' : 'Value';
   const names = table === 'otel_metrics_histogram' ? RUNTIME_METRICS.sums : RUNTIME_METRICS.values;
   return `SELECT Namespace, ServiceName, ${INSTANCE_FROM_RESOURCE} AS ServiceInstance, MetricName, Attributes,
@@ -155,43 +157,34 @@ GROUP BY Namespace, ServiceName, ServiceInstance, MetricName, Attributes, Minute
 }
 
 export const RUNTIME_SOURCES = ['otel_metrics_gauge', 'otel_metrics_sum', 'otel_metrics_histogram'] as const;
+export type RuntimeSource = (typeof RUNTIME_SOURCES)[number];
 
-/** The view that rolls a metric table's runtime points up into `otel_runtime_1m`. */
-const runtimeViewOf = (source: (typeof RUNTIME_SOURCES)[number]) =>
-  `${source.replace('otel_metrics_', 'otel_runtime_1m_')}_mv`;
-
-/** The runtime rollups' views, the hourly one first (it reads the minute table). */
-export const RUNTIME_ROLLUP_VIEWS: readonly string[] = ['otel_runtime_1h_mv', ...RUNTIME_SOURCES.map(runtimeViewOf)];
-
-/**
- * Per-minute rollups of the runtime metrics (first and last value with their times, per series):
- * per-instance stats over a day read a row a minute per series instead of every point.
- */
-export function runtime1mDdl(r: Retention): string[] {
-  return [
-    runtimeTable('otel_runtime_1m', r),
-    ...RUNTIME_SOURCES.map(
-      (t) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${runtimeViewOf(t)} TO otel_runtime_1m AS
-${runtime1mSelect(t)}`,
-    ),
-  ];
-}
-
-/** Hourly rows from the per-minute runtime rollup. */
-const RUNTIME_1H_SELECT = `SELECT Namespace, ServiceName, ServiceInstance, MetricName, Attributes,
-  toStartOfHour(Minute) AS Hour, argMinMergeState(First) AS First, argMaxMergeState(Last) AS Last,
+/** Runtime rollup rows, by minute and by hour, from a metric table's points (its view's SELECT, and the backfill's). */
+export const runtimeSelect = (
+  source: RuntimeSource,
+): string => `SELECT Namespace, ServiceName, ServiceInstance, MetricName,
+  Attributes, g.1 AS Grain, g.2 AS Time, argMinMergeState(First) AS First, argMaxMergeState(Last) AS Last,
   min(FirstAt) AS FirstAt, max(LastAt) AS LastAt, anyLast(Version) AS Version
-FROM otel_runtime_1m
-GROUP BY Namespace, ServiceName, ServiceInstance, MetricName, Attributes, Hour`;
+FROM (
+${runtime1mSelect(source)}
+)
+${bothGrains('Minute')}
+GROUP BY Namespace, ServiceName, ServiceInstance, MetricName, Attributes, g`;
 
 /**
- * Hourly runtime rollups on top of the minute ones (a view on the minute table): a day's stats read
- * 24 rows per series instead of 1,440, and the minute rows only for the window's partial hours.
+ * The runtime rollup: per runtime-metric series, the first and last value with their times, by
+ * minute and by hour in one table (`Grain`), written by a view on each metric table that runtime
+ * metrics arrive in. Per-instance stats over a day read 24 hour rows a series, and minute rows
+ * only for the window's partial hours. Kept as long as the metrics (TTL on Time).
  */
-export function runtime1hDdl(r: Retention): string[] {
+export function runtimeRollupDdl(r: Retention): string[] {
   return [
-    runtimeTable('otel_runtime_1h', r),
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS otel_runtime_1h_mv TO otel_runtime_1h AS
-${RUNTIME_1H_SELECT}`,
+    runtimeTable('otel_runtime', r),
+    ...RUNTIME_SOURCES.map(
+      (
+        t,
+      ) => `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.replace('otel_metrics_', 'otel_runtime_')}_mv TO otel_runtime AS
+${runtimeSelect(t)}`,
+    ),
   ];
 }

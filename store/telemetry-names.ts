@@ -75,14 +75,17 @@ export const LATENCY = {
 
 /**
  * The rollup tables: what retention sets the TTL of, and benchmarks merge. Each name says its
- * signal, and its grain when it holds one (the span rollups hold minute and hour rows, by `Grain`).
+ * signal; each holds minute and hour rows (`Grain`, then `Time`).
  */
-export const ROLLUP_TABLES = ['otel_traces_red', 'otel_traces_latency', 'otel_runtime_1h', 'otel_runtime_1m'] as const;
+export const ROLLUP_TABLES = ['otel_traces_red', 'otel_traces_latency', 'otel_runtime'] as const;
 
-/** A rollup table's time column: `Hour` or `Minute` for a table of one grain, `Time` for the span rollups. */
+/**
+ * A rollup table's time column: `Time` for today's tables of both grains, `Hour` or `Minute` for
+ * the tables of one grain that migrations 19 to 26 kept (their names end in `_1h`, `_1m`).
+ */
 export const rollupTimeColumn = (table: string): 'Hour' | 'Minute' | 'Time' =>
   table.endsWith('_1h') ? 'Hour' : table.endsWith('_1m') ? 'Minute' : 'Time';
 
-/** The minutes a span rollup row covers (its `Grain`): a minute's rows and an hour's, in one table. */
+/** The minutes a rollup row covers (its `Grain`): a minute's rows and an hour's, in one table. */
 export const GRAINS = { minute: 1, hour: 60 } as const;
 export type RollupTable = (typeof ROLLUP_TABLES)[number];

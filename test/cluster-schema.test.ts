@@ -16,7 +16,7 @@ test('every statement of the cluster schema parses, ON CLUSTER, replicated, with
     const f = formatted(s);
     // A backfill reads and writes through the Distributed tables, from one node: no ON CLUSTER.
     if (s.startsWith('INSERT INTO '))
-      assert.match(f, /^INSERT INTO otel_(traces_(red|latency)(_1[mh])?|runtime_1[mh]|traces_rebuilt) SELECT/);
+      assert.match(f, /^INSERT INTO otel_(traces_(red|latency)(_1[mh])?|runtime(_1[mh])?|traces_rebuilt) SELECT/);
     else assert.match(f, /ON CLUSTER prod/, f);
   }
   // A table dropped (the span rollups rebuilt by migration 19) is dropped with its local table.
@@ -71,11 +71,21 @@ test('every statement of the cluster schema parses, ON CLUSTER, replicated, with
       ),
       kind,
     );
-  // And the runtime metrics' rollup, one view per metric table.
+  // And the runtime metrics' rollup, one view per metric table (since migration 27, to one table
+  // of minute and hour rows).
   assert.match(
     views[3]!,
     /otel_runtime_1m_gauge_mv ON CLUSTER prod\s+TO otel_runtime_1m_local[\s\S]*FROM otel_metrics_gauge_local/,
   );
+  for (const source of ['gauge', 'sum', 'histogram'])
+    assert.ok(
+      views.some((v) =>
+        new RegExp(
+          `otel_runtime_${source}_mv ON CLUSTER prod\\s+TO otel_runtime_local[\\s\\S]*FROM otel_metrics_${source}_local`,
+        ).test(v),
+      ),
+      source,
+    );
   // Layout changes go to the local tables only; new columns to both.
   const alters = statements.filter((s) => s.startsWith('ALTER TABLE'));
   assert.ok(alters.every((s) => /^ALTER TABLE \w+ ON CLUSTER prod /.test(s)));

@@ -195,27 +195,37 @@ test('the rollup survives a restart', async () => {
   assert.deepEqual(round(await listServices(server.store, 'default', range, 'rollup')), round(before));
 });
 
-test('a store of version 25 (span rollups in a table per grain) has them moved into one table per kind (26)', async () => {
+test('a store of version 25 (rollups in a table per grain) has them moved into one table per kind (26, 27)', async () => {
   const dataDir = server.dataDir;
   await server.close();
-  // The store as version 25 left it: the four tables and their views, filled as migrations 19 and 22 did.
-  const legacy = /otel_traces_(red|latency)_1[mh]/;
-  const asOf25 = schemaStatements(undefined, undefined, 25).filter((s) => legacy.test(s) && !s.startsWith('DROP'));
+  // The store as version 25 left it (26 for the runtime rollup, which is what 26 left of it): the
+  // tables per grain and their views, filled as migrations 19 and 22 did.
+  const legacy = /otel_(traces_(red|latency)|runtime)_1[mh]/;
+  const asOf26 = schemaStatements(undefined, undefined, 26).filter((s) => legacy.test(s) && !s.startsWith('DROP'));
   await onClosedStore(dataDir, [
-    'DROP VIEW otel_traces_red_mv',
-    'DROP VIEW otel_traces_latency_mv',
+    ...['red', 'latency', 'runtime_gauge', 'runtime_sum', 'runtime_histogram'].map((v) =>
+      v.startsWith('runtime') ? `DROP VIEW otel_${v}_mv` : `DROP VIEW otel_traces_${v}_mv`,
+    ),
     'DROP TABLE otel_traces_red SYNC',
     'DROP TABLE otel_traces_latency SYNC',
-    ...asOf25,
-    'ALTER TABLE micro_migrations DELETE WHERE version = 26 SETTINGS mutations_sync = 2',
+    'DROP TABLE otel_runtime SYNC',
+    ...asOf26,
+    'ALTER TABLE micro_migrations DELETE WHERE version >= 26 SETTINGS mutations_sync = 2',
   ]);
   server = await startTestServer({}, dataDir);
   const count = async (sql: string) => Number((await server.store.query<{ n: string }>(sql))[0]!.n);
   const spans = await count('SELECT count() AS n FROM otel_traces');
   assert.equal(await count('SELECT sum(Spans) AS n FROM otel_traces_red WHERE Grain = 1'), spans);
   assert.equal(await count('SELECT sum(Spans) AS n FROM otel_traces_red WHERE Grain = 60'), spans);
+  // Each runtime series has a row a minute it was sent in and a row an hour, one of each once merged.
+  const seriesMinutes = `SELECT count() AS n FROM (SELECT DISTINCT ServiceName, MetricName, Attributes,
+    ResourceAttributes['service.instance.id'], toStartOf$(TimeUnix) FROM otel_metrics_gauge WHERE MetricName LIKE 'process.%')`;
+  const rolled = (grain: number) => `SELECT count() AS n FROM (SELECT DISTINCT ServiceName, MetricName, Attributes,
+    ServiceInstance, Time FROM otel_runtime WHERE Grain = ${grain} AND MetricName LIKE 'process.%' AND MetricName != 'process.cpu.time')`;
+  assert.equal(await count(rolled(1)), await count(seriesMinutes.replace('$', 'Minute')));
+  assert.equal(await count(rolled(60)), await count(seriesMinutes.replace('$', 'Hour')));
   const left = await count(
-    "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND match(name, '_1[mh]') AND name LIKE 'otel_traces%'",
+    "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND match(name, '_1[mh]') AND name LIKE 'otel_%'",
   );
   assert.equal(left, 0, 'the tables per grain and their views are gone');
   await compare({ fromMs: NOW - HOURS * 3600_000 - 60_000, toMs: NOW + 60_000 }, 'everything, moved');

@@ -48,7 +48,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const first = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(
     first.migrations.applied.map((m) => m.version),
-    Array.from({ length: 26 }, (_, i) => i + 1),
+    Array.from({ length: 27 }, (_, i) => i + 1),
   );
   const second = await store.prepare({ traces: 7 * DAY, logs: 7 * DAY, metrics: 30 * DAY });
   assert.deepEqual(second.migrations.applied, []);
@@ -56,7 +56,7 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
   const recorded = await store.query<{ version: number }>('SELECT version FROM micro_migrations ORDER BY version');
   assert.deepEqual(
     recorded.map((r) => Number(r.version)),
-    Array.from({ length: 26 }, (_, i) => i + 1),
+    Array.from({ length: 27 }, (_, i) => i + 1),
   );
   const tables = await store.query<{ name: string }>(
     "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'otel_%' ORDER BY name",
@@ -70,12 +70,10 @@ test('migrations apply once, are recorded, and a second run changes nothing', as
       'otel_metrics_histogram',
       'otel_metrics_sum',
       'otel_metrics_summary',
-      'otel_runtime_1h',
-      'otel_runtime_1h_mv',
-      'otel_runtime_1m',
-      'otel_runtime_1m_gauge_mv',
-      'otel_runtime_1m_histogram_mv',
-      'otel_runtime_1m_sum_mv',
+      'otel_runtime',
+      'otel_runtime_gauge_mv',
+      'otel_runtime_histogram_mv',
+      'otel_runtime_sum_mv',
       'otel_traces',
       'otel_traces_latency',
       'otel_traces_latency_mv',

@@ -94,11 +94,10 @@ export async function instanceStats(
     ? rollupRows(
         read.range,
         true,
-        'otel_runtime',
-        (table) => `
+        `
       SELECT ServiceName, ServiceInstance, MetricName, Attributes, First, Last,
         toDateTime64(FirstAt, 9) AS FirstAt, toDateTime64(LastAt, 9) AS LastAt, toString(Version) AS Version
-      FROM ${table}
+      FROM otel_runtime
       WHERE ${where} AND MetricName IN {names:Array(String)}`,
       )
     : {

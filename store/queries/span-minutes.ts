@@ -4,7 +4,7 @@
 // whole hours come from the rollups' hour rows and the rest from their minute rows. Shorter windows,
 // and steps finer than a minute, read raw spans. Both sides yield the same columns (latency as a
 // mergeable DDSketch state), so a read aggregates them alike and answers the same on the same minutes.
-import { ENTRY_SPAN, GRAINS, LATENCY, rollupTimeColumn } from '../telemetry-names.js';
+import { ENTRY_SPAN, GRAINS, LATENCY } from '../telemetry-names.js';
 import type { TimeRange } from './common.js';
 
 /**
@@ -53,39 +53,24 @@ export function rollupHours(minutes: TimeRange): TimeRange | null {
 const inMinutes = (col: string, a: string, b: string) =>
   `${col} >= toDateTime(intDiv({${a}:Int64}, 1000)) AND ${col} < toDateTime(intDiv({${b}:Int64}, 1000))`;
 
-type Rollup = 'otel_traces_red' | 'otel_traces_latency' | 'otel_runtime';
-
 /**
- * Where one grain of a rollup is read: its table, its time column, and the condition picking the
- * grain (the span rollups hold both grains, by `Grain`; the runtime rollup has a table each).
- */
-function rollupSide(rollup: Rollup, grain: keyof typeof GRAINS): { table: string; time: string; only: string } {
-  const table = rollup === 'otel_runtime' ? `${rollup}_${grain === 'minute' ? '1m' : '1h'}` : rollup;
-  const time = rollupTimeColumn(table);
-  return { table, time, only: time === 'Time' ? ` AND Grain = ${GRAINS[grain]}` : '' };
-}
-
-/**
- * The rollup rows of a window: minute rows outside its whole hours, and hour rows (the span
- * rollups hold both grains, the runtime rollup a table each). `select(table, time)` gives one
- * side's SELECT with its WHERE opened (conditions are appended with AND).
+ * The rollup rows of a window: minute rows outside its whole hours, and hour rows (every rollup
+ * table holds both grains, by `Grain`, with their start in `Time`). `select` is the SELECT from the
+ * rollup table with its WHERE opened (conditions are appended with AND).
  * Parameters: `{from:Int64}`, `{to:Int64}`, and `{hFrom:Int64}`, `{hTo:Int64}` for the hours.
  */
 export function rollupRows(
   window: TimeRange,
   allowHours: boolean,
-  rollup: Rollup,
-  select: (table: string, time: string) => string,
+  select: string,
 ): { sql: string; params: Record<string, number> } {
   const hours = allowHours ? rollupHours(window) : null;
   const params = { from: window.fromMs, to: window.toMs };
-  const m = rollupSide(rollup, 'minute');
-  const minutes = `${select(m.table, m.time)}${m.only} AND ${inMinutes(m.time, 'from', 'to')}`;
+  const minutes = `${select} AND Grain = ${GRAINS.minute} AND ${inMinutes('Time', 'from', 'to')}`;
   if (!hours) return { sql: minutes, params };
-  const h = rollupSide(rollup, 'hour');
   return {
-    sql: `${minutes} AND NOT (${inMinutes(m.time, 'hFrom', 'hTo')})
-      UNION ALL ${select(h.table, h.time)}${h.only} AND ${inMinutes(h.time, 'hFrom', 'hTo')}`,
+    sql: `${minutes} AND NOT (${inMinutes('Time', 'hFrom', 'hTo')})
+      UNION ALL ${select} AND Grain = ${GRAINS.hour} AND ${inMinutes('Time', 'hFrom', 'hTo')}`,
     params: { ...params, hFrom: hours.fromMs, hTo: hours.toMs },
   };
 }
@@ -126,11 +111,10 @@ export function spanCounts(
   return rollupRows(
     read.range,
     opts.allowHours ?? true,
-    'otel_traces_red',
-    (table, time) => `
-      SELECT Namespace, ServiceName, SpanName, ServiceInstance, toUInt8(IsEntry) AS IsEntry, ${time} AS Minute,
+    `
+      SELECT Namespace, ServiceName, SpanName, ServiceInstance, toUInt8(IsEntry) AS IsEntry, Time AS Minute,
         toUInt64(Spans) AS Spans, toUInt64(Errors) AS Errors, Last, toString(Version) AS Version
-      FROM ${table}
+      FROM otel_traces_red
       WHERE ${where}${entryOnly ? ' AND IsEntry' : ''}`,
   );
 }
@@ -156,10 +140,9 @@ export function spanLatency(
   return rollupRows(
     read.range,
     opts.allowHours ?? true,
-    'otel_traces_latency',
-    (table, time) => `
-      SELECT Namespace, ServiceName, SpanName, ${time} AS Minute, Latency
-      FROM ${table}
+    `
+      SELECT Namespace, ServiceName, SpanName, Time AS Minute, Latency
+      FROM otel_traces_latency
       WHERE ${where}`,
   );
 }
