@@ -87,8 +87,9 @@ export const runtimeTable = (table: string, r: Retention): string =>
   );
 
 /**
- * The rows of both grains from rows by minute (`M`): each minute row once as itself and once into
- * its hour. Hours are summed from minutes, not from the spans again, so a span is aggregated once.
+ * The rows of both grains from rows by minute (their start in the column `minute`): each minute row
+ * once as itself and once into its hour. Hours are summed from minutes, not from the raw rows again,
+ * so a span or a metric point is aggregated once.
  */
 const bothGrains = (minute: string): string =>
   `ARRAY JOIN [(toUInt8(${GRAINS.minute}), ${minute}), (toUInt8(${GRAINS.hour}), toStartOfHour(${minute}))] AS g`;
@@ -160,16 +161,16 @@ export const RUNTIME_SOURCES = ['otel_metrics_gauge', 'otel_metrics_sum', 'otel_
 export type RuntimeSource = (typeof RUNTIME_SOURCES)[number];
 
 /** Runtime rollup rows, by minute and by hour, from a metric table's points (its view's SELECT, and the backfill's). */
-export const runtimeSelect = (
-  source: RuntimeSource,
-): string => `SELECT Namespace, ServiceName, ServiceInstance, MetricName,
-  Attributes, g.1 AS Grain, g.2 AS Time, argMinMergeState(First) AS First, argMaxMergeState(Last) AS Last,
-  min(FirstAt) AS FirstAt, max(LastAt) AS LastAt, anyLast(Version) AS Version
+export function runtimeSelect(source: RuntimeSource): string {
+  return `SELECT Namespace, ServiceName, ServiceInstance, MetricName, Attributes, g.1 AS Grain, g.2 AS Time,
+  argMinMergeState(First) AS First, argMaxMergeState(Last) AS Last, min(FirstAt) AS FirstAt, max(LastAt) AS LastAt,
+  anyLast(Version) AS Version
 FROM (
 ${runtime1mSelect(source)}
 )
 ${bothGrains('Minute')}
 GROUP BY Namespace, ServiceName, ServiceInstance, MetricName, Attributes, g`;
+}
 
 /**
  * The runtime rollup: per runtime-metric series, the first and last value with their times, by
