@@ -218,12 +218,13 @@ test('a store of version 25 (rollups in a table per grain) has them moved into o
   assert.equal(await count('SELECT sum(Spans) AS n FROM otel_traces_red WHERE Grain = 1'), spans);
   assert.equal(await count('SELECT sum(Spans) AS n FROM otel_traces_red WHERE Grain = 60'), spans);
   // Each runtime series has a row a minute it was sent in and a row an hour, one of each once merged.
-  const seriesMinutes = `SELECT count() AS n FROM (SELECT DISTINCT ServiceName, MetricName, Attributes,
-    ResourceAttributes['service.instance.id'], toStartOf$(TimeUnix) FROM otel_metrics_gauge WHERE MetricName LIKE 'process.%')`;
+  const sent = (unit: 'Minute' | 'Hour') => `SELECT count() AS n FROM (SELECT DISTINCT ServiceName, MetricName,
+    Attributes, ResourceAttributes['service.instance.id'], toStartOf${unit}(TimeUnix) FROM otel_metrics_gauge
+    WHERE MetricName LIKE 'process.%')`;
   const rolled = (grain: number) => `SELECT count() AS n FROM (SELECT DISTINCT ServiceName, MetricName, Attributes,
     ServiceInstance, Time FROM otel_runtime WHERE Grain = ${grain} AND MetricName LIKE 'process.%' AND MetricName != 'process.cpu.time')`;
-  assert.equal(await count(rolled(1)), await count(seriesMinutes.replace('$', 'Minute')));
-  assert.equal(await count(rolled(60)), await count(seriesMinutes.replace('$', 'Hour')));
+  assert.equal(await count(rolled(1)), await count(sent('Minute')));
+  assert.equal(await count(rolled(60)), await count(sent('Hour')));
   const left = await count(
     "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND match(name, '_1[mh]') AND name LIKE 'otel_%'",
   );
