@@ -3,13 +3,12 @@
 // rows measured in the same run. Prints ratios, and where the server's time went.
 import { fork } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { RequestRows, decodeLogsProto, decodeTracesProto } from '../collector/index.js';
 import { openStore, type TableName } from '../store/index.js';
 import { scrape, spawnServer } from '../test/support/child-server.js';
-import { encodeLogs, encodeTraces, kv, nanos } from '../test/support/otlp-proto.js';
 import { makeDataDir } from '../test/support/server.js';
+import { benchRequests, type Signal } from './ingest-requests.js';
 
 // 1.2M items a signal: the engine alone stores 300k in about a second, before the merges of its
 // parts catch up, while end to end takes a few; at this length both run with their merges.
@@ -33,80 +32,6 @@ function mainThreadCpu(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-type Signal = 'traces' | 'logs';
-
-function spanRequest(): Buffer {
-  const traceId = randomBytes(16);
-  const spans = Array.from({ length: ITEMS_PER_REQUEST }, (_, i) => ({
-    trace_id: traceId,
-    span_id: randomBytes(8),
-    parent_span_id: randomBytes(8),
-    name: `GET /api/v1/items/{id}`,
-    kind: 2 + (i % 2),
-    start_time_unix_nano: nanos(i * 10_000),
-    end_time_unix_nano: nanos(i * 10_000 + 1_000_000 + (i % 97) * 1000),
-    attributes: [
-      kv('http.method', 'GET'),
-      kv('http.route', '/api/v1/items/{id}'),
-      kv('http.status_code', i % 50 === 0 ? 500 : 200),
-      kv('http.url', `https://shop.example.com/api/v1/items/${i}?q=${i * 7}`),
-      kv('net.peer.name', `db-${i % 3}`),
-      kv('thread.id', i % 16),
-    ],
-    events:
-      i % 50 === 0
-        ? [
-            {
-              time_unix_nano: nanos(i * 10_000 + 500),
-              name: 'exception',
-              attributes: [kv('exception.message', 'timeout')],
-            },
-          ]
-        : [],
-    status: { code: i % 50 === 0 ? 2 : 0 },
-  }));
-  return encodeTraces({
-    resource_spans: [
-      {
-        resource: {
-          attributes: [
-            kv('service.name', 'bench'),
-            kv('service.version', '1.4.2'),
-            kv('service.instance.id', 'bench-1'),
-            kv('host.name', 'node-7'),
-            kv('telemetry.sdk.language', 'nodejs'),
-          ],
-        },
-        scope_spans: [{ scope: { name: '@opentelemetry/instrumentation-http', version: '0.52.0' }, spans }],
-      },
-    ],
-  });
-}
-
-function logRequest(): Buffer {
-  const traceId = randomBytes(16);
-  const records = Array.from({ length: ITEMS_PER_REQUEST }, (_, i) => ({
-    time_unix_nano: nanos(i * 10_000),
-    observed_time_unix_nano: nanos(i * 10_000 + 100),
-    severity_number: i % 10 === 0 ? 13 : 9,
-    severity_text: i % 10 === 0 ? 'WARN' : 'INFO',
-    body: {
-      string_value: `request ${i} served in ${(i % 97) + 1} ms for user ${(i * 31) % 1000} with cart of ${i % 7} items`,
-    },
-    attributes: [kv('http.route', '/api/v1/items/{id}'), kv('user.id', String((i * 31) % 1000))],
-    trace_id: traceId,
-    span_id: randomBytes(8),
-  }));
-  return encodeLogs({
-    resource_logs: [
-      {
-        resource: { attributes: [kv('service.name', 'bench'), kv('host.name', 'node-7')] },
-        scope_logs: [{ scope: { name: 'pino' }, log_records: records }],
-      },
-    ],
-  });
 }
 
 /** The collector's decode of the bodies into rows, alone on a quiet thread (the best of five rounds). */
@@ -335,7 +260,7 @@ async function main(): Promise<void> {
   for (const r of results) console.log(r);
 }
 
-const requestsOf = (signal: Signal) => Array.from({ length: REQUESTS }, signal === 'traces' ? spanRequest : logRequest);
+const requestsOf = (signal: Signal): Buffer[] => benchRequests(signal, REQUESTS, ITEMS_PER_REQUEST);
 
 async function engineProcess(signal: Signal, batchRows: number): Promise<void> {
   const rate = await engineRate(signal, requestsOf(signal), batchRows);
