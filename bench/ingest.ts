@@ -1,10 +1,10 @@
-// bench/ingest: spans/s and log records/s end to end (OTLP protobuf over loopback → stored,
+// bench/ingest: spans/s, log records/s and metric points/s end to end (OTLP protobuf over loopback → stored,
 // acknowledged only once stored), against the embedded engine's own insert rate for the same
 // rows measured in the same run. Prints ratios, and where the server's time went.
 import { fork } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { RequestRows, decodeLogsProto, decodeTracesProto } from '../collector/index.js';
+import { OTLP_DECODERS, RequestRows } from '../collector/index.js';
 import { openStore, type TableName } from '../store/index.js';
 import { scrape, spawnServer } from '../test/support/child-server.js';
 import { makeDataDir } from '../test/support/server.js';
@@ -36,7 +36,7 @@ function mainThreadCpu(pid: number): number {
 
 /** The collector's decode of the bodies into rows, alone on a quiet thread (the best of five rounds). */
 function decodeSecondsPerMillion(signal: Signal, bodies: Buffer[]): number {
-  const decode = signal === 'traces' ? decodeTracesProto : decodeLogsProto;
+  const decode = OTLP_DECODERS[signal].protobuf;
   let best = Number.POSITIVE_INFINITY;
   for (let round = 0; round < 5; round++) {
     const started = performance.now();
@@ -66,30 +66,35 @@ function engineRateApart(signal: Signal, batchRows: number): Promise<EngineRate>
   });
 }
 
-/** The engine's insert rate, and its CPU (its inserts and the merges they cause, in this process). */
+/**
+ * The engine's insert rate, and its CPU (its inserts and the merges they cause, in this process).
+ * Rows are batched by table as the collector does (a metric export writes several tables), and the
+ * batches inserted in the order they fill.
+ */
 async function engineRate(signal: Signal, bodies: Buffer[], batchRows: number): Promise<EngineRate> {
-  const table: TableName = signal === 'traces' ? 'otel_traces' : 'otel_logs';
-  const batches: Buffer[] = [];
-  let current: Buffer[] = [];
-  let rows = 0;
+  const batches: Array<[TableName, Buffer]> = [];
+  const open = new Map<TableName, { chunks: Buffer[]; rows: number }>();
   for (const body of bodies) {
     const out = new RequestRows();
-    (signal === 'traces' ? decodeTracesProto : decodeLogsProto)(body, 'default', out);
-    current.push(Buffer.from(out.writer(table).bytes()));
-    rows += out.accepted;
-    if (rows >= batchRows) {
-      batches.push(Buffer.concat(current));
-      current = [];
-      rows = 0;
+    OTLP_DECODERS[signal].protobuf(body, 'default', out);
+    for (const [table, w] of out.writers) {
+      const b = open.get(table) ?? { chunks: [], rows: 0 };
+      open.set(table, b);
+      b.chunks.push(Buffer.from(w.bytes()));
+      b.rows += w.rows;
+      if (b.rows >= batchRows) {
+        batches.push([table, Buffer.concat(b.chunks)]);
+        open.delete(table);
+      }
     }
   }
-  if (current.length) batches.push(Buffer.concat(current));
+  for (const [table, b] of open) batches.push([table, Buffer.concat(b.chunks)]);
   const dataDir = makeDataDir();
   const store = await openStore({ kind: 'embedded', dataDir });
   await store.prepare({ traces: 7 * 86400, logs: 7 * 86400, metrics: 30 * 86400 });
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  for (const b of batches) {
+  for (const [table, b] of batches) {
     const o = await store.insertRowBinary(table, b);
     if (o.status !== 'success') throw new Error(`baseline insert failed: ${JSON.stringify(o)}`);
   }
@@ -220,7 +225,7 @@ async function main(): Promise<void> {
     `bench/ingest: ${REQUESTS} requests x ${ITEMS_PER_REQUEST} items per signal, ${CONCURRENCY} in flight, OTLP/HTTP protobuf over loopback`,
   );
   const results: string[] = [];
-  const signals = (process.env.BENCH_SIGNALS ?? 'traces,logs').split(',') as Signal[];
+  const signals = (process.env.BENCH_SIGNALS ?? 'traces,logs,metrics').split(',') as Signal[];
   for (const signal of signals) {
     process.stdout.write(`  encoding ${signal} requests... `);
     const bodies = requestsOf(signal);
@@ -246,7 +251,7 @@ async function main(): Promise<void> {
     process.stdout.write(`  engine at the batch size end to end formed (${e2e.rowsPerInsert} rows)... `);
     const same = await engineRateApart(signal, e2e.rowsPerInsert);
     console.log(engineLine(same));
-    const unit = signal === 'traces' ? 'spans/s' : 'log records/s';
+    const unit = { traces: 'spans/s', logs: 'log records/s', metrics: 'metric points/s' }[signal];
     const n = (v: number) => Math.round(v).toLocaleString('en');
     const ratio = (base: number) => (e2e.rate / base).toFixed(2);
     results.push(
