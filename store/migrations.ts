@@ -198,9 +198,9 @@ const TELEMETRY_MIGRATIONS: readonly Migration[] = [
     version: 27,
     name: 'runtime rollup by minute and by hour in one table: one view on an insert of metrics, not two',
     // The same move as 26 for the runtime metrics: the hourly table, fed by a view on the minute
-    // table, cost every insert of runtime metrics a second part and its merges (engine alone, 5k-point
-    // metric inserts: 3% of its CPU, within this machine's noise; README), and the reads a special
-    // case. Filled from the metric tables' points before its views exist, then the old tables go.
+    // table, cost every insert of runtime metrics a second part and its merges (within this machine's
+    // noise on metric inserts, engine alone and end to end; README), and the reads a special case.
+    // Filled from the metric tables' points before its views exist, then the old tables go.
     statements: (r) => runtimeRollupByKind(r),
   },
 ];
