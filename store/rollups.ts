@@ -1,14 +1,7 @@
 // DDL of the rollups: per-minute and hourly aggregates of spans and of the runtime metrics, kept
 // by materialized views, both grains in one table per kind, written by one view per source table.
 // Reads of long windows aggregate these (store/queries/span-minutes.ts, runtime.ts).
-import {
-  ENTRY_SPAN,
-  GRAINS,
-  HISTOGRAM_METRICS,
-  LATENCY,
-  RUNTIME_METRIC_NAMES,
-  rollupTimeColumn,
-} from './telemetry-names.js';
+import { ENTRY_SPAN, GRAINS, HISTOGRAM_METRICS, LATENCY, RUNTIME_METRIC_NAMES } from './telemetry-names.js';
 import { INSTANCE_FROM_RESOURCE, ttlAfter, type Retention } from './schema.js';
 
 /**
@@ -19,7 +12,9 @@ import { INSTANCE_FROM_RESOURCE, ttlAfter, type Retention } from './schema.js';
  * partitioned by day and drop whole parts at their TTL; hour-only tables by week.
  */
 function rollupTable(table: string, columns: string[], key: string, retentionSeconds: number): string {
-  const time = rollupTimeColumn(table);
+  // Today's tables hold both grains (`Time`); those of one grain, which migrations 19 to 26 made
+  // (rollups-legacy.ts), are named for it and keep their `Hour` or `Minute`.
+  const time = table.endsWith('_1h') ? 'Hour' : table.endsWith('_1m') ? 'Minute' : 'Time';
   const timeColumns = `${time === 'Time' ? 'Grain UInt8,\n    ' : ''}${time} DateTime CODEC(Delta, ZSTD(1))`;
   return `CREATE TABLE IF NOT EXISTS ${table} (
     ${columns.join(',\n    ').replace('$TIME', timeColumns)}

@@ -4,7 +4,7 @@
 // other writers take it from the resource attribute `service.namespace` (or 'default').
 // The ordering key leads with Namespace because every read is confined to one namespace.
 
-import { ROLLUP_TABLES, rollupTimeColumn } from './telemetry-names.js';
+import { ROLLUP_TABLES } from './telemetry-names.js';
 
 export type Signal = 'traces' | 'logs' | 'metrics';
 
@@ -45,7 +45,7 @@ export const TABLE_TTL: ReadonlyArray<{ table: string; signal: Signal; timeExpr:
   ...ROLLUP_TABLES.map((table) => ({
     table,
     signal: table.startsWith('otel_runtime') ? ('metrics' as const) : ('traces' as const),
-    timeExpr: rollupTimeColumn(table),
+    timeExpr: 'Time',
   })),
   { table: 'otel_logs', signal: 'logs', timeExpr: 'TimestampTime' },
   { table: 'otel_metrics_gauge', signal: 'metrics', timeExpr: 'toDateTime(TimeUnix)' },

@@ -79,13 +79,6 @@ export const LATENCY = {
  */
 export const ROLLUP_TABLES = ['otel_traces_red', 'otel_traces_latency', 'otel_runtime'] as const;
 
-/**
- * A rollup table's time column: `Time` for today's tables of both grains, `Hour` or `Minute` for
- * the tables of one grain that migrations 19 to 26 kept (their names end in `_1h`, `_1m`).
- */
-export const rollupTimeColumn = (table: string): 'Hour' | 'Minute' | 'Time' =>
-  table.endsWith('_1h') ? 'Hour' : table.endsWith('_1m') ? 'Minute' : 'Time';
-
 /** The minutes a rollup row covers (its `Grain`): a minute's rows and an hour's, in one table. */
 export const GRAINS = { minute: 1, hour: 60 } as const;
 export type RollupTable = (typeof ROLLUP_TABLES)[number];

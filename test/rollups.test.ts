@@ -203,8 +203,8 @@ test('a store of version 25 (rollups in a table per grain) has them moved into o
   const legacy = /otel_(traces_(red|latency)|runtime)_1[mh]/;
   const asOf26 = schemaStatements(undefined, undefined, 26).filter((s) => legacy.test(s) && !s.startsWith('DROP'));
   await onClosedStore(dataDir, [
-    ...['red', 'latency', 'runtime_gauge', 'runtime_sum', 'runtime_histogram'].map((v) =>
-      v.startsWith('runtime') ? `DROP VIEW otel_${v}_mv` : `DROP VIEW otel_traces_${v}_mv`,
+    ...['traces_red', 'traces_latency', 'runtime_gauge', 'runtime_sum', 'runtime_histogram'].map(
+      (v) => `DROP VIEW otel_${v}_mv`,
     ),
     'DROP TABLE otel_traces_red SYNC',
     'DROP TABLE otel_traces_latency SYNC',
