@@ -35,6 +35,7 @@ interface ServerFlags {
   batchRows?: string;
   maxInflightInserts?: string;
   insertLinger?: string;
+  writeAheadRows?: string;
   decodeThreads?: string;
   requireIngestToken?: boolean;
   apiRateLimit?: string;
@@ -157,6 +158,13 @@ export function serverCommand(): Command {
     )
     .addOption(
       new Option(
+        '--write-ahead-rows <n>',
+        "rows of a table acknowledged once in the data directory's write-ahead log while its insert runs " +
+          '(default 100000, 0: each request waits for its insert)',
+      ).env('MICRO_WRITE_AHEAD_ROWS'),
+    )
+    .addOption(
+      new Option(
         '--decode-threads <n>',
         'threads that decode OTLP requests (default 0: each on its request thread)',
       ).env('MICRO_DECODE_THREADS'),
@@ -216,6 +224,7 @@ export function serverCommand(): Command {
           batchRows: flags.batchRows,
           maxInflightInserts: flags.maxInflightInserts,
           insertLinger: flags.insertLinger,
+          writeAheadRows: flags.writeAheadRows,
           decodeThreads: flags.decodeThreads,
           requireIngestToken: flags.requireIngestToken,
           apiRateLimit: flags.apiRateLimit,

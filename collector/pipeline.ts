@@ -1,16 +1,23 @@
 // Batches rows per table and stores them, acknowledging a request only once every row it
 // brought is stored. Memory is bounded by the bytes queued: past the limit a request is turned
 // away as retryable (HTTP 429 / gRPC RESOURCE_EXHAUSTED) before anything of it is queued.
+import type { InsertOutcome, RowBinaryWriter, Store, TableName } from '../store/index.js';
 import {
-  PROBLEM_TEXT,
-  type InsertOutcome,
-  type RowBinaryWriter,
-  type Store,
-  type StoreProblem,
-  type TableName,
-} from '../store/index.js';
+  type Batch,
+  type LoggedChunk,
+  SUCCESS,
+  type SubmitOutcome,
+  type TableQueue,
+  acknowledged,
+  leftoverBatches,
+  loggedBatch,
+  requestOutcome,
+} from './batches.js';
 import type { RequestRows } from './rows.js';
 import type { CollectorMetrics } from './self-metrics.js';
+import type { LoggedEntry, WriteAheadLog } from './write-ahead-log.js';
+
+export type { SubmitOutcome } from './batches.js';
 
 export interface PipelineOptions {
   /** Seal a batch at this many rows… */
@@ -29,42 +36,13 @@ export interface PipelineOptions {
    * stored as soon as it holds as many rows again as the insert did (0: no wait).
    */
   lingerMs: number;
-}
-
-export type SubmitOutcome =
-  | { status: 'success' }
-  | {
-      status: 'retryable';
-      retryInMillis: number;
-      reason: 'overloaded' | 'store-unavailable' | 'shutting-down';
-      message: string;
-      problem?: StoreProblem;
-    }
-  | { status: 'failure'; message: string };
-
-interface Batch {
-  chunks: Buffer[];
-  /** Encoded bytes, what the insert sends. */
-  bytes: number;
-  /** Memory the chunks hold (their writers' buffers), what the queue limit counts. */
-  retained: number;
-  rows: number;
-  /** A batch of one request's rows, inserted alone with this deduplication token. */
-  dedupToken?: string;
-  /** Its flush interval passed: stored as soon as an insert slot is free. */
-  due: boolean;
-  waiters: Array<(o: InsertOutcome) => void>;
-}
-
-interface TableQueue {
-  open: Batch | null;
-  sealed: Batch[];
-  inflight: number;
-  timer: NodeJS.Timeout | null;
-  /** An insert just ended: the open batch waits, at most the linger, for the senders it acknowledged… */
-  linger: NodeJS.Timeout | null;
-  /** …until it holds this many rows (its own when the insert ended, and as many as the insert stored). */
-  lingerRows: number;
+  /**
+   * While a table's insert runs, a request is acknowledged once its rows are written to this log
+   * (at most `maxRows` of a table so), and stored with the rows that come meanwhile: inserts then
+   * grow with the load instead of staying at what senders hold in flight. Absent: every request
+   * waits for its insert.
+   */
+  writeAhead?: { log: WriteAheadLog; maxRows: number };
 }
 
 export interface Pipeline {
@@ -73,6 +51,11 @@ export interface Pipeline {
   queuedBytes(): number;
   /** Stops taking requests and stores everything accepted. */
   drain(): Promise<void>;
+  /**
+   * Stores what an earlier run logged and did not store (before requests are taken); what fails
+   * now stays queued and is retried. Files logged for other columns are left where they are.
+   */
+  recover(): Promise<{ stored: number; retrying: number; foreign: string[] }>;
 }
 
 export function createPipeline(
@@ -85,11 +68,13 @@ export function createPipeline(
   let queuedRows = 0;
   let closing = false;
   const idle = new Set<() => void>();
+  /** Acknowledged rows waiting to be tried again, by their timer. */
+  const retrying = new Map<NodeJS.Timeout, { q: TableQueue; batch: Batch }>();
 
   const queueOf = (table: TableName): TableQueue => {
     let q = queues.get(table);
     if (!q) {
-      q = { open: null, sealed: [], inflight: 0, timer: null, linger: null, lingerRows: 0 };
+      q = { open: null, sealed: [], inflight: 0, timer: null, linger: null, lingerRows: 0, loggedRows: 0 };
       queues.set(table, q);
     }
     return q;
@@ -126,11 +111,20 @@ export function createPipeline(
     }
     metrics.flushSeconds.labels(table, outcome.status).observe(Number(process.hrtime.bigint() - started) / 1e9);
     if (outcome.status === 'success') metrics.stored.labels(table).inc(batch.rows);
-    queuedBytes -= batch.retained;
-    queuedRows -= batch.rows;
+    // Rows acknowledged once logged are kept queued when the insert fails, and tried again.
+    const kept = outcome.status === 'success' || closing ? [] : await acknowledged(batch.logged);
+    const keptRetained = kept.reduce((n, c) => n + c.retained, 0);
+    const keptRows = kept.reduce((n, c) => n + c.rows, 0);
+    queuedBytes -= batch.retained - keptRetained;
+    queuedRows -= batch.rows - keptRows;
     metrics.queueBytes.set(queuedBytes);
     metrics.queueRows.set(queuedRows);
     for (const w of batch.waiters) w(outcome);
+    const loggedRows = batch.logged.reduce((n, c) => n + c.rows, 0);
+    q.loggedRows -= loggedRows - keptRows;
+    metrics.writeAheadRows.labels(table).set(q.loggedRows);
+    if (outcome.status === 'success') void forget(batch.logged);
+    if (kept.length > 0) retryLater(table, q, kept, outcome.status === 'retryable' ? outcome.retryInMillis : 1000);
     q.inflight--;
     // With acknowledgement after storage, the senders of this batch wait for it, and the next batch
     // holds only the others: inserts would stay at half of what is in flight. Waiting a moment lets
@@ -138,10 +132,12 @@ export function createPipeline(
     // is mostly fixed); a full batch is sealed at once, and nothing waits when the insert failed
     // (its senders retry later). Often nothing is open yet, every sender having waited for this
     // insert: the batch they open is then stored once they are back, not at its flush interval
-    // (bench/ingest, logs: 26.7 ms from one insert to the next instead of 55.6).
-    const lingers = opts.lingerMs > 0 && outcome.status === 'success' && !closing;
+    // (bench/ingest, logs: 26.7 ms from one insert to the next instead of 55.6). Senders answered
+    // once logged are not waiting for this insert: only the others' rows are waited for.
+    const waited = batch.rows - loggedRows;
+    const lingers = opts.lingerMs > 0 && outcome.status === 'success' && !closing && waited > 0;
     if (lingers && q.sealed.length === 0) {
-      q.lingerRows = (q.open?.rows ?? 0) + batch.rows;
+      q.lingerRows = (q.open?.rows ?? 0) + waited;
       if (q.linger) clearTimeout(q.linger); // with several inserts in flight, the latest one's linger counts
       q.linger = setTimeout(() => endLinger(table, q), opts.lingerMs);
       q.linger.unref();
@@ -149,6 +145,24 @@ export function createPipeline(
     }
     pump(table);
   }
+
+  /** Stored: the log forgets them. */
+  async function forget(logged: readonly LoggedChunk[]): Promise<void> {
+    if (logged.length === 0 || !opts.writeAhead) return;
+    const entries = await Promise.all(logged.map((c) => c.entry));
+    await opts.writeAhead.log.remove(entries.filter((e): e is LoggedEntry => e !== null));
+  }
+
+  /** Acknowledged rows whose insert failed: stored again after `ms`, ahead of newer batches. */
+  const retryLater = (table: TableName, q: TableQueue, logged: LoggedChunk[], ms: number): void => {
+    const again = loggedBatch(logged);
+    const timer = setTimeout(() => {
+      retrying.delete(timer);
+      q.sealed.unshift(again);
+      pump(table);
+    }, ms);
+    retrying.set(timer, { q, batch: again });
+  };
 
   const endLinger = (table: TableName, q: TableQueue): void => {
     if (q.linger) clearTimeout(q.linger);
@@ -169,6 +183,7 @@ export function createPipeline(
         rows: w.rows,
         due: true,
         waiters: [],
+        logged: [],
         dedupToken: `${dedupToken}-${table}`,
       };
       const done = new Promise<InsertOutcome>((resolve) => own.waiters.push(resolve));
@@ -177,7 +192,7 @@ export function createPipeline(
       return done;
     }
     if (!q.open) {
-      const opened: Batch = { chunks: [], bytes: 0, retained: 0, rows: 0, due: false, waiters: [] };
+      const opened: Batch = { chunks: [], bytes: 0, retained: 0, rows: 0, due: false, waiters: [], logged: [] };
       q.open = opened;
       // The timer marks its own batch due (timers may fire a little before Date.now() says the
       // interval passed, so an age check could leave it waiting). A due batch is sealed when an
@@ -190,11 +205,23 @@ export function createPipeline(
       q.timer.unref();
     }
     const b = q.open;
-    b.chunks.push(w.bytes());
+    const chunk = w.bytes();
+    b.chunks.push(chunk);
     b.bytes += w.pos;
     b.retained += w.buf.length;
     b.rows += w.rows;
-    const done = new Promise<InsertOutcome>((resolve) => b.waiters.push(resolve));
+    let done = new Promise<InsertOutcome>((resolve) => b.waiters.push(resolve));
+    const ahead = opts.writeAhead;
+    if (ahead && q.inflight >= opts.maxInflightPerTable && q.loggedRows + w.rows <= ahead.maxRows) {
+      // The engine is busy with this table: rather than wait for that insert and then its own, the
+      // sender is answered once its rows are logged, and sends its next request meanwhile.
+      const entry = ahead.log.write(table, w.rows, chunk);
+      b.logged.push({ chunk, bytes: w.pos, retained: w.buf.length, rows: w.rows, entry });
+      q.loggedRows += w.rows;
+      metrics.writeAheadRows.labels(table).set(q.loggedRows);
+      const stored = done;
+      done = entry.then((e) => (e ? SUCCESS : stored));
+    }
     if (b.rows >= opts.batchRows || b.bytes >= opts.batchBytes) seal(q);
     if (q.linger && b.rows >= q.lingerRows) {
       // As many rows again as the insert stored: the acknowledged senders are back, so waiting for
@@ -234,24 +261,34 @@ export function createPipeline(
       }
       metrics.queueBytes.set(queuedBytes);
       metrics.queueRows.set(queuedRows);
-      const outcomes = await Promise.all(waits);
-      const failed = outcomes.find((o) => o.status === 'failure');
-      if (failed && failed.status === 'failure')
-        return { status: 'failure', message: `the store refused the rows: ${failed.error}` };
-      const retry = outcomes.find((o) => o.status === 'retryable');
-      if (retry && retry.status === 'retryable') {
-        return {
-          status: 'retryable',
-          retryInMillis: retry.retryInMillis,
-          reason: 'store-unavailable',
-          problem: retry.problem,
-          message: `${PROBLEM_TEXT[retry.problem]}; nothing of this request was kept, retry it: ${retry.error}`,
-        };
+      return requestOutcome(await Promise.all(waits));
+    },
+    async recover() {
+      const log = opts.writeAhead?.log;
+      if (!log) return { stored: 0, retrying: 0, foreign: [] };
+      const { entries, foreign } = log.leftovers();
+      const inserts: Array<Promise<{ rows: number; outcome: InsertOutcome }>> = [];
+      for (const { table, batch } of await leftoverBatches(log, entries, opts.batchRows)) {
+        const q = queueOf(table);
+        q.loggedRows += batch.rows;
+        queuedBytes += batch.retained;
+        queuedRows += batch.rows;
+        inserts.push(new Promise((resolve) => batch.waiters.push((outcome) => resolve({ rows: batch.rows, outcome }))));
+        q.sealed.push(batch);
+        pump(table);
       }
-      return { status: 'success' };
+      const results = await Promise.all(inserts);
+      const count = (ok: boolean) =>
+        results.filter((r) => (r.outcome.status === 'success') === ok).reduce((n, r) => n + r.rows, 0);
+      return { stored: count(true), retrying: count(false), foreign };
     },
     async drain() {
       closing = true;
+      for (const [timer, { q, batch }] of retrying) {
+        clearTimeout(timer);
+        q.sealed.unshift(batch);
+      }
+      retrying.clear();
       await new Promise<void>((resolve) => {
         const check = (): void => {
           for (const q of queues.values()) if (q.inflight > 0 || q.open || q.sealed.length > 0) return;

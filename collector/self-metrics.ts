@@ -8,6 +8,7 @@ export interface CollectorMetrics {
   rejected: Counter<'signal' | 'reason'>;
   queueRows: Gauge;
   queueBytes: Gauge;
+  writeAheadRows: Gauge<'table'>;
   flushSeconds: Histogram<'table' | 'outcome'>;
   requests: Counter<'signal' | 'transport' | 'code'>;
   decodeSeconds: Counter<'signal'>;
@@ -45,6 +46,12 @@ export function createCollectorMetrics(registry = new Registry()): CollectorMetr
     queueBytes: new Gauge({
       name: 'micro_collector_queue_bytes',
       help: 'Encoded bytes accepted and waiting to be stored',
+      registers: [registry],
+    }),
+    writeAheadRows: new Gauge({
+      name: 'micro_collector_write_ahead_rows',
+      help: 'Rows acknowledged once written to the write-ahead log and not stored yet, by table',
+      labelNames: ['table'],
       registers: [registry],
     }),
     flushSeconds: new Histogram({

@@ -87,6 +87,12 @@ export const serverObject = z
     /** After an insert, how long at most the next batch waits for the senders it acknowledged (0: not at all). */
     insertLinger: durationMs(0).prefault('50ms'),
     /**
+     * While a table's insert runs, up to this many of its rows are acknowledged once written to the
+     * data directory's write-ahead log, and stored with the next insert (0: every request waits for
+     * its own insert).
+     */
+    writeAheadRows: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
+    /**
      * Threads that decode OTLP bodies (0: each on its request's thread). Off by default: on two
      * cores, which the engine keeps busy, they helped logs (+15%) and not spans (README).
      */

@@ -18,7 +18,7 @@ import {
   type TokenBook,
 } from '../access/index.js';
 import { ingestAuthorizer } from './ingest-access.js';
-import { createIngestContext } from './ingest-context.js';
+import { createIngestContext, recoverWriteAhead } from './ingest-context.js';
 import { createNamespaces, type Namespaces } from './namespaces.js';
 import { createLogger } from './logger.js';
 import { openLeases, type ProcessLeases } from './leases.js';
@@ -215,6 +215,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const ctx = createIngestContext(config, store, metrics, logger, now);
   const { pipeline, decodePool } = ctx;
   ingestCtx = ctx;
+  await recoverWriteAhead(pipeline, logger);
   const authorize = ingestAuthorizer({
     tokens: () => tokens,
     requireIngestToken,
