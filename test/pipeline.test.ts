@@ -1,65 +1,10 @@
 // Group commit: after an insert, the next batch waits (at most the linger) for the requests its
 // acknowledgement releases, so those senders' rows join it; a full batch and a drain wait for nothing.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { RequestRows, createCollectorMetrics, createPipeline, decodeTracesProto } from '../collector/index.js';
-import { rowBinaryLength, type InsertOutcome, type RowBinaryBytes, type TableName } from '../store/index.js';
-import { encodeTraces, kv, nanos } from './support/otlp-proto.js';
+import { createCollectorMetrics, createPipeline } from '../collector/index.js';
+import { bytesOf, held, request, slowStore } from './support/pipeline.js';
 
-/** One request's rows: `spans` spans of one trace. */
-function request(spans: number, name = 'GET /cart'): RequestRows {
-  const traceId = randomBytes(16);
-  const body = encodeTraces({
-    resource_spans: [
-      {
-        resource: { attributes: [kv('service.name', 'checkout')] },
-        scope_spans: [
-          {
-            scope: { name: 'test' },
-            spans: Array.from({ length: spans }, (_, i) => ({
-              trace_id: traceId,
-              span_id: randomBytes(8),
-              name,
-              kind: 2,
-              start_time_unix_nano: nanos(i * 1000),
-              end_time_unix_nano: nanos(i * 1000 + 500_000),
-            })),
-          },
-        ],
-      },
-    ],
-  });
-  const rows = new RequestRows();
-  decodeTracesProto(body, 'default', rows);
-  assert.equal(rows.accepted, spans);
-  return rows;
-}
-
-/** A store whose inserts take `ms` each, recording the bytes of each one. */
-function slowStore(ms: number) {
-  const inserts: number[] = [];
-  return {
-    inserts,
-    insertRowBinary: async (_table: TableName, rows: RowBinaryBytes): Promise<InsertOutcome> => {
-      inserts.push(rowBinaryLength(rows));
-      await new Promise((r) => setTimeout(r, ms));
-      return { status: 'success' };
-    },
-  };
-}
-
-/** The pipeline's timers do not hold the process open (the server's sockets do): this test's do. */
-async function held<T>(work: () => Promise<T>): Promise<T> {
-  const open = setInterval(() => undefined, 1000);
-  try {
-    return await work();
-  } finally {
-    clearInterval(open);
-  }
-}
-
-const bytesOf = (rows: RequestRows): number => rows.writers.get('otel_traces')!.pos;
 const options = { batchRows: 50_000, batchBytes: 32 << 20, flushIntervalMs: 5, maxQueueBytes: 64 << 20 };
 
 /**

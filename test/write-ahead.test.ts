@@ -1,0 +1,163 @@
+// The write-ahead log: while a table's insert runs, a request is answered once its rows are in the
+// log, stored with the next insert, kept through a failed insert, and stored by the next start when
+// the process died first.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { createCollectorMetrics, createPipeline, layoutKey, openWriteAheadLog } from '../collector/index.js';
+import { rowBinaryLength, type InsertOutcome, type RowBinaryBytes, type TableName } from '../store/index.js';
+import { bytesOf, held, request } from './support/pipeline.js';
+
+const options = { batchRows: 50_000, batchBytes: 32 << 20, flushIntervalMs: 5, maxQueueBytes: 64 << 20 };
+
+/** A store whose inserts take `ms` and answer `outcomes` in turn (then success), recording what each held. */
+function scriptedStore(ms: number, outcomes: InsertOutcome[] = []) {
+  const inserts: Array<{ table: TableName; bytes: number; outcome: InsertOutcome }> = [];
+  return {
+    inserts,
+    stored: () => inserts.filter((i) => i.outcome.status === 'success').map((i) => i.bytes),
+    insertRowBinary: async (table: TableName, rows: RowBinaryBytes): Promise<InsertOutcome> => {
+      await new Promise((r) => setTimeout(r, ms));
+      const outcome = outcomes.shift() ?? { status: 'success' };
+      inserts.push({ table, bytes: rowBinaryLength(rows), outcome });
+      return outcome;
+    },
+  };
+}
+
+function logDir(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'micro-wal-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const files = (dir: string): string[] => readdirSync(dir).sort();
+
+test('while an insert runs, a request is answered once logged, and stored with the next insert', (t) =>
+  held(async () => {
+    const dir = logDir(t);
+    const store = scriptedStore(150);
+    const pipeline = createPipeline(
+      store,
+      { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000 } },
+      createCollectorMetrics(),
+    );
+    const [a, b, c] = [request(10), request(20), request(30)];
+    const first = pipeline.submit(a);
+    await new Promise((r) => setTimeout(r, 20));
+    const started = performance.now();
+    const [ob, oc] = await Promise.all([pipeline.submit(b), pipeline.submit(c)]);
+    assert.deepEqual([ob.status, oc.status], ['success', 'success']);
+    assert.ok(performance.now() - started < 100, 'answered before the running insert ended');
+    assert.deepEqual(store.inserts, [], 'nothing stored yet');
+    assert.equal(files(dir).length, 2, 'each answered request is a file in the log');
+    assert.ok(files(dir).every((f) => f.startsWith(`otel_traces.${layoutKey('otel_traces')}.`)));
+    assert.equal((await first).status, 'success');
+    await pipeline.drain();
+    assert.deepEqual(store.stored(), [bytesOf(a), bytesOf(b) + bytesOf(c)], 'b and c in one insert');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(files(dir), [], 'stored: the log forgot them');
+  }));
+
+test('past its rows the log takes no more: the request waits for its own insert', (t) =>
+  held(async () => {
+    const dir = logDir(t);
+    const store = scriptedStore(100);
+    const log = openWriteAheadLog(dir);
+    const pipeline = createPipeline(
+      store,
+      { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log, maxRows: 25 } },
+      createCollectorMetrics(),
+    );
+    const first = pipeline.submit(request(10));
+    await new Promise((r) => setTimeout(r, 20));
+    const logged = pipeline.submit(request(20));
+    const waits = pipeline.submit(request(20)); // 40 rows would pass the log's 25
+    assert.equal((await logged).status, 'success');
+    assert.equal(store.inserts.length, 0);
+    assert.equal(files(dir).length, 1, 'only the first of the two was logged');
+    assert.equal((await waits).status, 'success');
+    assert.ok(store.inserts.length >= 2, 'answered after its insert');
+    await first;
+    await pipeline.drain();
+  }));
+
+test('a failed insert keeps the logged rows: they are stored when the store takes them again', (t) =>
+  held(async () => {
+    const dir = logDir(t);
+    const refused: InsertOutcome = { status: 'retryable', retryInMillis: 50, error: 'down', problem: 'unreachable' };
+    // The first insert goes through; the one holding the logged request fails twice.
+    const store = scriptedStore(60, [{ status: 'success' }, refused, refused]);
+    const pipeline = createPipeline(
+      store,
+      { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000 } },
+      createCollectorMetrics(),
+    );
+    const [a, b] = [request(10), request(20)];
+    const first = pipeline.submit(a);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await pipeline.submit(b)).status, 'success', 'answered once logged');
+    assert.equal((await first).status, 'success');
+    while (store.stored().length < 2) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(store.stored(), [bytesOf(a), bytesOf(b)]);
+    assert.equal(store.inserts.length, 4, 'one success, two refusals, then stored');
+    await pipeline.drain();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(files(dir), []);
+  }));
+
+test('the next start stores what a killed run logged; half-written and foreign files are not inserted', (t) =>
+  held(async () => {
+    const dir = logDir(t);
+    // A run that logged two requests and died before storing them (nothing removes their files).
+    const before = openWriteAheadLog(dir);
+    const [a, b] = [request(10), request(20)];
+    for (const r of [a, b]) {
+      const w = r.writers.get('otel_traces')!;
+      assert.ok(await before.write('otel_traces', w.rows, w.bytes()));
+    }
+    writeFileSync(path.join(dir, 'otel_traces.0123456789ab.5.dead-0.rows'), 'rows of older columns');
+    writeFileSync(path.join(dir, `otel_traces.${layoutKey('otel_traces')}.5.dead-1.rows.tmp`), 'half');
+    const store = scriptedStore(5);
+    const pipeline = createPipeline(
+      store,
+      { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000 } },
+      createCollectorMetrics(),
+    );
+    const recovered = await pipeline.recover();
+    assert.deepEqual(recovered, { stored: 30, retrying: 0, foreign: ['otel_traces.0123456789ab.5.dead-0.rows'] });
+    assert.deepEqual(store.stored(), [bytesOf(a) + bytesOf(b)]);
+    await pipeline.drain();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(files(dir), ['otel_traces.0123456789ab.5.dead-0.rows'], 'the foreign file stays');
+  }));
+
+test('a drain with the store down leaves the logged rows in the log for the next start', (t) =>
+  held(async () => {
+    const dir = logDir(t);
+    const down: InsertOutcome = { status: 'retryable', retryInMillis: 60_000, error: 'down', problem: 'unreachable' };
+    const store = scriptedStore(60, [{ status: 'success' }, down, down]);
+    const pipeline = createPipeline(
+      store,
+      { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000 } },
+      createCollectorMetrics(),
+    );
+    const first = pipeline.submit(request(10));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await pipeline.submit(request(20))).status, 'success');
+    await first;
+    while (store.inserts.length < 2) await new Promise((r) => setTimeout(r, 10));
+    const started = performance.now();
+    await pipeline.drain(); // the retry waiting a minute is tried at once, fails, and stays logged
+    assert.ok(performance.now() - started < 5_000);
+    assert.equal(files(dir).length, 1);
+    const next = createPipeline(
+      scriptedStore(5),
+      { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000 } },
+      createCollectorMetrics(),
+    );
+    assert.equal((await next.recover()).stored, 20);
+    await next.drain();
+  }));
