@@ -36,6 +36,7 @@ interface ServerFlags {
   maxInflightInserts?: string;
   insertLinger?: string;
   writeAheadRows?: string;
+  writeAheadFrom?: string;
   decodeThreads?: string;
   requireIngestToken?: boolean;
   apiRateLimit?: string;
@@ -165,6 +166,12 @@ export function serverCommand(): Command {
     )
     .addOption(
       new Option(
+        '--write-ahead-from <rows>',
+        'write ahead only while the running insert holds this many rows (default 5000)',
+      ).env('MICRO_WRITE_AHEAD_FROM'),
+    )
+    .addOption(
+      new Option(
         '--decode-threads <n>',
         'threads that decode OTLP requests (default 0: each on its request thread)',
       ).env('MICRO_DECODE_THREADS'),
@@ -225,6 +232,7 @@ export function serverCommand(): Command {
           maxInflightInserts: flags.maxInflightInserts,
           insertLinger: flags.insertLinger,
           writeAheadRows: flags.writeAheadRows,
+          writeAheadFrom: flags.writeAheadFrom,
           decodeThreads: flags.decodeThreads,
           requireIngestToken: flags.requireIngestToken,
           apiRateLimit: flags.apiRateLimit,

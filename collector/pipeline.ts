@@ -42,7 +42,15 @@ export interface PipelineOptions {
    * grow with the load instead of staying at what senders hold in flight. Absent: every request
    * waits for its insert.
    */
-  writeAhead?: { log: WriteAheadLog; maxRows: number };
+  writeAhead?: {
+    log: WriteAheadLog;
+    maxRows: number;
+    /**
+     * Only while the running insert holds this many rows: under a lighter load an insert is short,
+     * and a request answered after its own is readable at once.
+     */
+    fromRows: number;
+  };
 }
 
 export interface Pipeline {
@@ -74,7 +82,16 @@ export function createPipeline(
   const queueOf = (table: TableName): TableQueue => {
     let q = queues.get(table);
     if (!q) {
-      q = { open: null, sealed: [], inflight: 0, timer: null, linger: null, lingerRows: 0, loggedRows: 0 };
+      q = {
+        open: null,
+        sealed: [],
+        inflight: 0,
+        inflightRows: 0,
+        timer: null,
+        linger: null,
+        lingerRows: 0,
+        loggedRows: 0,
+      };
       queues.set(table, q);
     }
     return q;
@@ -95,6 +112,7 @@ export function createPipeline(
       const batch = q.sealed.shift();
       if (!batch) break;
       q.inflight++;
+      q.inflightRows += batch.rows;
       void store_(table, q, batch);
     }
     if (q.inflight === 0 && !q.open && q.sealed.length === 0) for (const f of idle) f();
@@ -126,6 +144,7 @@ export function createPipeline(
     if (outcome.status === 'success') void forget(batch.logged);
     if (kept.length > 0) retryLater(table, q, kept, outcome.status === 'retryable' ? outcome.retryInMillis : 1000);
     q.inflight--;
+    q.inflightRows -= batch.rows;
     // With acknowledgement after storage, the senders of this batch wait for it, and the next batch
     // holds only the others: inserts would stay at half of what is in flight. Waiting a moment lets
     // the acknowledged senders' next requests join it, for fewer and larger inserts (an insert's cost
@@ -212,7 +231,12 @@ export function createPipeline(
     b.rows += w.rows;
     let done = new Promise<InsertOutcome>((resolve) => b.waiters.push(resolve));
     const ahead = opts.writeAhead;
-    if (ahead && q.inflight >= opts.maxInflightPerTable && q.loggedRows + w.rows <= ahead.maxRows) {
+    const logs =
+      ahead &&
+      q.inflight >= opts.maxInflightPerTable &&
+      q.inflightRows >= ahead.fromRows &&
+      q.loggedRows + w.rows <= ahead.maxRows;
+    if (logs) {
       // The engine is busy with this table: rather than wait for that insert and then its own, the
       // sender is answered once its rows are logged, and sends its next request meanwhile.
       const entry = ahead.log.write(table, w.rows, chunk);

@@ -35,7 +35,11 @@ export function createIngestContext(
       lingerMs: config.insertLinger,
       writeAhead:
         config.writeAheadRows > 0
-          ? { log: openWriteAheadLog(writeAheadDir(config.dataDir)), maxRows: config.writeAheadRows }
+          ? {
+              log: openWriteAheadLog(writeAheadDir(config.dataDir)),
+              maxRows: config.writeAheadRows,
+              fromRows: config.writeAheadFrom,
+            }
           : undefined,
     },
     metrics,

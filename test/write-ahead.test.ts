@@ -41,7 +41,12 @@ test('while an insert runs, a request is answered once logged, and stored with t
     const store = scriptedStore(150);
     const pipeline = createPipeline(
       store,
-      { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000 } },
+      {
+        ...options,
+        maxInflightPerTable: 1,
+        lingerMs: 0,
+        writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000, fromRows: 0 },
+      },
       createCollectorMetrics(),
     );
     const [a, b, c] = [request(10), request(20), request(30)];
@@ -68,7 +73,7 @@ test('past its rows the log takes no more: the request waits for its own insert'
     const log = openWriteAheadLog(dir);
     const pipeline = createPipeline(
       store,
-      { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log, maxRows: 25 } },
+      { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log, maxRows: 25, fromRows: 0 } },
       createCollectorMetrics(),
     );
     const first = pipeline.submit(request(10));
@@ -84,6 +89,31 @@ test('past its rows the log takes no more: the request waits for its own insert'
     await pipeline.drain();
   }));
 
+test('under a light load (a running insert below its rows) a request waits for its own insert', (t) =>
+  held(async () => {
+    const dir = logDir(t);
+    const store = scriptedStore(100);
+    const pipeline = createPipeline(
+      store,
+      {
+        ...options,
+        maxInflightPerTable: 1,
+        lingerMs: 0,
+        writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000, fromRows: 11 },
+      },
+      createCollectorMetrics(),
+    );
+    const first = pipeline.submit(request(10));
+    await new Promise((r) => setTimeout(r, 20));
+    const second = pipeline.submit(request(20));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(files(dir), [], 'not logged: the running insert holds 10 rows');
+    assert.equal((await second).status, 'success');
+    assert.equal(store.inserts.length, 2, 'answered once its own insert was stored');
+    await first;
+    await pipeline.drain();
+  }));
+
 test('a failed insert keeps the logged rows: they are stored when the store takes them again', (t) =>
   held(async () => {
     const dir = logDir(t);
@@ -92,7 +122,12 @@ test('a failed insert keeps the logged rows: they are stored when the store take
     const store = scriptedStore(60, [{ status: 'success' }, refused, refused]);
     const pipeline = createPipeline(
       store,
-      { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000 } },
+      {
+        ...options,
+        maxInflightPerTable: 1,
+        lingerMs: 0,
+        writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000, fromRows: 0 },
+      },
       createCollectorMetrics(),
     );
     const [a, b] = [request(10), request(20)];
@@ -123,7 +158,12 @@ test('the next start stores what a killed run logged; half-written and foreign f
     const store = scriptedStore(5);
     const pipeline = createPipeline(
       store,
-      { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000 } },
+      {
+        ...options,
+        maxInflightPerTable: 1,
+        lingerMs: 0,
+        writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000, fromRows: 0 },
+      },
       createCollectorMetrics(),
     );
     const recovered = await pipeline.recover();
@@ -141,7 +181,12 @@ test('a drain with the store down leaves the logged rows in the log for the next
     const store = scriptedStore(60, [{ status: 'success' }, down, down]);
     const pipeline = createPipeline(
       store,
-      { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000 } },
+      {
+        ...options,
+        maxInflightPerTable: 1,
+        lingerMs: 0,
+        writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000, fromRows: 0 },
+      },
       createCollectorMetrics(),
     );
     const first = pipeline.submit(request(10));
@@ -155,7 +200,12 @@ test('a drain with the store down leaves the logged rows in the log for the next
     assert.equal(files(dir).length, 1);
     const next = createPipeline(
       scriptedStore(5),
-      { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000 } },
+      {
+        ...options,
+        maxInflightPerTable: 1,
+        lingerMs: 0,
+        writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000, fromRows: 0 },
+      },
       createCollectorMetrics(),
     );
     assert.equal((await next.recover()).stored, 20);
