@@ -167,7 +167,7 @@ export function serverCommand(): Command {
     .addOption(
       new Option(
         '--write-ahead-from <rows>',
-        'write ahead only while the running insert holds this many rows (default 5000)',
+        'write ahead only while the running inserts hold this many rows between them (default 5000)',
       ).env('MICRO_WRITE_AHEAD_FROM'),
     )
     .addOption(

@@ -45,8 +45,6 @@ export interface TableQueue {
   open: Batch | null;
   sealed: Batch[];
   inflight: number;
-  /** Rows of the inserts in flight. */
-  inflightRows: number;
   timer: NodeJS.Timeout | null;
   /** An insert just ended: the open batch waits, at most the linger, for the senders it acknowledged… */
   linger: NodeJS.Timeout | null;

@@ -46,8 +46,8 @@ export interface PipelineOptions {
     log: WriteAheadLog;
     maxRows: number;
     /**
-     * Only while the running insert holds this many rows: under a lighter load an insert is short,
-     * and a request answered after its own is readable at once.
+     * Only while the running inserts (every table's) hold this many rows: under a lighter load an
+     * insert is short, and a request answered after its own is readable at once.
      */
     fromRows: number;
   };
@@ -74,6 +74,8 @@ export function createPipeline(
   const queues = new Map<TableName, TableQueue>();
   let queuedBytes = 0;
   let queuedRows = 0;
+  /** Rows of the inserts in flight, every table's: how busy the engine is. */
+  let inflightRows = 0;
   let closing = false;
   const idle = new Set<() => void>();
   /** Acknowledged rows waiting to be tried again, by their timer. */
@@ -82,16 +84,7 @@ export function createPipeline(
   const queueOf = (table: TableName): TableQueue => {
     let q = queues.get(table);
     if (!q) {
-      q = {
-        open: null,
-        sealed: [],
-        inflight: 0,
-        inflightRows: 0,
-        timer: null,
-        linger: null,
-        lingerRows: 0,
-        loggedRows: 0,
-      };
+      q = { open: null, sealed: [], inflight: 0, timer: null, linger: null, lingerRows: 0, loggedRows: 0 };
       queues.set(table, q);
     }
     return q;
@@ -112,7 +105,7 @@ export function createPipeline(
       const batch = q.sealed.shift();
       if (!batch) break;
       q.inflight++;
-      q.inflightRows += batch.rows;
+      inflightRows += batch.rows;
       void store_(table, q, batch);
     }
     if (q.inflight === 0 && !q.open && q.sealed.length === 0) for (const f of idle) f();
@@ -144,7 +137,7 @@ export function createPipeline(
     if (outcome.status === 'success') void forget(batch.logged);
     if (kept.length > 0) retryLater(table, q, kept, outcome.status === 'retryable' ? outcome.retryInMillis : 1000);
     q.inflight--;
-    q.inflightRows -= batch.rows;
+    inflightRows -= batch.rows;
     // With acknowledgement after storage, the senders of this batch wait for it, and the next batch
     // holds only the others: inserts would stay at half of what is in flight. Waiting a moment lets
     // the acknowledged senders' next requests join it, for fewer and larger inserts (an insert's cost
@@ -234,7 +227,7 @@ export function createPipeline(
     const logs =
       ahead &&
       q.inflight >= opts.maxInflightPerTable &&
-      q.inflightRows >= ahead.fromRows &&
+      inflightRows >= ahead.fromRows &&
       q.loggedRows + w.rows <= ahead.maxRows;
     if (logs) {
       // The engine is busy with this table: rather than wait for that insert and then its own, the
