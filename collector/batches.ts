@@ -1,6 +1,12 @@
 // A table's queue of batches, and what the pipeline makes of its inserts' outcomes: the pieces of
 // collector/pipeline.ts that hold no state of their own.
-import { type InsertOutcome, PROBLEM_TEXT, type StoreProblem, type TableName } from '../store/index.js';
+import {
+  type InsertOutcome,
+  PROBLEM_TEXT,
+  type RowBinaryWriter,
+  type StoreProblem,
+  type TableName,
+} from '../store/index.js';
 import type { LoggedEntry, WriteAheadLog } from './write-ahead-log.js';
 
 export type SubmitOutcome =
@@ -60,6 +66,35 @@ export async function acknowledged(logged: readonly LoggedChunk[]): Promise<Logg
   return logged.filter((_, i) => entries[i] !== null);
 }
 
+export const emptyBatch = (): Batch => ({
+  chunks: [],
+  bytes: 0,
+  retained: 0,
+  rows: 0,
+  due: false,
+  waiters: [],
+  logged: [],
+});
+
+/** One request's rows as a batch of their own, inserted under `dedupToken` (a retry is the same block). */
+export const batchOf = (w: RowBinaryWriter, dedupToken: string): Batch => ({
+  chunks: [w.bytes()],
+  bytes: w.pos,
+  retained: w.buf.length,
+  rows: w.rows,
+  due: true,
+  waiters: [],
+  logged: [],
+  dedupToken,
+});
+
+/** Stored: the log forgets them. */
+export async function forget(log: WriteAheadLog, logged: readonly LoggedChunk[]): Promise<void> {
+  if (logged.length === 0) return;
+  const entries = await Promise.all(logged.map((c) => c.entry));
+  await log.remove(entries.filter((e): e is LoggedEntry => e !== null));
+}
+
 export const loggedBatch = (logged: LoggedChunk[]): Batch => ({
   chunks: logged.map((c) => c.chunk),
   bytes: logged.reduce((n, c) => n + c.bytes, 0),
@@ -97,6 +132,14 @@ export async function leftoverBatches(
   }
   return batches;
 }
+
+/** A request turned away before anything of it is queued: it may be sent again in a second. */
+export const refusal = (reason: 'overloaded' | 'shutting-down', message: string): SubmitOutcome => ({
+  status: 'retryable',
+  retryInMillis: 1000,
+  reason,
+  message,
+});
 
 /** A request's answer from its tables' outcomes: refused if one refused it, retryable if one failed so. */
 export function requestOutcome(outcomes: readonly InsertOutcome[]): SubmitOutcome {

@@ -1,5 +1,5 @@
 // Batches rows per table and stores them, acknowledging a request only once every row it
-// brought is stored. Memory is bounded by the bytes queued: past the limit a request is turned
+// brought is stored, or while the engine is busy, logged ahead (write-ahead-log.ts). Memory is bounded by the bytes queued: past the limit a request is turned
 // away as retryable (HTTP 429 / gRPC RESOURCE_EXHAUSTED) before anything of it is queued.
 import type { InsertOutcome, RowBinaryWriter, Store, TableName } from '../store/index.js';
 import {
@@ -9,13 +9,17 @@ import {
   type SubmitOutcome,
   type TableQueue,
   acknowledged,
+  batchOf,
+  emptyBatch,
+  forget,
   leftoverBatches,
   loggedBatch,
+  refusal,
   requestOutcome,
 } from './batches.js';
 import type { RequestRows } from './rows.js';
 import type { CollectorMetrics } from './self-metrics.js';
-import type { LoggedEntry, WriteAheadLog } from './write-ahead-log.js';
+import type { WriteAheadLog } from './write-ahead-log.js';
 
 export type { SubmitOutcome } from './batches.js';
 
@@ -134,7 +138,7 @@ export function createPipeline(
     const loggedRows = batch.logged.reduce((n, c) => n + c.rows, 0);
     q.loggedRows -= loggedRows - keptRows;
     metrics.writeAheadRows.labels(table).set(q.loggedRows);
-    if (outcome.status === 'success') void forget(batch.logged);
+    if (outcome.status === 'success' && opts.writeAhead) void forget(opts.writeAhead.log, batch.logged);
     if (kept.length > 0) retryLater(table, q, kept, outcome.status === 'retryable' ? outcome.retryInMillis : 1000);
     q.inflight--;
     inflightRows -= batch.rows;
@@ -156,13 +160,6 @@ export function createPipeline(
       return;
     }
     pump(table);
-  }
-
-  /** Stored: the log forgets them. */
-  async function forget(logged: readonly LoggedChunk[]): Promise<void> {
-    if (logged.length === 0 || !opts.writeAhead) return;
-    const entries = await Promise.all(logged.map((c) => c.entry));
-    await opts.writeAhead.log.remove(entries.filter((e): e is LoggedEntry => e !== null));
   }
 
   /** Acknowledged rows whose insert failed: stored again after `ms`, ahead of newer batches. */
@@ -188,23 +185,14 @@ export function createPipeline(
     const q = queueOf(table);
     if (dedupToken !== undefined) {
       // Alone, so a retry of the same request is the same block under the same token.
-      const own: Batch = {
-        chunks: [w.bytes()],
-        bytes: w.pos,
-        retained: w.buf.length,
-        rows: w.rows,
-        due: true,
-        waiters: [],
-        logged: [],
-        dedupToken: `${dedupToken}-${table}`,
-      };
+      const own = batchOf(w, `${dedupToken}-${table}`);
       const done = new Promise<InsertOutcome>((resolve) => own.waiters.push(resolve));
       q.sealed.push(own);
       pump(table);
       return done;
     }
     if (!q.open) {
-      const opened: Batch = { chunks: [], bytes: 0, retained: 0, rows: 0, due: false, waiters: [], logged: [] };
+      const opened = emptyBatch();
       q.open = opened;
       // The timer marks its own batch due (timers may fire a little before Date.now() says the
       // interval passed, so an age check could leave it waiting). A due batch is sealed when an
@@ -252,23 +240,11 @@ export function createPipeline(
   return {
     queuedBytes: () => queuedBytes,
     async submit(rows, dedupToken) {
-      if (closing)
-        return {
-          status: 'retryable',
-          retryInMillis: 1000,
-          reason: 'shutting-down',
-          message: 'the server is shutting down',
-        };
+      if (closing) return refusal('shutting-down', 'the server is shutting down');
       const size = rows.retained;
       if (size === 0) return { status: 'success' };
-      if (queuedBytes + size > opts.maxQueueBytes) {
-        return {
-          status: 'retryable',
-          retryInMillis: 1000,
-          reason: 'overloaded',
-          message: `the store is behind: ${queuedBytes} bytes wait to be written`,
-        };
-      }
+      if (queuedBytes + size > opts.maxQueueBytes)
+        return refusal('overloaded', `the store is behind: ${queuedBytes} bytes wait to be written`);
       const waits: Array<Promise<InsertOutcome>> = [];
       for (const [table, w] of rows.writers) {
         if (w.rows === 0) continue;
