@@ -1,6 +1,7 @@
 // Batches rows per table and stores them, acknowledging a request only once every row it
-// brought is stored, or while the engine is busy, logged ahead (write-ahead-log.ts). Memory is bounded by the bytes queued: past the limit a request is turned
-// away as retryable (HTTP 429 / gRPC RESOURCE_EXHAUSTED) before anything of it is queued.
+// brought is stored or, while the engine is busy, logged ahead (write-ahead-log.ts). Memory is
+// bounded by the bytes queued: past the limit a request is turned away as retryable (HTTP 429 /
+// gRPC RESOURCE_EXHAUSTED) before anything of it is queued.
 import type { InsertOutcome, RowBinaryWriter, Store, TableName } from '../store/index.js';
 import {
   type Batch,

@@ -92,7 +92,10 @@ export const serverObject = z
      * its own insert).
      */
     writeAheadRows: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
-    /** …and only while the running inserts hold this many rows between them (a heavy load; a light one is read at once). */
+    /**
+     * …and only while the running inserts hold this many rows between them: a heavy load (under a
+     * light one, a request answered after its own insert is readable at once).
+     */
     writeAheadFrom: z.coerce.number().int().min(0).max(10_000_000).default(5_000),
     /**
      * Threads that decode OTLP bodies (0: each on its request's thread). Off by default: on two
