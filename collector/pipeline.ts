@@ -261,20 +261,22 @@ export function createPipeline(
       const log = opts.writeAhead?.log;
       if (!log) return { stored: 0, retrying: 0, foreign: [] };
       const { entries, foreign } = log.leftovers();
-      const inserts: Array<Promise<{ rows: number; outcome: InsertOutcome }>> = [];
+      const inserts: Array<Promise<{ batch: Batch; outcome: InsertOutcome }>> = [];
       for (const { table, batch } of await leftoverBatches(log, entries, opts.batchRows)) {
         const q = queueOf(table);
         q.loggedRows += batch.rows;
         queuedBytes += batch.retained;
         queuedRows += batch.rows;
-        inserts.push(new Promise((resolve) => batch.waiters.push((outcome) => resolve({ rows: batch.rows, outcome }))));
+        inserts.push(new Promise((resolve) => batch.waiters.push((outcome) => resolve({ batch, outcome }))));
         q.sealed.push(batch);
         pump(table);
       }
       const results = await Promise.all(inserts);
-      const count = (ok: boolean) =>
-        results.filter((r) => (r.outcome.status === 'success') === ok).reduce((n, r) => n + r.rows, 0);
-      return { stored: count(true), retrying: count(false), foreign };
+      const stored = results.filter((r) => r.outcome.status === 'success').map((r) => r.batch);
+      // Forgotten before the server takes requests (the insert's own forgetting runs on its own).
+      await Promise.all(stored.map((b) => forget(log, b.logged)));
+      const rows = (batches: Batch[]) => batches.reduce((n, b) => n + b.rows, 0);
+      return { stored: rows(stored), retrying: rows(results.map((r) => r.batch)) - rows(stored), foreign };
     },
     async drain() {
       closing = true;

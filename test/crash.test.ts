@@ -1,25 +1,50 @@
-// kill -9 during ingest, restart on the same data dir: every acknowledged span is there.
+// kill -9 during ingest, restart on the same data dir: every acknowledged span is there, whether it
+// was stored before its answer or answered from the write-ahead log.
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { spawnServer } from './support/child-server.js';
 import { encodedTraces, sendAll } from './support/load.js';
 import { makeDataDir, postOtlp, startTestServer, removeDataDir } from './support/server.js';
 import { encodeTraces, kv, span } from './support/otlp-proto.js';
 
-test('every acknowledged span survives kill -9', async (t) => {
+const logged = (dataDir: string): number => {
+  try {
+    return readdirSync(path.join(dataDir, 'write-ahead')).filter((f) => f.endsWith('.rows')).length;
+  } catch {
+    return 0;
+  }
+};
+
+for (const [name, args] of [
+  ['every acknowledged span survives kill -9', []],
+  // Logged at any load (the bench's inserts engage it; this test's 8 requests in flight do not).
+  ['every span answered from the write-ahead log survives kill -9', ['--write-ahead-from', '0']],
+] as const)
+  test(name, (t) => killedAndRestarted(t, [...args]));
+
+async function killedAndRestarted(t: { diagnostic(m: string): void }, args: string[]): Promise<void> {
   const dataDir = makeDataDir();
-  const server = await spawnServer(dataDir);
+  const server = await spawnServer(dataDir, args);
   const traces = encodedTraces(400, 500, 'crash');
   const acked = new Set<string>();
   const sending = sendAll(server.otlpHttpUrl, traces, 8, (tr, code) => {
     if (code === 200) acked.add(tr.traceId);
   });
-  // Kill it in the middle of the stream, once a good part was acknowledged.
-  while (acked.size < 60) await new Promise((r) => setTimeout(r, 10));
+  // Kill it in the middle of the stream, once a good part was acknowledged (and, with the log
+  // engaged, while it holds rows not stored yet).
+  const logging = args.length > 0;
+  while (acked.size < 60 || (logging && logged(dataDir) === 0 && acked.size < traces.length / 2))
+    await new Promise((r) => setTimeout(r, 5));
   await server.kill9();
   const status = await sending;
   const failed = [...status.values()].filter((c) => c === -1).length;
-  t.diagnostic(`acknowledged ${acked.size} of ${traces.length} traces before kill -9; ${failed} requests were cut off`);
+  const left = logged(dataDir);
+  t.diagnostic(
+    `acknowledged ${acked.size} of ${traces.length} traces before kill -9; ${failed} requests were cut off; ` +
+      `${left} requests in the write-ahead log`,
+  );
   assert.ok(failed > 0, 'the kill happened during ingest');
 
   const restarted = await startTestServer({}, dataDir);
@@ -40,8 +65,9 @@ test('every acknowledged span survives kill -9', async (t) => {
       }),
     );
     assert.equal(res.status, 200);
+    assert.equal(logged(dataDir), 0, 'the restart stored what the log held, and the log forgot it');
   } finally {
     await restarted.close();
     await removeDataDir(dataDir);
   }
-});
+}
