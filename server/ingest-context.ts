@@ -33,14 +33,12 @@ export function createIngestContext(
       maxQueueBytes: config.maxQueueSize,
       maxInflightPerTable: config.maxInflightInserts,
       lingerMs: config.insertLinger,
-      writeAhead:
-        config.writeAheadRows > 0
-          ? {
-              log: openWriteAheadLog(writeAheadDir(config.dataDir)),
-              maxRows: config.writeAheadRows,
-              fromRows: config.writeAheadFrom,
-            }
-          : undefined,
+      // Opened even when nothing is to be logged (0 rows): what an earlier run logged is stored.
+      writeAhead: {
+        log: openWriteAheadLog(writeAheadDir(config.dataDir)),
+        maxRows: config.writeAheadRows,
+        fromRows: config.writeAheadFrom,
+      },
     },
     metrics,
   );
