@@ -6,7 +6,13 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { createCollectorMetrics, createPipeline, layoutKey, openWriteAheadLog } from '../collector/index.js';
+import {
+  type WriteAheadLog,
+  createCollectorMetrics,
+  createPipeline,
+  layoutKey,
+  openWriteAheadLog,
+} from '../collector/index.js';
 import { rowBinaryLength, type InsertOutcome, type RowBinaryBytes, type TableName } from '../store/index.js';
 import { bytesOf, held, request } from './support/pipeline.js';
 
@@ -35,20 +41,19 @@ function logDir(t: { after(fn: () => void): void }): string {
 
 const files = (dir: string): string[] => readdirSync(dir).sort();
 
+/** A pipeline of one insert at a time, no linger, answering from `log` as soon as an insert runs. */
+const logging = (store: ReturnType<typeof scriptedStore>, log: WriteAheadLog, { maxRows = 1000, fromRows = 0 } = {}) =>
+  createPipeline(
+    store,
+    { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log, maxRows, fromRows } },
+    createCollectorMetrics(),
+  );
+
 test('while an insert runs, a request is answered once logged, and stored with the next insert', (t) =>
   held(async () => {
     const dir = logDir(t);
     const store = scriptedStore(150);
-    const pipeline = createPipeline(
-      store,
-      {
-        ...options,
-        maxInflightPerTable: 1,
-        lingerMs: 0,
-        writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000, fromRows: 0 },
-      },
-      createCollectorMetrics(),
-    );
+    const pipeline = logging(store, openWriteAheadLog(dir));
     const [a, b, c] = [request(10), request(20), request(30)];
     const first = pipeline.submit(a);
     await new Promise((r) => setTimeout(r, 20));
@@ -71,11 +76,7 @@ test('past its rows the log takes no more: the request waits for its own insert'
     const dir = logDir(t);
     const store = scriptedStore(100);
     const log = openWriteAheadLog(dir);
-    const pipeline = createPipeline(
-      store,
-      { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log, maxRows: 25, fromRows: 0 } },
-      createCollectorMetrics(),
-    );
+    const pipeline = logging(store, log, { maxRows: 25 });
     const first = pipeline.submit(request(10));
     await new Promise((r) => setTimeout(r, 20));
     const logged = pipeline.submit(request(20));
@@ -93,16 +94,7 @@ test('under a light load (a running insert below its rows) a request waits for i
   held(async () => {
     const dir = logDir(t);
     const store = scriptedStore(100);
-    const pipeline = createPipeline(
-      store,
-      {
-        ...options,
-        maxInflightPerTable: 1,
-        lingerMs: 0,
-        writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000, fromRows: 11 },
-      },
-      createCollectorMetrics(),
-    );
+    const pipeline = logging(store, openWriteAheadLog(dir), { fromRows: 11 });
     const first = pipeline.submit(request(10));
     await new Promise((r) => setTimeout(r, 20));
     const second = pipeline.submit(request(20));
@@ -120,16 +112,7 @@ test('a failed insert keeps the logged rows: they are stored when the store take
     const refused: InsertOutcome = { status: 'retryable', retryInMillis: 50, error: 'down', problem: 'unreachable' };
     // The first insert goes through; the one holding the logged request fails twice.
     const store = scriptedStore(60, [{ status: 'success' }, refused, refused]);
-    const pipeline = createPipeline(
-      store,
-      {
-        ...options,
-        maxInflightPerTable: 1,
-        lingerMs: 0,
-        writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000, fromRows: 0 },
-      },
-      createCollectorMetrics(),
-    );
+    const pipeline = logging(store, openWriteAheadLog(dir));
     const [a, b] = [request(10), request(20)];
     const first = pipeline.submit(a);
     await new Promise((r) => setTimeout(r, 20));
@@ -156,16 +139,7 @@ test('the next start stores what a killed run logged; half-written and foreign f
     writeFileSync(path.join(dir, 'otel_traces.0123456789ab.5.dead-0.rows'), 'rows of older columns');
     writeFileSync(path.join(dir, `otel_traces.${layoutKey('otel_traces')}.5.dead-1.rows.tmp`), 'half');
     const store = scriptedStore(5);
-    const pipeline = createPipeline(
-      store,
-      {
-        ...options,
-        maxInflightPerTable: 1,
-        lingerMs: 0,
-        writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000, fromRows: 0 },
-      },
-      createCollectorMetrics(),
-    );
+    const pipeline = logging(store, openWriteAheadLog(dir));
     const recovered = await pipeline.recover();
     assert.deepEqual(recovered, { stored: 30, retrying: 0, foreign: ['otel_traces.0123456789ab.5.dead-0.rows'] });
     assert.deepEqual(store.stored(), [bytesOf(a) + bytesOf(b)]);
@@ -179,16 +153,7 @@ test('a drain with the store down leaves the logged rows in the log for the next
     const dir = logDir(t);
     const down: InsertOutcome = { status: 'retryable', retryInMillis: 60_000, error: 'down', problem: 'unreachable' };
     const store = scriptedStore(60, [{ status: 'success' }, down, down]);
-    const pipeline = createPipeline(
-      store,
-      {
-        ...options,
-        maxInflightPerTable: 1,
-        lingerMs: 0,
-        writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000, fromRows: 0 },
-      },
-      createCollectorMetrics(),
-    );
+    const pipeline = logging(store, openWriteAheadLog(dir));
     const first = pipeline.submit(request(10));
     await new Promise((r) => setTimeout(r, 20));
     assert.equal((await pipeline.submit(request(20))).status, 'success');
@@ -198,16 +163,7 @@ test('a drain with the store down leaves the logged rows in the log for the next
     await pipeline.drain(); // the retry waiting a minute is tried at once, fails, and stays logged
     assert.ok(performance.now() - started < 5_000);
     assert.equal(files(dir).length, 1);
-    const next = createPipeline(
-      scriptedStore(5),
-      {
-        ...options,
-        maxInflightPerTable: 1,
-        lingerMs: 0,
-        writeAhead: { log: openWriteAheadLog(dir), maxRows: 1000, fromRows: 0 },
-      },
-      createCollectorMetrics(),
-    );
+    const next = logging(scriptedStore(5), openWriteAheadLog(dir));
     assert.equal((await next.recover()).stored, 20);
     await next.drain();
   }));
