@@ -34,6 +34,8 @@ export interface Batch {
   waiters: Array<(o: InsertOutcome) => void>;
   /** Requests acknowledged once logged: their rows are stored whatever becomes of this insert. */
   logged: LoggedChunk[];
+  /** Stored: their files are being removed (it never fails). */
+  forgotten?: Promise<void>;
 }
 
 export interface LoggedChunk {
@@ -43,6 +45,8 @@ export interface LoggedChunk {
   rows: number;
   /** Its file, once written (null: it could not be, and its sender waits for the insert instead). */
   entry: Promise<LoggedEntry | null>;
+  /** The same once known, so a stored batch's files go at once (undefined: still being written). */
+  written?: LoggedEntry | null;
 }
 
 export const SUCCESS: InsertOutcome = { status: 'success' };
@@ -88,11 +92,32 @@ export const batchOf = (w: RowBinaryWriter, dedupToken: string): Batch => ({
   dedupToken,
 });
 
-/** Stored: the log forgets them. */
+/** Writes a request's rows to the log: answered once written (or, when that fails, once `stored`). */
+export function logAhead(
+  log: WriteAheadLog,
+  table: TableName,
+  w: RowBinaryWriter,
+  chunk: Buffer,
+  stored: Promise<InsertOutcome>,
+): { logged: LoggedChunk; answered: Promise<InsertOutcome> } {
+  const entry = log.write(table, w.rows, chunk);
+  const logged: LoggedChunk = { chunk, bytes: w.pos, retained: w.buf.length, rows: w.rows, entry };
+  const answered = entry.then((e) => {
+    logged.written = e;
+    return e ? SUCCESS : stored;
+  });
+  return { logged, answered };
+}
+
+/**
+ * Stored: the log forgets them, the files already written at once (a kill between the insert and
+ * their removal would store their rows again at the next start), the others once written.
+ */
 export async function forget(log: WriteAheadLog, logged: readonly LoggedChunk[]): Promise<void> {
-  if (logged.length === 0) return;
-  const entries = await Promise.all(logged.map((c) => c.entry));
-  await log.remove(entries.filter((e): e is LoggedEntry => e !== null));
+  const known = (e: LoggedEntry | null | undefined): e is LoggedEntry => e != null;
+  log.removeNow(logged.map((c) => c.written).filter(known));
+  const pending = logged.filter((c) => c.written === undefined);
+  if (pending.length > 0) await log.remove((await Promise.all(pending.map((c) => c.entry))).filter(known));
 }
 
 export const loggedBatch = (logged: LoggedChunk[]): Batch => ({
@@ -122,6 +147,7 @@ export async function leftoverBatches(
       retained: chunk.length,
       rows: entry.rows,
       entry: Promise.resolve(entry),
+      written: entry,
     });
     rows += entry.rows;
     if (entries[i + 1]?.table !== entry.table || rows >= batchRows) {

@@ -6,7 +6,6 @@ import type { InsertOutcome, RowBinaryWriter, Store, TableName } from '../store/
 import {
   type Batch,
   type LoggedChunk,
-  SUCCESS,
   type SubmitOutcome,
   type TableQueue,
   acknowledged,
@@ -14,6 +13,7 @@ import {
   emptyBatch,
   forget,
   leftoverBatches,
+  logAhead,
   loggedBatch,
   refusal,
   requestOutcome,
@@ -139,7 +139,7 @@ export function createPipeline(
     const loggedRows = batch.logged.reduce((n, c) => n + c.rows, 0);
     q.loggedRows -= loggedRows - keptRows;
     metrics.writeAheadRows.labels(table).set(q.loggedRows);
-    if (outcome.status === 'success' && opts.writeAhead) void forget(opts.writeAhead.log, batch.logged);
+    if (outcome.status === 'success' && opts.writeAhead) batch.forgotten = forget(opts.writeAhead.log, batch.logged);
     if (kept.length > 0) retryLater(table, q, kept, outcome.status === 'retryable' ? outcome.retryInMillis : 1000);
     q.inflight--;
     inflightRows -= batch.rows;
@@ -221,12 +221,11 @@ export function createPipeline(
     if (logs) {
       // The engine is busy with this table: rather than wait for that insert and then its own, the
       // sender is answered once its rows are logged, and sends its next request meanwhile.
-      const entry = ahead.log.write(table, w.rows, chunk);
-      b.logged.push({ chunk, bytes: w.pos, retained: w.buf.length, rows: w.rows, entry });
+      const { logged, answered } = logAhead(ahead.log, table, w, chunk, done);
+      b.logged.push(logged);
       q.loggedRows += w.rows;
       metrics.writeAheadRows.labels(table).set(q.loggedRows);
-      const stored = done;
-      done = entry.then((e) => (e ? SUCCESS : stored));
+      done = answered;
     }
     if (b.rows >= opts.batchRows || b.bytes >= opts.batchBytes) seal(q);
     if (q.linger && b.rows >= q.lingerRows) {
@@ -273,8 +272,7 @@ export function createPipeline(
       }
       const results = await Promise.all(inserts);
       const stored = results.filter((r) => r.outcome.status === 'success').map((r) => r.batch);
-      // Forgotten before the server takes requests (the insert's own forgetting runs on its own).
-      await Promise.all(stored.map((b) => forget(log, b.logged)));
+      await Promise.all(stored.map((b) => b.forgotten)); // before the server takes requests
       const rows = (batches: Batch[]) => batches.reduce((n, b) => n + b.rows, 0);
       return { stored: rows(stored), retrying: rows(results.map((r) => r.batch)) - rows(stored), foreign };
     },

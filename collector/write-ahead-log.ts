@@ -23,6 +23,8 @@ export interface WriteAheadLog {
   write(table: TableName, rows: number, bytes: Buffer): Promise<LoggedEntry | null>;
   /** The entries' rows are stored: their files go. */
   remove(entries: readonly LoggedEntry[]): Promise<void>;
+  /** The same, before this returns (a few files: what one insert stored). */
+  removeNow(entries: readonly LoggedEntry[]): void;
   /** What an earlier run left: entries for today's tables, and files written for another layout. */
   leftovers(): { entries: LoggedEntry[]; foreign: string[] };
   read(entry: LoggedEntry): Promise<Buffer>;
@@ -75,6 +77,9 @@ export function openWriteAheadLog(dir: string): WriteAheadLog {
     },
     async remove(entries) {
       await Promise.all(entries.map((e) => unlink(e.file).catch(() => undefined)));
+    },
+    removeNow(entries) {
+      for (const e of entries) rmSync(e.file, { force: true });
     },
     leftovers() {
       const entries: LoggedEntry[] = [];
