@@ -45,8 +45,6 @@ export interface LoggedChunk {
   rows: number;
   /** Its file, once written (null: it could not be, and its sender waits for the insert instead). */
   entry: Promise<LoggedEntry | null>;
-  /** The same once known, so a stored batch's files go at once (undefined: still being written). */
-  written?: LoggedEntry | null;
 }
 
 export const SUCCESS: InsertOutcome = { status: 'success' };
@@ -102,22 +100,14 @@ export function logAhead(
 ): { logged: LoggedChunk; answered: Promise<InsertOutcome> } {
   const entry = log.write(table, w.rows, chunk);
   const logged: LoggedChunk = { chunk, bytes: w.pos, retained: w.buf.length, rows: w.rows, entry };
-  const answered = entry.then((e) => {
-    logged.written = e;
-    return e ? SUCCESS : stored;
-  });
+  const answered = entry.then((e) => (e ? SUCCESS : stored));
   return { logged, answered };
 }
 
-/**
- * Stored: the log forgets them, the files already written at once (a kill between the insert and
- * their removal would store their rows again at the next start), the others once written.
- */
+/** Stored: the log forgets them. */
 export async function forget(log: WriteAheadLog, logged: readonly LoggedChunk[]): Promise<void> {
-  const known = (e: LoggedEntry | null | undefined): e is LoggedEntry => e != null;
-  log.removeNow(logged.map((c) => c.written).filter(known));
-  const pending = logged.filter((c) => c.written === undefined);
-  if (pending.length > 0) await log.remove((await Promise.all(pending.map((c) => c.entry))).filter(known));
+  const entries = await Promise.all(logged.map((c) => c.entry));
+  await log.remove(entries.filter((e): e is LoggedEntry => e !== null));
 }
 
 export const loggedBatch = (logged: LoggedChunk[]): Batch => ({
@@ -147,7 +137,6 @@ export async function leftoverBatches(
       retained: chunk.length,
       rows: entry.rows,
       entry: Promise.resolve(entry),
-      written: entry,
     });
     rows += entry.rows;
     if (entries[i + 1]?.table !== entry.table || rows >= batchRows) {

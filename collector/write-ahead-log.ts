@@ -18,13 +18,10 @@ export interface LoggedEntry {
 }
 
 export interface WriteAheadLog {
-  readonly dir: string;
   /** Writes one request's rows; null when it could not (the request then waits for its insert). */
   write(table: TableName, rows: number, bytes: Buffer): Promise<LoggedEntry | null>;
   /** The entries' rows are stored: their files go. */
   remove(entries: readonly LoggedEntry[]): Promise<void>;
-  /** The same, before this returns (a few files: what one insert stored). */
-  removeNow(entries: readonly LoggedEntry[]): void;
   /** What an earlier run left: entries for today's tables, and files written for another layout. */
   leftovers(): { entries: LoggedEntry[]; foreign: string[] };
   read(entry: LoggedEntry): Promise<Buffer>;
@@ -56,7 +53,6 @@ export function openWriteAheadLog(dir: string): WriteAheadLog {
   };
   let seq = 0;
   return {
-    dir,
     async write(table, rows, bytes) {
       const file = path.join(dir, `${table}.${keyOf(table)}.${rows}.${run}-${seq++}.rows`);
       const partial = `${file}.tmp`;
@@ -77,9 +73,6 @@ export function openWriteAheadLog(dir: string): WriteAheadLog {
     },
     async remove(entries) {
       await Promise.all(entries.map((e) => unlink(e.file).catch(() => undefined)));
-    },
-    removeNow(entries) {
-      for (const e of entries) rmSync(e.file, { force: true });
     },
     leftovers() {
       const entries: LoggedEntry[] = [];
