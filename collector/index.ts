@@ -26,7 +26,13 @@ export { decodeLogsProto } from './receivers/otlp/logs/decode-proto.js';
 export { decodeTracesProto } from './receivers/otlp/traces/decode-proto.js';
 export { RequestRows, type Signal } from './rows.js';
 export { createCollectorMetrics, type CollectorMetrics } from './self-metrics.js';
-export { layoutKey, openWriteAheadLog, type LoggedEntry, type WriteAheadLog } from './write-ahead-log.js';
+export {
+  layoutKey,
+  openWriteAheadLog,
+  writeAheadFailureReporter,
+  type LoggedEntry,
+  type WriteAheadLog,
+} from './write-ahead-log.js';
 export { WITH_PREVIOUS, compileRowWriter, type ColumnEncoder, type RowWriter } from './row-writer.js';
 export { buildZipkinReceiver, type ZipkinReceiverOptions } from './receivers/zipkin/http.js';
 export { registerRemoteWrite, type RemoteWriteOptions } from './receivers/prometheus/http.js';

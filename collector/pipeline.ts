@@ -55,6 +55,8 @@ export interface PipelineOptions {
      * insert is short, and a request answered after its own is readable at once.
      */
     fromRows: number;
+    /** Told when an insert holding logged rows fails: they stay queued and are tried again. */
+    onFailure?: (table: TableName, rows: number, error: string) => void;
   };
 }
 
@@ -140,7 +142,10 @@ export function createPipeline(
     q.loggedRows -= loggedRows - keptRows;
     metrics.writeAheadRows.labels(table).set(q.loggedRows);
     if (outcome.status === 'success' && opts.writeAhead) batch.forgotten = forget(opts.writeAhead.log, batch.logged);
-    if (kept.length > 0) retryLater(table, q, kept, outcome.status === 'retryable' ? outcome.retryInMillis : 1000);
+    if (kept.length > 0 && outcome.status !== 'success') {
+      opts.writeAhead?.onFailure?.(table, keptRows, outcome.error);
+      retryLater(table, q, kept, outcome.status === 'retryable' ? outcome.retryInMillis : 1000);
+    }
     q.inflight--;
     inflightRows -= batch.rows;
     // With acknowledgement after storage, the senders of this batch wait for it, and the next batch

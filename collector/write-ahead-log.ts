@@ -90,3 +90,31 @@ export function openWriteAheadLog(dir: string): WriteAheadLog {
     read: (entry) => readFile(entry.file),
   };
 }
+
+/** How often at most a table's failing logged rows are reported while they keep failing. */
+const LOGGED_FAILURE_REPORT_MS = 60_000;
+
+/**
+ * Rows acknowledged from the write-ahead log whose insert fails are tried again every second or so
+ * for as long as it fails (nothing is dropped): one line a table a minute says so, with how many
+ * attempts failed since the last line, rather than one a second.
+ */
+export function writeAheadFailureReporter(
+  logger: { error(fields: object, message: string): void },
+  now: () => number,
+): (table: string, rows: number, error: string) => void {
+  const reported = new Map<string, { at: number; failures: number }>();
+  return (table: string, rows: number, error: string): void => {
+    const last = reported.get(table);
+    if (last && now() - last.at < LOGGED_FAILURE_REPORT_MS) {
+      last.failures++;
+      return;
+    }
+    const failures = (last?.failures ?? 0) + 1;
+    reported.set(table, { at: now(), failures: 0 });
+    logger.error(
+      { table, rows, failures, error },
+      'acknowledged rows from the write-ahead log could not be stored; they stay queued and are tried again',
+    );
+  };
+}

@@ -9,6 +9,7 @@ import {
   createDecodePool,
   createPipeline,
   openWriteAheadLog,
+  writeAheadFailureReporter,
 } from '../collector/index.js';
 import path from 'node:path';
 import type { ServerConfig } from '../config/index.js';
@@ -38,6 +39,7 @@ export function createIngestContext(
         log: openWriteAheadLog(writeAheadDir(config.dataDir)),
         maxRows: config.writeAheadRows,
         fromRows: config.writeAheadFrom,
+        onFailure: writeAheadFailureReporter(logger, now),
       },
     },
     metrics,

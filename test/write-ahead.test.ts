@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
+  writeAheadFailureReporter,
   type WriteAheadLog,
   createCollectorMetrics,
   createPipeline,
@@ -42,10 +43,14 @@ function logDir(t: { after(fn: () => void): void }): string {
 const files = (dir: string): string[] => readdirSync(dir).sort();
 
 /** A pipeline of one insert at a time, no linger, answering from `log` as soon as an insert runs. */
-const logging = (store: ReturnType<typeof scriptedStore>, log: WriteAheadLog, { maxRows = 1000, fromRows = 0 } = {}) =>
+const logging = (
+  store: ReturnType<typeof scriptedStore>,
+  log: WriteAheadLog,
+  { maxRows = 1000, fromRows = 0, onFailure = (_t: string, _r: number, _e: string) => {} } = {},
+) =>
   createPipeline(
     store,
-    { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log, maxRows, fromRows } },
+    { ...options, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log, maxRows, fromRows, onFailure } },
     createCollectorMetrics(),
   );
 
@@ -112,7 +117,9 @@ test('a failed insert keeps the logged rows: they are stored when the store take
     const refused: InsertOutcome = { status: 'retryable', retryInMillis: 50, error: 'down', problem: 'unreachable' };
     // The first insert goes through; the one holding the logged request fails twice.
     const store = scriptedStore(60, [{ status: 'success' }, refused, refused]);
-    const pipeline = logging(store, openWriteAheadLog(dir));
+    const failures: Array<[string, number, string]> = [];
+    const onFailure = (table: string, rows: number, error: string) => failures.push([table, rows, error]);
+    const pipeline = logging(store, openWriteAheadLog(dir), { onFailure });
     const [a, b] = [request(10), request(20)];
     const first = pipeline.submit(a);
     await new Promise((r) => setTimeout(r, 20));
@@ -121,6 +128,8 @@ test('a failed insert keeps the logged rows: they are stored when the store take
     while (store.stored().length < 2) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(store.stored(), [bytesOf(a), bytesOf(b)]);
     assert.equal(store.inserts.length, 4, 'one success, two refusals, then stored');
+    const told: [string, number, string] = ['otel_traces', 20, 'down'];
+    assert.deepEqual(failures, [told, told], 'each failure of the logged rows is told');
     await pipeline.drain();
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(files(dir), []);
@@ -167,3 +176,24 @@ test('a drain with the store down leaves the logged rows in the log for the next
     assert.equal((await next.recover()).stored, 20);
     await next.drain();
   }));
+
+test('a failing logged batch is reported once a minute a table, with the attempts since the last line', () => {
+  const lines: Array<Record<string, unknown>> = [];
+  let clock = 0;
+  const report = writeAheadFailureReporter(
+    { error: (fields: Record<string, unknown>) => lines.push(fields) },
+    () => clock,
+  );
+  for (let second = 0; second <= 120; second++) {
+    clock = second * 1000;
+    report('otel_traces', 20, 'down');
+  }
+  report('otel_logs', 5, 'down');
+  const said = lines.map(({ table, failures }) => [table, failures]);
+  assert.deepEqual(said, [
+    ['otel_traces', 1],
+    ['otel_traces', 60],
+    ['otel_traces', 60],
+    ['otel_logs', 1],
+  ]);
+});
