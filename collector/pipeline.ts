@@ -20,45 +20,10 @@ import {
 } from './batches.js';
 import type { RequestRows } from './rows.js';
 import type { CollectorMetrics } from './self-metrics.js';
-import type { WriteAheadLog } from './write-ahead-log.js';
+import type { PipelineOptions } from './pipeline-options.js';
 
 export type { SubmitOutcome } from './batches.js';
-
-export interface PipelineOptions {
-  /** Seal a batch at this many rows… */
-  batchRows: number;
-  /** …or this many encoded bytes… */
-  batchBytes: number;
-  /** …or when its oldest row waited this long. */
-  flushIntervalMs: number;
-  /** Accepted-but-not-stored bytes above which new requests are refused. */
-  maxQueueBytes: number;
-  /** Inserts in flight per table; more batches wait (and grow) meanwhile. */
-  maxInflightPerTable: number;
-  /**
-   * After an insert, how long at most the next batch (not yet full) keeps gathering before it is
-   * stored: the senders that insert acknowledged send again at once, and their rows join it. It is
-   * stored as soon as it holds as many rows again as the insert did (0: no wait).
-   */
-  lingerMs: number;
-  /**
-   * While a table's insert runs, a request is acknowledged once its rows are written to this log
-   * (at most `maxRows` of a table so), and stored with the rows that come meanwhile: inserts then
-   * grow with the load instead of staying at what senders hold in flight. Absent: every request
-   * waits for its insert.
-   */
-  writeAhead?: {
-    log: WriteAheadLog;
-    maxRows: number;
-    /**
-     * Only while the running inserts (every table's) hold this many rows: under a lighter load an
-     * insert is short, and a request answered after its own is readable at once.
-     */
-    fromRows: number;
-    /** Told when an insert holding logged rows fails: they stay queued and are tried again. */
-    onFailure?: (table: TableName, rows: number, error: string) => void;
-  };
-}
+export type { PipelineOptions } from './pipeline-options.js';
 
 export interface Pipeline {
   /** `dedupToken`: the request's rows are inserted alone under it (a retry is stored once). */
@@ -187,7 +152,7 @@ export function createPipeline(
 
   // The request's writer is not written again, so its bytes are queued as they are (no copy), and
   // the insert writes them so.
-  const append = (table: TableName, w: RowBinaryWriter, dedupToken?: string): Promise<InsertOutcome> => {
+  const append = (table: TableName, w: RowBinaryWriter, logs: boolean, dedupToken?: string): Promise<InsertOutcome> => {
     const q = queueOf(table);
     if (dedupToken !== undefined) {
       // Alone, so a retry of the same request is the same block under the same token.
@@ -218,12 +183,7 @@ export function createPipeline(
     b.rows += w.rows;
     let done = new Promise<InsertOutcome>((resolve) => b.waiters.push(resolve));
     const ahead = opts.writeAhead;
-    const logs =
-      ahead &&
-      q.inflight >= opts.maxInflightPerTable &&
-      inflightRows >= ahead.fromRows &&
-      q.loggedRows + w.rows <= ahead.maxRows;
-    if (logs) {
+    if (ahead && logs) {
       // The engine is busy with this table: rather than wait for that insert and then its own, the
       // sender is answered once its rows are logged, and sends its next request meanwhile.
       const { logged, answered } = logAhead(ahead.log, table, w, chunk, done);
@@ -242,6 +202,20 @@ export function createPipeline(
     return done;
   };
 
+  /**
+   * Whether a request is answered once logged: the running inserts hold `fromRows`, one of its
+   * tables' is busy, and every table it writes has room in the log. All of its tables or none:
+   * a request answered for one table and failed for another would be sent again whole, and the
+   * logged table's rows stored twice.
+   */
+  const logsAhead = (rows: RequestRows): boolean => {
+    const ahead = opts.writeAhead;
+    if (!ahead || inflightRows < ahead.fromRows) return false;
+    const writers = [...rows.writers].filter(([, w]) => w.rows > 0);
+    const busy = writers.some(([table]) => queueOf(table).inflight >= opts.maxInflightPerTable);
+    return busy && writers.every(([table, w]) => queueOf(table).loggedRows + w.rows <= ahead.maxRows);
+  };
+
   return {
     queuedBytes: () => queuedBytes,
     async submit(rows, dedupToken) {
@@ -251,11 +225,12 @@ export function createPipeline(
       if (queuedBytes + size > opts.maxQueueBytes)
         return refusal('overloaded', `the store is behind: ${queuedBytes} bytes wait to be written`);
       const waits: Array<Promise<InsertOutcome>> = [];
+      const logs = dedupToken === undefined && logsAhead(rows);
       for (const [table, w] of rows.writers) {
         if (w.rows === 0) continue;
         queuedBytes += w.buf.length;
         queuedRows += w.rows;
-        waits.push(append(table, w, dedupToken));
+        waits.push(append(table, w, logs, dedupToken));
       }
       metrics.queueBytes.set(queuedBytes);
       metrics.queueRows.set(queuedRows);

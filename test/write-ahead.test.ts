@@ -135,6 +135,47 @@ test('a failed insert keeps the logged rows: they are stored when the store take
     assert.deepEqual(files(dir), []);
   }));
 
+test('a request writing two tables is logged for both or neither, so a failure is retried here, not resent', (t) =>
+  held(async () => {
+    const dir = logDir(t);
+    // Spans take 150 ms an insert; the first insert of the other table fails once.
+    const refused: InsertOutcome = { status: 'retryable', retryInMillis: 50, error: 'down', problem: 'unreachable' };
+    const outcomes: Partial<Record<TableName, InsertOutcome[]>> = { otel_logs: [refused] };
+    const stored: Array<[TableName, number]> = [];
+    const store = {
+      insertRowBinary: async (table: TableName, rows: RowBinaryBytes): Promise<InsertOutcome> => {
+        await new Promise((r) => setTimeout(r, table === 'otel_traces' ? 150 : 5));
+        const outcome = outcomes[table]?.shift() ?? { status: 'success' };
+        if (outcome.status === 'success') stored.push([table, rowBinaryLength(rows)]);
+        return outcome;
+      },
+    };
+    const failures: string[] = [];
+    const pipeline = logging(store as ReturnType<typeof scriptedStore>, openWriteAheadLog(dir), {
+      onFailure: (table) => failures.push(table),
+    });
+    const first = pipeline.submit(request(10));
+    await new Promise((r) => setTimeout(r, 20));
+    // Two tables: spans (whose insert is running) and a second table (idle), as a metric export writes three.
+    const both = request(20);
+    const second = request(5).writers.get('otel_traces')!;
+    both.writers.set('otel_logs', second);
+    const started = performance.now();
+    assert.equal((await pipeline.submit(both)).status, 'success');
+    assert.ok(performance.now() - started < 100, 'answered once logged, before the spans insert ended');
+    assert.equal(files(dir).length, 2, 'both tables logged');
+    assert.equal((await first).status, 'success');
+    await pipeline.drain();
+    assert.deepEqual(failures, ['otel_logs'], 'the idle table failed once and was tried again');
+    assert.deepEqual(
+      stored.filter(([table]) => table === 'otel_logs'),
+      [['otel_logs', second.pos]],
+      'stored once',
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(files(dir), []);
+  }));
+
 test('the next start stores what a killed run logged; half-written and foreign files are not inserted', (t) =>
   held(async () => {
     const dir = logDir(t);
