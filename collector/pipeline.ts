@@ -211,9 +211,14 @@ export function createPipeline(
   const logsAhead = (rows: RequestRows): boolean => {
     const ahead = opts.writeAhead;
     if (!ahead || inflightRows < ahead.fromRows) return false;
-    const writers = [...rows.writers].filter(([, w]) => w.rows > 0);
-    const busy = writers.some(([table]) => queueOf(table).inflight >= opts.maxInflightPerTable);
-    return busy && writers.every(([table, w]) => queueOf(table).loggedRows + w.rows <= ahead.maxRows);
+    let busy = false;
+    for (const [table, w] of rows.writers) {
+      if (w.rows === 0) continue;
+      const q = queueOf(table);
+      if (q.loggedRows + w.rows > ahead.maxRows) return false;
+      if (q.inflight >= opts.maxInflightPerTable) busy = true;
+    }
+    return busy;
   };
 
   return {
