@@ -106,7 +106,8 @@ export function createPipeline(
     const loggedRows = batch.logged.reduce((n, c) => n + c.rows, 0);
     q.loggedRows -= loggedRows - keptRows;
     metrics.writeAheadRows.labels(table).set(q.loggedRows);
-    if (outcome.status === 'success' && opts.writeAhead) batch.forgotten = forget(opts.writeAhead.log, batch.logged);
+    if (outcome.status === 'success' && opts.writeAhead && batch.logged.length > 0)
+      batch.forgotten = forget(opts.writeAhead.log, batch.logged);
     if (kept.length > 0 && outcome.status !== 'success') {
       opts.writeAhead?.onFailure?.(table, keptRows, outcome.error);
       retryLater(table, q, kept, outcome.status === 'retryable' ? outcome.retryInMillis : 1000);
@@ -184,8 +185,9 @@ export function createPipeline(
     let done = new Promise<InsertOutcome>((resolve) => b.waiters.push(resolve));
     const ahead = opts.writeAhead;
     if (ahead && logs) {
-      // The engine is busy with this table: rather than wait for that insert and then its own, the
-      // sender is answered once its rows are logged, and sends its next request meanwhile.
+      // The engine is busy with this request's table (or another it writes): rather than wait for
+      // that insert and then its own, the sender is answered once its rows are logged, and sends
+      // its next request meanwhile.
       const { logged, answered } = logAhead(ahead.log, table, w, chunk, done);
       b.logged.push(logged);
       q.loggedRows += w.rows;
