@@ -111,6 +111,35 @@ test('under a light load (a running insert below its rows) a request waits for i
     await pipeline.drain();
   }));
 
+test('after a heavy insert, what its senders send while the next batch waits for them is logged', (t) =>
+  held(async () => {
+    // Every sender waited for that insert: answered only by the next one, they would all wait for
+    // it again, in lockstep, and the engine would idle between inserts.
+    const lingering = (fromRows: number) => {
+      const dir = logDir(t);
+      const store = scriptedStore(30);
+      const writeAhead = { log: openWriteAheadLog(dir), maxRows: 1000, fromRows };
+      const opts = { ...options, maxInflightPerTable: 1, lingerMs: 300, writeAhead };
+      return { dir, store, pipeline: createPipeline(store, opts, createCollectorMetrics()) };
+    };
+    const heavy = lingering(10);
+    assert.equal((await heavy.pipeline.submit(request(10))).status, 'success', 'its own insert: nothing ran');
+    const started = performance.now();
+    assert.equal((await heavy.pipeline.submit(request(4))).status, 'success');
+    assert.ok(performance.now() - started < 200, 'answered once logged, before the wait ended');
+    assert.equal(heavy.store.inserts.length, 1, 'not stored yet');
+    assert.equal(files(heavy.dir).length, 1, 'logged');
+    await heavy.pipeline.drain();
+    assert.equal(heavy.store.stored().length, 2);
+
+    const light = lingering(11); // an insert of 10 rows is a light load: the request waits for its own
+    assert.equal((await light.pipeline.submit(request(10))).status, 'success');
+    assert.equal((await light.pipeline.submit(request(4))).status, 'success');
+    assert.equal(light.store.inserts.length, 2, 'answered once stored');
+    assert.deepEqual(files(light.dir), [], 'never logged');
+    await light.pipeline.drain();
+  }));
+
 test('a failed insert keeps the logged rows: they are stored when the store takes them again', (t) =>
   held(async () => {
     const dir = logDir(t);
