@@ -18,6 +18,7 @@ import {
   refusal,
   requestOutcome,
 } from './batches.js';
+import { type QueuedPart, createDeferredLogging, whenLogged } from './log-ahead.js';
 import type { RequestRows } from './rows.js';
 import type { CollectorMetrics } from './self-metrics.js';
 import type { PipelineOptions } from './pipeline-options.js';
@@ -37,6 +38,9 @@ export interface Pipeline {
    */
   recover(): Promise<{ stored: number; retrying: number; foreign: string[] }>;
 }
+
+/** A request's rows queued in a table's batch: `answered` once logged, else once `stored`. */
+type AppendedPart = QueuedPart & { answered: Promise<InsertOutcome> };
 
 export function createPipeline(
   store: Pick<Store, 'insertRowBinary'>,
@@ -62,6 +66,12 @@ export function createPipeline(
     return q;
   };
 
+  const deferred =
+    opts.writeAhead &&
+    createDeferredLogging(opts.writeAhead, queueOf, (table) =>
+      metrics.writeAheadRows.labels(table).set(queueOf(table).loggedRows),
+    );
+
   const seal = (q: TableQueue): void => {
     if (!q.open) return;
     q.sealed.push(q.open);
@@ -76,6 +86,7 @@ export function createPipeline(
       if (q.sealed.length === 0 && q.open && (closing || (q.open.due && !q.linger))) seal(q);
       const batch = q.sealed.shift();
       if (!batch) break;
+      batch.started = true;
       q.inflight++;
       inflightRows += batch.rows;
       void store_(table, q, batch);
@@ -106,6 +117,7 @@ export function createPipeline(
     const loggedRows = batch.logged.reduce((n, c) => n + c.rows, 0);
     q.loggedRows -= loggedRows - keptRows;
     metrics.writeAheadRows.labels(table).set(q.loggedRows);
+    deferred?.release();
     if (outcome.status === 'success' && opts.writeAhead && batch.logged.length > 0)
       batch.forgotten = forget(opts.writeAhead.log, batch.logged);
     if (kept.length > 0 && outcome.status !== 'success') {
@@ -153,15 +165,15 @@ export function createPipeline(
 
   // The request's writer is not written again, so its bytes are queued as they are (no copy), and
   // the insert writes them so.
-  const append = (table: TableName, w: RowBinaryWriter, logs: boolean, dedupToken?: string): Promise<InsertOutcome> => {
+  const append = (table: TableName, w: RowBinaryWriter, logs: boolean, dedupToken?: string): AppendedPart => {
     const q = queueOf(table);
     if (dedupToken !== undefined) {
       // Alone, so a retry of the same request is the same block under the same token.
       const own = batchOf(w, `${dedupToken}-${table}`);
-      const done = new Promise<InsertOutcome>((resolve) => own.waiters.push(resolve));
+      const stored = new Promise<InsertOutcome>((resolve) => own.waiters.push(resolve));
       q.sealed.push(own);
       pump(table);
-      return done;
+      return { table, w, chunk: own.chunks[0] as Buffer, batch: own, stored, answered: stored };
     }
     if (!q.open) {
       const opened = emptyBatch();
@@ -182,17 +194,18 @@ export function createPipeline(
     b.bytes += w.pos;
     b.retained += w.buf.length;
     b.rows += w.rows;
-    let done = new Promise<InsertOutcome>((resolve) => b.waiters.push(resolve));
+    const stored = new Promise<InsertOutcome>((resolve) => b.waiters.push(resolve));
+    let answered = stored;
     const ahead = opts.writeAhead;
     if (ahead && logs) {
       // The engine is busy with this request's table (or another it writes): rather than wait for
       // that insert and then its own, the sender is answered once its rows are logged, and sends
       // its next request meanwhile.
-      const { logged, answered } = logAhead(ahead.log, table, w, chunk, done);
-      b.logged.push(logged);
+      const ahead_ = logAhead(ahead.log, table, w, chunk, stored);
+      b.logged.push(ahead_.logged);
       q.loggedRows += w.rows;
       metrics.writeAheadRows.labels(table).set(q.loggedRows);
-      done = answered;
+      answered = ahead_.answered;
     }
     if (b.rows >= opts.batchRows || b.bytes >= opts.batchBytes) seal(q);
     if (q.linger && b.rows >= q.lingerRows) {
@@ -201,33 +214,7 @@ export function createPipeline(
       seal(q);
       endLinger(table, q);
     } else pump(table);
-    return done;
-  };
-
-  /**
-   * Whether a request is answered once logged: one of its tables is busy under a heavy load (its
-   * insert runs while the running inserts hold `fromRows`, or the batch after an insert of that
-   * many waits for its senders), and every table it writes has room in the log. All of its tables
-   * or none: a request answered for one table and failed for another would be sent again whole,
-   * and the logged table's rows stored twice.
-   */
-  const logsAhead = (rows: RequestRows): boolean => {
-    const ahead = opts.writeAhead;
-    if (!ahead) return false;
-    const heavy = inflightRows >= ahead.fromRows;
-    let busy = false;
-    for (const [table, w] of rows.writers) {
-      if (w.rows === 0) continue;
-      const q = queueOf(table);
-      if (q.loggedRows + w.rows > ahead.maxRows) return false;
-      if (heavy && q.inflight >= opts.maxInflightPerTable) busy = true;
-      // Every sender waited for that insert, so none sends while the next one runs: unless they are
-      // answered now, they all join the next batch and wait for it again, in lockstep, and nothing
-      // is ever logged (bench/ingest, logs: 16k-row inserts, as many as the senders hold, each
-      // after a 20-50 ms pause in which the engine idled).
-      if (q.linger && q.lingerRows >= ahead.fromRows) busy = true;
-    }
-    return busy;
+    return { table, w, chunk, batch: b, stored, answered };
   };
 
   return {
@@ -238,17 +225,21 @@ export function createPipeline(
       if (size === 0) return { status: 'success' };
       if (queuedBytes + size > opts.maxQueueBytes)
         return refusal('overloaded', `the store is behind: ${queuedBytes} bytes wait to be written`);
-      const waits: Array<Promise<InsertOutcome>> = [];
-      const logs = dedupToken === undefined && logsAhead(rows);
+      const parts: AppendedPart[] = [];
+      const logs =
+        dedupToken === undefined && opts.writeAhead
+          ? whenLogged(rows, opts.writeAhead, queueOf, inflightRows, opts.maxInflightPerTable)
+          : 'never';
       for (const [table, w] of rows.writers) {
         if (w.rows === 0) continue;
         queuedBytes += w.buf.length;
         queuedRows += w.rows;
-        waits.push(append(table, w, logs, dedupToken));
+        parts.push(append(table, w, logs === 'now', dedupToken));
       }
       metrics.queueBytes.set(queuedBytes);
       metrics.queueRows.set(queuedRows);
-      return requestOutcome(await Promise.all(waits));
+      if (logs === 'later' && deferred) return deferred.defer(parts);
+      return requestOutcome(await Promise.all(parts.map((p) => p.answered)));
     },
     async recover() {
       const log = opts.writeAhead?.log;

@@ -140,6 +140,31 @@ test('after a heavy insert, what its senders send while the next batch waits for
     await light.pipeline.drain();
   }));
 
+test('a request that found the log full is logged once an insert frees room, before its own insert', (t) =>
+  held(async () => {
+    // Waiting for its own insert would hold its sender through the insert queued ahead of it too.
+    const dir = logDir(t);
+    const store = scriptedStore(100);
+    const log = openWriteAheadLog(dir);
+    const pipeline = createPipeline(
+      store,
+      { ...options, batchRows: 20, maxInflightPerTable: 1, lingerMs: 0, writeAhead: { log, maxRows: 25, fromRows: 0 } },
+      createCollectorMetrics(),
+    );
+    const first = pipeline.submit(request(20)); // stored at once: nothing runs
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await pipeline.submit(request(20))).status, 'success', 'logged while the first insert runs');
+    const full = await pipeline.submit(request(20)); // 40 rows would pass the log's 25
+    assert.equal(full.status, 'success');
+    assert.equal(store.inserts.length, 2, 'answered when the second insert freed the log, before its own');
+    assert.ok(files(dir).length >= 1, 'the third request is in the log');
+    await first;
+    await pipeline.drain();
+    assert.equal(store.stored().length, 3);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(files(dir), []);
+  }));
+
 test('a failed insert keeps the logged rows: they are stored when the store takes them again', (t) =>
   held(async () => {
     const dir = logDir(t);
