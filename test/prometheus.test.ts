@@ -10,6 +10,7 @@ import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { ensureDebianPackage } from './support/debian.js';
 import { spawnServer } from './support/child-server.js';
 import { makeDataDir, removeDataDir, startTestServer, type TestServer } from './support/server.js';
 import { eventually } from './support/services.js';
@@ -49,6 +50,7 @@ const promDir = mkdtempSync(path.join(tmpdir(), 'micro-prom-'));
 let otlpPort = 0;
 
 before(async () => {
+  ensureDebianPackage('prometheus', '/usr/bin/prometheus');
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   otlpPort = await freePort();
   server = await startTestServer({ otlpHttpPort: otlpPort }, dataDir);
@@ -67,7 +69,7 @@ remote_write:
 `,
   );
   prometheus = spawn(
-    'prometheus',
+    '/usr/bin/prometheus',
     [
       `--config.file=${path.join(promDir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${path.join(promDir, 'data')}`,

@@ -1,19 +1,15 @@
 // Debian's chromium driven by playwright-core (no browser download), installed with apt-get when
 // missing as .ci/run does, so the console's tests always run.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { ensureDebianPackage } from './debian.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
 export function ensureChromium(): string {
-  if (!existsSync(CHROMIUM))
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
-      stdio: 'ignore',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
+  ensureDebianPackage('chromium', CHROMIUM);
   return CHROMIUM;
 }
 

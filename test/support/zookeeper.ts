@@ -1,10 +1,11 @@
 // Apache ZooKeeper from Debian's package, standalone on a loopback port: the protocol ClickHouse
 // Keeper speaks. Installed with apt-get when missing (as .ci/run does), so tests never skip.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ensureDebianPackage } from './debian.js';
 
 const JAR = '/usr/share/java/zookeeper.jar';
 
@@ -18,11 +19,7 @@ export interface TestZooKeeper {
 }
 
 function ensureInstalled(): void {
-  if (existsSync(JAR)) return;
-  execFileSync('apt-get', ['install', '-y', '-qq', 'zookeeper'], {
-    stdio: 'ignore',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  ensureDebianPackage('zookeeper', JAR);
 }
 
 async function freePort(): Promise<number> {
