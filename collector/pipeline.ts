@@ -201,11 +201,11 @@ export function createPipeline(
       // The engine is busy with this request's table (or another it writes): rather than wait for
       // that insert and then its own, the sender is answered once its rows are logged, and sends
       // its next request meanwhile.
-      const ahead_ = logAhead(ahead.log, table, w, chunk, stored);
-      b.logged.push(ahead_.logged);
+      const early = logAhead(ahead.log, table, w, chunk, stored);
+      b.logged.push(early.logged);
       q.loggedRows += w.rows;
       metrics.writeAheadRows.labels(table).set(q.loggedRows);
-      answered = ahead_.answered;
+      answered = early.answered;
     }
     if (b.rows >= opts.batchRows || b.bytes >= opts.batchBytes) seal(q);
     if (q.linger && b.rows >= q.lingerRows) {
