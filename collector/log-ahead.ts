@@ -50,6 +50,14 @@ export interface QueuedPart {
   stored: Promise<InsertOutcome>;
 }
 
+/** Logs a request's rows queued in `p.batch`: answered once written (or, when that fails, once stored). */
+export function logQueued(log: WriteAheadLog, q: TableQueue, p: QueuedPart): Promise<InsertOutcome> {
+  const { logged, answered } = logAhead(log, p.table, p.w, p.chunk, p.stored);
+  p.batch.logged.push(logged);
+  q.loggedRows += p.w.rows;
+  return answered;
+}
+
 interface Deferred {
   parts: QueuedPart[];
   answer: (outcome: SubmitOutcome) => void;
@@ -95,9 +103,7 @@ export function createDeferredLogging(
         waiting.shift();
         next.logged = true;
         const answers = next.parts.map((p) => {
-          const { logged, answered } = logAhead(ahead.log, p.table, p.w, p.chunk, p.stored);
-          p.batch.logged.push(logged);
-          queueOf(p.table).loggedRows += p.w.rows;
+          const answered = logQueued(ahead.log, queueOf(p.table), p);
           onLogged(p.table);
           return answered;
         });

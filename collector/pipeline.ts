@@ -13,12 +13,11 @@ import {
   emptyBatch,
   forget,
   leftoverBatches,
-  logAhead,
   loggedBatch,
   refusal,
   requestOutcome,
 } from './batches.js';
-import { type QueuedPart, createDeferredLogging, whenLogged } from './log-ahead.js';
+import { type QueuedPart, createDeferredLogging, logQueued, whenLogged } from './log-ahead.js';
 import type { RequestRows } from './rows.js';
 import type { CollectorMetrics } from './self-metrics.js';
 import type { PipelineOptions } from './pipeline-options.js';
@@ -201,11 +200,8 @@ export function createPipeline(
       // The engine is busy with this request's table (or another it writes): rather than wait for
       // that insert and then its own, the sender is answered once its rows are logged, and sends
       // its next request meanwhile.
-      const early = logAhead(ahead.log, table, w, chunk, stored);
-      b.logged.push(early.logged);
-      q.loggedRows += w.rows;
+      answered = logQueued(ahead.log, q, { table, w, chunk, batch: b, stored });
       metrics.writeAheadRows.labels(table).set(q.loggedRows);
-      answered = early.answered;
     }
     if (b.rows >= opts.batchRows || b.bytes >= opts.batchBytes) seal(q);
     if (q.linger && b.rows >= q.lingerRows) {
