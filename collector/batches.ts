@@ -34,7 +34,7 @@ export interface Batch {
   waiters: Array<(o: InsertOutcome) => void>;
   /** Requests acknowledged once logged: their rows are stored whatever becomes of this insert. */
   logged: LoggedChunk[];
-  /** Its insert began: a request of it waiting for room in the log is no longer logged (deferred-logging.ts). */
+  /** Its insert began: a request of it waiting for room in the log is no longer logged (log-ahead.ts). */
   started?: boolean;
   /** Stored: their files are being removed (it never fails). */
   forgotten?: Promise<void>;

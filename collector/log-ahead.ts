@@ -1,6 +1,6 @@
 // When a request is answered from the write-ahead log rather than after its insert (pipeline.ts).
-// Requests that found the log full while the engine was busy are logged, and answered, as soon as an insert ends and frees the room, unless their own insert has
-// started by then. Waiting for their insert instead would hold every sender until the batch after
+// Requests that found the log full while the engine was busy are logged, and answered, as soon as
+// an insert ends and frees the room, unless their own insert has started by then. Waiting for their insert instead would hold every sender until the batch after
 // the one queued behind the running insert: none would send while that queued batch is stored, and
 // the engine would then store the senders' next requests in a small insert of their own, after a
 // pause (bench/ingest, traces: one insert in six or seven was such a 16k-row one, after 30-80 ms idle).
@@ -35,7 +35,7 @@ export function whenLogged(
     // Every sender waited for that insert, so none sends while the next one runs: unless they are
     // answered now, they all join the next batch and wait for it again, in lockstep, and nothing
     // is ever logged (bench/ingest, logs: 16k-row inserts, as many as the senders hold, each after
-    // a 20-50 ms pause in which the engine idled).
+    // a 20-80 ms pause in which the engine idled).
     if (q.linger && q.lingerRows >= ahead.fromRows) busy = true;
   }
   return !busy ? 'never' : room ? 'now' : 'later';

@@ -18,10 +18,6 @@ export interface TestZooKeeper {
   close(): Promise<void>;
 }
 
-function ensureInstalled(): void {
-  ensureDebianPackage('zookeeper', JAR);
-}
-
 async function freePort(): Promise<number> {
   const s = net.createServer();
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
@@ -50,7 +46,7 @@ const answers = async (port: number): Promise<boolean> => (await ask(port, 'ruok
  * `tickMs` bounds the session timeouts the server grants: from 2 to 20 ticks (500 ms: 1 s to 10 s).
  */
 export async function startZooKeeper(tickMs = 500): Promise<TestZooKeeper> {
-  ensureInstalled();
+  ensureDebianPackage('zookeeper', JAR);
   const dir = mkdtempSync(path.join(tmpdir(), 'micro-zk-'));
   const port = await freePort();
   const proc = spawn(
