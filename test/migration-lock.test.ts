@@ -90,12 +90,18 @@ test('a live holder is waited for; a silent one is displaced and its lock droppe
   const raw = await rawClient(target);
   const lock = migrationLockStatements();
   const create = (note: string) => raw.command({ query: lock.take(`'${note}'`) });
-  /** The store set back by its last migration, which the next start applies again. */
-  const setBackLast = () =>
-    raw.command({
-      query: 'ALTER TABLE micro_migrations DELETE WHERE version = (SELECT max(version) FROM micro_migrations)',
+  /** The store set back by its last migration, which the next start applies again. The version is read
+   *  first: a mutation's subquery over its own table is evaluated part by part as the parts change, so
+   *  `WHERE version = (SELECT max(version) …)` could delete the last two. */
+  const setBackLast = async () => {
+    const rows = await raw.query({ query: 'SELECT max(version) AS v FROM micro_migrations', format: 'JSONEachRow' });
+    const [{ v }] = await rows.json<{ v: number }>();
+    await raw.command({
+      query: 'ALTER TABLE micro_migrations DELETE WHERE version = {v:UInt32}',
+      query_params: { v: Number(v) },
       clickhouse_settings: { mutations_sync: '2' },
     });
+  };
   const waits: MigrationLockNote[] = [];
   const store = await openStore(target, { migrationLock: { holder: 'me', pollMs: 50, onWait: (h) => waits.push(h) } });
   try {
