@@ -29,6 +29,19 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** The rows of a JSONEachRow answer: one JSON object a line. */
+function rowsOf<T>(text: string): T[] {
+  const rows: T[] = [];
+  let at = 0;
+  while (at < text.length) {
+    let end = text.indexOf('\n', at);
+    if (end === -1) end = text.length;
+    if (end > at) rows.push(JSON.parse(text.slice(at, end)) as T);
+    at = end + 1;
+  }
+  return rows;
+}
+
 export interface StoreOptions {
   /** How often a tiny write is tried while writes fail (so readiness recovers without traffic). */
   writeProbeMs?: number;
@@ -113,7 +126,10 @@ export async function openStore(target: StoreTarget, opts: StoreOptions = {}): P
     async query<T>(sql: string, params?: Record<string, unknown>) {
       try {
         const rs = await client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
-        return await rs.json<T>();
+        // Parsed here from the whole text: the result set's json() passes the rows through a stream
+        // one by one, which was 4% of a trace's read (0.4 of ~10 ms). A row is one line: JSON
+        // escapes every newline inside a value.
+        return rowsOf<T>(await rs.text());
       } catch (err) {
         throw classified(err);
       }
