@@ -3,7 +3,7 @@
 // CPU-second of the engine's process. In the same run, Prometheus's blackbox_exporter (Debian
 // package) probes the same target at the same rate, and its probes per CPU-second are printed beside.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import path from 'node:path';
 import { checkJob, createAlertBook, createHostResolver, createCheckEngine, runHttpCheck } from '../alerting/index.js';
 import { checksSchema } from '../config/index.js';
 import { openStore } from '../store/index.js';
+import { debianPackageInstalled } from '../test/support/debian.js';
 import { makeDataDir } from '../test/support/server.js';
 import { quantile } from './quantile.js';
 
@@ -111,7 +112,7 @@ async function blackbox(
   rate: number,
   seconds: number,
 ): Promise<{ perCpu: number; probes: number } | null> {
-  if (!existsSync(BLACKBOX)) return null;
+  if (!debianPackageInstalled('prometheus-blackbox-exporter', BLACKBOX)) return null;
   const dir = mkdtempSync(path.join(tmpdir(), 'micro-bb-'));
   writeFileSync(path.join(dir, 'blackbox.yml'), 'modules:\n  http_2xx:\n    prober: http\n    timeout: 2s\n');
   const port = 19_000 + Math.floor(Math.random() * 1000);
@@ -190,7 +191,7 @@ async function main(): Promise<void> {
     );
     if (!theirs)
       console.log(
-        'blackbox_exporter: not installed here (apt install prometheus-blackbox-exporter to compare in the same run)',
+        'blackbox_exporter: not installed, and it could not be installed here (apt install prometheus-blackbox-exporter to compare in the same run)',
       );
   } finally {
     target.child.kill();
