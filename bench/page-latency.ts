@@ -139,15 +139,15 @@ async function microObserve(): Promise<number[]> {
 }
 
 /** Each peer's Debian package and its binary. */
-const BINARIES = {
-  prometheus: ['prometheus', '/usr/bin/prometheus'],
-  alertmanager: ['prometheus-alertmanager', '/usr/bin/prometheus-alertmanager'],
-  blackbox: ['prometheus-blackbox-exporter', '/usr/bin/prometheus-blackbox-exporter'],
-} as const;
+const PEERS = {
+  prometheus: { pkg: 'prometheus', file: '/usr/bin/prometheus' },
+  alertmanager: { pkg: 'prometheus-alertmanager', file: '/usr/bin/prometheus-alertmanager' },
+  blackbox: { pkg: 'prometheus-blackbox-exporter', file: '/usr/bin/prometheus-blackbox-exporter' },
+};
 
 /** The same through blackbox_exporter → Prometheus → Alertmanager → SMTP, tuned to the bone. */
 async function prometheusChain(): Promise<number[] | null> {
-  if (!Object.values(BINARIES).every(([pkg, file]) => debianPackageInstalled(pkg, file))) return null;
+  if (!Object.values(PEERS).every((p) => debianPackageInstalled(p.pkg, p.file))) return null;
   const smtp = await smtpSink();
   const target = await flakyTarget();
   const dir = makeDataDir();
@@ -188,17 +188,17 @@ receivers: [{ name: mail, email_configs: [{ to: 'alice@example.com', send_resolv
     children.push(c);
   };
   try {
-    run(BINARIES.blackbox[1], [
+    run(PEERS.blackbox.file, [
       `--config.file=${path.join(dir, 'blackbox.yml')}`,
       `--web.listen-address=127.0.0.1:${bb}`,
     ]);
-    run(BINARIES.alertmanager[1], [
+    run(PEERS.alertmanager.file, [
       `--config.file=${path.join(dir, 'alertmanager.yml')}`,
       `--storage.path=${path.join(dir, 'am')}`,
       `--web.listen-address=127.0.0.1:${am}`,
       '--cluster.listen-address=',
     ]);
-    run(BINARIES.prometheus[1], [
+    run(PEERS.prometheus.file, [
       `--config.file=${path.join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${path.join(dir, 'prom')}`,
       `--web.listen-address=127.0.0.1:${prom}`,

@@ -1,7 +1,8 @@
-// Debian's packages the tests use as real parts (chromium, zookeeper, prometheus), installed when missing as
-// .ci/run does, so tests never skip; the benchmarks' peers (blackbox_exporter, Alertmanager) too. Two test files run at once and may install at the same
-// moment: apt waits for the other's lock instead of failing; a machine whose package lists were
-// never fetched gets them once, and the install is tried again.
+// Debian's packages the tests use as real parts (chromium, zookeeper, prometheus), installed when
+// missing as .ci/run does, so tests never skip; the benchmarks' peers (blackbox_exporter,
+// Alertmanager) too. Two test files run at once and may install at the same moment: apt waits for
+// the other's lock instead of failing; a machine whose package lists were never fetched gets them
+// once, and the install is tried again.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
