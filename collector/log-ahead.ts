@@ -1,9 +1,10 @@
 // When a request is answered from the write-ahead log rather than after its insert (pipeline.ts).
 // Requests that found the log full while the engine was busy are logged, and answered, as soon as
-// an insert ends and frees the room, unless their own insert has started by then. Waiting for their insert instead would hold every sender until the batch after
-// the one queued behind the running insert: none would send while that queued batch is stored, and
-// the engine would then store the senders' next requests in a small insert of their own, after a
-// pause (bench/ingest, traces: one insert in six or seven was such a 16k-row one, after 30-80 ms idle).
+// an insert ends and frees the room, unless their own insert has started by then. Waiting for their
+// insert instead would hold every sender until the batch after the one queued behind the running
+// insert: none would send while that queued batch is stored, and the engine would then store the
+// senders' next requests in a small insert of their own, after a pause (bench/ingest, traces: one
+// insert in six or seven was such a 16k-row one, after 30-80 ms idle).
 import type { InsertOutcome, RowBinaryWriter, TableName } from '../store/index.js';
 import { type Batch, type SubmitOutcome, type TableQueue, logAhead, requestOutcome } from './batches.js';
 import type { RequestRows } from './rows.js';

@@ -65,11 +65,11 @@ export function createPipeline(
     return q;
   };
 
-  const deferred =
-    opts.writeAhead &&
-    createDeferredLogging(opts.writeAhead, queueOf, (table) =>
-      metrics.writeAheadRows.labels(table).set(queueOf(table).loggedRows),
-    );
+  /** The gauge of a table's rows held in the log, after they changed. */
+  const showLogged = (table: TableName): void => {
+    metrics.writeAheadRows.labels(table).set(queueOf(table).loggedRows);
+  };
+  const deferred = opts.writeAhead && createDeferredLogging(opts.writeAhead, queueOf, showLogged);
 
   const seal = (q: TableQueue): void => {
     if (!q.open) return;
@@ -115,7 +115,7 @@ export function createPipeline(
     for (const w of batch.waiters) w(outcome);
     const loggedRows = batch.logged.reduce((n, c) => n + c.rows, 0);
     q.loggedRows -= loggedRows - keptRows;
-    metrics.writeAheadRows.labels(table).set(q.loggedRows);
+    showLogged(table);
     deferred?.release();
     if (outcome.status === 'success' && opts.writeAhead && batch.logged.length > 0)
       batch.forgotten = forget(opts.writeAhead.log, batch.logged);
@@ -201,7 +201,7 @@ export function createPipeline(
       // that insert and then its own, the sender is answered once its rows are logged, and sends
       // its next request meanwhile.
       answered = logQueued(ahead.log, q, { table, w, chunk, batch: b, stored });
-      metrics.writeAheadRows.labels(table).set(q.loggedRows);
+      showLogged(table);
     }
     if (b.rows >= opts.batchRows || b.bytes >= opts.batchBytes) seal(q);
     if (q.linger && b.rows >= q.lingerRows) {
