@@ -56,9 +56,11 @@ test('paging out the startup pages frees their memory and the embedded store sti
     if (out.outcome !== 'done') return;
     assert.ok(out.advisedBytes > 100 * 2 ** 20, `advised ${out.advisedBytes} bytes`);
     const after = engineResidentKb('self');
-    // (4 MB of slack: the engine's threads may touch a few pages meanwhile)
+    // The pages only this process held are gone. How far RSS falls depends on the test processes
+    // beside this one: one that starts the engine between the two readings maps the same pages, which
+    // then are shared and stay (on a loaded CI machine RSS fell 73 MB of 162 MB private).
     assert.ok(
-      after.rss <= before.rss - before.privateClean / 2 + 4096,
+      after.rss <= before.rss - Math.min(16384, before.privateClean / 4),
       `${JSON.stringify(before)} → ${JSON.stringify(after)}`,
     );
     assert.ok(after.privateClean < Math.max(8192, before.privateClean / 4), JSON.stringify(after));
