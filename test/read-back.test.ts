@@ -233,14 +233,19 @@ describe('micro logs', () => {
     const child = spawn(process.execPath, [MICRO, 'logs', 'checkout', '-f', '-o', 'json', '--since', '1s', ...api()]);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    await new Promise((r) => setTimeout(r, 700));
+    const lines = async () => out.split('\n').filter((l) => l.includes('handling /work')).length;
+    // A line a request, until the command shows one: how soon it starts depends on the machine's load.
+    const work = setInterval(() => void fetch(`${checkout.url}/work?follow=0`).catch(() => undefined), 300);
+    try {
+      await eventually('a first followed line', lines, (n) => n >= 1);
+    } finally {
+      clearInterval(work);
+    }
+    // Then two lines written after it showed one: these it can only have by following.
+    const shown = await lines();
     await fetch(`${checkout.url}/work?follow=1`);
     await fetch(`${checkout.url}/work?follow=2`);
-    await eventually(
-      'two followed lines',
-      async () => out.split('\n').filter((l) => l.includes('handling /work')).length,
-      (n) => n >= 2,
-    );
+    await eventually('two followed lines', lines, (n) => n >= shown + 2);
     child.kill('SIGINT');
     for (const line of out.trim().split('\n'))
       assert.equal((JSON.parse(line) as { service: string }).service, 'checkout');
