@@ -16,6 +16,7 @@ import {
 } from '../collector/index.js';
 import { rowBinaryLength, type InsertOutcome, type RowBinaryBytes, type TableName } from '../store/index.js';
 import { bytesOf, held, request } from './support/pipeline.js';
+import { eventually } from './support/services.js';
 
 const options = { batchRows: 50_000, batchBytes: 32 << 20, flushIntervalMs: 5, maxQueueBytes: 64 << 20 };
 
@@ -44,10 +45,11 @@ const files = (dir: string): string[] => readdirSync(dir).sort();
 
 /** The log's files once its removals (not awaited by the pipeline) are done: within 2 s. */
 async function logHolds(dir: string, expected: string[], message?: string): Promise<void> {
-  const until = performance.now() + 2000;
-  while (performance.now() < until && files(dir).join() !== expected.join())
-    await new Promise((r) => setTimeout(r, 10));
-  assert.deepEqual(files(dir), expected, message);
+  const holds = (f: string[]) => f.join() === expected.join();
+  const seen = await eventually('the log to hold its files', async () => files(dir), holds, 2000).catch(() =>
+    files(dir),
+  );
+  assert.deepEqual(seen, expected, message);
 }
 
 /** A pipeline of one insert at a time, no linger, answering from `log` as soon as an insert runs. */
