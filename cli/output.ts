@@ -57,11 +57,11 @@ export function count(n: number | null | undefined): string {
 }
 
 export function rate(perSecond: number): string {
-  return perSecond >= 10
-    ? `${perSecond.toFixed(0)}/s`
-    : perSecond >= 0.1
-      ? `${perSecond.toFixed(2)}/s`
-      : `${(perSecond * 60).toFixed(1)}/min`;
+  if (perSecond >= 10) return `${perSecond.toFixed(0)}/s`;
+  if (perSecond >= 0.1) return `${perSecond.toFixed(2)}/s`;
+  // Below one a minute, per hour: a service called a few times an hour shows those few, not 0.0/min.
+  if (perSecond <= 0 || perSecond * 60 >= 1) return `${(perSecond * 60).toFixed(1)}/min`;
+  return `${(perSecond * 3600).toFixed(1)}/h`;
 }
 
 export function ago(ms_: number | null | undefined, now = Date.now()): string {

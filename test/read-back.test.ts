@@ -77,6 +77,9 @@ describe('micro trace', () => {
     assert.equal(byAttr.traces.length, 2);
     const slow = await json<{ traces: Trace[] }>(['trace', 'checkout', '--min-duration', '10s']);
     assert.equal(slow.traces.length, 0);
+    // As a table, nothing found is the answer's sentence alone, without an empty table's header.
+    const none = await micro(['trace', 'checkout', '--min-duration', '10s', ...api()]);
+    assert.match(none.stdout, /^no traces match in the last .+ for "checkout"\n$/);
     const table = await micro(['trace', 'checkout', ...api()]);
     assert.equal(table.code, 0);
     assert.match(table.stdout, /^TRACE ID\s+ROOT SERVICE\s+OPERATION\s+START\s+DURATION\s+SPANS\s+ERRORS$/m);
@@ -266,9 +269,9 @@ describe('micro services and micro deps', () => {
   });
 
   test('services lists both with their traffic', async () => {
-    const { services } = await json<{ services: Array<{ service: string; instances: number; errors: number }> }>([
-      'services',
-    ]);
+    const { services } = await json<{
+      services: Array<{ service: string; instances: number; errors: number; requests: number; rate: number }>;
+    }>(['services']);
     assert.deepEqual(
       services.map((s) => [s.service, s.instances, s.errors]),
       [
@@ -276,6 +279,16 @@ describe('micro services and micro deps', () => {
         ['inventory', 1, 2],
       ],
     );
+    // Seven requests in the window are less than one a minute: the table says how many an hour, not 0.0/min.
+    const table = await micro(['services', ...api()]);
+    for (const s of services) {
+      assert.ok(s.rate > 0 && s.rate * 60 < 1, `${s.service}: ${s.rate}/s`);
+      const perHour = `${(s.rate * 3600).toFixed(1)}/h`;
+      assert.match(
+        table.stdout,
+        new RegExp(`^${s.service}\\s+1\\s+${s.requests}\\s+${perHour.replace('.', '\\.')}\\s`, 'm'),
+      );
+    }
   });
 });
 

@@ -49,7 +49,8 @@ export function servicesCommand(): Command {
       ]);
       // JSON: the trend as numbers per step, beside each service.
       if (opts.output === 'json') return printJson(withTrends(s, series));
-      if (s.message) process.stdout.write(`${s.message}\n`);
+      // The answer says why it is empty; an empty table's header would add nothing to that.
+      if (s.message && !s.services.length) return void process.stdout.write(`${s.message}\n`);
       process.stdout.write(
         `${table(
           ['SERVICE', 'INSTANCES', 'REQUESTS', 'RATE', 'RATE TREND', 'ERROR %', 'P50', 'P99', 'P99 TREND', 'LAST SEEN'],
@@ -82,7 +83,7 @@ export function depsCommand(): Command {
       durationFlag('--since', opts.since);
       const d = await getJson<DepsAnswer>(opts, 'api/v1/deps', { since: opts.since });
       if (opts.output === 'json') return printJson(d);
-      if (d.message) process.stdout.write(`${d.message}\n`);
+      if (d.message && !d.edges.length) return void process.stdout.write(`${d.message}\n`);
       process.stdout.write(
         `${table(
           ['CALLER', '', 'CALLEE', 'CALLS', 'ERRORS', 'ERROR %'],

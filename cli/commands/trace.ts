@@ -74,7 +74,8 @@ export function traceCommand(): Command {
         limit,
       });
       if (opts.output === 'json') return printJson(list);
-      if (list.message) process.stdout.write(`${list.message}\n`);
+      // The answer says why it is empty; an empty table's header would add nothing to that.
+      if (list.message && !list.traces.length) return void process.stdout.write(`${list.message}\n`);
       process.stdout.write(
         `${table(
           ['TRACE ID', 'ROOT SERVICE', 'OPERATION', 'START', 'DURATION', 'SPANS', 'ERRORS'],
