@@ -38,12 +38,13 @@ export function duration(ms: number): string {
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
-export const rate = (perSecond: number): string =>
-  perSecond >= 100
-    ? `${Math.round(perSecond)}/s`
-    : perSecond >= 1
-      ? `${perSecond.toFixed(1)}/s`
-      : `${(perSecond * 60).toFixed(1)}/min`;
+export function rate(perSecond: number): string {
+  if (perSecond >= 100) return `${Math.round(perSecond)}/s`;
+  if (perSecond >= 1) return `${perSecond.toFixed(1)}/s`;
+  // Below one a minute, per hour: a service called a few times an hour shows those few, not 0.0/min.
+  if (perSecond <= 0 || perSecond * 60 >= 1) return `${(perSecond * 60).toFixed(1)}/min`;
+  return `${(perSecond * 3600).toFixed(1)}/h`;
+}
 export const percent = (fraction: number): string => `${(fraction * 100).toFixed(fraction < 0.1 ? 2 : 1)}%`;
 
 export function bytes(n: number): string {
