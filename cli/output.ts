@@ -56,12 +56,19 @@ export function count(n: number | null | undefined): string {
   return n === null || n === undefined || !Number.isFinite(n) ? '-' : Math.round(n).toLocaleString('en');
 }
 
+/**
+ * A rate per minute: one decimal from one a minute up, two significant digits below it (a service
+ * called three times in an hour is 0.05/min, not 0.0/min), in the same unit as its neighbours.
+ */
+function perMinute(perSecond: number): string {
+  const n = perSecond * 60;
+  return n >= 1 || n <= 0 ? n.toFixed(1) : String(Number(n.toPrecision(2)));
+}
+
 export function rate(perSecond: number): string {
   if (perSecond >= 10) return `${perSecond.toFixed(0)}/s`;
   if (perSecond >= 0.1) return `${perSecond.toFixed(2)}/s`;
-  // Below one a minute, per hour: a service called a few times an hour shows those few, not 0.0/min.
-  if (perSecond <= 0 || perSecond * 60 >= 1) return `${(perSecond * 60).toFixed(1)}/min`;
-  return `${(perSecond * 3600).toFixed(1)}/h`;
+  return `${perMinute(perSecond)}/min`;
 }
 
 export function ago(ms_: number | null | undefined, now = Date.now()): string {

@@ -80,7 +80,7 @@ test('signed in by a one-time link, every page shows what a person came for; ack
   // Services: the service with its rate, error % and sparklines; the hostile name is text.
   await page.getByRole('table').getByRole('link', { name: 'checkout', exact: true }).waitFor();
   const row = page.locator('table.services tr', { hasText: 'checkout' }).first();
-  assert.match(await row.innerText(), /\d+(\.\d)?\/(s|min|h)/);
+  assert.match(await row.innerText(), /\d+(\.\d+)?\/(s|min)/);
   await row.locator('svg.spark').first().waitFor();
   assert.equal(await row.locator('svg.spark').count(), 2, 'sparklines of rate and p99 in the row');
   await page.getByText(HOSTILE.service, { exact: true }).first().waitFor();

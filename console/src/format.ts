@@ -41,9 +41,10 @@ export function duration(ms: number): string {
 export function rate(perSecond: number): string {
   if (perSecond >= 100) return `${Math.round(perSecond)}/s`;
   if (perSecond >= 1) return `${perSecond.toFixed(1)}/s`;
-  // Below one a minute, per hour: a service called a few times an hour shows those few, not 0.0/min.
-  if (perSecond <= 0 || perSecond * 60 >= 1) return `${(perSecond * 60).toFixed(1)}/min`;
-  return `${(perSecond * 3600).toFixed(1)}/h`;
+  // Below one a minute, two significant digits (three calls an hour are 0.05/min, not 0.0/min), in
+  // the same unit as the rows beside it.
+  const perMinute = perSecond * 60;
+  return `${perMinute >= 1 || perMinute <= 0 ? perMinute.toFixed(1) : Number(perMinute.toPrecision(2))}/min`;
 }
 export const percent = (fraction: number): string => `${(fraction * 100).toFixed(fraction < 0.1 ? 2 : 1)}%`;
 
