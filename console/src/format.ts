@@ -38,13 +38,20 @@ export function duration(ms: number): string {
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
+/**
+ * A rate per minute: one decimal from one a minute up, two significant digits below it (a service
+ * called three times in an hour is 0.05/min, not 0.0/min), in the same unit as its neighbours.
+ * The CLI's cli/output.ts has the same rule; the console's bundle takes nothing from outside src/.
+ */
+function perMinute(perSecond: number): string {
+  const n = perSecond * 60;
+  return n >= 1 || n <= 0 ? n.toFixed(1) : String(Number(n.toPrecision(2)));
+}
+
 export function rate(perSecond: number): string {
   if (perSecond >= 100) return `${Math.round(perSecond)}/s`;
   if (perSecond >= 1) return `${perSecond.toFixed(1)}/s`;
-  // Below one a minute, two significant digits (three calls an hour are 0.05/min, not 0.0/min), in
-  // the same unit as the rows beside it.
-  const perMinute = perSecond * 60;
-  return `${perMinute >= 1 || perMinute <= 0 ? perMinute.toFixed(1) : Number(perMinute.toPrecision(2))}/min`;
+  return `${perMinute(perSecond)}/min`;
 }
 export const percent = (fraction: number): string => `${(fraction * 100).toFixed(fraction < 0.1 ? 2 : 1)}%`;
 
