@@ -11,7 +11,12 @@ export type StoreTarget =
 
 export interface StoreConnection {
   kind: StoreTarget['kind'];
+  /** Inserts, schema changes and the store's own bookkeeping. */
   client: ClickHouseClient;
+  /** Where reads run, each given to the one with the fewest in flight (a server's is `client`). */
+  readers: ClickHouseClient[];
+  /** Reads' parameters are bound here (query-params.ts) rather than sent beside the statement. */
+  bindsParams: boolean;
   /** Where the data lives, without credentials (for logs and /readyz). */
   describe: string;
   /** Releases what the connection holds beside its client; after the client is closed. */
@@ -29,6 +34,18 @@ export interface StoreConnection {
  */
 export const SKIP_INDEX_CACHE_BYTES = 128 * 2 ** 20;
 const EMBEDDED_ENGINE_ARGS: readonly string[] = [`--index_uncompressed_cache_size=${SKIP_INDEX_CACHE_BYTES}`];
+
+/**
+ * Connections of their own for the embedded engine's reads. A chDB connection runs one statement
+ * at a time, so with one connection every read waited for the insert or read before it (a page's
+ * parallel reads ran one after the other, and any read behind a 50k-row insert); connections on the
+ * same data path run side by side. chDB also runs every statement bound with parameters one at a
+ * time across the whole process (its guard against a libchdb race between connections), so reads
+ * bind theirs in this process (query-params.ts). Two, beside the connection that writes: each
+ * statement in flight holds one of libuv's four worker threads, and the fourth is left to file
+ * writes and DNS lookups (lanes.ts). README, "Reads side by side", has the figures.
+ */
+const EMBEDDED_READ_CONNECTIONS = 2;
 
 export async function connect(target: StoreTarget): Promise<StoreConnection> {
   if (target.kind === 'embedded') {
@@ -48,16 +65,23 @@ export async function connect(target: StoreTarget): Promise<StoreConnection> {
     // them, and stays open as long as the client. (Stores opened later on the same path in this
     // process find the engine running with them already.)
     const settings = new Session(dir, { connectionArgs: EMBEDDED_ENGINE_ARGS });
-    let client: ClickHouseClient;
+    const clients: ClickHouseClient[] = [];
     try {
-      client = createClient({ connection: createChdbConnection({ path: dir }) } as Parameters<typeof createClient>[0]);
+      for (let i = 0; i <= EMBEDDED_READ_CONNECTIONS; i++)
+        clients.push(
+          createClient({ connection: createChdbConnection({ path: dir }) } as Parameters<typeof createClient>[0]),
+        );
     } catch (err) {
+      await Promise.all(clients.map((c) => c.close()));
       settings.close();
       throw err;
     }
+    const [client, ...readers] = clients as [ClickHouseClient, ...ClickHouseClient[]];
     return {
       kind: 'embedded',
       client,
+      readers,
+      bindsParams: true,
       describe: `embedded ClickHouse at ${dir}`,
       release: () => settings.close(),
     };
@@ -76,7 +100,14 @@ export async function connect(target: StoreTarget): Promise<StoreConnection> {
   url.username = '';
   url.password = '';
   const where = target.cluster ? `ClickHouse cluster ${target.cluster} through` : 'ClickHouse server at';
-  return { kind: 'server', client, describe: `${where} ${url.toString()}`, release: () => undefined };
+  return {
+    kind: 'server',
+    client,
+    readers: [client],
+    bindsParams: false,
+    describe: `${where} ${url.toString()}`,
+    release: () => undefined,
+  };
 }
 
 /** A ClickHouse URL with its credentials masked, safe to log. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { classifyStoreError, type StoreProblem } from './errors.js';
+import type { Lane } from './lanes.js';
 import { columnList, structure, type TableLayout } from './tables.js';
 
 export type InsertOutcome =
@@ -86,7 +87,7 @@ function ownLiteral(v: string): string {
  * Scratch files hold telemetry: they live in a directory of this process's own, readable by its
  * owner only (mkdtemp makes it 0700; files are 0600), removed when the store closes.
  */
-export function embeddedInserter(client: ClickHouseClient): { insert: InsertRowBinary; dispose(): void } {
+export function embeddedInserter(writes: Lane): { insert: InsertRowBinary; dispose(): void } {
   const dir = mkdtempSync(path.join(scratchDir(), `micro-${process.pid}-`));
   const prefix = randomBytes(4).toString('hex');
   let seq = 0;
@@ -97,9 +98,8 @@ export function embeddedInserter(client: ClickHouseClient): { insert: InsertRowB
       // Not parameterised on purpose: chDB runs every parameterised statement of the process
       // one at a time (a guard against a libchdb race), so a parameterised insert would hold up
       // every read behind it. The path and structure are our own, checked by ownLiteral.
-      await client.command({
-        query: `INSERT INTO ${layout.table} (${columnList(layout)}) SELECT * FROM file(${ownLiteral(file)}, RowBinary, ${ownLiteral(structure(layout))})${tokenSetting(dedupToken)}`,
-      });
+      const query = `INSERT INTO ${layout.table} (${columnList(layout)}) SELECT * FROM file(${ownLiteral(file)}, RowBinary, ${ownLiteral(structure(layout))})${tokenSetting(dedupToken)}`;
+      await writes.run((c) => c.command({ query }));
       return { status: 'success' };
     } catch (err) {
       return outcomeOf(err);
