@@ -8,6 +8,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 export class Lane {
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
+  private readonly drainers: Array<() => void> = [];
 
   constructor(
     readonly client: ClickHouseClient,
@@ -29,8 +30,17 @@ export class Lane {
     } finally {
       const next = this.waiting.shift();
       if (next) next();
-      else this.inFlight--;
+      else if (--this.inFlight === 0) for (const drained of this.drainers.splice(0)) drained();
     }
+  }
+
+  /**
+   * Settles once nothing is in flight or waiting: a chDB connection closed under a running
+   * statement is not released until it ends, and no store can open in the process meanwhile.
+   */
+  drained(): Promise<void> {
+    if (this.load === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainers.push(resolve));
   }
 }
 

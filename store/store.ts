@@ -154,6 +154,7 @@ export async function openStore(target: StoreTarget, opts: StoreOptions = {}): P
     async close() {
       if (probe) clearInterval(probe);
       probe = null;
+      await Promise.all([writes, ...reads].map((lane) => lane.drained()));
       await Promise.all([client, ...conn.readers.filter((c) => c !== client)].map((c) => c.close()));
       inserter.dispose();
       conn.release();
