@@ -5,11 +5,13 @@
 import { fork } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { OTLP_DECODERS, RequestRows } from '../collector/index.js';
 import { openStore, type TableName } from '../store/index.js';
 import { scrape, spawnServer } from '../test/support/child-server.js';
 import { makeDataDir } from '../test/support/server.js';
 import { benchRequests, type Signal } from './ingest-requests.js';
+import { readsWhileIngesting, type ReadTimes } from './reads-under-ingest.js';
 
 // 1.2M items a signal: the engine alone stores 300k in about a second, before the merges of its
 // parts catch up, while end to end takes a few; at this length both run with their merges.
@@ -18,6 +20,8 @@ const ITEMS_PER_REQUEST = 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const BATCH_ROWS = 50_000;
 const OVERLOAD_REQUESTS = 200;
+/** Requests sent again while the API's reads are timed (after the rate is measured). */
+const READ_PHASE_REQUESTS = 400;
 
 /** Resident memory of a process, in MB (VmRSS). */
 function rssOf(pid: number): number {
@@ -120,6 +124,7 @@ async function endToEndRate(
   where: string;
   rowsPerInsert: number;
   rss: { idle: number; settled: number; load: number; overload: number };
+  reads: { idle: ReadTimes; busy: ReadTimes };
 }> {
   const dataDir = makeDataDir();
   const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
@@ -193,6 +198,12 @@ async function endToEndRate(
   const pooled = threadsFlag >= 0 && Number(serverArgs[threadsFlag + 1]) > 0;
   const insert = sum('micro_collector_flush_seconds_sum');
   const flushes = sum('micro_collector_flush_seconds_count');
+  // The API's reads, with nothing arriving and then while the last requests are sent again.
+  const token = readFileSync(path.join(dataDir, 'secrets', 'admin-token'), 'utf8').trim();
+  const reads = await readsWhileIngesting(server.apiUrl, token, async () => {
+    next = Math.max(0, bodies.length - READ_PHASE_REQUESTS);
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  });
   // Overload: 64 requests in flight (the collector answers 429 past its bound), for the peak RSS.
   next = Math.max(0, bodies.length - OVERLOAD_REQUESTS);
   await Promise.all(Array.from({ length: 64 }, worker));
@@ -207,6 +218,7 @@ async function endToEndRate(
     retries,
     rowsPerInsert: Math.round(items / flushes),
     rss: { idle: idleRss, settled: settledRss, load: loadRss, overload: peakRss },
+    reads,
     where:
       `wall ${seconds.toFixed(2)} s; server CPU ${cpu.toFixed(2)} s (${perM(cpu)} s per 1M: ` +
       (pooled
@@ -248,6 +260,12 @@ async function main(): Promise<void> {
       `    server RSS: idle ${e2e.rss.idle.toFixed(0)} MB at 5 s (${e2e.rss.settled.toFixed(0)} MB at 20 s), ` +
         `under this load ${e2e.rss.load.toFixed(0)} MB, ` +
         `64 requests in flight ${e2e.rss.overload.toFixed(0)} MB (peak)`,
+    );
+    const { idle, busy } = e2e.reads;
+    console.log(
+      `    the API's services and stats reads while ingesting: p50 ${busy.p50.toFixed(1)} ms, p99 ${busy.p99.toFixed(1)} ` +
+        `(${busy.reads} reads), ${(busy.p50 / idle.p50).toFixed(1)}x the p50 with nothing arriving ` +
+        `(${idle.p50.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)})`,
     );
     process.stdout.write(`  engine at the batch size end to end formed (${e2e.rowsPerInsert} rows)... `);
     const same = await engineRateApart(signal, e2e.rowsPerInsert);
