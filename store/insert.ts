@@ -96,8 +96,8 @@ export function embeddedInserter(writes: Lane): { insert: InsertRowBinary; dispo
     try {
       await writeRows(file, rows);
       // Not parameterised on purpose: chDB runs every parameterised statement of the process
-      // one at a time (a guard against a libchdb race), so a parameterised insert would hold up
-      // every read behind it. The path and structure are our own, checked by ownLiteral.
+      // one at a time (a guard against a libchdb race), so a parameterised insert would queue with
+      // everything else bound by the engine. The path and structure are our own, checked by ownLiteral.
       const query = `INSERT INTO ${layout.table} (${columnList(layout)}) SELECT * FROM file(${ownLiteral(file)}, RowBinary, ${ownLiteral(structure(layout))})${tokenSetting(dedupToken)}`;
       await writes.run((c) => c.command({ query }));
       return { status: 'success' };

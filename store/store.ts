@@ -119,7 +119,7 @@ export async function openStore(target: StoreTarget, opts: StoreOptions = {}): P
       seen(o);
       return o;
     },
-    retentionSeconds: () => currentTtlSeconds(client, cluster),
+    retentionSeconds: () => writes.run((c) => currentTtlSeconds(c, cluster)),
     async insertJson(table, rows) {
       try {
         await writes.run((c) => c.insert({ table, values: rows, format: 'JSONEachRow' }));
