@@ -38,7 +38,7 @@ export async function readsWhileIngesting(
   const reading = (async () => {
     while (ingesting) {
       for (const path of READS) busy.push(await timedRead(apiUrl, token, path));
-      // A dashboard refreshes every few seconds; ten rounds a second still leaves ingest its CPU.
+      // A pause between rounds, so the reads take a small share of the CPU the ingest is measured on.
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
