@@ -15,8 +15,6 @@ export interface StoreConnection {
   client: ClickHouseClient;
   /** Where reads run, each given to the one with the fewest in flight (a server's is `client`). */
   readers: ClickHouseClient[];
-  /** Reads' parameters are bound here (query-params.ts) rather than sent beside the statement. */
-  bindsParams: boolean;
   /** Where the data lives, without credentials (for logs and /readyz). */
   describe: string;
   /** Releases what the connection holds beside its client; after the client is closed. */
@@ -81,7 +79,6 @@ export async function connect(target: StoreTarget): Promise<StoreConnection> {
       kind: 'embedded',
       client,
       readers,
-      bindsParams: true,
       describe: `embedded ClickHouse at ${dir}`,
       release: () => settings.close(),
     };
@@ -104,7 +101,6 @@ export async function connect(target: StoreTarget): Promise<StoreConnection> {
     kind: 'server',
     client,
     readers: [client],
-    bindsParams: false,
     describe: `${where} ${url.toString()}`,
     release: () => undefined,
   };

@@ -60,10 +60,14 @@ export async function openStore(target: StoreTarget, opts: StoreOptions = {}): P
   const conn = await connect(target);
   const cluster = target.kind === 'server' ? target.cluster : undefined;
   const client: ClickHouseClient = conn.client;
-  // The embedded engine's connections take one statement at a time (lanes.ts); a server's, many.
-  const perConnection = conn.kind === 'embedded' ? 1 : Number.POSITIVE_INFINITY;
+  // The embedded engine's connections take one statement at a time (lanes.ts), and its reads bind
+  // their parameters here (query-params.ts); a server's connections take many, parameters beside.
+  const embedded = conn.kind === 'embedded';
+  const perConnection = embedded ? 1 : Number.POSITIVE_INFINITY;
   const writes = new Lane(client, perConnection);
   const reads = conn.readers.map((c) => (c === client ? writes : new Lane(c, perConnection)));
+  /** Every connection once (a server's reads share the writing one). */
+  const lanes = [...new Set([writes, ...reads])];
   const inserter =
     conn.kind === 'embedded' ? embeddedInserter(writes) : { insert: serverInserter(client), dispose: () => undefined };
   const insert = inserter.insert;
@@ -124,7 +128,7 @@ export async function openStore(target: StoreTarget, opts: StoreOptions = {}): P
       try {
         // A few rows (a ping, an alert event, a notification): any connection takes them, so they
         // need not wait behind a batch of telemetry on the writing one.
-        await leastLoaded([writes, ...reads]).run((c) => c.insert({ table, values: rows, format: 'JSONEachRow' }));
+        await leastLoaded(lanes).run((c) => c.insert({ table, values: rows, format: 'JSONEachRow' }));
         seen({ status: 'success' });
       } catch (err) {
         seen(outcomeOf(err));
@@ -132,7 +136,7 @@ export async function openStore(target: StoreTarget, opts: StoreOptions = {}): P
       }
     },
     async query<T>(sql: string, params?: Record<string, unknown>) {
-      const request = conn.bindsParams
+      const request = embedded
         ? { query: bindQueryParams(sql, params), format: 'JSONEachRow' as const }
         : { query: sql, query_params: params, format: 'JSONEachRow' as const };
       try {
@@ -156,8 +160,8 @@ export async function openStore(target: StoreTarget, opts: StoreOptions = {}): P
     async close() {
       if (probe) clearInterval(probe);
       probe = null;
-      await Promise.all([writes, ...reads].map((lane) => lane.drained()));
-      await Promise.all([client, ...conn.readers.filter((c) => c !== client)].map((c) => c.close()));
+      await Promise.all(lanes.map((lane) => lane.drained()));
+      await Promise.all(lanes.map((lane) => lane.client.close()));
       inserter.dispose();
       conn.release();
     },
