@@ -4,11 +4,13 @@
 // waiting reads stalled every file write and DNS lookup of the process (a second's wait for a
 // file read behind four one-second statements on one connection, measured). Waiting here holds none.
 import type { ClickHouseClient } from '@clickhouse/client';
+import { StoreError } from './errors.js';
 
 export class Lane {
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
   private readonly drainers: Array<() => void> = [];
+  private closing = false;
 
   constructor(
     readonly client: ClickHouseClient,
@@ -22,6 +24,8 @@ export class Lane {
   }
 
   async run<T>(statement: (client: ClickHouseClient) => Promise<T>): Promise<T> {
+    if (this.closing)
+      throw new StoreError({ problem: 'unreachable', transient: true, message: 'the store is closing' });
     // A finished statement hands its place to the next waiting one, so none overtakes the queue.
     if (this.inFlight < this.limit) this.inFlight++;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -35,10 +39,16 @@ export class Lane {
   }
 
   /**
-   * Settles once nothing is in flight or waiting: a chDB connection closed under a running
-   * statement is not released until it ends, and no store can open in the process meanwhile.
+   * Refuses statements from now on, and settles once those sent or waiting have ended: a chDB
+   * connection closed under a running statement is not released until it ends (no store can open
+   * in the process meanwhile), and one sent after the drain would run on a closing connection.
    */
-  drained(): Promise<void> {
+  close(): Promise<void> {
+    this.closing = true;
+    return this.drained();
+  }
+
+  private drained(): Promise<void> {
     if (this.load === 0) return Promise.resolve();
     return new Promise((resolve) => this.drainers.push(resolve));
   }

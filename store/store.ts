@@ -160,7 +160,7 @@ export async function openStore(target: StoreTarget, opts: StoreOptions = {}): P
     async close() {
       if (probe) clearInterval(probe);
       probe = null;
-      await Promise.all(lanes.map((lane) => lane.drained()));
+      await Promise.all(lanes.map((lane) => lane.close()));
       await Promise.all(lanes.map((lane) => lane.client.close()));
       inserter.dispose();
       conn.release();
